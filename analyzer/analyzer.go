@@ -1,0 +1,140 @@
+// Package analyzer is Candor's domain: interview guides, transcripts, the answers
+// found in them, the engines that analyze an answer, and the report they produce.
+//
+// It has no transport, storage or vendor types in its exported API: adapters
+// (the guide and transcript parsers, the LLM client, Redis, HTTP) live in packages
+// of their own and convert at the edge.
+package analyzer
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Guide is a structured interview guide: behavioural questions, each with the
+// areas an answer should cover and follow-up questions.
+type Guide struct {
+	ID          string     `json:"id" yaml:"id"`
+	Title       string     `json:"title" yaml:"title"`
+	Description string     `json:"description,omitempty" yaml:"description,omitempty"`
+	Questions   []Question `json:"questions" yaml:"questions"`
+	// Notes keeps the guide's prose that is not a question, such as a
+	// Yardstick guide's "Frequently Asked Questions", as question/answer pairs.
+	Notes []Note `json:"notes,omitempty" yaml:"notes,omitempty"`
+	// Version is a content hash of the guide (set by Guide.Normalize); it
+	// changes whenever a question, area or follow-up changes.
+	Version string `json:"version,omitempty" yaml:"version,omitempty"`
+}
+
+// Question is one guide question.
+type Question struct {
+	ID        string   `json:"id" yaml:"id"`
+	Text      string   `json:"text" yaml:"text"`
+	Areas     []string `json:"areas" yaml:"areas"`
+	FollowUps []string `json:"follow_ups,omitempty" yaml:"follow_ups,omitempty"`
+}
+
+// Note is a piece of guidance kept with a guide (an FAQ entry, for instance).
+type Note struct {
+	Title string `json:"title" yaml:"title"`
+	Text  string `json:"text" yaml:"text"`
+}
+
+// Question returns the question with the given id.
+func (g *Guide) Question(id string) (*Question, bool) {
+	for i := range g.Questions {
+		if g.Questions[i].ID == id {
+			return &g.Questions[i], true
+		}
+	}
+	return nil, false
+}
+
+// Turn is one maximal run of speech by one speaker.
+type Turn struct {
+	Speaker string `json:"speaker"`
+	Text    string `json:"text"`
+	// Start and End are offsets from the start of the recording in
+	// milliseconds; -1 when the format carries no times.
+	Start int64 `json:"start_ms"`
+	End   int64 `json:"end_ms"`
+	// Line is the 1-based line of the input where the turn starts (0 when
+	// unknown), so errors and reports can point at the source.
+	Line int `json:"line,omitempty"`
+}
+
+// Transcript is an interview as a sequence of turns, or, for the answers
+// format, answers already assigned to questions.
+type Transcript struct {
+	// Format names the detected input format (answers-json, turns-json,
+	// plain, vtt, srt, otter).
+	Format    string `json:"format"`
+	Candidate string `json:"candidate,omitempty"`
+	Turns     []Turn `json:"turns,omitempty"`
+	// Answers is set instead of Turns when the input already maps answers
+	// to question ids (the contract's answers JSON).
+	Answers []GivenAnswer `json:"answers,omitempty"`
+}
+
+// GivenAnswer is an answer whose question the input names.
+type GivenAnswer struct {
+	QuestionID string `json:"question_id"`
+	Text       string `json:"text"`
+}
+
+// Answer is the candidate's answer to one guide question, as found in a
+// transcript: the reply to the question and to its follow-ups.
+type Answer struct {
+	QuestionID string `json:"question_id"`
+	Text       string `json:"text"`
+	// AskedAt is the index of the interviewer turn that asked the question
+	// (-1 for the answers format).
+	AskedAt int `json:"asked_at_turn"`
+	// Turns are the indexes of the candidate turns joined into Text.
+	Turns []int `json:"turns,omitempty"`
+	// Offsets gives, for each entry of Turns, the code-point offset in Text
+	// where that turn's text starts.
+	Offsets []int `json:"offsets,omitempty"`
+	// Asked is the interviewer's wording of the question (empty when unknown).
+	Asked string `json:"asked,omitempty"`
+	// Match is how confidently Asked was matched to the question (0..1).
+	Match float64 `json:"match,omitempty"`
+}
+
+// Sentinel errors for expected conditions. Callers wrap them with context.
+var (
+	ErrUnknownGuide    = errors.New("unknown guide")
+	ErrUnknownQuestion = errors.New("unknown question")
+	ErrEmptyAnswer     = errors.New("empty answer")
+	ErrInvalidGuide    = errors.New("invalid guide")
+	ErrInvalidInput    = errors.New("invalid input")
+)
+
+// InputError is a problem with user input that can be pinned to a place:
+// a file, a line, a field. Its message reads "file:line: field: reason".
+type InputError struct {
+	File   string // file name, if known
+	Line   int    // 1-based line, 0 if not applicable
+	Field  string // field or element at fault, if any
+	Reason string
+}
+
+func (e *InputError) Error() string {
+	msg := ""
+	if e.File != "" {
+		msg = e.File
+		if e.Line > 0 {
+			msg += fmt.Sprintf(":%d", e.Line)
+		}
+		msg += ": "
+	} else if e.Line > 0 {
+		msg = fmt.Sprintf("line %d: ", e.Line)
+	}
+	if e.Field != "" {
+		msg += e.Field + ": "
+	}
+	return msg + e.Reason
+}
+
+// Unwrap makes every InputError match ErrInvalidInput.
+func (e *InputError) Unwrap() error { return ErrInvalidInput }

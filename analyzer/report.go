@@ -1,0 +1,182 @@
+package analyzer
+
+import "context"
+
+// SchemaVersion is the report contract version (shared/contract/REPORT.md).
+const SchemaVersion = "1"
+
+// Area statuses.
+const (
+	StatusCovered = "covered"
+	StatusPartial = "partial"
+	StatusMissing = "missing"
+)
+
+// Delivery labels.
+const (
+	LabelSpecific  = "specific"
+	LabelMixed     = "mixed"
+	LabelRehearsed = "rehearsed"
+)
+
+// Signal polarities.
+const (
+	PolaritySpecific  = "specific"
+	PolarityRehearsed = "rehearsed"
+)
+
+// Warning codes (stable identifiers).
+const (
+	WarnPromptInjection = "prompt_injection_suspected"
+	WarnShortAnswer     = "answer_too_short"
+	WarnOffQuestion     = "answer_off_question"
+	WarnRolesUnclear    = "roles_unclear"
+	WarnRolesSwapped    = "roles_swapped"
+	WarnNotAsked        = "question_not_asked"
+	WarnLLMFallback     = "llm_fallback"
+)
+
+// Span is a quote from an answer with its code-point offsets:
+// []rune(text)[Start:End] == Quote.
+type Span struct {
+	Quote string `json:"quote"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// AreaResult is the verdict on one area to cover.
+type AreaResult struct {
+	Index      int     `json:"index"`
+	Text       string  `json:"text"`
+	Status     string  `json:"status"`
+	Confidence float64 `json:"confidence"`
+	Evidence   []Span  `json:"evidence"`
+	// Kind is the kind of content the area asks for (situation, emotion,
+	// action, outcome, lesson, ...), as the embedded engine read it.
+	Kind string `json:"kind,omitempty"`
+}
+
+// Coverage is the verdict on every area of the answer's question.
+type Coverage struct {
+	Score float64      `json:"score"`
+	Areas []AreaResult `json:"areas"`
+}
+
+// STAR says which elements of a particular past situation the answer tells.
+type STAR struct {
+	Situation bool `json:"situation"`
+	Task      bool `json:"task"`
+	Action    bool `json:"action"`
+	Result    bool `json:"result"`
+}
+
+// Signal is one piece of evidence about how concrete the answer is.
+type Signal struct {
+	Span
+	Kind     string `json:"kind"`
+	Polarity string `json:"polarity"`
+}
+
+// Delivery is the verdict on how specific the answer is.
+type Delivery struct {
+	Label       string   `json:"label"`
+	Specificity int      `json:"specificity"`
+	STAR        STAR     `json:"star"`
+	Signals     []Signal `json:"signals"`
+}
+
+// Warning is something a reader of the report should know.
+type Warning struct {
+	Code       string `json:"code"`
+	QuestionID string `json:"question_id,omitempty"`
+	Message    string `json:"message"`
+	// Span points at the text concerned, when there is one.
+	Span *Span `json:"span,omitempty"`
+}
+
+// AnswerAnalysis is an engine's verdict on one answer.
+type AnswerAnalysis struct {
+	QuestionID string   `json:"question_id"`
+	Question   string   `json:"question"`
+	Text       string   `json:"text"`
+	Coverage   Coverage `json:"coverage"`
+	Delivery   Delivery `json:"delivery"`
+	FollowUps  []string `json:"follow_ups"`
+	// Engine names the engine that produced this analysis (an LLM report
+	// may fall back to the embedded engine for some answers).
+	Engine   string    `json:"engine,omitempty"`
+	Warnings []Warning `json:"warnings,omitempty"`
+	// Words is the answer's length in words.
+	Words int `json:"words"`
+	// Cached is true when the analysis was served from the cache.
+	Cached bool `json:"cached,omitempty"`
+}
+
+// EngineInfo describes what produced a report.
+type EngineInfo struct {
+	Name          string `json:"name"`
+	Model         string `json:"model,omitempty"`
+	PromptVersion string `json:"prompt_version,omitempty"`
+	// Options is a canonical string of the engine settings that change its
+	// results (for instance "temperature=0,seed=7,samples=1"); part of every
+	// cache key.
+	Options string `json:"options,omitempty"`
+}
+
+// GuideRef identifies the guide a report was made with.
+type GuideRef struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Version string `json:"version,omitempty"`
+}
+
+// Summary holds report-wide figures: averages over answers.
+type Summary struct {
+	Answers     int     `json:"answers"`
+	Coverage    float64 `json:"coverage"`
+	Specificity float64 `json:"specificity"`
+	// Labels counts answers per delivery label.
+	Labels map[string]int `json:"labels"`
+	// Areas counts areas per status over all answers.
+	Areas map[string]int `json:"areas"`
+	// NotAsked lists guide questions that were never asked (transcripts only).
+	NotAsked []string `json:"not_asked,omitempty"`
+}
+
+// Report is the analysis of one interview (shared/contract/REPORT.md).
+type Report struct {
+	SchemaVersion string           `json:"schema_version"`
+	ID            string           `json:"id"`
+	Guide         GuideRef         `json:"guide"`
+	Engine        EngineInfo       `json:"engine"`
+	Candidate     string           `json:"candidate,omitempty"`
+	Source        *SourceInfo      `json:"source,omitempty"`
+	Summary       Summary          `json:"summary"`
+	Answers       []AnswerAnalysis `json:"answers"`
+	Warnings      []Warning        `json:"warnings"`
+	// Disclaimer reminds every reader what the report is for.
+	Disclaimer string `json:"disclaimer"`
+}
+
+// SourceInfo says what the report was made from.
+type SourceInfo struct {
+	Format      string   `json:"format"`
+	Interviewer []string `json:"interviewers,omitempty"`
+	Candidate   string   `json:"candidate,omitempty"`
+	Turns       int      `json:"turns,omitempty"`
+}
+
+// Disclaimer is printed with every report.
+const Disclaimer = "An aid for the interviewer's judgment, not a verdict on the candidate: it measures what the answers contain and shows its evidence."
+
+// Engine analyzes one answer to one guide question.
+//
+// Analyze returns ErrEmptyAnswer for an answer with no words, and the
+// context's error when ctx is done. Implementations must be safe for
+// concurrent use.
+type Engine interface {
+	// Info names the engine (heuristic, llm or hybrid), its model and
+	// prompt version, and the settings that determine its results.
+	Info() EngineInfo
+	Analyze(ctx context.Context, q Question, answer string) (AnswerAnalysis, error)
+}
