@@ -1,6 +1,9 @@
 package analyzer
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // SchemaVersion is the report contract version (shared/contract/REPORT.md).
 const SchemaVersion = "1"
@@ -54,6 +57,12 @@ type AreaResult struct {
 	// Kind is the kind of content the area asks for (situation, emotion,
 	// action, outcome, lesson, ...), as the embedded engine read it.
 	Kind string `json:"kind,omitempty"`
+	// Agreement is the share of samples that gave Status (LLM
+	// self-consistency mode only).
+	Agreement float64 `json:"agreement,omitempty"`
+	// HeuristicStatus is the embedded engine's status when a hybrid
+	// report's model disagreed with it (empty when they agree).
+	HeuristicStatus string `json:"heuristic_status,omitempty"`
 }
 
 // Coverage is the verdict on every area of the answer's question.
@@ -110,6 +119,31 @@ type AnswerAnalysis struct {
 	Words int `json:"words"`
 	// Cached is true when the analysis was served from the cache.
 	Cached bool `json:"cached,omitempty"`
+	// Usage counts model calls and tokens (LLM engines only).
+	Usage *Usage `json:"usage,omitempty"`
+	// Grounding counts the model's quotes found in the answer (LLM
+	// engines only).
+	Grounding *Grounding `json:"grounding,omitempty"`
+}
+
+// Usage counts model calls and tokens.
+type Usage struct {
+	Calls            int `json:"calls"`
+	PromptTokens     int `json:"prompt_tokens"`
+	CompletionTokens int `json:"completion_tokens"`
+}
+
+// Add adds u2 to u.
+func (u *Usage) Add(u2 Usage) {
+	u.Calls += u2.Calls
+	u.PromptTokens += u2.PromptTokens
+	u.CompletionTokens += u2.CompletionTokens
+}
+
+// Grounding counts quotes returned by a model and those found in the answer.
+type Grounding struct {
+	Quotes int `json:"quotes"`
+	Found  int `json:"found"`
 }
 
 // EngineInfo describes what produced a report.
@@ -141,6 +175,13 @@ type Summary struct {
 	Areas map[string]int `json:"areas"`
 	// NotAsked lists guide questions that were never asked (transcripts only).
 	NotAsked []string `json:"not_asked,omitempty"`
+	// Usage sums model calls and tokens over answers (LLM engines only).
+	Usage *Usage `json:"usage,omitempty"`
+	// GroundingRate is the share of model quotes found in the answers
+	// (LLM engines only; 1 when every quote was grounded).
+	GroundingRate *float64 `json:"grounding_rate,omitempty"`
+	// Cached counts answers served from the cache.
+	Cached int `json:"cached,omitempty"`
 }
 
 // Report is the analysis of one interview (shared/contract/REPORT.md).
@@ -156,6 +197,11 @@ type Report struct {
 	Warnings      []Warning        `json:"warnings"`
 	// Disclaimer reminds every reader what the report is for.
 	Disclaimer string `json:"disclaimer"`
+	// CreatedAt is set when a report is stored; the analysis itself is
+	// deterministic and carries no clock.
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+	// Tenant owns a stored report (never serialised to clients).
+	Tenant string `json:"-"`
 }
 
 // SourceInfo says what the report was made from.

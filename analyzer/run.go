@@ -1,0 +1,202 @@
+package analyzer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+)
+
+// Options tune a report run.
+type Options struct {
+	// Concurrency is how many answers are analyzed at once; 0 or less
+	// means one at a time.
+	Concurrency int
+	// Candidate is the candidate's display name, if known.
+	Candidate string
+	// Source describes the transcript the answers came from.
+	Source *SourceInfo
+	// Warnings found before analysis (roles, questions not asked) that
+	// belong in the report.
+	Warnings []Warning
+	// NotAsked lists the guide questions the transcript never asked.
+	NotAsked []string
+}
+
+type ctxKey int
+
+const (
+	tenantKey ctxKey = iota
+	guideKey
+)
+
+// WithTenant returns a context that carries the tenant a request acts for;
+// caches and stores namespace their keys by it.
+func WithTenant(ctx context.Context, tenant string) context.Context {
+	return context.WithValue(ctx, tenantKey, tenant)
+}
+
+// TenantFrom returns the tenant carried by ctx ("" when none).
+func TenantFrom(ctx context.Context) string {
+	t, _ := ctx.Value(tenantKey).(string)
+	return t
+}
+
+// WithGuide returns a context that carries the guide an answer is analyzed
+// against, so that decorators (the cache) can key on the guide's version.
+func WithGuide(ctx context.Context, g GuideRef) context.Context {
+	return context.WithValue(ctx, guideKey, g)
+}
+
+// GuideFrom returns the guide carried by ctx.
+func GuideFrom(ctx context.Context) (GuideRef, bool) {
+	g, ok := ctx.Value(guideKey).(GuideRef)
+	return g, ok
+}
+
+// Analyze runs eng over every answer and assembles the report. Answers whose
+// question is not in the guide are an error (ErrUnknownQuestion); empty
+// answers are left out with a warning. The first engine error cancels the
+// remaining work and is returned.
+func Analyze(ctx context.Context, eng Engine, g *Guide, answers []Answer, opts Options) (*Report, error) {
+	ref := GuideRef{ID: g.ID, Title: g.Title, Version: g.Version}
+	ctx = WithGuide(ctx, ref)
+	qs := make([]Question, len(answers))
+	for i, a := range answers {
+		q, ok := g.Question(a.QuestionID)
+		if !ok {
+			return nil, fmt.Errorf("answers[%d].question_id: %w %q in guide %q", i, ErrUnknownQuestion, a.QuestionID, g.ID)
+		}
+		qs[i] = *q
+	}
+
+	results := make([]AnswerAnalysis, len(answers))
+	errs := make([]error, len(answers))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	n := opts.Concurrency
+	if n < 1 {
+		n = 1
+	}
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i := range answers {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			errs[i] = ctx.Err()
+			continue
+		}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			res, err := eng.Analyze(ctx, qs[i], answers[i].Text)
+			if err != nil && !errors.Is(err, ErrEmptyAnswer) {
+				cancel()
+			}
+			results[i], errs[i] = res, err
+		}(i)
+	}
+	wg.Wait()
+
+	info := eng.Info()
+	rep := &Report{
+		SchemaVersion: SchemaVersion,
+		Guide:         ref,
+		Engine:        info,
+		Candidate:     opts.Candidate,
+		Source:        opts.Source,
+		Answers:       make([]AnswerAnalysis, 0, len(answers)),
+		Warnings:      append([]Warning{}, opts.Warnings...),
+		Disclaimer:    Disclaimer,
+	}
+	for i := range answers {
+		if err := errs[i]; err != nil {
+			if errors.Is(err, ErrEmptyAnswer) {
+				rep.Warnings = append(rep.Warnings, Warning{Code: WarnShortAnswer, QuestionID: answers[i].QuestionID,
+					Message: "the answer is empty and was not analyzed"})
+				continue
+			}
+			return nil, fmt.Errorf("analyze answer to %s: %w", answers[i].QuestionID, err)
+		}
+		a := results[i]
+		for _, w := range a.Warnings {
+			if w.QuestionID == "" {
+				w.QuestionID = a.QuestionID
+			}
+			rep.Warnings = append(rep.Warnings, w)
+		}
+		rep.Answers = append(rep.Answers, a)
+	}
+	rep.Summary = Summarize(rep.Answers)
+	rep.Summary.NotAsked = opts.NotAsked
+	rep.ID = reportID(ref, info, answers)
+	return rep, nil
+}
+
+// Summarize computes the report-wide figures over answers.
+func Summarize(answers []AnswerAnalysis) Summary {
+	s := Summary{
+		Answers: len(answers),
+		Labels:  map[string]int{LabelSpecific: 0, LabelMixed: 0, LabelRehearsed: 0},
+		Areas:   map[string]int{StatusCovered: 0, StatusPartial: 0, StatusMissing: 0},
+	}
+	var usage Usage
+	var quotes, found int
+	hasUsage, hasGrounding := false, false
+	for _, a := range answers {
+		s.Coverage += a.Coverage.Score
+		s.Specificity += float64(a.Delivery.Specificity)
+		s.Labels[a.Delivery.Label]++
+		for _, ar := range a.Coverage.Areas {
+			s.Areas[ar.Status]++
+		}
+		if a.Usage != nil {
+			hasUsage = true
+			usage.Add(*a.Usage)
+		}
+		if a.Grounding != nil {
+			hasGrounding = true
+			quotes += a.Grounding.Quotes
+			found += a.Grounding.Found
+		}
+		if a.Cached {
+			s.Cached++
+		}
+	}
+	if n := float64(len(answers)); n > 0 {
+		s.Coverage = round(s.Coverage/n, 3)
+		s.Specificity = round(s.Specificity/n, 1)
+	}
+	if hasUsage {
+		s.Usage = &usage
+	}
+	if hasGrounding {
+		rate := 1.0
+		if quotes > 0 {
+			rate = round(float64(found)/float64(quotes), 3)
+		}
+		s.GroundingRate = &rate
+	}
+	return s
+}
+
+func round(x float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(x*p) / p
+}
+
+// reportID derives a stable id from what the report was made of, so the same
+// input gives the same report.
+func reportID(g GuideRef, e EngineInfo, answers []Answer) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", g.ID, g.Version, e.Name, e.Model, e.PromptVersion, e.Options)
+	for _, a := range answers {
+		fmt.Fprintf(h, "%s\x00%d\x00%s\x00", a.QuestionID, len(a.Text), a.Text)
+	}
+	return "rep_" + hex.EncodeToString(h.Sum(nil)[:10])
+}
