@@ -1,0 +1,225 @@
+package guide
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/candorhq/candor/analyzer"
+)
+
+// maxProblems bounds how many validation problems one error reports: enough
+// to fix a guide in one pass, not a wall of text for a guide that is not one.
+const maxProblems = 20
+
+// Validate checks a guide: an id, at least one question, and for every
+// question a unique non-empty id, text and at least one area, with no empty
+// area, follow-up or note. The error wraps analyzer.ErrInvalidGuide and one
+// *analyzer.InputError per problem (errors.Join), each naming the field:
+// "questions[3].areas: empty", `questions[5].id: duplicate "q2"`.
+// Validate does not trim: call Normalize first for input from people.
+func Validate(g *analyzer.Guide) error {
+	if probs := validate(g); len(probs) > 0 {
+		return probs.err("", nil)
+	}
+	return nil
+}
+
+// problem is one validation failure; q is the index of the question it
+// concerns (-1 for the guide itself), so Parse can add the source line.
+type problem struct {
+	q   int
+	err *analyzer.InputError
+}
+
+type problems []problem
+
+func (ps *problems) add(q int, field, reason string) {
+	*ps = append(*ps, problem{q: q, err: &analyzer.InputError{Field: field, Reason: reason}})
+}
+
+// err builds the error for ps, naming file and, where qlines has the
+// question's line, the line.
+func (ps problems) err(file string, qlines []int) error {
+	errs := make([]error, 0, len(ps))
+	for i, p := range ps {
+		if i == maxProblems {
+			errs = append(errs, fmt.Errorf("... and %d more problems", len(ps)-maxProblems))
+			break
+		}
+		p.err.File = file
+		if p.q >= 0 && p.q < len(qlines) {
+			p.err.Line = qlines[p.q]
+		}
+		errs = append(errs, p.err)
+	}
+	return fmt.Errorf("%w: %w", analyzer.ErrInvalidGuide, errors.Join(errs...))
+}
+
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+func validate(g *analyzer.Guide) problems {
+	var ps problems
+	if g == nil {
+		ps.add(-1, "guide", "missing")
+		return ps
+	}
+	if blank(g.ID) {
+		ps.add(-1, "id", "empty")
+	}
+	if len(g.Questions) == 0 {
+		ps.add(-1, "questions", "empty")
+	}
+	seen := make(map[string]int, len(g.Questions))
+	for i, q := range g.Questions {
+		at := fmt.Sprintf("questions[%d]", i)
+		switch {
+		case blank(q.ID):
+			ps.add(i, at+".id", "empty")
+		default:
+			if _, dup := seen[q.ID]; dup {
+				ps.add(i, at+".id", fmt.Sprintf("duplicate %q", q.ID))
+			} else {
+				seen[q.ID] = i
+			}
+		}
+		if blank(q.Text) {
+			ps.add(i, at+".text", "empty")
+		}
+		if len(q.Areas) == 0 {
+			ps.add(i, at+".areas", "empty")
+		}
+		for j, a := range q.Areas {
+			if blank(a) {
+				ps.add(i, fmt.Sprintf("%s.areas[%d]", at, j), "empty")
+			}
+		}
+		for j, f := range q.FollowUps {
+			if blank(f) {
+				ps.add(i, fmt.Sprintf("%s.follow_ups[%d]", at, j), "empty")
+			}
+		}
+	}
+	for i, n := range g.Notes {
+		if blank(n.Title) && blank(n.Text) {
+			ps.add(-1, fmt.Sprintf("notes[%d]", i), "empty")
+		}
+	}
+	return ps
+}
+
+// Normalize trims every string, gives questions without an id the id
+// "q<position>" (or the next free "qN" when that is taken), derives ID from
+// the title when empty, and sets Version to a content hash of the title,
+// question ids and texts, areas and follow-ups (12 hex digits), so that a
+// report can say exactly which wording of a guide it was made with.
+// Empty areas and follow-ups are kept so that Validate can report them
+// with their index.
+func Normalize(g *analyzer.Guide) {
+	if g == nil {
+		return
+	}
+	g.ID = strings.TrimSpace(g.ID)
+	g.Title = strings.TrimSpace(g.Title)
+	g.Description = strings.TrimSpace(g.Description)
+	used := make(map[string]bool, len(g.Questions))
+	for i := range g.Questions {
+		q := &g.Questions[i]
+		q.ID = strings.TrimSpace(q.ID)
+		q.Text = strings.TrimSpace(q.Text)
+		trimAll(q.Areas)
+		trimAll(q.FollowUps)
+		if q.ID != "" {
+			used[q.ID] = true
+		}
+	}
+	next := 1
+	for i := range g.Questions {
+		q := &g.Questions[i]
+		if q.ID != "" {
+			continue
+		}
+		id := "q" + strconv.Itoa(i+1)
+		for used[id] {
+			id = "q" + strconv.Itoa(next)
+			next++
+		}
+		q.ID = id
+		used[id] = true
+	}
+	for i := range g.Notes {
+		g.Notes[i].Title = strings.TrimSpace(g.Notes[i].Title)
+		g.Notes[i].Text = strings.TrimSpace(g.Notes[i].Text)
+	}
+	g.Version = version(g)
+	if g.ID == "" {
+		g.ID = slug(g.Title)
+	}
+	if g.ID == "" {
+		// A title with no ASCII letters or digits still needs a stable id.
+		g.ID = "guide-" + g.Version
+	}
+}
+
+func trimAll(ss []string) {
+	for i, s := range ss {
+		ss[i] = strings.TrimSpace(s)
+	}
+}
+
+// version hashes the parts of a guide that change an analysis. Every string
+// is length-prefixed so that moving text between fields changes the hash.
+func version(g *analyzer.Guide) string {
+	h := sha256.New()
+	var n [8]byte
+	put := func(s string) {
+		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	put(g.Title)
+	for _, q := range g.Questions {
+		put("\x00q")
+		put(q.ID)
+		put(q.Text)
+		put("\x00a")
+		for _, a := range q.Areas {
+			put(a)
+		}
+		put("\x00f")
+		for _, f := range q.FollowUps {
+			put(f)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// maxSlug keeps derived ids short enough for URLs and file names.
+const maxSlug = 64
+
+// slug turns a title into a lower-case ASCII id: letters and digits kept,
+// everything else folded into single dashes.
+func slug(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			if b.Len() >= maxSlug {
+				break
+			}
+			b.WriteRune(r)
+			continue
+		}
+		dash = true
+	}
+	return strings.TrimRight(b.String(), "-")
+}

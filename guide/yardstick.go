@@ -1,0 +1,486 @@
+package guide
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/candorhq/candor/analyzer"
+)
+
+// The Yardstick text format, as its guides are copied from the web:
+//
+//	<introduction paragraphs>              -> Title, Description
+//	Interview Questions                     (optional header)
+//	<question line>
+//	Areas to Cover:                         (bullets -> Question.Areas)
+//	- ...
+//	Follow-Up Questions:                    (bullets -> Question.FollowUps)
+//	- ...
+//	... more questions ...
+//	Frequently Asked Questions              (optional)
+//	<question line> <answer paragraphs>     -> Guide.Notes
+//	<closing sign-up line>                  (dropped)
+//
+// A question is recognised by what follows it, an "Areas to Cover" header,
+// not by its wording: that lets numbered questions, numbered bullets, a
+// missing "Interview Questions" header and markdown headings all read the
+// same, and keeps FAQ lines (which are never followed by areas) out of the
+// questions.
+
+type hdr int
+
+const (
+	hdrNone hdr = iota
+	hdrQuestions
+	hdrAreas
+	hdrFollowUps
+	hdrFAQ
+)
+
+// headerOf classifies a line as one of the section headers, ignoring case,
+// markdown, a final colon and the spelling of "follow-up".
+func headerOf(s string) hdr {
+	t := strings.TrimSpace(stripMarkup(s))
+	if len(t) > 60 {
+		return hdrNone
+	}
+	t = strings.TrimSpace(strings.TrimSuffix(t, ":"))
+	t = strings.Join(strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
+		return unicode.IsSpace(r) || r == '-' || r == '–'
+	}), " ")
+	switch t {
+	case "interview questions", "questions", "behavioral interview questions", "behavioural interview questions":
+		return hdrQuestions
+	case "areas to cover", "area to cover":
+		return hdrAreas
+	case "follow up questions", "followup questions", "follow up question", "follow ups", "followups":
+		return hdrFollowUps
+	case "frequently asked questions", "faq", "faqs", "frequently asked questions (faq)", "frequently asked questions (faqs)":
+		return hdrFAQ
+	}
+	return hdrNone
+}
+
+var (
+	// heading is a markdown heading marker.
+	heading = regexp.MustCompile(`^#{1,6}\s*`)
+	// bullet is a list marker: a dash, star or typographic bullet, or a
+	// list number ("1.", "2)", "(3)").
+	bullet = regexp.MustCompile(`^(?:[-*+–—]\s+|[•·▪◦‣●○■]\s*|\(?\d{1,3}[.)]\s+)`)
+	// qnumber is how guides number questions: "1.", "Question 3:", "Q4 -".
+	qnumber = regexp.MustCompile(`^(?i:(?:question|q)\s*\d{1,3}\s*[:.)\-–—]\s*|\(?\d{1,3}[.):]\s+)`)
+	// closing matches the sign-up line that ends guides copied from the web.
+	closing = regexp.MustCompile(`(?i)\b(?:sign up|yardstick|for free|subscribe)\b`)
+	// subjectEnd finds where an introduction's first sentence stops naming
+	// its subject ("Empathy in X refers to ...").
+	subjectEnd = regexp.MustCompile(`\s(?:refers to|is|are|means|describes|involves)\s`)
+)
+
+// stripMarkup removes markdown heading marks and bold/italic emphasis.
+func stripMarkup(s string) string {
+	s = heading.ReplaceAllString(strings.TrimSpace(s), "")
+	s = strings.ReplaceAll(s, "**", "")
+	s = strings.ReplaceAll(s, "__", "")
+	return strings.TrimSpace(s)
+}
+
+type tline struct {
+	no       int    // 1-based line number
+	text     string // markup and list/question markers removed
+	prose    string // markup removed, markers kept
+	hdr      hdr
+	blank    bool
+	bullet   bool // starts with a list marker
+	numbered bool // starts with question numbering ("1.", "Question 2:")
+	heading  bool // a markdown heading
+}
+
+func classify(no int, raw string) tline {
+	l := tline{no: no}
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		l.blank = true
+		return l
+	}
+	l.heading = heading.MatchString(s)
+	l.hdr = headerOf(s)
+	l.prose = stripMarkup(s)
+	l.text = l.prose
+	if m := bullet.FindString(l.text); m != "" {
+		l.bullet = true
+		l.text = strings.TrimSpace(l.text[len(m):])
+	}
+	if m := qnumber.FindString(l.prose); m != "" {
+		l.numbered = true
+		l.text = strings.TrimSpace(l.prose[len(m):])
+	}
+	l.text = strings.TrimSpace(stripMarkup(l.text))
+	return l
+}
+
+type state int
+
+const (
+	stNone     state = iota // before the first question
+	stQuestion              // after a question line, before its areas
+	stAreas
+	stFollowUps
+)
+
+type yparser struct {
+	name  string
+	ls    []tline
+	qs    []analyzer.Question
+	lines []int // line of each question
+	state state
+	// list state: whether the current list uses markers, and whether an
+	// unmarked list was closed by a blank line.
+	marked, ended bool
+}
+
+func (p *yparser) fail(line int, field, reason string) error {
+	return invalid(&analyzer.InputError{File: p.name, Line: line, Field: field, Reason: reason})
+}
+
+// noAreas reports a question without an "Areas to Cover" list.
+func (p *yparser) noAreas(line int, text string, idx int) error {
+	return p.fail(line, fmt.Sprintf("questions[%d]", idx),
+		fmt.Sprintf(`question %q has no "Areas to Cover" list`, clip(text, 80)))
+}
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "..."
+}
+
+// nextContent returns the index of the next non-blank line after i, or -1.
+func (p *yparser) nextContent(i int) int {
+	for j := i + 1; j < len(p.ls); j++ {
+		if !p.ls[j].blank {
+			return j
+		}
+	}
+	return -1
+}
+
+func (p *yparser) nextIs(i int, h hdr) bool {
+	j := p.nextContent(i)
+	return j >= 0 && p.ls[j].hdr == h
+}
+
+func parseYardstick(name string, data []byte) (*analyzer.Guide, []int, error) {
+	raw := splitLines(data)
+	p := &yparser{name: name, ls: make([]tline, len(raw))}
+	firstAreas, lastAreas := -1, -1
+	for i, r := range raw {
+		p.ls[i] = classify(i+1, r)
+		if p.ls[i].hdr == hdrAreas {
+			if firstAreas < 0 {
+				firstAreas = i
+			}
+			lastAreas = i
+		}
+	}
+	if firstAreas < 0 {
+		return nil, nil, p.fail(0, "", `no interview questions found: want question lines each followed by an "Areas to Cover" list`)
+	}
+
+	// The questions start after the "Interview Questions" header, or, when
+	// there is none, at the first line followed by an areas header.
+	start, introEnd := -1, -1
+	for i := 0; i < firstAreas; i++ {
+		if p.ls[i].hdr == hdrQuestions {
+			start, introEnd = i+1, i
+			break
+		}
+	}
+	if start < 0 {
+		for i := 0; i <= firstAreas; i++ {
+			if !p.ls[i].blank && p.nextIs(i, hdrAreas) || i == firstAreas {
+				start, introEnd = i, i
+				break
+			}
+		}
+	}
+
+	var preamble []tline // prose between the header and the first question
+	trailing := len(p.ls)
+	prevBlank := false
+loop:
+	for i := start; i < len(p.ls); i++ {
+		l := p.ls[i]
+		if l.blank {
+			prevBlank = true
+			if (p.state == stAreas || p.state == stFollowUps) && !p.marked && p.listLen() > 0 {
+				p.ended = true
+			}
+			continue
+		}
+		adjacent := !prevBlank
+		prevBlank = false
+		cur := len(p.qs) - 1
+		switch l.hdr {
+		case hdrFAQ:
+			trailing = i + 1
+			break loop
+		case hdrQuestions:
+			continue
+		case hdrAreas:
+			if p.state != stQuestion {
+				return nil, nil, p.fail(l.no, "", `"Areas to Cover" with no question line before it`)
+			}
+			p.openList(stAreas)
+			continue
+		case hdrFollowUps:
+			switch p.state {
+			case stNone:
+				return nil, nil, p.fail(l.no, "", `"Follow-Up Questions" with no question line before it`)
+			case stQuestion:
+				return nil, nil, p.noAreas(p.lines[cur], p.qs[cur].Text, cur)
+			case stFollowUps:
+				return nil, nil, p.fail(l.no, fmt.Sprintf("questions[%d]", cur), `a second "Follow-Up Questions" list for one question`)
+			}
+			p.openList(stFollowUps)
+			continue
+		}
+
+		if p.nextIs(i, hdrAreas) {
+			if p.state == stQuestion {
+				if p.continues(cur, l, adjacent) {
+					p.qs[cur].Text += " " + l.text
+					continue
+				}
+				return nil, nil, p.noAreas(p.lines[cur], p.qs[cur].Text, cur)
+			}
+			p.qs = append(p.qs, analyzer.Question{Text: l.text})
+			p.lines = append(p.lines, l.no)
+			p.state = stQuestion
+			continue
+		}
+
+		switch p.state {
+		case stNone:
+			if p.nextIs(i, hdrFollowUps) || l.numbered || strings.HasSuffix(l.text, "?") {
+				return nil, nil, p.noAreas(l.no, l.text, len(p.qs))
+			}
+			preamble = append(preamble, l)
+		case stQuestion:
+			if !p.continues(cur, l, adjacent) {
+				return nil, nil, p.noAreas(p.lines[cur], p.qs[cur].Text, cur)
+			}
+			p.qs[cur].Text += " " + l.text
+		case stAreas, stFollowUps:
+			list := p.list()
+			switch {
+			case l.bullet && (p.marked || len(*list) == 0):
+				p.marked = true
+				*list = append(*list, l.text)
+			case !l.bullet && !p.marked && !p.ended:
+				// Bullets are often lost in copy and paste: an unmarked list
+				// runs to the next blank line or header.
+				*list = append(*list, l.prose)
+			case p.marked && adjacent && wraps(*list, l):
+				(*list)[len(*list)-1] += " " + l.prose
+			case p.nextIs(i, hdrFollowUps):
+				return nil, nil, p.noAreas(l.no, l.text, len(p.qs))
+			case i > lastAreas:
+				// Nothing after this is a question: it is closing prose,
+				// such as FAQ entries without their header.
+				trailing = i
+				break loop
+			case l.heading && !l.numbered:
+				// A section heading grouping the questions that follow.
+				p.state = stNone
+			default:
+				return nil, nil, p.noAreas(l.no, l.text, len(p.qs))
+			}
+		}
+	}
+	if p.state == stQuestion {
+		cur := len(p.qs) - 1
+		return nil, nil, p.noAreas(p.lines[cur], p.qs[cur].Text, cur)
+	}
+
+	g := &analyzer.Guide{Questions: p.qs}
+	g.Title, g.Description = intro(p.ls[:introEnd], preamble)
+	g.Notes = notes(p.ls[trailing:])
+	return g, p.lines, nil
+}
+
+func (p *yparser) openList(s state) {
+	p.state, p.marked, p.ended = s, false, false
+}
+
+func (p *yparser) list() *[]string {
+	q := &p.qs[len(p.qs)-1]
+	if p.state == stAreas {
+		return &q.Areas
+	}
+	return &q.FollowUps
+}
+
+func (p *yparser) listLen() int { return len(*p.list()) }
+
+// continues says whether l carries on question cur's text across a line
+// break: a question that does not end in "?" followed directly by a line
+// that does not start a numbered question.
+func (p *yparser) continues(cur int, l tline, adjacent bool) bool {
+	return adjacent && !l.numbered && !l.bullet && !strings.HasSuffix(p.qs[cur].Text, "?")
+}
+
+// wraps says whether an unmarked line continues the last bullet of a marked
+// list, as a hard-wrapped item does: the item has no final punctuation and
+// the line starts in lower case.
+func wraps(list []string, l tline) bool {
+	if len(list) == 0 {
+		return false
+	}
+	last := list[len(list)-1]
+	if last == "" || strings.ContainsAny(last[len(last)-1:], ".?!:") {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(l.prose)
+	return unicode.IsLower(r)
+}
+
+// intro reads the title and description from the lines before the
+// questions. A short first line with no final punctuation, or a markdown
+// heading, is the title; otherwise the title is the subject of the first
+// sentence ("X refers to ..." gives "X").
+func intro(ls []tline, preamble []tline) (title, desc string) {
+	var body []tline
+	for _, l := range ls {
+		if l.hdr == hdrNone || l.blank {
+			body = append(body, l)
+		}
+	}
+	body = trimBlank(body)
+	if len(body) > 0 {
+		first := body[0]
+		if first.heading || isTitleLine(first.prose) {
+			title = first.prose
+			body = trimBlank(body[1:])
+		}
+	}
+	desc = paragraphs(body)
+	if pre := paragraphs(preamble); pre != "" {
+		if desc != "" {
+			desc += "\n\n"
+		}
+		desc += pre
+	}
+	if title == "" {
+		title = subject(desc)
+	}
+	if title == "" {
+		title = "Interview guide"
+	}
+	return title, desc
+}
+
+func isTitleLine(s string) bool {
+	if utf8.RuneCountInString(s) > 100 || len(strings.Fields(s)) > 12 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return !strings.ContainsRune(".!?;,:", r)
+}
+
+// subject returns the subject of the first sentence of s when it is short
+// enough to serve as a title.
+func subject(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	if i := strings.Index(first, ". "); i >= 0 {
+		first = first[:i]
+	}
+	loc := subjectEnd.FindStringIndex(first)
+	if loc == nil {
+		return ""
+	}
+	subj := strings.Trim(strings.TrimSpace(first[:loc[0]]), `"'“”`)
+	if n := len(strings.Fields(subj)); n == 0 || n > 10 {
+		return ""
+	}
+	return subj
+}
+
+func trimBlank(ls []tline) []tline {
+	for len(ls) > 0 && ls[0].blank {
+		ls = ls[1:]
+	}
+	for len(ls) > 0 && ls[len(ls)-1].blank {
+		ls = ls[:len(ls)-1]
+	}
+	return ls
+}
+
+// paragraphs joins prose lines. Text with blank lines is read as
+// hard-wrapped paragraphs; text without any has one paragraph per line, as
+// guides copied from a web page do.
+func paragraphs(ls []tline) string {
+	ls = trimBlank(ls)
+	wrapped := false
+	for _, l := range ls {
+		if l.blank {
+			wrapped = true
+			break
+		}
+	}
+	var b strings.Builder
+	gap := false // a blank line since the last text
+	for _, l := range ls {
+		if l.blank {
+			gap = true
+			continue
+		}
+		if b.Len() > 0 {
+			if gap || !wrapped {
+				b.WriteString("\n\n")
+			} else {
+				b.WriteString(" ")
+			}
+		}
+		gap = false
+		b.WriteString(l.prose)
+	}
+	return b.String()
+}
+
+// notes reads the trailing section: each line ending in "?" (or a markdown
+// heading) opens a note, and the lines after it are its text. Closing
+// sign-up lines at the very end are dropped.
+func notes(ls []tline) []analyzer.Note {
+	ls = trimBlank(ls)
+	for len(ls) > 0 && (ls[len(ls)-1].blank || closing.MatchString(ls[len(ls)-1].prose)) {
+		ls = ls[:len(ls)-1]
+	}
+	var out []analyzer.Note
+	var body []tline
+	flush := func() {
+		if len(out) > 0 {
+			out[len(out)-1].Text = paragraphs(body)
+		}
+		body = nil
+	}
+	for _, l := range ls {
+		if l.hdr != hdrNone {
+			continue
+		}
+		if !l.blank && (l.heading || strings.HasSuffix(l.prose, "?") && utf8.RuneCountInString(l.prose) <= 300) {
+			flush()
+			out = append(out, analyzer.Note{Title: l.prose})
+			continue
+		}
+		if len(out) == 0 && !l.blank {
+			out = append(out, analyzer.Note{})
+		}
+		body = append(body, l)
+	}
+	flush()
+	return out
+}
