@@ -1,6 +1,9 @@
 package transcript
 
 import (
+	"bytes"
+	"unicode/utf8"
+
 	"github.com/candorhq/candor/analyzer"
 )
 
@@ -70,7 +73,7 @@ func resolve(pieces []piece) []analyzer.Turn {
 	}
 
 	var b builder
-	b.init(len(pieces))
+	b.init(pieces)
 	var cur []byte
 	for i := range pieces {
 		p := &pieces[i]
@@ -105,10 +108,15 @@ type builder struct {
 	}
 }
 
-func (b *builder) init(pieces int) {
+func (b *builder) init(pieces []piece) {
+	size := 0
+	for i := range pieces {
+		size += max(len(pieces[i].full), len(pieces[i].body)) + 1
+	}
+	b.out = make([]byte, 0, size)
 	b.speakers = map[string]string{}
-	b.turns = make([]analyzer.Turn, 0, pieces/4+1)
-	b.spans = make([][2]int, 0, pieces/4+1)
+	b.turns = make([]analyzer.Turn, 0, len(pieces)/4+1)
+	b.spans = make([][2]int, 0, len(pieces)/4+1)
 }
 
 // mark records that speaker starts talking at line (and time start), so a
@@ -124,6 +132,9 @@ func (b *builder) mark(speaker []byte, line int, start, end int64) {
 
 func (b *builder) add(speaker, text []byte, line int, start, end int64) {
 	text = trimSpace(text)
+	if len(text) > 0 && (text[0] >= utf8.RuneSelf || text[len(text)-1] >= utf8.RuneSelf) {
+		text = bytes.TrimSpace(text) // a non-breaking or other Unicode space
+	}
 	if len(text) == 0 {
 		return
 	}

@@ -141,12 +141,15 @@ func isParticle(w []byte) bool {
 // isRoleLabel reports labels that name a role in the interview: they are
 // speakers even when they occur once.
 func isRoleLabel(label []byte) bool {
-	switch string(bytes.ToLower(label)) {
-	case "interviewer", "interviewee", "candidate", "recruiter", "hiring manager", "q", "a":
-		return true
+	for _, role := range roleLabels {
+		if len(label) == len(role) && bytes.EqualFold(label, []byte(role)) {
+			return true
+		}
 	}
 	return false
 }
+
+var roleLabels = []string{"Interviewer", "Interviewee", "Candidate", "Recruiter", "Hiring Manager", "Q", "A"}
 
 // isStopLabel reports words that begin a line with a colon inside an answer
 // ("Note: ...", "Result: we shipped", a STAR outline) far more often than they

@@ -158,8 +158,9 @@ func vttText(arena []byte, pieces []piece, line, voice []byte, cueLine int, star
 				}
 				name := trimSpace(tag[sp+1:])
 				if bytes.IndexByte(name, '&') >= 0 {
-					name = trimSpace(unescape(nil, name))
+					name = unescape(nil, name)
 				}
+				name = bytes.TrimSpace(name)
 				if len(name) > 0 {
 					voice = name
 				}
