@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 )
 
 // Magic opens every table so that a wrong or truncated file is recognised
@@ -133,8 +132,10 @@ func (t *Table) validate() error {
 	if len(t.POS) != n || len(t.Freq) != 4*n || len(t.ConceptEnd) != n {
 		return errors.New("table: per-lemma columns differ in length")
 	}
-	if !sort.StringsAreSorted(t.Words) {
-		return errors.New("table: words not sorted")
+	for i := 1; i < n; i++ {
+		if t.Words[i-1] >= t.Words[i] {
+			return errors.New("table: words not sorted and unique")
+		}
 	}
 	if len(t.ExcPOS) != len(t.ExcForm) || len(t.ExcBase) != len(t.ExcForm) {
 		return errors.New("table: exception columns differ in length")
@@ -313,6 +314,11 @@ func Decode(raw []byte) (*Table, error) {
 	}
 	if len(d.b) != 0 {
 		return nil, fmt.Errorf("table: %d trailing bytes: %w", len(d.b), ErrFormat)
+	}
+	// Lookups rely on these invariants (sorted, unique concept ids for the
+	// similarity merge), so a table that breaks them is rejected here.
+	if err := t.validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	return t, nil
 }

@@ -25,14 +25,25 @@ type Options struct {
 	// speech. WordNet lists senses most frequent first, and the rare tail
 	// mostly adds noise (e.g. "deadline" as a line around a prison).
 	SensesPerPOS int
-	// MaxHypernymLemmas drops a hypernym (level 2 or 3) shared by more
-	// lemmas than this: very general synsets such as "act" or "change"
+	// MaxHypernymLemmas drops a noun hypernym (level 2 or 3) shared by more
+	// lemmas than this: very general synsets such as "person" or "entity"
 	// would otherwise make unrelated words look alike.
 	MaxHypernymLemmas int
+	// MaxTopHypernymLemmas is the same bound for verbs and for the nouns of
+	// noun.Tops. It is lower because those sit near the top of shallow
+	// hierarchies, so a modest count already means a very general synset:
+	// the verbs "change", "communicate", "create", "give", "be", "act" and
+	// the nouns "change", "event", "communication", "group", "feeling" are
+	// all shared by 150-300 lemmas, while "measure" (134) still usefully
+	// ties "metric" to "measure".
+	MaxTopHypernymLemmas int
 }
 
 // DefaultOptions are the settings the committed table is generated with.
-var DefaultOptions = Options{SensesPerPOS: 3, MaxHypernymLemmas: 300}
+var DefaultOptions = Options{SensesPerPOS: 3, MaxHypernymLemmas: 300, MaxTopHypernymLemmas: 150}
+
+// lexNounTops is the lexicographer file of the unique beginners.
+const lexNounTops = 3
 
 // particles are the second words of the two-word verbs that are kept
 // ("follow_up", "check_in"); other multi-word lemmas are left out to keep
@@ -150,12 +161,22 @@ func Build(dir string, opt Options) (*table.Table, error) {
 		levels[i] = lv
 	}
 
+	keep := func(k key, l uint8) bool {
+		switch {
+		case l < 2:
+			return true
+		case k.pos == 'v' || synsets[k].lex == lexNounTops:
+			return general[k] <= opt.MaxTopHypernymLemmas
+		default:
+			return general[k] <= opt.MaxHypernymLemmas
+		}
+	}
 	// Dense concept ids in (pos, offset) order: deterministic, and synsets
 	// of one lexicographer file sit together, which helps compression.
 	used := map[key]bool{}
 	for _, lv := range levels {
 		for k, l := range lv {
-			if l < 2 || general[k] <= opt.MaxHypernymLemmas {
+			if keep(k, l) {
 				used[k] = true
 			}
 		}
@@ -189,7 +210,7 @@ func Build(dir string, opt Options) (*table.Table, error) {
 		}
 		start := len(t.Concepts)
 		for k, l := range levels[i] {
-			if id, ok := ids[k]; ok && (l < 2 || general[k] <= opt.MaxHypernymLemmas) {
+			if id, ok := ids[k]; ok && keep(k, l) {
 				t.Concepts = append(t.Concepts, table.Concept{ID: id, Level: l})
 			}
 		}
