@@ -1,0 +1,199 @@
+package heuristic
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/nlp"
+	"github.com/candorhq/candor/lexicon"
+)
+
+// Coverage: an area is written as a description of content ("how the
+// candidate acknowledged the customer's emotions"); answers cover it in their
+// own words ("her voice was shaking, so I told her ..."). Word overlap is not
+// enough, so an area is read as (a) the kinds of content it asks for (facets:
+// an emotion noticed, an action, an outcome, a lesson ...) and (b) its topic
+// words. Each unit of the answer is scored on both: facets from concept cues
+// and WordNet classes, topic from lemma and WordNet similarity. The best units
+// are the evidence.
+
+type areaInfo struct {
+	text     string
+	facets   []facet
+	content  []weighted // topic lemmas
+	specific bool       // the area asks for "the specific X"
+	kind     string
+}
+
+type weighted struct {
+	lemma string
+	w     float64
+}
+
+func readArea(text string) areaInfo {
+	a := areaInfo{text: text}
+	doc := nlp.Parse(text)
+	seen := map[facet]bool{}
+	for i, t := range doc.Tokens {
+		lw, lm := t.Lower, t.Lemma
+		if lw == "specific" || lw == "particular" {
+			a.specific = i <= 1 // "The specific situation ..."
+		}
+		for _, key := range []string{lw, lm} {
+			for _, f := range areaCues[key] {
+				if !seen[f] {
+					seen[f] = true
+					a.facets = append(a.facets, f)
+				}
+			}
+		}
+		if stopwords[lm] || stopwords[lw] || areaMeta[lw] || areaMeta[lm] || t.Number || len(lw) < 3 {
+			continue
+		}
+		a.content = append(a.content, weighted{lm, 1})
+	}
+	// "follow-up" is tokenized as one word by nlp; make sure the facet is there.
+	if strings.Contains(strings.ToLower(text), "follow") && !seen[fFollowUp] {
+		a.facets = append(a.facets, fFollowUp)
+	}
+	if len(a.facets) == 0 {
+		a.facets = []facet{fAction}
+	}
+	a.kind = facetNames[a.facets[0]]
+	return a
+}
+
+// unitTopic scores how much a unit is about the area's topic words: for each
+// topic word the closest word of the unit (1 for the same lemma, WordNet
+// similarity otherwise), averaged.
+func (e *Engine) unitTopic(a *areaInfo, f *unitFeat, simCache map[[2]string]float64) float64 {
+	if len(a.content) == 0 {
+		return 0
+	}
+	total, wsum := 0.0, 0.0
+	for _, c := range a.content {
+		best := 0.0
+		for _, l := range f.lemmas {
+			if l == c.lemma {
+				best = 1
+				break
+			}
+			if stopwords[l] || len(l) < 3 {
+				continue
+			}
+			k := [2]string{c.lemma, l}
+			s, ok := simCache[k]
+			if !ok {
+				s = lexicon.Similarity(c.lemma, l)
+				simCache[k] = s
+			}
+			if s > best {
+				best = s
+			}
+		}
+		total += best * c.w
+		wsum += c.w
+	}
+	return total / wsum
+}
+
+type unitScore struct {
+	unit  int
+	score float64
+}
+
+// Thresholds on an area's score. Chosen on the development sets so that a
+// plainly stated, substantive unit reads as covered and a passing mention as
+// partial.
+const (
+	coveredAt = 0.50
+	partialAt = 0.30
+)
+
+func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats) analyzer.Coverage {
+	cov := analyzer.Coverage{Areas: make([]analyzer.AreaResult, len(q.Areas))}
+	simCache := make(map[[2]string]float64, 256)
+	total := 0.0
+	for ai, text := range q.Areas {
+		a := e.area(text)
+		scores := make([]unitScore, 0, len(af.units))
+		for ui := range af.units {
+			f := &af.units[ui]
+			if f.injected {
+				continue
+			}
+			fs := 0.0
+			for _, fc := range a.facets {
+				fs = max(fs, f.facet[fc])
+			}
+			tp := e.unitTopic(&a, f, simCache)
+			s := 0.6*fs + 0.4*tp
+			if fs >= 0.3 && tp >= 0.3 {
+				s += 0.1
+			}
+			// A passing mention is not coverage: short units weigh less.
+			if n := len(f.lemmas); n < 6 {
+				s *= 0.75 + 0.04*float64(n)
+			}
+			// Habits and hypotheticals can cover "how" areas, but an
+			// outcome, a follow-up or a measurement that "usually"
+			// happens is only a gesture.
+			if f.habitual || f.hypothetical {
+				for _, fc := range a.facets[:1] {
+					switch fc {
+					case fOutcome, fFollowUp, fMeasure, fResponse, fImpact, fSituation:
+						s *= 0.7
+					}
+				}
+			}
+			if f.hedge {
+				s *= 0.9
+			}
+			scores = append(scores, unitScore{ui, s})
+		}
+		sort.SliceStable(scores, func(i, j int) bool { return scores[i].score > scores[j].score })
+		raw := 0.0
+		if len(scores) > 0 {
+			raw = scores[0].score
+			if len(scores) > 1 {
+				raw += 0.25 * scores[1].score
+			}
+		}
+		if a.specific && !st.particular {
+			raw *= 0.75
+		}
+		res := analyzer.AreaResult{Index: ai + 1, Text: text, Kind: a.kind, Evidence: []analyzer.Span{}}
+		switch {
+		case raw >= coveredAt:
+			res.Status = analyzer.StatusCovered
+			res.Confidence = round2(clamp(0.55+(raw-coveredAt), 0.55, 0.95))
+			total += 1
+		case raw >= partialAt:
+			res.Status = analyzer.StatusPartial
+			res.Confidence = round2(clamp(0.5+0.5*min(raw-partialAt, coveredAt-raw)/(coveredAt-partialAt), 0.5, 0.8))
+			total += 0.5
+		default:
+			res.Status = analyzer.StatusMissing
+			res.Confidence = round2(clamp(0.6+(partialAt-raw), 0.6, 0.95))
+		}
+		if res.Status != analyzer.StatusMissing {
+			for k := 0; k < len(scores) && k < 2; k++ {
+				if k > 0 && scores[k].score < partialAt {
+					break
+				}
+				u := af.doc.Units[scores[k].unit]
+				res.Evidence = append(res.Evidence, analyzer.Span{Quote: af.doc.UnitText(u), Start: u.Start, End: u.End})
+			}
+			sort.Slice(res.Evidence, func(i, j int) bool { return res.Evidence[i].Start < res.Evidence[j].Start })
+		}
+		cov.Areas[ai] = res
+	}
+	if len(q.Areas) > 0 {
+		cov.Score = round3(total / float64(len(q.Areas)))
+	}
+	return cov
+}
+
+func round2(x float64) float64 { return float64(int(x*100+0.5)) / 100 }
+func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }

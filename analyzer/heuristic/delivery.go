@@ -1,0 +1,210 @@
+package heuristic
+
+import (
+	"sort"
+
+	"github.com/candorhq/candor/analyzer"
+)
+
+// Delivery: how concrete the answer is. A specific answer tells one
+// particular past situation with the candidate's own actions and details
+// that could be checked (when, who, how many, what was said, what came of
+// it); a rehearsed one describes habits, hypotheticals and principles. The
+// signals are about content, never about grammar: tense is read from any
+// past form or time anchor, so "yesterday I call him" counts like "I called".
+
+type deliveryStats struct {
+	particular   bool // the answer tells a particular past situation
+	narrative    int  // units narrating it
+	iActions     int  // first-person actions in the story
+	weOnly       int  // story units with "we" and no "I"
+	timeMarks    int
+	names        int
+	storyNumbers int
+	looseNumbers int
+	speech       int
+	results      int
+	habitual     int
+	hypothetical int
+	cliches      int
+	frameworks   int
+	hedges       int
+	units        int
+}
+
+func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
+	doc := af.doc
+	var st deliveryStats
+	var sig []analyzer.Signal
+	add := func(kind, pol string, bstart, bend int) {
+		s := spanOf(doc, bstart, bend)
+		sig = append(sig, analyzer.Signal{Span: s, Kind: kind, Polarity: pol})
+	}
+	seenName := map[string]bool{}
+	anchored := false // the answer has a time or a named anchor
+	for i := range af.units {
+		f := &af.units[i]
+		if !f.injected && !f.habitual && !f.hypothetical && (len(f.timeMarks) > 0 || len(f.names) > 0) {
+			anchored = true
+		}
+	}
+	for i, u := range doc.Units {
+		f := &af.units[i]
+		if f.injected {
+			continue
+		}
+		st.units++
+		generic := f.habitual || f.hypothetical
+		story := !generic && (f.past > 0 || anchored && (f.iSubj > 0 || f.people > 0))
+		if story {
+			st.narrative++
+		}
+		if f.habitual {
+			st.habitual++
+			add("habit", analyzer.PolarityRehearsed, u.ByteStart, u.ByteEnd)
+		}
+		if f.hypothetical {
+			st.hypothetical++
+			add("hypothetical", analyzer.PolarityRehearsed, u.ByteStart, u.ByteEnd)
+		}
+		for _, p := range f.cliche {
+			st.cliches++
+			add("cliche", analyzer.PolarityRehearsed, p.start, p.end)
+		}
+		for _, p := range f.framework {
+			st.frameworks++
+			add("framework", analyzer.PolarityRehearsed, p.start, p.end)
+		}
+		if f.hedge && story {
+			st.hedges++
+		}
+		if generic {
+			for _, ti := range f.numbers {
+				t := doc.Tokens[ti]
+				st.looseNumbers++
+				add("number_without_situation", analyzer.PolarityRehearsed, t.ByteStart, t.ByteEnd)
+			}
+			continue
+		}
+		if story && f.iSubj > 0 && (f.past > 0 || anchored) {
+			st.iActions++
+			if st.iActions <= 4 {
+				add("first_person_action", analyzer.PolaritySpecific, u.ByteStart, u.ByteEnd)
+			}
+		}
+		if story && f.weSubj > 0 && f.iSubj == 0 {
+			st.weOnly++
+		}
+		for _, ti := range f.timeMarks {
+			t := doc.Tokens[ti]
+			st.timeMarks++
+			add("time_marker", analyzer.PolaritySpecific, t.ByteStart, t.ByteEnd)
+		}
+		for _, ti := range f.names {
+			t := doc.Tokens[ti]
+			if !seenName[t.Lower] {
+				seenName[t.Lower] = true
+				st.names++
+				add("name", analyzer.PolaritySpecific, t.ByteStart, t.ByteEnd)
+			}
+		}
+		for _, ti := range f.numbers {
+			t := doc.Tokens[ti]
+			if story {
+				st.storyNumbers++
+				add("quantity", analyzer.PolaritySpecific, t.ByteStart, t.ByteEnd)
+			} else {
+				st.looseNumbers++
+			}
+		}
+		if f.speech && story {
+			st.speech++
+			add("reported_speech", analyzer.PolaritySpecific, u.ByteStart, u.ByteEnd)
+		}
+		if f.result && story {
+			st.results++
+			if st.results <= 2 {
+				add("outcome", analyzer.PolaritySpecific, u.ByteStart, u.ByteEnd)
+			}
+		}
+	}
+	st.particular = st.narrative >= 2 && (st.iActions >= 1 || st.weOnly >= 1) &&
+		(st.timeMarks+st.names+st.storyNumbers+st.speech >= 1 || st.narrative >= 4)
+	if st.weOnly > st.iActions && st.weOnly >= 2 {
+		add("we_without_own_role", analyzer.PolarityRehearsed, doc.Units[0].ByteStart, doc.Units[0].ByteEnd)
+	}
+
+	score := specificity(st)
+	d := analyzer.Delivery{Specificity: score, Signals: sig}
+	switch {
+	case score >= 60:
+		d.Label = analyzer.LabelSpecific
+	case score >= 26:
+		d.Label = analyzer.LabelMixed
+	default:
+		d.Label = analyzer.LabelRehearsed
+	}
+	if st.particular {
+		d.STAR.Situation = true
+		d.STAR.Action = st.iActions > 0
+		d.STAR.Task = d.STAR.Action && (st.iActions >= 2 || e.hasTask(af))
+		d.STAR.Result = st.results > 0
+	}
+	sort.SliceStable(d.Signals, func(i, j int) bool { return d.Signals[i].Start < d.Signals[j].Start })
+	if d.Signals == nil {
+		d.Signals = []analyzer.Signal{}
+	}
+	return d, st
+}
+
+func (e *Engine) hasTask(af *answerFeat) bool {
+	for i := range af.units {
+		if af.units[i].task && !af.units[i].hypothetical && !af.units[i].injected {
+			return true
+		}
+	}
+	return false
+}
+
+// specificity turns the counts into a 0..100 score. The weights give each
+// kind of checkable detail a bounded say, so that no single habit of speech
+// (many numbers, many names) can make an answer look particular, and so that
+// length alone does not.
+func specificity(st deliveryStats) int {
+	s := 18.0
+	s += 4 * float64(min(st.narrative, 6))
+	s += 3 * float64(min(st.iActions, 6))
+	s += 5 * float64(min(st.timeMarks, 3))
+	s += 4 * float64(min(st.names, 4))
+	s += 2.5 * float64(min(st.storyNumbers, 4))
+	s += 5 * float64(min(st.speech, 3))
+	s += 4 * float64(min(st.results, 2))
+	s -= 7 * float64(min(st.habitual, 5))
+	s -= 7 * float64(min(st.hypothetical, 5))
+	s -= 5 * float64(min(st.cliches, 4))
+	s -= 6 * float64(min(st.frameworks, 2))
+	s -= 2 * float64(min(st.hedges, 5))
+	s -= 2 * float64(min(st.looseNumbers, 3))
+	if st.weOnly > st.iActions {
+		s -= 4 * float64(min(st.weOnly-st.iActions, 4))
+	}
+	if !st.particular {
+		s = min(s, 40)
+	}
+	if st.units > 0 {
+		// A story that is mostly generic talk is mixed at best.
+		genericShare := float64(st.habitual+st.hypothetical) / float64(st.units)
+		s -= 20 * genericShare
+	}
+	return int(clamp(s, 0, 100) + 0.5)
+}
+
+func clamp(x, lo, hi float64) float64 {
+	if x < lo {
+		return lo
+	}
+	if x > hi {
+		return hi
+	}
+	return x
+}

@@ -1,0 +1,278 @@
+package heuristic
+
+import (
+	"strings"
+
+	"github.com/candorhq/candor/analyzer/nlp"
+	"github.com/candorhq/candor/lexicon"
+)
+
+// unitFeat describes one unit (sentence or clause) of an answer.
+type unitFeat struct {
+	lower        string // the unit's text in lower case, for phrase cues
+	iSubj        int    // first-person singular words
+	weSubj       int    // first-person plural words
+	past         int    // past-tense verbs
+	habitual     bool   // "I always", "usually", "my approach is"
+	hypothetical bool   // "I would", "what I'd do"
+	hedge        bool
+	cliche       []phrase
+	framework    []phrase
+	timeMarks    []int // token indexes of time markers
+	numbers      []int // token indexes of numbers tied to the unit
+	names        []int // token indexes of proper names
+	speech       bool  // reported speech
+	injected     bool  // part of a prompt-injection span
+	people       int   // other particular people mentioned
+	result       bool  // an outcome verb
+	task         bool  // own responsibility stated
+	facet        [nFacets]float64
+	lemmas       []string
+}
+
+type phrase struct{ start, end int } // byte offsets in the answer text
+
+// answerFeat holds everything the engine computes once per answer.
+type answerFeat struct {
+	doc   *nlp.Doc
+	units []unitFeat
+	words int
+}
+
+func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
+	af := &answerFeat{doc: doc, units: make([]unitFeat, len(doc.Units)), words: len(doc.Tokens)}
+	for ui, u := range doc.Units {
+		f := &af.units[ui]
+		text := doc.UnitText(u)
+		f.lower = strings.ToLower(strings.ReplaceAll(text, "’", "'"))
+		for _, r := range injected {
+			if u.ByteStart < r.end && r.start < u.ByteEnd {
+				f.injected = true
+			}
+		}
+		padded := " " + f.lower + " "
+		for _, p := range habitualPhrases {
+			if strings.Contains(padded, p) {
+				f.habitual = true
+			}
+		}
+		for _, p := range hypotheticalPhrases {
+			if strings.Contains(padded, " "+p) {
+				f.hypothetical = true
+			}
+		}
+		for _, p := range hedgePhrases {
+			if strings.Contains(padded, p) {
+				f.hedge = true
+			}
+		}
+		f.cliche = findPhrases(text, f.lower, u.ByteStart, clichePhrases)
+		f.framework = findPhrases(text, f.lower, u.ByteStart, frameworkPhrases)
+		for _, p := range taskPhrases {
+			if strings.Contains(padded, " "+p+" ") {
+				f.task = true
+			}
+		}
+		if strings.ContainsAny(text, "\"“”") {
+			f.speech = true
+		}
+		f.lemmas = make([]string, 0, u.Last-u.First)
+		for ti := u.First; ti < u.Last; ti++ {
+			t := &doc.Tokens[ti]
+			lw, lm := t.Lower, t.Lemma
+			f.lemmas = append(f.lemmas, lm)
+			switch {
+			case firstPersonSingular[lw] || strings.HasPrefix(lw, "i'"):
+				f.iSubj++
+			case firstPersonPlural[lw] || strings.HasPrefix(lw, "we'"):
+				f.weSubj++
+			}
+			if habitualWords[lw] {
+				f.habitual = true
+			}
+			if isPast(t) {
+				f.past++
+			}
+			if isTimeMark(doc, ti) {
+				f.timeMarks = append(f.timeMarks, ti)
+			}
+			if t.Number || numberWords[lw] {
+				f.numbers = append(f.numbers, ti)
+			}
+			if isName(doc, ti, u.First) {
+				f.names = append(f.names, ti)
+			}
+			if personWords[lw] && ti > u.First && (doc.Tokens[ti-1].Lower == "this" || doc.Tokens[ti-1].Lower == "a" || doc.Tokens[ti-1].Lower == "one" || doc.Tokens[ti-1].Lower == "the" || doc.Tokens[ti-1].Lower == "our" || doc.Tokens[ti-1].Lower == "my") {
+				f.people++
+			}
+			if lw == "she" || lw == "he" || lw == "her" || lw == "him" || lw == "his" {
+				f.people++
+			}
+			if resultWords[lw] && lw != lm {
+				f.result = true
+			}
+			if speechVerbs[lw] && lw != lm && ti+1 < u.Last {
+				gap := doc.Text[t.ByteEnd:doc.Tokens[ti+1].ByteStart]
+				next := doc.Tokens[ti+1].Lower
+				if strings.ContainsAny(gap, ",:\"“") || next == "like" || next == "that" && lw != "said" {
+					f.speech = true
+				}
+			}
+			if (lw == "saying" || lw == "asking") && ti+1 < u.Last && strings.ContainsAny(doc.Text[t.ByteEnd:doc.Tokens[ti+1].ByteStart], ",:\"“") {
+				f.speech = true
+			}
+			for fc := facet(0); fc < nFacets; fc++ {
+				if w, ok := unitCues[fc][lm]; ok {
+					f.facet[fc] += w
+				} else if w, ok := unitCues[fc][lw]; ok {
+					f.facet[fc] += w
+				}
+			}
+			if !stopwords[lm] {
+				cl := lexicon.Classes(lm)
+				if cl&(lexicon.NounFeeling|lexicon.VerbEmotion) != 0 {
+					f.facet[fEmotion] += 0.25
+				}
+				if cl&lexicon.VerbPerception != 0 {
+					f.facet[fDiscovery] += 0.15
+				}
+				if cl&lexicon.VerbCognition != 0 {
+					f.facet[fReasoning] += 0.15
+				}
+				if cl&lexicon.VerbCommunication != 0 {
+					f.facet[fCommunication] += 0.15
+					f.facet[fTechnique] += 0.1
+				}
+				if cl&(lexicon.VerbChange|lexicon.VerbCreation) != 0 {
+					f.facet[fChange] += 0.1
+				}
+			}
+		}
+		// Actions: first-person past narration.
+		if f.iSubj > 0 && f.past > 0 {
+			f.facet[fAction] += 0.4
+		}
+		if f.timeMarks != nil && (f.past > 0) {
+			f.facet[fFollowUp] += 0.1
+			f.facet[fSituation] += 0.3
+		}
+		if len(f.names) > 0 || f.people > 0 {
+			f.facet[fSituation] += 0.2
+		}
+		if len(f.numbers) > 0 {
+			f.facet[fMeasure] += 0.3
+			f.facet[fImpact] += 0.1
+		}
+		if f.result {
+			f.facet[fOutcome] += 0.2
+		}
+		if f.speech {
+			f.facet[fCommunication] += 0.3
+			f.facet[fTechnique] += 0.2
+		}
+		for i := range f.facet {
+			if f.facet[i] > 1 {
+				f.facet[i] = 1
+			}
+		}
+	}
+	return af
+}
+
+func findPhrases(text, lower string, base int, list []string) []phrase {
+	var out []phrase
+	for _, p := range list {
+		if i := strings.Index(lower, p); i >= 0 && len(lower) == len(text) {
+			out = append(out, phrase{base + i, base + i + len(p)})
+		}
+	}
+	return out
+}
+
+// isPast reports a past-tense or past-participle verb form: an inflected
+// word whose lemma is a verb and that ends like a past form, or a known
+// irregular past.
+func isPast(t *nlp.Token) bool {
+	if t.Number || t.Lower == t.Lemma {
+		return false
+	}
+	switch t.Lower {
+	case "was", "were", "had", "did", "said", "told", "went", "came", "got", "took", "made", "gave", "felt", "knew",
+		"thought", "saw", "found", "kept", "left", "sent", "brought", "met", "ran", "sat", "wrote", "spent", "became", "began", "heard":
+		return true
+	}
+	if strings.HasSuffix(t.Lower, "ed") || strings.HasSuffix(t.Lower, "t") && strings.Contains(lexicon.POS(t.Lemma), "v") {
+		return strings.Contains(lexicon.POS(t.Lemma), "v")
+	}
+	return false
+}
+
+func isTimeMark(doc *nlp.Doc, ti int) bool {
+	t := &doc.Tokens[ti]
+	lw := t.Lower
+	if monthNames[lw] {
+		// "may" and "march" are words too: only a capitalised month counts,
+		// and "May" only before a number.
+		return t.Cap && (lw != "may" || ti+1 < len(doc.Tokens) && doc.Tokens[ti+1].Number)
+	}
+	if weekdayNames[lw] {
+		return true
+	}
+	if t.Number {
+		if len(lw) == 4 && (strings.HasPrefix(lw, "19") || strings.HasPrefix(lw, "20")) {
+			return true
+		}
+		if strings.Contains(lw, ":") {
+			return true
+		}
+		if ti+1 < len(doc.Tokens) {
+			n := doc.Tokens[ti+1].Lower
+			if n == "am" || n == "pm" || n == "a.m" || n == "p.m" || timeNouns[n] && ti+2 < len(doc.Tokens) && relTime[doc.Tokens[ti+2].Lower] {
+				return true
+			}
+		}
+	}
+	if relTime[lw] && lw != "before" && lw != "after" && lw != "during" && lw != "since" && lw != "until" && lw != "within" {
+		// "last March", "two weeks later", "the next morning", "a year ago"
+		if ti+1 < len(doc.Tokens) && (timeNouns[doc.Tokens[ti+1].Lower] || monthNames[doc.Tokens[ti+1].Lower] || weekdayNames[doc.Tokens[ti+1].Lower]) {
+			return true
+		}
+		if ti > 0 && (timeNouns[doc.Tokens[ti-1].Lower]) && (lw == "ago" || lw == "later" || lw == "earlier") {
+			return true
+		}
+		if lw == "yesterday" {
+			return true
+		}
+	}
+	if (lw == "that" || lw == "this") && ti+1 < len(doc.Tokens) {
+		n := doc.Tokens[ti+1].Lower
+		if n == "morning" || n == "afternoon" || n == "evening" || n == "night" || n == "week" || n == "weekend" || n == "day" {
+			return ti == 0 || doc.Tokens[ti-1].Lower != "all"
+		}
+	}
+	return false
+}
+
+// notNames are capitalised words that are not names of particular people,
+// places or organisations.
+var notNames = set("i i'm i've i'd i'll okay ok so and but um uh yeah yes no well oh like because then also anyway " +
+	"ai it's that's we we'd we're we've they she he you our my the a an this there what when where how if mr mrs ms dr " +
+	"csat nps ceo vp cx ux ui faq sla kpi crm ivr okr api it hr")
+
+func isName(doc *nlp.Doc, ti, unitFirst int) bool {
+	t := &doc.Tokens[ti]
+	if !t.Cap || t.Number || notNames[t.Lower] || monthNames[t.Lower] || weekdayNames[t.Lower] {
+		return false
+	}
+	if ti == unitFirst && doc.Units[doc.Tokens[ti].Unit].SentenceStart {
+		return false
+	}
+	// Capitalised after sentence-ending punctuation inside a unit.
+	if ti > 0 {
+		gap := doc.Text[doc.Tokens[ti-1].ByteEnd:t.ByteStart]
+		if strings.ContainsAny(gap, ".!?\"“:") {
+			return false
+		}
+	}
+	return true
+}

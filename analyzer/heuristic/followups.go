@@ -1,0 +1,93 @@
+package heuristic
+
+import (
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/nlp"
+)
+
+// MaxFollowUps bounds the follow-ups suggested per answer: an interviewer
+// has time for a few, so the first gaps in the guide's order come first.
+const MaxFollowUps = 4
+
+// probes ask for checkable detail, one per kind of content.
+var probes = [nFacets]string{
+	fSituation:     "Which particular occasion are you thinking of: when was it, where, and who was involved?",
+	fEmotion:       "What did you notice about how the other person was feeling, and what exactly did you say in response?",
+	fReasoning:     "What was going through your mind at that point, and why did you choose that route?",
+	fTechnique:     "What exactly did you say or do in that conversation? Can you give me the words you used?",
+	fAction:        "What did you yourself do, step by step, as opposed to the team?",
+	fPolicy:        "Which rule or constraint were you working within, and how far did you go to accommodate the customer?",
+	fOutcome:       "How did it end? What happened as a direct result of what you did?",
+	fFollowUp:      "Did you check back afterwards? When, and what did you find?",
+	fLesson:        "What would you do differently now, and what have you changed since?",
+	fMeasure:       "Which number told you it worked: what was it before and after, and over what period?",
+	fStakeholder:   "Who else had a say in this, and what did each of them want?",
+	fChallenge:     "Where did you meet resistance or a setback, and how did you get past it?",
+	fResearch:      "What did you look at or listen to in order to understand the problem: which data, which conversations?",
+	fTeam:          "How did you bring your team along: what did you show or teach them, and how did they respond?",
+	fChange:        "What concretely changed, and when did it go live?",
+	fDiscovery:     "What first made you notice the problem, and when was that?",
+	fImpact:        "Who was affected, and how much: can you put a number or an example on it?",
+	fCommunication: "How did you communicate it: what did the message or conversation actually say?",
+	fPreparation:   "How did you prepare beforehand: what did you expect would happen?",
+	fDecision:      "Which options did you weigh, and what made you choose the one you did?",
+	fFuture:        "Knowing what you know now, how would you handle the same situation next time?",
+	fSegment:       "Who exactly were these customers, and how did they differ from you and your team?",
+	fBias:          "Which of your own assumptions turned out to be wrong, and how did you find out?",
+	fBehavior:      "What exactly was the person doing that needed to change? Can you give an instance?",
+	fResponse:      "How did they react, in their own words, and what did they do next?",
+	fPriorities:    "What was pulling in the other direction, and how did you weigh the two?",
+	fValidate:      "How did you check that your reading was right: who did you talk to, what did they tell you?",
+}
+
+// followUps suggests, for each missing or partial area, the guide's
+// best-fitting follow-up question, or a probe for checkable detail when none
+// of the guide's fits.
+func (e *Engine) followUps(q analyzer.Question, cov analyzer.Coverage) []string {
+	out := []string{}
+	used := map[string]bool{}
+	fus := make([]*unitFeat, len(q.FollowUps))
+	for i, fu := range q.FollowUps {
+		fus[i] = lemmaUnit(fu)
+	}
+	simCache := map[[2]string]float64{}
+	for _, ar := range cov.Areas {
+		if len(out) >= MaxFollowUps {
+			break
+		}
+		if ar.Status == analyzer.StatusCovered {
+			continue
+		}
+		a := e.area(ar.Text)
+		best, bestScore := "", 0.0
+		for i, fu := range q.FollowUps {
+			if used[fu] {
+				continue
+			}
+			s := e.unitTopic(&a, fus[i], simCache)
+			if s > bestScore {
+				best, bestScore = fu, s
+			}
+		}
+		var pick string
+		if bestScore >= 0.45 {
+			pick = best
+		} else {
+			pick = probes[a.facets[0]]
+		}
+		if !used[pick] {
+			used[pick] = true
+			out = append(out, pick)
+		}
+	}
+	return out
+}
+
+func lemmaUnit(text string) *unitFeat {
+	doc := nlp.Parse(text)
+	f := &unitFeat{}
+	for _, t := range doc.Tokens {
+		f.lemmas = append(f.lemmas, t.Lemma)
+	}
+	return f
+}

@@ -1,0 +1,142 @@
+package heuristic
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/nlp"
+)
+
+// Prompt-injection detection. An answer is data: text in it that addresses an
+// automated reviewer, or tries to give it instructions about the rubric, is
+// flagged and kept out of evidence. The detector looks for what such text
+// must contain rather than for known attack strings: an addressee that is a
+// machine, an instruction verb, and an object from the analyzer's own world
+// (areas, ratings, labels, instructions), or one of a few unambiguous forms.
+
+var strongInjection = regexp.MustCompile(`(?i)(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(previous|prior|above|earlier|preceding|original|system|scoring|grading)?\s*(instructions?|prompts?|rules?|rubric|guidelines|criteria)` +
+	`|system\s*prompt|\[/?\s*(system|inst|instructions?|admin)\s*\]|<\s*/?\s*(system|instructions?|admin|im_start)\b|#{2,}\s*(system|instruction)` +
+	`|\byou\s+are\s+now\b|\bnew\s+instructions?\s*:|\bas\s+an\s+ai\s+(language\s+)?model\b|\bdeveloper\s+mode\b`)
+
+var injAddressee = regexp.MustCompile(`(?i)\b(a\.?i\.?|artificial intelligence|language model|llm|gpt|chatgpt|assistant|chatbot|bot|algorithm|` +
+	`software|automated|automatic|machine|model|scorer|scoring|grader|grading|evaluator|reviewer|reviewing|transcrib\w*|` +
+	`whoever|whatever|system)\b`)
+
+var injVerb = regexp.MustCompile(`(?i)\b(ignore|disregard|forget|mark|rate|score|label|classify|grade|give|output|set|treat|` +
+	`consider|return|assign|flag|record|rank|put|list|note|make sure|please|should|must)\b`)
+
+var injObject = regexp.MustCompile(`(?i)\b(covered|specific|rubric|areas?|rating|rated|labels?|excellent|perfect|full marks|top marks|` +
+	`highest|maximum|max|10\s*/\s*10|ten out of ten|100\s*(%|percent)|strong hire|hire|pass|instructions?|evaluation|assessment|score)\b`)
+
+type byteRange struct{ start, end int }
+
+// DetectInjection returns the spans of text that try to instruct an
+// automated analyzer, as whole sentences or clauses of the answer. It never
+// changes the analysis of the rest of the answer.
+func DetectInjection(text string) []analyzer.Span {
+	doc := nlp.Parse(text)
+	rs := detectInjection(doc)
+	out := make([]analyzer.Span, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, spanOf(doc, r.start, r.end))
+	}
+	return out
+}
+
+func detectInjection(doc *nlp.Doc) []byteRange {
+	var out []byteRange
+	text := doc.Text
+	// Fake markup anywhere is enough.
+	for _, loc := range strongInjection.FindAllStringIndex(text, -1) {
+		out = appendRange(out, sentenceAround(doc, loc[0], loc[1]))
+	}
+	for i, u := range doc.Units {
+		ut := text[u.ByteStart:u.ByteEnd]
+		// Include the next unit: the addressee and the instruction are
+		// often split across a comma.
+		if i+1 < len(doc.Units) && !doc.Units[i+1].SentenceStart {
+			ut = text[u.ByteStart:doc.Units[i+1].ByteEnd]
+		}
+		if !injAddressee.MatchString(ut) || !injObject.MatchString(ut) || !injVerb.MatchString(ut) {
+			continue
+		}
+		if !addressesMachine(strings.ToLower(ut)) {
+			continue
+		}
+		out = appendRange(out, sentenceAround(doc, u.ByteStart, u.ByteEnd))
+	}
+	return out
+}
+
+// addressesMachine reports text that speaks to, not about, an automated
+// reviewer: "note for the AI", "whatever software is scoring this", "AI
+// reviewer, please ...". Talking about a product's chatbot does not count.
+func addressesMachine(l string) bool {
+	cues := []string{"for the ai", "to the ai", "the ai ", "ai system", "ai reviewer", "ai model", "dear ai", "hey ai",
+		"for the model", "to the model", "language model", "for the system", "to the system", "system that's", "system that is",
+		"is scoring", "is reviewing", "is grading", "is evaluating", "is transcribing", "is analyzing", "is analysing",
+		"scoring this", "reviewing this", "grading this", "evaluating this", "analyzing this", "analysing this",
+		"scoring system", "grading system", "review system", "reviewer", "scorer", "grader", "evaluator", "automated",
+		"assistant", "chatgpt", "gpt", "llm", "algorithm"}
+	for _, c := range cues {
+		if strings.Contains(l, c) {
+			// ...and asks it for something about this answer or the rubric.
+			return strings.Contains(l, "this answer") || strings.Contains(l, "this response") || strings.Contains(l, "rubric") ||
+				strings.Contains(l, "instruction") || strings.Contains(l, "mark ") || strings.Contains(l, "rate ") ||
+				strings.Contains(l, "label") || strings.Contains(l, "score") || strings.Contains(l, "covered") ||
+				strings.Contains(l, "rating") || strings.Contains(l, "grade") || strings.Contains(l, "classify") ||
+				strings.Contains(l, "excellent") || strings.Contains(l, "as specific") || strings.Contains(l, "hire")
+		}
+	}
+	return false
+}
+
+func appendRange(rs []byteRange, r byteRange) []byteRange {
+	for i := range rs {
+		if r.start < rs[i].end && rs[i].start < r.end {
+			rs[i].start = min(rs[i].start, r.start)
+			rs[i].end = max(rs[i].end, r.end)
+			return rs
+		}
+	}
+	return append(rs, r)
+}
+
+// sentenceAround widens a byte range to the sentence(s) that contain it.
+func sentenceAround(doc *nlp.Doc, start, end int) byteRange {
+	r := byteRange{start, end}
+	for i, u := range doc.Units {
+		if u.ByteEnd <= start || u.ByteStart >= end {
+			continue
+		}
+		// Walk back to the start of the sentence, forward to its end.
+		j := i
+		for j > 0 && !doc.Units[j].SentenceStart {
+			j--
+		}
+		k := i
+		for k+1 < len(doc.Units) && !doc.Units[k+1].SentenceStart {
+			k++
+		}
+		r.start = min(r.start, doc.Units[j].ByteStart)
+		r.end = max(r.end, doc.Units[k].ByteEnd)
+	}
+	return r
+}
+
+// spanOf builds a Span with code-point offsets from byte offsets.
+func spanOf(doc *nlp.Doc, bstart, bend int) analyzer.Span {
+	return analyzer.Span{Quote: doc.Text[bstart:bend], Start: cpOffset(doc.Text, bstart), End: cpOffset(doc.Text, bend)}
+}
+
+func cpOffset(text string, b int) int {
+	n := 0
+	for i := range text {
+		if i >= b {
+			return n
+		}
+		n++
+	}
+	return n
+}

@@ -1,0 +1,274 @@
+// Package nlp holds the small pieces of language processing that Candor's
+// embedded engine and question alignment share: tokens with code-point
+// offsets, sentence and clause units, lemmas and word-meaning similarity.
+//
+// Everything here is deterministic and allocation-light, because the embedded
+// engine must analyze an hour-long interview in milliseconds.
+package nlp
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/candorhq/candor/lexicon"
+)
+
+// Token is one word or number of a text.
+type Token struct {
+	Text  string // as written
+	Lower string // lower case, curly apostrophes made straight
+	Lemma string // base form (lexicon.Lemma of Lower)
+	// Start and End are code-point offsets into the text; ByteStart and
+	// ByteEnd byte offsets.
+	Start, End         int
+	ByteStart, ByteEnd int
+	Number             bool // digits, possibly with , . % $ : attached
+	Cap                bool // starts with an upper-case letter
+	Unit               int  // index of the unit (sentence or clause) it belongs to
+}
+
+// Unit is a sentence, or a clause of a long sentence: the grain of evidence.
+type Unit struct {
+	Start, End         int // code-point offsets, trimmed
+	ByteStart, ByteEnd int
+	First, Last        int // token index range [First, Last)
+	SentenceStart      bool
+}
+
+// Doc is a tokenized text.
+type Doc struct {
+	Text   string
+	Tokens []Token
+	Units  []Unit
+	// runeLen is the text's length in code points.
+	RuneLen int
+}
+
+// UnitText returns a unit's text.
+func (d *Doc) UnitText(u Unit) string { return d.Text[u.ByteStart:u.ByteEnd] }
+
+// Parse tokenizes text and splits it into units.
+func Parse(text string) *Doc {
+	d := &Doc{Text: text}
+	d.Tokens = make([]Token, 0, len(text)/5+1)
+	cp := 0
+	b := 0
+	for b < len(text) {
+		r, size := utf8.DecodeRuneInString(text[b:])
+		if isWordRune(r) {
+			startB, startCP := b, cp
+			hasLetter := false
+			for b < len(text) {
+				r2, s2 := utf8.DecodeRuneInString(text[b:])
+				if isWordRune(r2) {
+					if unicode.IsLetter(r2) {
+						hasLetter = true
+					}
+					b += s2
+					cp++
+					continue
+				}
+				// Keep inner apostrophes, hyphens, and number punctuation.
+				if (r2 == '\'' || r2 == '’' || r2 == '-' || r2 == '.' || r2 == ',' || r2 == ':') && b+s2 < len(text) {
+					r3, _ := utf8.DecodeRuneInString(text[b+s2:])
+					prev, _ := utf8.DecodeLastRuneInString(text[:b])
+					if r2 == '\'' || r2 == '’' || r2 == '-' {
+						if unicode.IsLetter(r3) && unicode.IsLetter(prev) {
+							b += s2
+							cp++
+							continue
+						}
+					} else if unicode.IsDigit(r3) && unicode.IsDigit(prev) {
+						b += s2
+						cp++
+						continue
+					}
+				}
+				break
+			}
+			// Trailing % or leading $ belong to numbers.
+			endB, endCP := b, cp
+			if !hasLetter && b < len(text) && text[b] == '%' {
+				endB++
+				endCP++
+				b++
+				cp++
+			}
+			if !hasLetter && startB > 0 && (text[startB-1] == '$' || text[startB-1] == '#') {
+				startB--
+				startCP--
+			}
+			word := text[startB:endB]
+			lower := lowerWord(word)
+			first, _ := utf8.DecodeRuneInString(word)
+			t := Token{Text: word, Lower: lower, Start: startCP, End: endCP, ByteStart: startB, ByteEnd: endB,
+				Number: !hasLetter, Cap: unicode.IsUpper(first)}
+			if hasLetter {
+				t.Lemma = lemma(lower)
+			} else {
+				t.Lemma = lower
+			}
+			d.Tokens = append(d.Tokens, t)
+			continue
+		}
+		b += size
+		cp++
+	}
+	d.RuneLen = cp
+	d.splitUnits()
+	return d
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func lowerWord(w string) string {
+	ascii := true
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+		if c >= 'A' && c <= 'Z' {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return w
+	}
+	return strings.ReplaceAll(strings.ToLower(w), "’", "'")
+}
+
+// contractions that WordNet does not know.
+var contractionLemma = map[string]string{
+	"i'm": "i", "i've": "i", "i'd": "i", "i'll": "i", "we're": "we", "we've": "we", "we'd": "we", "we'll": "we",
+	"didn't": "do", "don't": "do", "doesn't": "do", "wasn't": "be", "weren't": "be", "isn't": "be", "aren't": "be",
+	"couldn't": "can", "can't": "can", "wouldn't": "will", "won't": "will", "shouldn't": "shall", "hadn't": "have",
+	"haven't": "have", "hasn't": "have", "it's": "it", "that's": "that", "there's": "there", "he's": "he", "she's": "she",
+	"they're": "they", "they'd": "they", "they've": "they", "you're": "you", "you'd": "you", "you've": "you", "let's": "let",
+	"what's": "what", "who's": "who",
+	// function words morphy would turn into odd nouns
+	"was": "be", "were": "be", "is": "be", "are": "be", "been": "be", "am": "be", "has": "have", "had": "have",
+	"did": "do", "does": "do", "us": "we", "me": "i", "my": "i", "him": "he", "her": "she", "them": "they",
+	"as": "as", "less": "less", "others": "other", "its": "it", "this": "this", "thus": "thus", "yes": "yes",
+	"news": "news", "data": "data", "media": "media", "analytics": "analytics", "sales": "sales", "ops": "ops",
+	"felt": "feel", "left": "leave", "saw": "see", "said": "say", "told": "tell", "heard": "hear", "found": "find",
+	"made": "make", "got": "get", "went": "go", "took": "take", "gave": "give", "kept": "keep", "thought": "think",
+	"knew": "know", "became": "become", "began": "begin", "brought": "bring", "built": "build", "spent": "spend",
+	"sent": "send", "met": "meet", "led": "lead", "ran": "run", "sat": "sit", "wrote": "write", "rang": "ring",
+	"better": "better", "best": "best", "worse": "worse", "worst": "worst", "lesson": "lesson", "lessons": "lesson",
+	"learned": "learn", "learnt": "learn", "training": "training", "feelings": "feeling", "feeling": "feeling",
+	"meeting": "meeting", "meetings": "meeting", "morning": "morning", "evening": "evening", "during": "during",
+	"following": "follow", "anything": "anything", "something": "something", "nothing": "nothing",
+	"everything": "everything", "ending": "end", "outcomes": "outcome", "results": "result",
+}
+
+func lemma(lower string) string {
+	if l, ok := contractionLemma[lower]; ok {
+		return l
+	}
+	if i := strings.IndexByte(lower, '\''); i > 0 {
+		// possessives and contractions: customer's -> customer
+		lower = lower[:i]
+	}
+	return lexicon.Lemma(lower)
+}
+
+// splitUnits splits the text into sentences, and sentences longer than
+// maxUnitTokens into clauses at commas followed by a conjunction.
+func (d *Doc) splitUnits() {
+	const maxUnitTokens = 28
+	text := d.Text
+	toks := d.Tokens
+	if len(toks) == 0 {
+		return
+	}
+	first := 0
+	for i := range toks {
+		end := i == len(toks)-1
+		if !end {
+			// Sentence boundary: terminal punctuation between this token and
+			// the next, followed by a space.
+			gap := text[toks[i].ByteEnd:toks[i+1].ByteStart]
+			if hasSentenceEnd(gap, toks[i].Lower) {
+				end = true
+			}
+		}
+		if end {
+			d.addSentence(first, i+1, maxUnitTokens)
+			first = i + 1
+		}
+	}
+	for ui, u := range d.Units {
+		for ti := u.First; ti < u.Last; ti++ {
+			d.Tokens[ti].Unit = ui
+		}
+	}
+}
+
+var abbreviations = map[string]bool{"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "vs": true, "etc": true, "e.g": true, "i.e": true, "jr": true, "sr": true, "prof": true, "inc": true, "co": true, "no": false}
+
+func hasSentenceEnd(gap, prev string) bool {
+	for i := 0; i < len(gap); i++ {
+		switch gap[i] {
+		case '.':
+			if abbreviations[prev] {
+				return false
+			}
+			return true
+		case '!', '?', '\n':
+			return true
+		}
+	}
+	return false
+}
+
+var clauseStarters = map[string]bool{"and": true, "but": true, "so": true, "because": true, "which": true, "then": true, "when": true, "while": true, "although": true, "though": true, "until": true}
+
+func (d *Doc) addSentence(first, last, max int) {
+	start := first
+	sentStart := true
+	for i := first; i < last; i++ {
+		if i-start >= max/2 && i+1 < last && last-i > 4 {
+			gap := d.Text[d.Tokens[i].ByteEnd:d.Tokens[i+1].ByteStart]
+			if strings.ContainsAny(gap, ",;—–") && (clauseStarters[d.Tokens[i+1].Lower] || i-start >= max) {
+				d.Units = append(d.Units, d.unit(start, i+1, sentStart))
+				start = i + 1
+				sentStart = false
+			}
+		}
+	}
+	d.Units = append(d.Units, d.unit(start, last, sentStart))
+}
+
+func (d *Doc) unit(first, last int, sentStart bool) Unit {
+	a, b := d.Tokens[first], d.Tokens[last-1]
+	u := Unit{Start: a.Start, End: b.End, ByteStart: a.ByteStart, ByteEnd: b.ByteEnd, First: first, Last: last, SentenceStart: sentStart}
+	// Extend over closing punctuation and quotes so the quote reads well.
+	for u.ByteEnd < len(d.Text) {
+		r, s := utf8.DecodeRuneInString(d.Text[u.ByteEnd:])
+		if r == '.' || r == '!' || r == '?' || r == '"' || r == '”' || r == '\'' || r == '’' || r == ')' {
+			u.ByteEnd += s
+			u.End++
+			continue
+		}
+		break
+	}
+	return u
+}
+
+// Words counts the words of a text (tokens with a letter or digit).
+func Words(text string) int {
+	n := 0
+	in := false
+	for _, r := range text {
+		w := isWordRune(r) || r == '\''
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}

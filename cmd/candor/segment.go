@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/candorhq/candor/guide"
+)
+
+func (e *environment) segment(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("segment", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var in inputFlags
+	in.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: candor segment --guide GUIDE [--format text|json] INPUT\n\nPrints which guide question each part of the transcript answers.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	paths, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if in.format != "text" && in.format != "json" {
+		return usagef("segment: --format must be text or json, not %q", in.format)
+	}
+	if in.guide == "" {
+		return usagef("segment: --guide is required (a built-in id: %s; or a guide file)", strings.Join(guide.BuiltinIDs(), ", "))
+	}
+	if len(paths) != 1 {
+		return usagef("segment: give exactly one transcript (or - for stdin)")
+	}
+	g, err := guide.Load(in.guide)
+	if err != nil {
+		return err
+	}
+	seg, t, err := e.load(g, paths[0], in)
+	if err != nil {
+		return err
+	}
+	if in.format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(seg)
+	}
+	fmt.Fprintf(e.stdout, "Format: %s, %d turns. Interviewer(s): %s. Candidate: %s.\n", t.Format, len(t.Turns),
+		strings.Join(seg.Interviewers, ", "), seg.Candidate)
+	for _, a := range seg.Answers {
+		q, _ := g.Question(a.QuestionID)
+		fmt.Fprintf(e.stdout, "\n%s  %s\n", a.QuestionID, q.Text)
+		if a.AskedAt >= 0 {
+			fmt.Fprintf(e.stdout, "    asked at turn %d (match %.2f): %s\n", a.AskedAt, a.Match, clipRunes(a.Asked, 120))
+		}
+		fmt.Fprintf(e.stdout, "    answer: %d turns, %d words\n", len(a.Turns), len(strings.Fields(a.Text)))
+	}
+	if len(seg.NotAsked) > 0 {
+		fmt.Fprintf(e.stdout, "\nNot asked: %s\n", strings.Join(seg.NotAsked, ", "))
+	}
+	for _, w := range seg.Warnings {
+		fmt.Fprintf(e.stdout, "Warning: %s: %s\n", w.Code, w.Message)
+	}
+	return nil
+}
+
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
