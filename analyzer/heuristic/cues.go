@@ -264,8 +264,8 @@ var firstPersonSingular = set("i me my myself mine")
 var firstPersonPlural = set("we us our ourselves")
 
 // people words mark a particular other person in a story.
-var personWords = set("she he her him his hers woman man lady guy gentleman mother father mom dad son daughter wife husband "+
-	"grandmother grandfather kid kids child children boss manager colleague agent engineer nurse doctor guest passenger "+
+var personWords = set("she he her him his hers woman man lady guy gentleman mother father mom dad son daughter wife husband " +
+	"grandmother grandfather kid kids child children boss manager colleague agent engineer nurse doctor guest passenger " +
 	"customer client patient caller member owner student teacher family")
 
 // resultWords are outcome verbs and nouns in a story.
