@@ -165,11 +165,18 @@ func ReadGzip(data []byte) (*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("table: %w", err)
 	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
+	// The gzip trailer records the uncompressed size (mod 2^32); reading
+	// into a buffer of that size saves io.ReadAll's repeated growing.
+	var buf bytes.Buffer
+	if len(data) >= 4 {
+		if n := binary.LittleEndian.Uint32(data[len(data)-4:]); n < 1<<28 {
+			buf.Grow(int(n) + bytes.MinRead)
+		}
+	}
+	if _, err := buf.ReadFrom(zr); err != nil {
 		return nil, fmt.Errorf("table: %w", err)
 	}
-	return Decode(raw)
+	return Decode(buf.Bytes())
 }
 
 // Header returns the format version recorded in a raw (uncompressed) table.
@@ -221,7 +228,7 @@ func (d *decoder) strs(n uint64) []string {
 		d.err = ErrFormat
 		return nil
 	}
-	var blob []byte
+	blob := make([]byte, 0, 12*n) // lemmas average under 10 bytes
 	ends := make([]int, n)
 	prevStart := 0
 	for i := range ends {
