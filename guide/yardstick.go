@@ -69,9 +69,14 @@ var (
 	heading = regexp.MustCompile(`^#{1,6}\s*`)
 	// bullet is a list marker: a dash, star or typographic bullet, or a
 	// list number ("1.", "2)", "(3)").
-	bullet = regexp.MustCompile(`^(?:[-*+–—]\s+|[•·▪◦‣●○■]\s*|\(?\d{1,3}[.)]\s+)`)
+	bullet = regexp.MustCompile(`^(?:[-*+–—](?:\s+|$)|[•·▪◦‣●○■]\s*|\(?\d{1,3}[.)]\s+)`)
 	// qnumber is how guides number questions: "1.", "Question 3:", "Q4 -".
 	qnumber = regexp.MustCompile(`^(?i:(?:question|q)\s*\d{1,3}\s*[:.)\-–—]\s*|\(?\d{1,3}[.):]\s+)`)
+	// rule is a markdown horizontal rule, read as a blank line.
+	rule = regexp.MustCompile(`^(?:[-*_]\s*){3,}$`)
+	// opener is how behavioural questions start; it lets a question run
+	// over several lines before its areas.
+	opener = regexp.MustCompile(`^(?i:tell me|tell us|describe|give (?:me|us|an|a)|share|walk (?:me|us)|talk (?:me|us)|think (?:of|about|back)|recall|can you|could you|have you|how|what|when|why)\b`)
 	// closing matches the sign-up line that ends guides copied from the web.
 	closing = regexp.MustCompile(`(?i)\b(?:sign up|yardstick|for free|subscribe)\b`)
 	// subjectEnd finds where an introduction's first sentence stops naming
@@ -101,7 +106,7 @@ type tline struct {
 func classify(no int, raw string) tline {
 	l := tline{no: no}
 	s := strings.TrimSpace(raw)
-	if s == "" {
+	if s == "" || rule.MatchString(s) {
 		l.blank = true
 		return l
 	}
@@ -187,7 +192,9 @@ func parseYardstick(name string, data []byte) (*analyzer.Guide, []int, error) {
 		}
 	}
 	if firstAreas < 0 {
-		return nil, nil, p.fail(0, "", `no interview questions found: want question lines each followed by an "Areas to Cover" list`)
+		// Read on: a question with follow-ups but no areas gets its own
+		// message below.
+		firstAreas = len(p.ls)
 	}
 
 	// The questions start after the "Interview Questions" header, or, when
@@ -200,12 +207,15 @@ func parseYardstick(name string, data []byte) (*analyzer.Guide, []int, error) {
 		}
 	}
 	if start < 0 {
-		for i := 0; i <= firstAreas; i++ {
+		for i := 0; i <= firstAreas && i < len(p.ls); i++ {
 			if !p.ls[i].blank && p.nextIs(i, hdrAreas) || i == firstAreas {
 				start, introEnd = i, i
 				break
 			}
 		}
+	}
+	if start < 0 {
+		return nil, nil, p.fail(0, "", `no interview questions found: want question lines each followed by an "Areas to Cover" list`)
 	}
 
 	var preamble []tline // prose between the header and the first question
@@ -249,7 +259,10 @@ loop:
 			continue
 		}
 
-		if p.nextIs(i, hdrAreas) {
+		// A line followed by an areas header is a question, except a bullet
+		// inside an areas list: that is an area, and the header after it
+		// is reported as having no question.
+		if p.nextIs(i, hdrAreas) && !(p.state == stAreas && l.bullet) {
 			if p.state == stQuestion {
 				if p.continues(cur, l, adjacent) {
 					p.qs[cur].Text += " " + l.text
@@ -257,16 +270,17 @@ loop:
 				}
 				return nil, nil, p.noAreas(p.lines[cur], p.qs[cur].Text, cur)
 			}
-			p.qs = append(p.qs, analyzer.Question{Text: l.text})
-			p.lines = append(p.lines, l.no)
-			p.state = stQuestion
+			p.startQuestion(l)
 			continue
 		}
 
 		switch p.state {
 		case stNone:
-			if p.nextIs(i, hdrFollowUps) || l.numbered || strings.HasSuffix(l.text, "?") {
-				return nil, nil, p.noAreas(l.no, l.text, len(p.qs))
+			if p.nextIs(i, hdrFollowUps) || l.numbered || strings.HasSuffix(l.text, "?") || opener.MatchString(l.text) {
+				// The start of a question that runs over several lines, or
+				// one with no areas, reported when its end is found.
+				p.startQuestion(l)
+				continue
 			}
 			preamble = append(preamble, l)
 		case stQuestion:
@@ -297,7 +311,7 @@ loop:
 				// A section heading grouping the questions that follow.
 				p.state = stNone
 			default:
-				return nil, nil, p.noAreas(l.no, l.text, len(p.qs))
+				p.startQuestion(l)
 			}
 		}
 	}
@@ -310,6 +324,12 @@ loop:
 	g.Title, g.Description = intro(p.ls[:introEnd], preamble)
 	g.Notes = notes(p.ls[trailing:])
 	return g, p.lines, nil
+}
+
+func (p *yparser) startQuestion(l tline) {
+	p.qs = append(p.qs, analyzer.Question{Text: l.text})
+	p.lines = append(p.lines, l.no)
+	p.state = stQuestion
 }
 
 func (p *yparser) openList(s state) {
