@@ -1,0 +1,104 @@
+package llm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/candorhq/candor/prompts"
+)
+
+// reply is the model's answer, as prompts' schema describes it.
+type reply struct {
+	Areas     []replyArea   `json:"areas"`
+	Delivery  replyDelivery `json:"delivery"`
+	FollowUps []string      `json:"follow_ups"`
+}
+
+type replyArea struct {
+	Index      int      `json:"index"`
+	Status     string   `json:"status"`
+	Confidence float64  `json:"confidence"`
+	Quotes     []string `json:"quotes"`
+}
+
+type replyDelivery struct {
+	Label       string `json:"label"`
+	Specificity int    `json:"specificity"`
+	STAR        struct {
+		Situation bool `json:"situation"`
+		Task      bool `json:"task"`
+		Action    bool `json:"action"`
+		Result    bool `json:"result"`
+	} `json:"star"`
+	Signals []struct {
+		Kind     string `json:"kind"`
+		Polarity string `json:"polarity"`
+		Quote    string `json:"quote"`
+	} `json:"signals"`
+}
+
+// errUnusable marks a reply that arrived but cannot be used (not JSON, not
+// the schema, truncated): the call failed even though the status was 200.
+var errUnusable = errors.New("unusable reply")
+
+func compileReplySchema() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(prompts.Schema()))
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("candor-reply.json", doc); err != nil {
+		return nil, err
+	}
+	return c.Compile("candor-reply.json")
+}
+
+// parseReply parses content strictly: one JSON object that validates against
+// the reply schema and judges each of the question's nAreas areas exactly
+// once. Servers that do not enforce the schema (json_object on llama-server,
+// plain text) answer 200 with anything, so nothing is taken on trust.
+func parseReply(sch *jsonschema.Schema, content string, nAreas int) (reply, error) {
+	s := strings.TrimSpace(content)
+	// A code fence is the one wrapping models add even when told not to.
+	if rest, ok := strings.CutPrefix(s, "```"); ok {
+		rest = strings.TrimPrefix(rest, "json")
+		if body, ok := strings.CutSuffix(strings.TrimSpace(rest), "```"); ok {
+			s = strings.TrimSpace(body)
+		}
+	}
+	if !strings.HasPrefix(s, "{") {
+		return reply{}, fmt.Errorf("%w: not a JSON object", errUnusable)
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return reply{}, fmt.Errorf("%w: malformed JSON", errUnusable)
+	}
+	if dec.More() {
+		return reply{}, fmt.Errorf("%w: text after the JSON object", errUnusable)
+	}
+	if err := sch.Validate(doc); err != nil {
+		return reply{}, fmt.Errorf("%w: does not match the schema", errUnusable)
+	}
+	var r reply
+	if err := json.Unmarshal([]byte(s), &r); err != nil {
+		return reply{}, fmt.Errorf("%w: %v", errUnusable, err)
+	}
+	seen := make([]bool, nAreas+1)
+	for _, a := range r.Areas {
+		if a.Index < 1 || a.Index > nAreas || seen[a.Index] {
+			return reply{}, fmt.Errorf("%w: area %d out of range or repeated", errUnusable, a.Index)
+		}
+		seen[a.Index] = true
+	}
+	if len(r.Areas) != nAreas {
+		return reply{}, fmt.Errorf("%w: %d of %d areas judged", errUnusable, len(r.Areas), nAreas)
+	}
+	return r, nil
+}
