@@ -51,8 +51,8 @@ func Detect(data []byte) string {
 			return FormatSRT
 		}
 	}
-	if _, _, _, ok := otterHeader(first); ok {
-		if second, _ := cutLine(rest); len(trimSpace(second)) > 0 {
+	if label, _, double, ok := otterHeader(first); ok {
+		if second, _ := cutLine(rest); len(trimSpace(second)) > 0 && (double || otterRecurs(label, rest)) {
 			return FormatOtter
 		}
 	}
@@ -160,4 +160,27 @@ func jsonTopKey(data []byte) string {
 		}
 	}
 	return ""
+}
+
+// otterRecurs reports whether a single-spaced Otter header for label comes
+// again at the start of a block in text. Without it, a plain transcript whose
+// title line ends in a time ("Interview 10:30") would pass for Otter.
+func otterRecurs(label, text []byte) bool {
+	prevBlank := false
+	for len(text) > 0 {
+		var line []byte
+		line, text = cutLine(text)
+		t := trimSpace(line)
+		if len(t) == 0 {
+			prevBlank = true
+			continue
+		}
+		if prevBlank {
+			if l, _, _, ok := otterHeader(t); ok && bytes.Equal(l, label) {
+				return true
+			}
+		}
+		prevBlank = false
+	}
+	return false
 }

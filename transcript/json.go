@@ -288,7 +288,11 @@ func (p *jsonParser) decodeError(off int, field string, err error) error {
 		case "start", "end":
 			return p.fail(off, field+"."+te.Field, "expected a number of seconds, got "+got)
 		}
-		return p.fail(off, field+"."+te.Field, "expected a "+te.Type.String()+", got "+got)
+		want := "value of another type"
+		if te.Type != nil {
+			want = te.Type.String()
+		}
+		return p.fail(off, field+"."+te.Field, "expected a "+want+", got "+got)
 	}
 	return p.syntax(err)
 }

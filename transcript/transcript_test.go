@@ -273,6 +273,8 @@ func TestDetect(t *testing.T) {
 		{"plain two block starts", "Ana Silva: hi\n\nBo Chen: hello\n", transcript.FormatPlain},
 		{"plain timestamps", "[00:00:01] Ana: hi\n[00:00:03] Ana: hello?\n", transcript.FormatPlain},
 		{"role word", "Interviewer: hello\n", transcript.FormatPlain},
+		{"otter single space needs a second header", "Speaker 1 0:00\nHello.\n\nSpeaker 2 0:04\nHi.\n\nSpeaker 1 0:06\nGood.\n", transcript.FormatOtter},
+		{"plain with a title ending in a time", "Interview 10:30\nAna: hi\nBo: hello\nAna: shall we?\n", transcript.FormatPlain},
 	}
 	for _, tt := range tests {
 		if got := transcript.Detect([]byte(tt.data)); got != tt.want {
