@@ -20,15 +20,18 @@ type piece struct {
 	explicit bool
 	// midBlock is set for a line that directly follows another non-blank
 	// line of plain text.
-	midBlock   bool
+	midBlock bool
+	// cueStart is set for the first line of a subtitle cue, where a label
+	// names the speaker even if that speaker talks only once.
+	cueStart   bool
 	line       int
 	start, end int64
 }
 
 // resolve decides which labels are speakers and feeds the pieces to a turn
 // builder. A label is a speaker when its syntax says so, when it names a
-// role, or when it recurs and is not a word that commonly starts a line of
-// prose ("Note:"). In a plain text whose speakers each start a blank-line
+// role, when it starts a subtitle cue, or when it recurs; never when it is a
+// word that commonly starts a line of prose ("Note:"). In a plain text whose speakers each start a blank-line
 // separated block, a recurring label that never starts a block is prose (an
 // answer quoting a dialogue).
 func resolve(pieces []piece) []analyzer.Turn {
@@ -66,6 +69,9 @@ func resolve(pieces []piece) []analyzer.Turn {
 			return true
 		}
 		st := labels[string(p.label)]
+		if p.cueStart && !isStopLabel(p.label) {
+			return true
+		}
 		if !candidate(p.label, st) {
 			return false
 		}

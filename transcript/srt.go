@@ -37,6 +37,7 @@ func parseSRT(name string, text []byte) (*analyzer.Transcript, error) {
 			return nil, &analyzer.InputError{File: name, Line: lineNo,
 				Reason: "malformed timing line: expected 00:00:01,000 --> 00:00:04,000 with the end after the start"}
 		}
+		first := true
 		for len(rest) > 0 {
 			// Some tools forget the blank line between subtitles: a number
 			// followed by a timing line starts the next one all the same.
@@ -52,11 +53,12 @@ func parseSRT(name string, text []byte) (*analyzer.Transcript, error) {
 				break
 			}
 			t = stripSRTTags(t)
-			p := piece{full: t, body: t, line: cueLine, start: start, end: end}
+			p := piece{full: t, body: t, cueStart: first, line: cueLine, start: start, end: end}
 			if label, body, ok := splitLabel(t); ok {
 				p.label, p.body = label, body
 			}
 			pieces = append(pieces, p)
+			first = false
 		}
 	}
 	turns := resolve(pieces)

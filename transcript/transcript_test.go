@@ -490,6 +490,10 @@ func TestSpeakerLabels(t *testing.T) {
 		// even when it recurs.
 		{"quoted dialogue mid-block", "Ana: What did the customer say?\n\nBo: She was upset.\nCustomer: where is my order\nMe: let me check\nCustomer: it is late\nMe: I know\n\nAna: And then?\n\nBo: I refunded her.\n\nAna: Good.\n",
 			[]string{"Ana", "Bo"}, 5},
+		{"vtt cue right after the header", "WEBVTT\n00:00:01.000 --> 00:00:02.000\n<v Ana>hi\n\n00:00:02.000 --> 00:00:03.000\n<v Bo>hello\n", []string{"Ana", "Bo"}, 2},
+		{"vtt id right after the header", "WEBVTT\nKind: captions\n1\n00:00:01.000 --> 00:00:02.000\nAna: hi\n\n2\n00:00:02.000 --> 00:00:03.000\nBo: hello\n\n3\n00:00:04.000 --> 00:00:05.000\nAna: bye\n", []string{"Ana", "Bo"}, 3},
+		{"vtt cue spanning speakers", "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>hi</v> <v Bo>hello</v>\n", []string{"Ana", "Bo"}, 2},
+		{"srt without blank lines", "1\n00:00:01,000 --> 00:00:02,000\nAna: hi\n2\n00:00:02,000 --> 00:00:03,000\nBo: hello\n3\n00:00:03,000 --> 00:00:04,000\nAna: 2019 was\n2020\nBo: ok\n", []string{"Ana", "Bo"}, 4},
 		{"q and a lower case", "q: first?\na: yes\n", []string{"Interviewer", "Candidate"}, 2},
 		{"timestamps in parens and bare", "(0:05) Ana: hi\n00:00:09 Bo: hello\n10:30 was when we met\n[1:02:03] Ana: ok\n1:02:09.5 Bo: bye\n", []string{"Ana", "Bo"}, 4},
 	}

@@ -22,10 +22,14 @@ func parseVTT(name string, text []byte) (*analyzer.Transcript, error) {
 	pieces := make([]piece, 0, len(text)/80)
 	lineNo := 1
 	_, rest := cutLine(text)
-	// The header block runs to the first blank line (Kind:, Language: ...).
+	// The header block runs to the first blank line (Kind:, Language: ...);
+	// some tools leave that line out, so a cue also ends it.
 	for len(rest) > 0 {
-		var line []byte
-		line, rest = cutLine(rest)
+		line, after := cutLine(rest)
+		if next, _ := cutLine(after); bytes.Contains(line, arrow) || bytes.Contains(next, arrow) {
+			break
+		}
+		rest = after
 		lineNo++
 		if len(trimSpace(line)) == 0 {
 			break
@@ -66,6 +70,7 @@ func parseVTT(name string, text []byte) (*analyzer.Transcript, error) {
 			return nil, &analyzer.InputError{File: name, Line: lineNo, Reason: err.Error()}
 		}
 		var voice []byte
+		cueStart := len(pieces)
 		for len(rest) > 0 {
 			line, rest = cutLine(rest)
 			lineNo++
@@ -75,6 +80,9 @@ func parseVTT(name string, text []byte) (*analyzer.Transcript, error) {
 			}
 			// The cue, not each text line, is where a turn starts.
 			arena, pieces, voice = vttText(arena, pieces, t, voice, cueLine, start, end)
+		}
+		if cueStart < len(pieces) {
+			pieces[cueStart].cueStart = true
 		}
 	}
 	turns := resolve(pieces)
