@@ -107,34 +107,44 @@ type unitScore struct {
 // plainly stated, substantive unit reads as covered and a passing mention as
 // partial.
 const (
-	coveredAt = 0.50
-	partialAt = 0.30
+	specShift = 0.0
+	coveredAt = 0.46
+	partialAt = 0.23
 )
 
 func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats) analyzer.Coverage {
 	cov := analyzer.Coverage{Areas: make([]analyzer.AreaResult, len(q.Areas))}
 	simCache := make(map[[2]string]float64, 256)
 	total := 0.0
+	topicW := e.topicWeights(q)
 	for ai, text := range q.Areas {
 		a := e.area(text)
+		a.content = reweight(a.content, topicW)
 		scores := make([]unitScore, 0, len(af.units))
 		for ui := range af.units {
 			f := &af.units[ui]
 			if f.injected {
 				continue
 			}
+			// The area's head ("Challenges ...") says what it asks for; later
+			// words ("... during implementation") only qualify it.
 			fs := 0.0
-			for _, fc := range a.facets {
-				fs = max(fs, f.facet[fc])
+			for k, fc := range a.facets {
+				w := 1.0
+				if k > 0 {
+					w = 0.6
+				}
+				fs = max(fs, w*f.facet[fc])
 			}
 			tp := e.unitTopic(&a, f, simCache)
 			s := 0.6*fs + 0.4*tp
 			if fs >= 0.3 && tp >= 0.3 {
 				s += 0.1
 			}
-			// A passing mention is not coverage: short units weigh less.
-			if n := len(f.lemmas); n < 6 {
-				s *= 0.75 + 0.04*float64(n)
+			// A passing mention is not coverage: units with few content
+			// words weigh less.
+			if n := f.content; n < 6 {
+				s *= 0.6 + 0.07*float64(n)
 			}
 			// Habits and hypotheticals can cover "how" areas, but an
 			// outcome, a follow-up or a measurement that "usually"
@@ -148,7 +158,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 				}
 			}
 			if f.hedge {
-				s *= 0.9
+				s *= 0.8
 			}
 			scores = append(scores, unitScore{ui, s})
 		}
@@ -157,11 +167,18 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 		if len(scores) > 0 {
 			raw = scores[0].score
 			if len(scores) > 1 {
-				raw += 0.25 * scores[1].score
+				raw += 0.15 * scores[1].score
 			}
 		}
 		if a.specific && !st.particular {
 			raw *= 0.75
+		}
+		// How concrete the whole answer is shifts every area a little: an
+		// area touched in a particular story is usually told with substance,
+		// while the same words in a generic answer are a gesture.
+		raw += specShift * float64(st.score-50) / 50
+		if e.trace != nil {
+			e.trace(ai, raw, a.kind)
 		}
 		res := analyzer.AreaResult{Index: ai + 1, Text: text, Kind: a.kind, Evidence: []analyzer.Span{}}
 		switch {
@@ -197,3 +214,41 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 
 func round2(x float64) float64 { return float64(int(x*100+0.5)) / 100 }
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+// topicWeights down-weights words that say what the whole question is about
+// (they are in its text, or in several of its areas): they cannot tell one
+// area from another. "journey" in a journey-mapping question's areas is such
+// a word.
+func (e *Engine) topicWeights(q analyzer.Question) map[string]float64 {
+	df := map[string]int{}
+	for _, text := range q.Areas {
+		seen := map[string]bool{}
+		for _, c := range e.area(text).content {
+			if !seen[c.lemma] {
+				seen[c.lemma] = true
+				df[c.lemma]++
+			}
+		}
+	}
+	w := map[string]float64{}
+	for l, n := range df {
+		if n >= 3 {
+			w[l] = 0.5
+		}
+	}
+	for _, c := range e.area(q.Text).content {
+		w[c.lemma] = 0.3
+	}
+	return w
+}
+
+func reweight(content []weighted, w map[string]float64) []weighted {
+	out := make([]weighted, len(content))
+	for i, c := range content {
+		out[i] = c
+		if x, ok := w[c.lemma]; ok {
+			out[i].w = x
+		}
+	}
+	return out
+}

@@ -30,6 +30,7 @@ type deliveryStats struct {
 	frameworks   int
 	hedges       int
 	units        int
+	score        int // the specificity score
 }
 
 func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
@@ -135,6 +136,7 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 	}
 
 	score := specificity(st)
+	st.score = score
 	d := analyzer.Delivery{Specificity: score, Signals: sig}
 	switch {
 	case score >= 60:

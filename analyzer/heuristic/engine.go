@@ -27,6 +27,8 @@ const ShortAnswerWords = 40
 // Engine is the embedded engine. The zero value is not usable; call New.
 type Engine struct {
 	areas sync.Map // area text -> areaInfo
+	// trace, when set (tests only), sees every area's raw score.
+	trace func(area int, raw float64, kind string)
 }
 
 // New returns the embedded engine.

@@ -28,6 +28,7 @@ type unitFeat struct {
 	task         bool  // own responsibility stated
 	facet        [nFacets]float64
 	lemmas       []string
+	content      int // words that are not stopwords
 }
 
 type phrase struct{ start, end int } // byte offsets in the answer text
@@ -77,10 +78,14 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 			f.speech = true
 		}
 		f.lemmas = make([]string, 0, u.Last-u.First)
+		var support [nFacets]float64
 		for ti := u.First; ti < u.Last; ti++ {
 			t := &doc.Tokens[ti]
 			lw, lm := t.Lower, t.Lemma
 			f.lemmas = append(f.lemmas, lm)
+			if !stopwords[lm] && !stopwords[lw] && len(lw) > 2 {
+				f.content++
+			}
 			switch {
 			case firstPersonSingular[lw] || strings.HasPrefix(lw, "i'"):
 				f.iSubj++
@@ -121,54 +126,59 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 			if (lw == "saying" || lw == "asking") && ti+1 < u.Last && strings.ContainsAny(doc.Text[t.ByteEnd:doc.Tokens[ti+1].ByteStart], ",:\"“") {
 				f.speech = true
 			}
-			for fc := facet(0); fc < nFacets; fc++ {
-				if w, ok := unitCues[fc][lm]; ok {
-					f.facet[fc] += w
-				} else if w, ok := unitCues[fc][lw]; ok {
-					f.facet[fc] += w
-				}
-			}
-			if !stopwords[lm] {
+			// WordNet's classes give weak support to words no anchor lists.
+			if !stopwords[lm] && len(lm) > 2 {
 				cl := lexicon.Classes(lm)
 				if cl&(lexicon.NounFeeling|lexicon.VerbEmotion) != 0 {
-					f.facet[fEmotion] += 0.25
+					support[fEmotion] += 0.15
 				}
 				if cl&lexicon.VerbPerception != 0 {
-					f.facet[fDiscovery] += 0.15
+					support[fDiscovery] += 0.1
 				}
 				if cl&lexicon.VerbCognition != 0 {
-					f.facet[fReasoning] += 0.15
+					support[fReasoning] += 0.1
 				}
 				if cl&lexicon.VerbCommunication != 0 {
-					f.facet[fCommunication] += 0.15
-					f.facet[fTechnique] += 0.1
+					support[fCommunication] += 0.1
 				}
 				if cl&(lexicon.VerbChange|lexicon.VerbCreation) != 0 {
-					f.facet[fChange] += 0.1
+					support[fChange] += 0.1
+				}
+				if cl&lexicon.NounQuantity != 0 {
+					support[fMeasure] += 0.1
 				}
 			}
 		}
-		// Actions: first-person past narration.
-		if f.iSubj > 0 && f.past > 0 {
-			f.facet[fAction] += 0.4
+		var hits [nFacets]int
+		anchors.match(doc.Tokens, u.First, u.Last, func(p *pattern, _ int) {
+			if hits[p.facet] == 0 {
+				f.facet[p.facet] = max(f.facet[p.facet], p.weight)
+			} else {
+				f.facet[p.facet] += 0.1
+			}
+			hits[p.facet]++
+		})
+		for i := range support {
+			f.facet[i] += min(support[i], 0.3)
 		}
-		if f.timeMarks != nil && (f.past > 0) {
-			f.facet[fFollowUp] += 0.1
+		// Structure adds to the anchors: a dated, peopled past scene is a
+		// situation; quoted words are a technique and a communication.
+		if f.iSubj > 0 && f.past > 0 {
+			f.facet[fAction] += 0.15
+		}
+		if len(f.timeMarks) > 0 && f.past > 0 {
 			f.facet[fSituation] += 0.3
 		}
-		if len(f.names) > 0 || f.people > 0 {
+		if (len(f.names) > 0 || f.people > 0) && f.past > 0 {
 			f.facet[fSituation] += 0.2
 		}
-		if len(f.numbers) > 0 {
-			f.facet[fMeasure] += 0.3
-			f.facet[fImpact] += 0.1
-		}
-		if f.result {
-			f.facet[fOutcome] += 0.2
+		if len(f.numbers) > 0 && f.past > 0 {
+			f.facet[fMeasure] += 0.2
+			f.facet[fOutcome] += 0.1
 		}
 		if f.speech {
 			f.facet[fCommunication] += 0.3
-			f.facet[fTechnique] += 0.2
+			f.facet[fTechnique] += 0.3
 		}
 		for i := range f.facet {
 			if f.facet[i] > 1 {
