@@ -119,7 +119,7 @@ func validate(g *analyzer.Guide) problems {
 // question ids and texts, areas and follow-ups (12 hex digits), so that a
 // report can say exactly which wording of a guide it was made with.
 // Empty areas and follow-ups are kept so that Validate can report them
-// with their index.
+// with their index; empty lists become nil.
 func Normalize(g *analyzer.Guide) {
 	if g == nil {
 		return
@@ -132,8 +132,8 @@ func Normalize(g *analyzer.Guide) {
 		q := &g.Questions[i]
 		q.ID = strings.TrimSpace(q.ID)
 		q.Text = strings.TrimSpace(q.Text)
-		trimAll(q.Areas)
-		trimAll(q.FollowUps)
+		q.Areas = trimAll(q.Areas)
+		q.FollowUps = trimAll(q.FollowUps)
 		if q.ID != "" {
 			used[q.ID] = true
 		}
@@ -152,6 +152,9 @@ func Normalize(g *analyzer.Guide) {
 		q.ID = id
 		used[id] = true
 	}
+	if len(g.Notes) == 0 {
+		g.Notes = nil
+	}
 	for i := range g.Notes {
 		g.Notes[i].Title = strings.TrimSpace(g.Notes[i].Title)
 		g.Notes[i].Text = strings.TrimSpace(g.Notes[i].Text)
@@ -166,10 +169,16 @@ func Normalize(g *analyzer.Guide) {
 	}
 }
 
-func trimAll(ss []string) {
+// trimAll trims ss in place; an empty list becomes nil, so that a guide
+// read from "follow_ups": [] equals one with none.
+func trimAll(ss []string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
 	for i, s := range ss {
 		ss[i] = strings.TrimSpace(s)
 	}
+	return ss
 }
 
 // version hashes the parts of a guide that change an analysis. Every string

@@ -265,7 +265,9 @@ loop:
 		if p.nextIs(i, hdrAreas) && !(p.state == stAreas && l.bullet) {
 			if p.state == stQuestion {
 				if p.continues(cur, l, adjacent) {
-					p.qs[cur].Text += " " + l.text
+					if err := p.extend(&p.qs[cur].Text, l.text, l.no, fmt.Sprintf("questions[%d].text", cur)); err != nil {
+						return nil, nil, err
+					}
 					continue
 				}
 				return nil, nil, p.noAreas(p.lines[cur], p.qs[cur].Text, cur)
@@ -287,7 +289,9 @@ loop:
 			if !p.continues(cur, l, adjacent) {
 				return nil, nil, p.noAreas(p.lines[cur], p.qs[cur].Text, cur)
 			}
-			p.qs[cur].Text += " " + l.text
+			if err := p.extend(&p.qs[cur].Text, l.text, l.no, fmt.Sprintf("questions[%d].text", cur)); err != nil {
+				return nil, nil, err
+			}
 		case stAreas, stFollowUps:
 			list := p.list()
 			switch {
@@ -299,7 +303,13 @@ loop:
 				// runs to the next blank line or header.
 				*list = append(*list, l.prose)
 			case p.marked && adjacent && wraps(*list, l):
-				(*list)[len(*list)-1] += " " + l.prose
+				field := fmt.Sprintf("questions[%d].areas[%d]", cur, len(*list)-1)
+				if p.state == stFollowUps {
+					field = fmt.Sprintf("questions[%d].follow_ups[%d]", cur, len(*list)-1)
+				}
+				if err := p.extend(&(*list)[len(*list)-1], l.prose, l.no, field); err != nil {
+					return nil, nil, err
+				}
 			case p.nextIs(i, hdrFollowUps):
 				return nil, nil, p.noAreas(l.no, l.text, len(p.qs))
 			case i > lastAreas:
@@ -324,6 +334,20 @@ loop:
 	g.Title, g.Description = intro(p.ls[:introEnd], preamble)
 	g.Notes = notes(p.ls[trailing:])
 	return g, p.lines, nil
+}
+
+// maxText bounds a question or list item joined from several lines. Real
+// ones are a few hundred characters; a longer one means a missing header,
+// and the bound keeps joining lines linear in the input.
+const maxText = 2000
+
+// extend appends text from line no to *s, which started on an earlier line.
+func (p *yparser) extend(s *string, text string, no int, field string) error {
+	if len(*s)+1+len(text) > maxText {
+		return p.fail(no, field, fmt.Sprintf(`longer than %d characters; is an "Areas to Cover" or "Follow-Up Questions" header missing?`, maxText))
+	}
+	*s += " " + text
+	return nil
 }
 
 func (p *yparser) startQuestion(l tline) {

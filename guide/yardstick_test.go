@@ -313,3 +313,19 @@ func TestYardstickErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestYardstickLongText: lines that join into one huge question are an
+// error, not a slow quadratic join.
+func TestYardstickLongText(t *testing.T) {
+	for name, in := range map[string]string{
+		"question": "Interview Questions\nTell me\n" + strings.Repeat("and more\n", 100000) + "Areas to Cover:\n- a\n",
+		"area":     "Interview Questions\nTell me?\nAreas to Cover:\n- a\n" + strings.Repeat("and more\n", 100000) + "Follow-Up Questions:\n- f\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := guide.Parse("g.txt", []byte(in))
+			if err == nil || !strings.Contains(err.Error(), "longer than 2000 characters") {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}
