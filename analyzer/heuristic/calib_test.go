@@ -6,60 +6,57 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"sort"
 	"testing"
 
-	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/guide"
 )
 
-// TestCalibrationDump prints every area's raw score next to its gold label
-// (run with CANDOR_CALIB=path/to/answers.jsonl; it is a tool for tuning the
-// thresholds, skipped otherwise).
+// TestCalibrationDump writes every area's feature vector next to its gold
+// status, as JSON lines, for scripts/fit_coverage.py. It is a tool, not a
+// check: it runs only when CANDOR_CALIB names an answers.jsonl and
+// CANDOR_CALIB_OUT a file to write.
 func TestCalibrationDump(t *testing.T) {
-	path := os.Getenv("CANDOR_CALIB")
-	if path == "" {
-		t.Skip("set CANDOR_CALIB to an answers.jsonl to dump calibration data")
+	path, out := os.Getenv("CANDOR_CALIB"), os.Getenv("CANDOR_CALIB_OUT")
+	if path == "" || out == "" {
+		t.Skip("set CANDOR_CALIB (an answers.jsonl) and CANDOR_CALIB_OUT to dump calibration data")
 	}
 	g, err := guide.Load("../../../shared/seeds/000_d3797fe2d9603f3b.txt")
 	if err != nil {
-		t.Fatal(err)
+		t.Skipf("the seed guide is not beside the checkout: %v", err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	w, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	enc := json.NewEncoder(w)
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	type row struct {
-		raw        float64
-		gold, kind string
-		id         string
-	}
-	var rows []row
 	for sc.Scan() {
 		var it struct {
-			ID, QuestionID, Text string
-			Areas                map[string]string
+			ID         string            `json:"id"`
+			QuestionID string            `json:"question_id"`
+			Text       string            `json:"text"`
+			Areas      map[string]string `json:"areas"`
 		}
-		it.QuestionID = ""
-		var raw map[string]any
-		json.Unmarshal(sc.Bytes(), &raw)
-		it.ID, it.QuestionID, it.Text = raw["id"].(string), raw["question_id"].(string), raw["text"].(string)
-		q, _ := g.Question(it.QuestionID)
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			t.Fatal(err)
+		}
+		q, ok := g.Question(it.QuestionID)
+		if !ok {
+			t.Fatalf("%s: no question %s", it.ID, it.QuestionID)
+		}
 		e := New()
-		e.trace = func(ai int, r float64, kind string) {
-			gold := raw["areas"].(map[string]any)[fmt.Sprint(ai+1)].(string)
-			rows = append(rows, row{r, gold, kind, fmt.Sprintf("%s/%d", it.ID, ai+1)})
+		e.trace = func(ai int, x []float64, kind string) {
+			_ = enc.Encode(map[string]any{"id": it.ID, "area": ai + 1, "gold": it.Areas[fmt.Sprint(ai+1)], "kind": kind, "x": x})
 		}
 		if _, err := e.Analyze(context.Background(), *q, it.Text); err != nil {
 			t.Fatal(err)
 		}
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].raw < rows[j].raw })
-	for _, r := range rows {
-		fmt.Printf("%.3f %-8s %-14s %s\n", r.raw, r.gold, r.kind, r.id)
-	}
-	_ = analyzer.StatusCovered
 }

@@ -107,9 +107,8 @@ type unitScore struct {
 // plainly stated, substantive unit reads as covered and a passing mention as
 // partial.
 const (
-	specShift = 0.0
-	coveredAt = 0.46
-	partialAt = 0.23
+	coveredAt = coverageCovered
+	partialAt = coveragePartial
 )
 
 func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats) analyzer.Coverage {
@@ -121,6 +120,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 		a := e.area(text)
 		a.content = reweight(a.content, topicW)
 		scores := make([]unitScore, 0, len(af.units))
+		facetBest, topicBest := 0.0, 0.0
 		for ui := range af.units {
 			f := &af.units[ui]
 			if f.injected {
@@ -137,6 +137,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 				fs = max(fs, w*f.facet[fc])
 			}
 			tp := e.unitTopic(&a, f, simCache)
+			facetBest, topicBest = max(facetBest, fs), max(topicBest, tp)
 			s := 0.6*fs + 0.4*tp
 			if fs >= 0.3 && tp >= 0.3 {
 				s += 0.1
@@ -163,30 +164,21 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 			scores = append(scores, unitScore{ui, s})
 		}
 		sort.SliceStable(scores, func(i, j int) bool { return scores[i].score > scores[j].score })
-		raw := 0.0
-		if len(scores) > 0 {
-			raw = scores[0].score
-			if len(scores) > 1 {
-				raw += 0.15 * scores[1].score
-			}
+		x := areaVector(&a, af, st, scores, facetBest, topicBest)
+		raw := coverageModel.bias
+		for k := range x {
+			raw += coverageModel.w[k] * x[k]
 		}
-		if a.specific && !st.particular {
-			raw *= 0.75
-		}
-		// How concrete the whole answer is shifts every area a little: an
-		// area touched in a particular story is usually told with substance,
-		// while the same words in a generic answer are a gesture.
-		raw += specShift * float64(st.score-50) / 50
 		if e.trace != nil {
-			e.trace(ai, raw, a.kind)
+			e.trace(ai, x[:], a.kind)
 		}
 		res := analyzer.AreaResult{Index: ai + 1, Text: text, Kind: a.kind, Evidence: []analyzer.Span{}}
 		switch {
-		case raw >= coveredAt:
+		case raw >= coverageCovered:
 			res.Status = analyzer.StatusCovered
 			res.Confidence = round2(clamp(0.55+(raw-coveredAt), 0.55, 0.95))
 			total += 1
-		case raw >= partialAt:
+		case raw >= coveragePartial:
 			res.Status = analyzer.StatusPartial
 			res.Confidence = round2(clamp(0.5+0.5*min(raw-partialAt, coveredAt-raw)/(coveredAt-partialAt), 0.5, 0.8))
 			total += 0.5
@@ -251,4 +243,81 @@ func reweight(content []weighted, w map[string]float64) []weighted {
 		}
 	}
 	return out
+}
+
+// Features of an area's evidence, in the order of coverageModel's weights.
+const (
+	xBest       = iota // the best unit's score
+	xSecond            // the second best unit's score
+	xFacet             // the best kind-of-content score of any unit
+	xTopic             // the best topic score of any unit
+	xSupport           // units scoring at least 0.35, over 4
+	xSubstance         // content words of the best unit, over 10
+	xHedged            // the best unit is hedged
+	xGeneric           // the best unit is a habit or a hypothetical
+	xSpecificity       // the answer's specificity, over 100
+	xNotParticular     // the area asks for "the specific X" and the answer tells no particular situation
+	xResultGeneric     // the area asks for a result, follow-up or measure and the best unit is generic
+	xLength            // the answer's length, words over 400, at most 1
+	xTop3              // the mean score of the three best units
+	xFacetConcrete     // the best kind-of-content score of a unit that is neither habit nor hypothetical
+	xFacetUnits        // units whose kind-of-content score is at least 0.5, over 4
+	nX
+)
+
+func areaVector(a *areaInfo, af *answerFeat, st deliveryStats, scores []unitScore, facetBest, topicBest float64) [nX]float64 {
+	var x [nX]float64
+	x[xFacet], x[xTopic] = facetBest, topicBest
+	x[xSpecificity] = float64(st.score) / 100
+	x[xLength] = min(float64(af.words)/400, 1)
+	if a.specific && !st.particular {
+		x[xNotParticular] = 1
+	}
+	if len(scores) == 0 {
+		return x
+	}
+	x[xBest] = scores[0].score
+	if len(scores) > 1 {
+		x[xSecond] = scores[1].score
+	}
+	n := 0
+	for _, s := range scores {
+		if s.score >= 0.35 {
+			n++
+		}
+	}
+	x[xSupport] = min(float64(n), 4) / 4
+	top := 0.0
+	for k := 0; k < 3 && k < len(scores); k++ {
+		top += scores[k].score
+	}
+	x[xTop3] = top / 3
+	fu := 0
+	for ui := range af.units {
+		u := &af.units[ui]
+		if u.injected {
+			continue
+		}
+		fs := u.facet[a.facets[0]]
+		if fs >= 0.5 {
+			fu++
+		}
+		if !u.habitual && !u.hypothetical {
+			x[xFacetConcrete] = max(x[xFacetConcrete], fs)
+		}
+	}
+	x[xFacetUnits] = min(float64(fu), 4) / 4
+	f := &af.units[scores[0].unit]
+	x[xSubstance] = min(float64(f.content), 10) / 10
+	if f.hedge {
+		x[xHedged] = 1
+	}
+	if f.habitual || f.hypothetical {
+		x[xGeneric] = 1
+		switch a.facets[0] {
+		case fOutcome, fFollowUp, fMeasure, fResponse, fImpact, fSituation:
+			x[xResultGeneric] = 1
+		}
+	}
+	return x
 }

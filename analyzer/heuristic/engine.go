@@ -28,7 +28,7 @@ const ShortAnswerWords = 40
 type Engine struct {
 	areas sync.Map // area text -> areaInfo
 	// trace, when set (tests only), sees every area's raw score.
-	trace func(area int, raw float64, kind string)
+	trace func(area int, x []float64, kind string)
 }
 
 // New returns the embedded engine.
