@@ -31,9 +31,13 @@ type piece struct {
 // resolve decides which labels are speakers and feeds the pieces to a turn
 // builder. A label is a speaker when its syntax says so, when it names a
 // role, when it starts a subtitle cue, or when it recurs; never when it is a
-// word that commonly starts a line of prose ("Note:"). In a plain text whose speakers each start a blank-line
-// separated block, a recurring label that never starts a block is prose (an
-// answer quoting a dialogue).
+// word that commonly starts a line of prose ("Note:"). In a plain text whose
+// speakers each start a blank-line separated block, a recurring label that
+// never starts a block is prose (an answer quoting a dialogue). A name that
+// occurs once in plain text is not trusted: it is more often a title or a
+// heading than a speaker who said one thing.
+//
+// Pieces before the first speaker are dropped (a title, a preamble).
 func resolve(pieces []piece) []analyzer.Turn {
 	type stats struct{ count, atStart int }
 	labels := map[string]*stats{}

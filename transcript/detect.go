@@ -33,11 +33,8 @@ func Detect(data []byte) string {
 	}
 	head := data
 	if len(head) > detectWindow {
+		// The line cut in two stays: its start is all the checks look at.
 		head = head[:detectWindow]
-		// Drop the cut-off last line so it cannot look like something else.
-		if i := bytes.LastIndexAny(head, "\r\n"); i > 0 {
-			head = head[:i]
-		}
 	}
 	if bytes.IndexByte(head, '\r') >= 0 {
 		head = normalizeNewlines(head)

@@ -101,15 +101,27 @@ func stripSRTTags(t []byte) []byte {
 		return t
 	}
 	out := make([]byte, 0, len(t))
+	// next[k] is the offset of the next closer[k] at or after i, -1 when
+	// there is none, so that a line of unclosed tags stays linear.
+	closer := [2]byte{'>', '}'}
+	next := [2]int{-2, -2}
 	for i := 0; i < len(t); i++ {
 		c := t[i]
-		if c == '<' && i+1 < len(t) && (isLetter(t[i+1]) || t[i+1] == '/') || c == '{' && i+1 < len(t) && t[i+1] == '\\' {
-			closer := byte('>')
-			if c == '{' {
-				closer = '}'
+		k := -1
+		if c == '<' && i+1 < len(t) && (isLetter(t[i+1]) || t[i+1] == '/') {
+			k = 0
+		} else if c == '{' && i+1 < len(t) && t[i+1] == '\\' {
+			k = 1
+		}
+		if k >= 0 {
+			if next[k] != -1 && next[k] < i {
+				next[k] = bytes.IndexByte(t[i:], closer[k])
+				if next[k] >= 0 {
+					next[k] += i
+				}
 			}
-			if j := bytes.IndexByte(t[i:], closer); j > 0 {
-				i += j
+			if next[k] > i {
+				i = next[k]
 				continue
 			}
 		}

@@ -512,3 +512,35 @@ func TestSpeakerLabels(t *testing.T) {
 		})
 	}
 }
+
+// TestLongLines parses inputs built to make a careless parser quadratic
+// (unclosed tags, bare ampersands, one huge line): each must finish like any
+// other input of its size.
+func TestLongLines(t *testing.T) {
+	const n = 1 << 20
+	tests := map[string]string{
+		"vtt unclosed tags": "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ana>" + strings.Repeat("<", n) + "\n\n00:00:02.000 --> 00:00:03.000\n<v Bo>hi\n",
+		"vtt ampersands":    "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ana>" + strings.Repeat("&", n) + "\n\n00:00:02.000 --> 00:00:03.000\n<v Bo>hi\n",
+		"srt unclosed tags": "1\n00:00:01,000 --> 00:00:02,000\nAna: " + strings.Repeat("<a{\\", n/4) + "\n\n2\n00:00:02,000 --> 00:00:03,000\nBo: hi\n",
+		"plain one line":    "Candidate: " + strings.Repeat("word [", n/6) + "\nInterviewer: hi\n",
+		"otter one line":    "Ana Silva  0:01\n" + strings.Repeat("x ", n/2) + "\n\nBo Chen  0:05\nhi\n",
+		"brackets":          strings.Repeat("[(", n/2),
+	}
+	for name, in := range tests {
+		t.Run(name, func(t *testing.T) {
+			tr, err := transcript.Parse("long", []byte(in))
+			if name == "brackets" {
+				if err == nil {
+					t.Fatalf("Parse succeeded: %d turns", len(tr.Turns))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tr.Turns) < 2 {
+				t.Errorf("%d turns, want at least 2", len(tr.Turns))
+			}
+		})
+	}
+}

@@ -147,17 +147,25 @@ func vttText(arena []byte, pieces []piece, line, voice []byte, cueLine int, star
 		}
 		from = len(arena)
 	}
+	// gt is the offset of the next '>' at or after i, -1 when there is none:
+	// searching afresh at every '<' would make a line of "<<<<" quadratic.
+	gt := -2
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		switch c {
 		case '<':
-			j := bytes.IndexByte(line[i:], '>')
-			if j < 0 {
+			if gt != -1 && gt < i {
+				gt = bytes.IndexByte(line[i:], '>')
+				if gt >= 0 {
+					gt += i
+				}
+			}
+			if gt < 0 {
 				arena = append(arena, c)
 				continue
 			}
-			tag := line[i+1 : i+j]
-			i += j
+			tag := line[i+1 : gt]
+			i = gt
 			if len(tag) > 0 && tag[0] == 'v' && (len(tag) == 1 || tag[1] == ' ' || tag[1] == '\t' || tag[1] == '.') {
 				emit()
 				sp := bytes.IndexAny(tag, " \t")
@@ -214,8 +222,8 @@ func unescape(dst, s []byte) []byte {
 // A non-breaking space becomes a plain space: the analyzer splits words on
 // it.
 func entity(s []byte) (int, rune) {
-	end := bytes.IndexByte(s, ';')
-	if end < 2 || end > 10 {
+	end := bytes.IndexByte(s[:min(len(s), 12)], ';')
+	if end < 2 {
 		return 0, 0
 	}
 	name := s[1:end]
