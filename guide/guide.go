@@ -4,6 +4,16 @@
 // Every loader ends the same way: Normalize, then Validate, so a guide that
 // comes out of this package has trimmed text, question ids, a slug id and a
 // content version, whatever its source.
+//
+// JSON and YAML guides have the shape of analyzer.Guide's JSON. They are read
+// strictly: an unknown field (a misspelt "follow_ups", say) is an error
+// naming the field path and line rather than data silently dropped, and so
+// is a value of the wrong type. YAML scalars are the one leniency: an
+// unquoted number or boolean where text is expected reads as written.
+// YAML aliases are refused.
+//
+// Every error wraps analyzer.ErrInvalidGuide and, where it has a place, an
+// *analyzer.InputError ("file:line: field: reason").
 package guide
 
 import (

@@ -43,7 +43,10 @@ const (
 // headerOf classifies a line as one of the section headers, ignoring case,
 // markdown, a final colon and the spelling of "follow-up".
 func headerOf(s string) hdr {
-	t := strings.TrimSpace(stripMarkup(s))
+	if len(s) > 120 { // long lines are never headers; skip the work
+		return hdrNone
+	}
+	t := stripMarkup(s)
 	if len(t) > 60 {
 		return hdrNone
 	}
@@ -85,10 +88,18 @@ var (
 )
 
 // stripMarkup removes markdown heading marks and bold/italic emphasis.
+// The cheap checks before each regexp matter: this runs on every line.
 func stripMarkup(s string) string {
-	s = heading.ReplaceAllString(strings.TrimSpace(s), "")
-	s = strings.ReplaceAll(s, "**", "")
-	s = strings.ReplaceAll(s, "__", "")
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "#") {
+		s = heading.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "**") {
+		s = strings.ReplaceAll(s, "**", "")
+	}
+	if strings.Contains(s, "__") {
+		s = strings.ReplaceAll(s, "__", "")
+	}
 	return strings.TrimSpace(s)
 }
 
@@ -106,23 +117,30 @@ type tline struct {
 func classify(no int, raw string) tline {
 	l := tline{no: no}
 	s := strings.TrimSpace(raw)
-	if s == "" || rule.MatchString(s) {
+	if s == "" || strings.ContainsAny(s[:1], "-*_") && rule.MatchString(s) {
 		l.blank = true
 		return l
 	}
-	l.heading = heading.MatchString(s)
+	l.heading = s[0] == '#'
 	l.hdr = headerOf(s)
 	l.prose = stripMarkup(s)
 	l.text = l.prose
-	if m := bullet.FindString(l.text); m != "" {
-		l.bullet = true
-		l.text = strings.TrimSpace(l.text[len(m):])
+	if l.text == "" {
+		return l
 	}
-	if m := qnumber.FindString(l.prose); m != "" {
-		l.numbered = true
-		l.text = strings.TrimSpace(l.prose[len(m):])
+	// Markers start with punctuation, a digit, or "Q"; most lines start
+	// with a letter and skip both regexps.
+	if c := l.text[0]; c < 'A' || c > 'z' || c == 'Q' || c == 'q' {
+		if m := bullet.FindString(l.text); m != "" {
+			l.bullet = true
+			l.text = strings.TrimSpace(l.text[len(m):])
+		}
+		if m := qnumber.FindString(l.prose); m != "" {
+			l.numbered = true
+			l.text = strings.TrimSpace(l.prose[len(m):])
+		}
+		l.text = stripMarkup(l.text)
 	}
-	l.text = strings.TrimSpace(stripMarkup(l.text))
 	return l
 }
 
