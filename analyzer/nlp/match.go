@@ -25,11 +25,17 @@ type Matcher struct {
 type Scorer struct {
 	m    *Matcher
 	best [][]float64
+	tmp  []float64
+	turn []float64
 }
+
+// TurnSide returns, after Score, the share of the scored text's words that
+// each document says: the other direction of the match.
+func (s *Scorer) TurnSide() []float64 { return s.turn }
 
 // NewScorer returns a Scorer for m.
 func (m *Matcher) NewScorer() *Scorer {
-	s := &Scorer{m: m, best: make([][]float64, len(m.docs))}
+	s := &Scorer{m: m, best: make([][]float64, len(m.docs)), tmp: make([]float64, len(m.docs)), turn: make([]float64, len(m.docs))}
 	for i := range m.docs {
 		s.best[i] = make([]float64, len(m.docs[i].lemmas))
 	}
@@ -101,12 +107,17 @@ func (s *Scorer) Score(lemmas []string, out []float64) {
 	for i := range best {
 		clear(best[i])
 	}
+	clear(s.turn)
+	nTurn := 0.0
 	for _, l := range lemmas {
 		if len(l) < 3 || m.ignore[l] {
 			continue
 		}
+		clear(s.tmp)
+		nTurn++
 		for _, p := range m.byLemma[l] {
 			best[p.doc][p.word] = 1
+			s.tmp[p.doc] = 1
 		}
 		for _, c := range lexicon.Concepts(l) {
 			if c.Level > 3 {
@@ -117,7 +128,16 @@ func (s *Scorer) Score(lemmas []string, out []float64) {
 				if w > best[p.doc][p.word] {
 					best[p.doc][p.word] = w
 				}
+				s.tmp[p.doc] = max(s.tmp[p.doc], w)
 			}
+		}
+		for d, w := range s.tmp {
+			s.turn[d] += w
+		}
+	}
+	if nTurn > 0 {
+		for d := range s.turn {
+			s.turn[d] /= nTurn
 		}
 	}
 	for di := range m.docs {

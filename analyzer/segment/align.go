@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"sort"
 	"strings"
 	"sync"
 
@@ -8,15 +9,18 @@ import (
 	"github.com/candorhq/candor/analyzer/nlp"
 )
 
-// Alignment thresholds on the match score (0..1) of an interviewer turn to
-// a guide question. A turn opens a new question when it asks something, its
-// best question scores at least newAt, and that question beats the current
-// one by margin (less when the interviewer signals a change of topic).
+// Alignment thresholds on the match score of an interviewer turn to a guide
+// question (doc-side and turn-side matches of the question's text, areas
+// and follow-ups, summed with weights; about 0.3 for a loose paraphrase, over
+// 1 for a close one). A turn opens a new question when it is phrased as a
+// behavioural prompt ("tell me about a time", "walk me through", "next one"),
+// its best question scores at least newAt and beats the current question by
+// margin. A plain question ("how did you ...?") opens one only when it matches
+// a not-yet-asked question closely (plainAt) and the current one poorly.
 const (
-	newAt      = 0.22
-	margin     = 0.10
-	cueMargin  = 0.02
-	followUpAt = 0.35 // a turn that reads like a follow-up must match this well to open a question
+	newAt   = 0.33
+	margin  = 0.10
+	plainAt = 0.95
 	// answeredWords is the answer length after which a question counts as
 	// answered, so that asking it again is a follow-up, not a fresh start.
 	answeredWords = 60
@@ -96,6 +100,12 @@ func asks(text string) bool {
 	return false
 }
 
+// promptCues mark a behavioural prompt: how interviewers open a question.
+var promptCues = []string{"a time", "an example", "a situation", "a moment", "an occasion", "describe", "walk me", "talk me through",
+	"take me through", "tell me about", "share", "think of", "have you ever", "love to hear", "like to hear", "want to hear",
+	"curious about", "i'd love", "let's talk about", "talk to me about", "has there been", "was there ever", "can you recall",
+	"do you remember a"}
+
 var closingCues = []string{"questions for me", "questions for us", "any questions", "questions you have", "questions do you have",
 	"that's all i have", "that is all i have", "that's all the questions", "that's everything", "we're at time", "we are at time",
 	"out of time", "wrap up", "wrap things up", "next steps", "ask me anything", "anything you'd like to ask", "anything you want to ask"}
@@ -103,10 +113,6 @@ var closingCues = []string{"questions for me", "questions for us", "any question
 var transitionCues = []string{"next", "switch gear", "moving on", "move on", "another", "different topic", "change topic", "shift",
 	"second", "third", "last one", "final question", "one more", "let's turn", "turning to", "different area", "new topic",
 	"first one", "first question", "to start", "start with", "kick off", "come back to", "go back to", "circle back", "return to", "earlier"}
-
-var followCues = []string{"and how", "and what", "and did", "so how", "so what", "how did that", "what did that", "why did",
-	"can you say more", "tell me more", "say more", "what happened", "how did you", "what did you", "did you", "was there",
-	"and then", "what was", "how was", "who", "how long", "how many", "how much", "what made", "what would"}
 
 func hasAny(l string, cues []string) bool {
 	for _, c := range cues {
@@ -118,7 +124,26 @@ func hasAny(l string, cues []string) bool {
 }
 
 // align walks the turns and cuts them into answers.
-func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles) []analyzer.Answer {
+func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([]analyzer.Answer, []Decision) {
+	var decisions []Decision
+	decide := func(turn int, what string, score []float64) {
+		if !explain {
+			return
+		}
+		d := Decision{Turn: turn, Decision: what}
+		if score != nil {
+			idx := make([]int, len(score))
+			for i := range idx {
+				idx[i] = i
+			}
+			sort.Slice(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
+			for _, q := range idx[:min(3, len(idx))] {
+				d.Best = append(d.Best, g.Questions[q].ID)
+				d.Scores = append(d.Scores, round3(score[q]))
+			}
+		}
+		decisions = append(decisions, d)
+	}
 	m := guideMatchers(g)
 	st, se := m.text.NewScorer(), m.ext.NewScorer()
 	nq := len(g.Questions)
@@ -135,46 +160,56 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles) []analyzer.Answe
 			l := strings.ToLower(turn.Text)
 			if len(answers) > 0 && hasAny(l, closingCues) {
 				cur, curQ, closed = -1, -1, true
+				decide(i, "closing", nil)
 				continue
 			}
 			if !asks(turn.Text) {
+				decide(i, "not_a_question", nil)
 				continue
 			}
 			lem := lemmasOf(turn.Text)
 			st.Score(lem, sText)
+			tText := st.TurnSide()
 			se.Score(lem, sExt)
+			tExt := se.TurnSide()
 			bq, bs := -1, 0.0
 			for q := range score {
-				score[q] = 0.7*sText[q] + 0.3*sExt[q]
+				score[q] = sText[q] + 0.5*sExt[q] + 0.5*tText[q] + 0.3*tExt[q]
 				if score[q] > bs {
 					bq, bs = q, score[q]
 				}
 			}
-			if bq < 0 || bs < newAt {
+			prompt := hasAny(l, promptCues) || hasAny(l, transitionCues)
+			curScore := 0.0
+			if curQ >= 0 {
+				curScore = score[curQ]
+			}
+			switch {
+			case bq < 0 || bs < newAt:
+				decide(i, "no_match", score)
 				continue
-			}
-			need := margin
-			if hasAny(l, transitionCues) {
-				need = cueMargin
-			}
-			if curQ >= 0 && hasAny(l, followCues) && !hasAny(l, transitionCues) && bs < followUpAt {
+			case curQ >= 0 && (bq == curQ || bs-curScore < margin):
+				decide(i, "follow_up", score)
 				continue
-			}
-			if curQ >= 0 && (bq == curQ || bs-score[curQ] < need) {
-				continue // a follow-up to the current question
+			case !prompt && (bs < plainAt || curQ >= 0 && curScore > 0.5*bs):
+				decide(i, "follow_up", score)
+				continue
 			}
 			if j, ok := byQ[bq]; ok && words[j] >= answeredWords {
-				continue // asked and answered already: a follow-up in other words
+				decide(i, "follow_up", score) // asked and answered already: a follow-up in other words
+				continue
 			}
 			if j, ok := byQ[bq]; ok {
 				// Asked before but not answered (the candidate deferred it):
 				// this ask gets the answer.
 				answers[j] = analyzer.Answer{QuestionID: g.Questions[bq].ID, AskedAt: i, Asked: turn.Text, Match: round3(bs)}
+				decide(i, "deferred_repeat", score)
 				words[j] = 0
 				cur, curQ = j, bq
 				closed = false
 				continue
 			}
+			decide(i, "new", score)
 			answers = append(answers, analyzer.Answer{QuestionID: g.Questions[bq].ID, AskedAt: i, Asked: turn.Text, Match: round3(bs)})
 			words = append(words, 0)
 			cur, curQ = len(answers)-1, bq
@@ -203,7 +238,7 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles) []analyzer.Answe
 			out = append(out, a)
 		}
 	}
-	return out
+	return out, decisions
 }
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }

@@ -20,6 +20,17 @@ type Options struct {
 	Interviewers []string
 	// Candidate names the speaker who answers.
 	Candidate string
+	// Explain records, for every interviewer turn, its best-matching
+	// questions and what alignment decided (Result.Decisions).
+	Explain bool
+}
+
+// Decision says what alignment made of one interviewer turn.
+type Decision struct {
+	Turn     int       `json:"turn"`
+	Decision string    `json:"decision"` // new, follow_up, closing, not_a_question, no_match, deferred_repeat
+	Best     []string  `json:"best,omitempty"`
+	Scores   []float64 `json:"scores,omitempty"`
 }
 
 // Result is a segmented transcript.
@@ -31,6 +42,7 @@ type Result struct {
 	Warnings     []analyzer.Warning `json:"warnings"`
 	Format       string             `json:"format"`
 	Turns        int                `json:"turns"`
+	Decisions    []Decision         `json:"decisions,omitempty"`
 }
 
 // Segment maps the transcript's turns to the guide's questions. For the
@@ -47,7 +59,7 @@ func Segment(g *analyzer.Guide, t *analyzer.Transcript, opts Options) (*Result, 
 		return nil, err
 	}
 	res.Interviewers, res.Candidate, res.Warnings = roles.interviewers, roles.candidate, roles.warnings
-	res.Answers = align(g, t, roles)
+	res.Answers, res.Decisions = align(g, t, roles, opts.Explain)
 	asked := map[string]bool{}
 	for _, a := range res.Answers {
 		asked[a.QuestionID] = true

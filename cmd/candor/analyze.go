@@ -32,6 +32,7 @@ type inputFlags struct {
 	interviewers listFlag
 	candidate    string
 	format       string
+	explain      bool
 }
 
 func (f *inputFlags) register(fs *flag.FlagSet) {
@@ -131,7 +132,7 @@ func (e *environment) load(g *analyzer.Guide, path string, in inputFlags) (*segm
 	if err != nil {
 		return nil, nil, err
 	}
-	seg, err := segment.Segment(g, t, segment.Options{Interviewers: in.interviewers, Candidate: in.candidate})
+	seg, err := segment.Segment(g, t, segment.Options{Interviewers: in.interviewers, Candidate: in.candidate, Explain: in.explain})
 	if err != nil {
 		var ie *analyzer.InputError
 		if errors.As(err, &ie) && ie.File == "" {

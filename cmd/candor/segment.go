@@ -15,6 +15,7 @@ func (e *environment) segment(ctx context.Context, args []string) error {
 	fs.SetOutput(e.stderr)
 	var in inputFlags
 	in.register(fs)
+	explain := fs.Bool("explain", false, "show, for every interviewer turn, its best-matching guide questions and the decision")
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: candor segment --guide GUIDE [--format text|json] INPUT\n\nPrints which guide question each part of the transcript answers.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -36,6 +37,7 @@ func (e *environment) segment(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	in.explain = *explain
 	seg, t, err := e.load(g, paths[0], in)
 	if err != nil {
 		return err
@@ -58,6 +60,13 @@ func (e *environment) segment(ctx context.Context, args []string) error {
 	}
 	if len(seg.NotAsked) > 0 {
 		fmt.Fprintf(e.stdout, "\nNot asked: %s\n", strings.Join(seg.NotAsked, ", "))
+	}
+	for _, d := range seg.Decisions {
+		fmt.Fprintf(e.stdout, "turn %3d  %-16s", d.Turn, d.Decision)
+		for k := range d.Best {
+			fmt.Fprintf(e.stdout, " %s %.2f", d.Best[k], d.Scores[k])
+		}
+		fmt.Fprintf(e.stdout, "  %s\n", clipRunes(t.Turns[d.Turn].Text, 70))
 	}
 	for _, w := range seg.Warnings {
 		fmt.Fprintf(e.stdout, "Warning: %s: %s\n", w.Code, w.Message)
