@@ -55,7 +55,7 @@ type fakeServer struct {
 	maxInFlight int
 }
 
-func newServer(t *testing.T, h handler) *fakeServer {
+func newServer(t testing.TB, h handler) *fakeServer {
 	t.Helper()
 	fs := &fakeServer{}
 	fs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -88,6 +88,13 @@ func newServer(t *testing.T, h handler) *fakeServer {
 	}))
 	t.Cleanup(fs.Close)
 	return fs
+}
+
+// peak is the most calls the server had in flight at once.
+func (fs *fakeServer) peak() int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return fs.maxInFlight
 }
 
 func (fs *fakeServer) recorded() []call {
