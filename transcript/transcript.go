@@ -39,7 +39,8 @@ const (
 	FormatPlain       = "plain"
 )
 
-// Formats lists every format Parse understands, in detection order.
+// Formats lists every format Parse understands, for help texts and
+// validation messages.
 var Formats = []string{FormatAnswersJSON, FormatTurnsJSON, FormatVTT, FormatSRT, FormatOtter, FormatPlain}
 
 // expected is the tail of the "could not detect" message: it tells the user
@@ -70,11 +71,9 @@ func Parse(name string, data []byte) (*analyzer.Transcript, error) {
 // ParseAs parses data as the named format (one of Formats) without detecting
 // it, for callers that let the user force a format.
 func ParseAs(name, format string, data []byte) (*analyzer.Transcript, error) {
-	known := false
-	for _, f := range Formats {
-		known = known || f == format
-	}
-	if !known {
+	switch format {
+	case FormatAnswersJSON, FormatTurnsJSON, FormatVTT, FormatSRT, FormatOtter, FormatPlain:
+	default:
 		return nil, &analyzer.InputError{File: name, Field: "format",
 			Reason: fmt.Sprintf("unknown format %q; want one of %v", format, Formats)}
 	}
@@ -198,7 +197,7 @@ func firstNonSpace(b []byte) byte {
 	return 0
 }
 
-// tooFewSpeakers checks the rule every conversation format shares: an
+// checkTurns checks the rule every conversation format shares: an
 // interview has an interviewer and a candidate.
 func checkTurns(name, what string, turns []analyzer.Turn) error {
 	if len(turns) == 0 {
