@@ -334,6 +334,7 @@ func failureMessage(err error) string {
 		"truncated":    "the model's replies were cut off at the token limit",
 		"refused":      "the model refused to answer",
 		"prompt":       "the prompt could not be built",
+		"areas":        fmt.Sprintf("the question has no areas or more than %d", maxAreas),
 	}[ce.class]
 	if what == "" {
 		what = "the model call failed"

@@ -168,7 +168,11 @@ func (c Config) withDefaults() (Config, error) {
 		c.Samples = 1
 	}
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{}
+		// Keep a connection per concurrent call: the default transport
+		// keeps two per host and would reconnect for every other call.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = c.Concurrency
+		c.HTTPClient = &http.Client{Transport: t}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -25,6 +25,9 @@ import (
 	"github.com/candorhq/candor/prompts"
 )
 
+// maxAreas is the most areas per question the reply schema allows.
+const maxAreas = 16
+
 // Engine is an analyzer.Engine backed by a chat model. It is safe for
 // concurrent use.
 type Engine struct {
@@ -108,6 +111,11 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		base = &b
 	}
 	injected := e.cfg.InjectionDetector(answer)
+	if n := len(q.Areas); n == 0 || n > maxAreas {
+		// The reply schema judges 1..maxAreas areas; more would be
+		// rejected by every strict server, so do not spend a call.
+		return e.fallback(ctx, q, answer, base, injected, analyzer.Usage{}, &callError{class: "areas"})
+	}
 	v := e.redactor.view(answer)
 	in := prompts.Input{Question: q.Text, Areas: q.Areas, FollowUps: q.FollowUps, Answer: v.sent}
 	if base != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"net/http"
 	"os"
@@ -406,6 +407,23 @@ func TestCancel(t *testing.T) {
 	}
 	if fb.count() != 0 || len(fs.recorded()) != 1 {
 		t.Errorf("fallback ran %d times, %d calls: want no fallback, no retry", fb.count(), len(fs.recorded()))
+	}
+}
+
+func TestTooManyAreas(t *testing.T) {
+	fs := newServer(t, reply(goodReply))
+	e := newEngine(t, fs, &fallbackEngine{}, nil)
+	q := question
+	q.Areas = make([]string, 17)
+	for i := range q.Areas {
+		q.Areas[i] = fmt.Sprintf("area %d", i+1)
+	}
+	a, err := e.Analyze(context.Background(), q, goodAnswer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs.recorded()) != 0 || findWarning(a, analyzer.WarnLLMFallback) == nil || len(a.Coverage.Areas) != 17 {
+		t.Errorf("%d calls, warnings %+v, %d areas: want no call and a fallback", len(fs.recorded()), a.Warnings, len(a.Coverage.Areas))
 	}
 }
 
