@@ -16,7 +16,7 @@ import (
 // (areas, ratings, labels, instructions), or one of a few unambiguous forms.
 
 var strongInjection = regexp.MustCompile(`(?i)(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(previous|prior|above|earlier|preceding|original|system|scoring|grading)?\s*(instructions?|prompts?|rules?|rubric|guidelines|criteria)` +
-	`|system\s*prompt|\[/?\s*(system|inst|instructions?|admin)\s*\]|<\s*/?\s*(system|instructions?|admin|im_start)\b|#{2,}\s*(system|instruction)` +
+	`|system\s*prompt|\[/?\s*(system|inst|instructions?|admin|assistant|developer)\b[^\]]{0,300}\]|\b(label|status|specificity|score|rating|areas?)\s*[=:]\s*(specific|covered|excellent|\d+)\b|<\s*/?\s*(system|instructions?|admin|im_start)\b|#{2,}\s*(system|instruction)` +
 	`|\byou\s+are\s+now\b|\bnew\s+instructions?\s*:|\bas\s+an\s+ai\s+(language\s+)?model\b|\bdeveloper\s+mode\b`)
 
 var injAddressee = regexp.MustCompile(`(?i)\b(a\.?i\.?|artificial intelligence|language model|llm|gpt|chatgpt|assistant|chatbot|bot|algorithm|` +

@@ -116,6 +116,7 @@ func Parse(text string) *Doc {
 		cp++
 	}
 	d.RuneLen = cp
+	d.joinPhrasal()
 	d.splitUnits()
 	return d
 }
@@ -174,6 +175,43 @@ func lemma(lower string) string {
 		lower = lower[:i]
 	}
 	return lexicon.Lemma(lower)
+}
+
+// phrasalVerbs maps a verb and its particle to a single-word verb of the same
+// meaning, so that "picked up on" can match "noticed" and "found out" can
+// match "discovered". Keys are verb lemma + " " + particle.
+var phrasalVerbs = map[string]string{
+	"pick up": "notice", "find out": "discover", "figure out": "understand", "work out": "solve", "sort out": "resolve",
+	"come up": "arise", "deal with": "handle", "push back": "resist", "look into": "investigate", "reach out": "contact",
+	"set up": "establish", "point out": "indicate", "bring up": "mention", "catch on": "understand", "follow up": "follow_up",
+	"check in": "check_in", "turn around": "reverse", "give up": "abandon", "carry out": "perform", "roll out": "launch",
+	"lay out": "explain", "talk through": "explain", "walk through": "explain", "calm down": "calm", "cool down": "calm",
+	"fill out": "complete", "go over": "review", "look at": "examine", "dig into": "investigate", "stand out": "notice",
+	"tip off": "alert", "win over": "persuade", "bring around": "persuade", "come around": "accept", "buy in": "accept",
+	"speak up": "speak", "step in": "intervene", "back up": "support", "break down": "analyze", "map out": "plan",
+	"boil down": "reduce", "cut down": "reduce", "drop off": "decline", "go down": "decrease", "go up": "increase",
+	"shut down": "close", "hand off": "transfer", "sign up": "enroll", "run into": "encounter",
+}
+
+// joinPhrasal rewrites the lemma of a verb followed by its particle(s) to the
+// single verb of phrasalVerbs; the particle keeps its own lemma.
+func (d *Doc) joinPhrasal() {
+	for i := 0; i+1 < len(d.Tokens); i++ {
+		key := d.Tokens[i].Lemma + " " + d.Tokens[i+1].Lower
+		if v, ok := phrasalVerbs[key]; ok {
+			d.Tokens[i].Lemma = v
+			continue
+		}
+		// "picked it up", "tipped me off": one pronoun between.
+		if i+2 < len(d.Tokens) {
+			switch d.Tokens[i+1].Lower {
+			case "it", "me", "him", "her", "them", "us", "that", "this":
+				if v, ok := phrasalVerbs[d.Tokens[i].Lemma+" "+d.Tokens[i+2].Lower]; ok {
+					d.Tokens[i].Lemma = v
+				}
+			}
+		}
+	}
 }
 
 // splitUnits splits the text into sentences, and sentences longer than

@@ -15,8 +15,8 @@ import (
 // 1 for a close one). A turn opens a new question when it is phrased as a
 // behavioural prompt ("tell me about a time", "walk me through", "next one"),
 // its best question scores at least newAt and beats the current question by
-// margin. A plain question ("how did you ...?") opens one only when it matches
-// a not-yet-asked question closely (plainAt) and the current one poorly.
+// margin. A plain question ("how did you ...?") is a follow-up, unless no
+// question is open yet and it matches one closely (plainAt).
 const (
 	newAt   = 0.33
 	margin  = 0.10
@@ -24,6 +24,11 @@ const (
 	// answeredWords is the answer length after which a question counts as
 	// answered, so that asking it again is a follow-up, not a fresh start.
 	answeredWords = 60
+	// minContent is the fewest topic words a turn needs to open a question.
+	minContent = 5
+	// minNovelty is the share of a turn's topic words that must be new to
+	// the candidate's last reply for the turn to open a question.
+	minNovelty = 0.5
 )
 
 // genericWords are words of every guide question ("tell me about a time")
@@ -110,9 +115,11 @@ var closingCues = []string{"questions for me", "questions for us", "any question
 	"that's all i have", "that is all i have", "that's all the questions", "that's everything", "we're at time", "we are at time",
 	"out of time", "wrap up", "wrap things up", "next steps", "ask me anything", "anything you'd like to ask", "anything you want to ask"}
 
-var transitionCues = []string{"next", "switch gear", "moving on", "move on", "another", "different topic", "change topic", "shift",
-	"second", "third", "last one", "final question", "one more", "let's turn", "turning to", "different area", "new topic",
-	"first one", "first question", "to start", "start with", "kick off", "come back to", "go back to", "circle back", "return to", "earlier"}
+var transitionCues = []string{"next one", "next question", "next.", "next,", "next up", "moving on", "move on", "switch gears",
+	"switching gears", "shifting gears", "shift gears", "change of topic", "different topic", "change topics", "another one",
+	"one more", "last one", "final question", "final one", "first one", "first question", "to start", "let's start", "kick off",
+	"kick things off", "over to me", "my turn", "come back to", "go back to", "circle back", "return to", "different area",
+	"new topic", "let's turn"}
 
 func hasAny(l string, cues []string) bool {
 	for _, c := range cues {
@@ -122,6 +129,18 @@ func hasAny(l string, cues []string) bool {
 	}
 	return false
 }
+
+// deferCues in a candidate's first reply ask to come back to a question.
+var deferCues = []string{"come back to", "get back to", "circle back", "skip", "pass on", "nothing comes to mind",
+	"can't think of", "cannot think of", "blanking", "blank on", "let me think about", "return to", "move on and"}
+
+// returnCues announce that the interviewer returns to a deferred question.
+var returnCues = []string{"go back to", "come back to", "circle back", "return to", "the one we skipped", "we skipped", "earlier question"}
+
+// introCues mark an interviewer explaining the interview, not asking.
+var introCues = []string{"going to ask", "a few questions", "handful of questions", "couple of questions", "how this will go",
+	"how this works", "the format", "before we start", "before we begin", "behavioral round", "behavioural round", "questions about your",
+	"i'll ask you", "i will ask you"}
 
 // align walks the turns and cuts them into answers.
 func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([]analyzer.Answer, []Decision) {
@@ -155,6 +174,9 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 	byQ := map[int]int{} // question index -> answers index
 	cur, curQ := -1, -1
 	closed := false
+	lastReply := map[string]bool{}
+	var deferred []int // questions the candidate asked to come back to
+	returning := false
 	for i, turn := range t.Turns {
 		if r.isInterv[turn.Speaker] {
 			l := strings.ToLower(turn.Text)
@@ -163,8 +185,24 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 				decide(i, "closing", nil)
 				continue
 			}
+			if hasAny(l, returnCues) && len(deferred) > 0 && cur >= 0 {
+				returning = true
+			}
 			if !asks(turn.Text) {
 				decide(i, "not_a_question", nil)
+				continue
+			}
+			if returning && len(deferred) > 0 {
+				// "Let's go back to the one we skipped": the next question is
+				// the deferred one, whatever its wording.
+				q := deferred[0]
+				deferred = deferred[1:]
+				returning = false
+				j := byQ[q]
+				answers[j] = analyzer.Answer{QuestionID: g.Questions[q].ID, AskedAt: i, Asked: turn.Text}
+				words[j] = 0
+				cur, curQ, closed = j, q, false
+				decide(i, "deferred_repeat", nil)
 				continue
 			}
 			lem := lemmasOf(turn.Text)
@@ -179,7 +217,13 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 					bq, bs = q, score[q]
 				}
 			}
-			prompt := hasAny(l, promptCues) || hasAny(l, transitionCues)
+			transition := hasAny(l, transitionCues)
+			prompt := hasAny(l, promptCues) || transition
+			content := contentWords(lem)
+			novelty := 1.0
+			if cur >= 0 && len(answers[cur].Turns) > 0 {
+				novelty = novelWords(lem, lastReply)
+			}
 			curScore := 0.0
 			if curQ >= 0 {
 				curScore = score[curQ]
@@ -188,10 +232,19 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 			case bq < 0 || bs < newAt:
 				decide(i, "no_match", score)
 				continue
-			case curQ >= 0 && (bq == curQ || bs-curScore < margin):
+			case hasAny(l, introCues) && len(answers) == 0:
+				decide(i, "intro", score)
+				continue
+			case content < minContent:
+				decide(i, "follow_up", score) // "Owen, the next one is yours?"
+				continue
+			case curQ >= 0 && (bq == curQ || bs-curScore < margin && !transition):
 				decide(i, "follow_up", score)
 				continue
-			case !prompt && (bs < plainAt || curQ >= 0 && curScore > 0.5*bs):
+			case curQ >= 0 && !transition && novelty < minNovelty:
+				decide(i, "follow_up", score) // it takes up what the candidate just said
+				continue
+			case !prompt && (bs < plainAt || curQ >= 0 && words[cur] >= answeredWords):
 				decide(i, "follow_up", score)
 				continue
 			}
@@ -220,6 +273,14 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 		if turn.Speaker != r.candidate || cur < 0 || closed {
 			continue
 		}
+		lastReply = lemmaSet(turn.Text, lastReply)
+		if len(answers[cur].Turns) == 0 && hasAny(strings.ToLower(turn.Text), deferCues) && nlp.Words(turn.Text) < 2*answeredWords {
+			// The candidate asked to come back to this question: it stays
+			// open for a later ask, and this reply is no answer.
+			deferred = append(deferred, curQ)
+			cur, curQ = -1, -1
+			continue
+		}
 		a := &answers[cur]
 		off := len([]rune(a.Text))
 		if a.Text != "" {
@@ -242,3 +303,42 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 }
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+
+func contentWords(lemmas []string) int {
+	n := 0
+	for _, l := range lemmas {
+		if len(l) > 2 && !genericWords[l] {
+			n++
+		}
+	}
+	return n
+}
+
+// novelWords returns the share of a turn's topic words that the candidate's
+// last reply did not use.
+func novelWords(lemmas []string, reply map[string]bool) float64 {
+	n, novel := 0, 0
+	for _, l := range lemmas {
+		if len(l) <= 2 || genericWords[l] {
+			continue
+		}
+		n++
+		if !reply[l] {
+			novel++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(novel) / float64(n)
+}
+
+// lemmaSet returns the lemmas of the candidate's latest reply, reusing m.
+func lemmaSet(text string, m map[string]bool) map[string]bool {
+	clear(m)
+	for _, l := range lemmasOf(text) {
+		m[l] = true
+	}
+	return m
+}
