@@ -117,6 +117,7 @@ func Parse(text string) *Doc {
 	}
 	d.RuneLen = cp
 	d.joinPhrasal()
+	d.joinIdioms()
 	d.splitUnits()
 	return d
 }
@@ -191,6 +192,54 @@ var phrasalVerbs = map[string]string{
 	"speak up": "speak", "step in": "intervene", "back up": "support", "break down": "analyze", "map out": "plan",
 	"boil down": "reduce", "cut down": "reduce", "drop off": "decline", "go down": "decrease", "go up": "increase",
 	"shut down": "close", "hand off": "transfer", "sign up": "enroll", "run into": "encounter",
+}
+
+// idioms map fixed expressions to a word of the same meaning, given to the
+// expression's first word: "got ahead of" a problem is anticipating it.
+// Written from general English usage, for the way people talk about work.
+var idioms = map[string][][2]string{}
+
+func init() {
+	for phrase, lemma := range map[string]string{
+		"get ahead of": "anticipate", "got ahead of": "anticipate", "getting ahead of": "anticipate", "ahead of time": "proactive",
+		"before they asked": "proactive", "before they ask": "proactive", "before they called": "proactive", "before they had to": "proactive",
+		"opposite directions": "conflict", "different directions": "conflict", "at odds": "conflict", "pulled against": "conflict",
+		"fell through the cracks": "gap", "falling through the cracks": "gap", "slipped through": "gap", "blind spot": "gap",
+		"brushed off": "dismiss", "brushed aside": "dismiss", "not being listened to": "unheard", "not being heard": "unheard",
+		"nobody was listening": "unheard", "no one was listening": "unheard", "went to bat for": "advocate", "stood up for": "advocate",
+		"spoke up for": "advocate", "in their shoes": "empathy", "bad news": "news", "pushed back": "resist", "bought in": "accept",
+		"the numbers": "data", "the data": "data", "people inside": "stakeholder", "internal teams": "stakeholder",
+		"the rest of the company": "stakeholder", "senior leadership": "stakeholder", "nobody else": "other", "no one else": "other",
+		"the rest of the team": "other", "rule of thumb": "policy", "by the book": "policy", "the rules": "policy",
+		"one-size-fits-all": "consistency", "one size fits all": "consistency", "treated everyone the same": "consistency",
+		"unhappy customer": "detractor", "negative view": "detractor", "bad review": "detractor", "would recommend": "promoter",
+		"recommend us": "promoter", "walked away": "churn", "cancelled their": "churn",
+	} {
+		w := strings.Fields(phrase)
+		idioms[w[0]] = append(idioms[w[0]], [2]string{strings.Join(w[1:], " "), lemma})
+	}
+}
+
+// joinIdioms gives the first word of each idiom the idiom's meaning.
+func (d *Doc) joinIdioms() {
+	for i := range d.Tokens {
+		for _, id := range idioms[d.Tokens[i].Lower] {
+			rest := strings.Fields(id[0])
+			if i+len(rest) >= len(d.Tokens) {
+				continue
+			}
+			ok := true
+			for k, w := range rest {
+				if d.Tokens[i+1+k].Lower != w {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				d.Tokens[i].Lemma = id[1]
+			}
+		}
+	}
 }
 
 // joinPhrasal rewrites the lemma of a verb followed by its particle(s) to the
