@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/candorhq/candor/guide"
+	"github.com/candorhq/candor/interview"
 )
 
 // TestCalibrationDump writes every area's feature vector next to its gold
@@ -57,6 +60,74 @@ func TestCalibrationDump(t *testing.T) {
 		}
 		if _, err := e.Analyze(context.Background(), *q, it.Text); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestCalibrationDumpTranscripts is TestCalibrationDump for labelled
+// transcripts: CANDOR_CALIB_TRANSCRIPTS names a folder of transcripts with
+// .gold.json files beside them.
+func TestCalibrationDumpTranscripts(t *testing.T) {
+	dir, out := os.Getenv("CANDOR_CALIB_TRANSCRIPTS"), os.Getenv("CANDOR_CALIB_OUT")
+	if dir == "" || out == "" {
+		t.Skip("set CANDOR_CALIB_TRANSCRIPTS and CANDOR_CALIB_OUT to dump calibration data")
+	}
+	g, err := guide.Load("../../../shared/seeds/000_d3797fe2d9603f3b.txt")
+	if err != nil {
+		t.Skipf("the seed guide is not beside the checkout: %v", err)
+	}
+	w, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	enc := json.NewEncoder(w)
+	golds, _ := filepath.Glob(filepath.Join(dir, "*.gold.json"))
+	for _, gp := range golds {
+		var gold struct {
+			Segments []struct {
+				QuestionID string            `json:"question_id"`
+				Areas      map[string]string `json:"areas"`
+			} `json:"segments"`
+		}
+		data, _ := os.ReadFile(gp)
+		if err := json.Unmarshal(data, &gold); err != nil {
+			t.Fatal(err)
+		}
+		base := strings.TrimSuffix(gp, ".gold.json")
+		matches, _ := filepath.Glob(base + ".*")
+		var src string
+		for _, m := range matches {
+			if m != gp {
+				src = m
+			}
+		}
+		raw, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seg, _, err := interview.Parse(g, src, raw, interview.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range gold.Segments {
+			if s.Areas == nil {
+				continue
+			}
+			for _, a := range seg.Answers {
+				if a.QuestionID != s.QuestionID {
+					continue
+				}
+				q, _ := g.Question(a.QuestionID)
+				e := New()
+				id := filepath.Base(base) + "/" + a.QuestionID
+				e.trace = func(ai int, x []float64, kind string) {
+					_ = enc.Encode(map[string]any{"id": id, "area": ai + 1, "gold": s.Areas[fmt.Sprint(ai+1)], "kind": kind, "x": x})
+				}
+				if _, err := e.Analyze(context.Background(), *q, a.Text); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 	}
 }

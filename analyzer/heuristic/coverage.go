@@ -40,12 +40,17 @@ func readArea(text string) areaInfo {
 		if lw == "specific" || lw == "particular" {
 			a.specific = i <= 1 // "The specific situation ..."
 		}
-		for _, key := range []string{lw, lm} {
-			for _, f := range areaCues[key] {
-				if !seen[f] {
-					seen[f] = true
-					a.facets = append(a.facets, f)
-				}
+		fs := areaCues[lw]
+		if fs == nil {
+			fs = areaCues[lm]
+		}
+		if fs == nil && !stopwords[lm] && !areaMeta[lm] {
+			fs = similarCue(lm)
+		}
+		for _, f := range fs {
+			if !seen[f] {
+				seen[f] = true
+				a.facets = append(a.facets, f)
 			}
 		}
 		if stopwords[lm] || stopwords[lw] || areaMeta[lw] || areaMeta[lm] || t.Number || len(lw) < 3 {
@@ -101,6 +106,7 @@ func (e *Engine) unitTopic(a *areaInfo, f *unitFeat, simCache map[[2]string]floa
 type unitScore struct {
 	unit  int
 	score float64
+	ev    float64 // how well the unit shows what the area's head asks for
 }
 
 // Thresholds on an area's score. Chosen on the development sets so that a
@@ -116,6 +122,8 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 	simCache := make(map[[2]string]float64, 256)
 	total := 0.0
 	topicW := e.topicWeights(q)
+	used := make([]int, len(af.units)) // times a unit was already quoted
+
 	for ai, text := range q.Areas {
 		a := e.area(text)
 		a.content = reweight(a.content, topicW)
@@ -161,7 +169,8 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 			if f.hedge {
 				s *= 0.8
 			}
-			scores = append(scores, unitScore{ui, s})
+			ev := 0.65*f.facet[a.facets[0]] + 0.35*tp - 0.05*float64(used[ui])
+			scores = append(scores, unitScore{ui, s, ev})
 		}
 		sort.SliceStable(scores, func(i, j int) bool { return scores[i].score > scores[j].score })
 		x := areaVector(&a, af, st, scores, facetBest, topicBest)
@@ -186,12 +195,17 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 			res.Status = analyzer.StatusMissing
 			res.Confidence = round2(clamp(0.6+(partialAt-raw), 0.6, 0.95))
 		}
-		if res.Status != analyzer.StatusMissing {
-			for k := 0; k < len(scores) && k < 2; k++ {
-				if k > 0 && scores[k].score < partialAt {
+		if res.Status != analyzer.StatusMissing && len(scores) > 0 {
+			// Quote the units that best show what the area asks for,
+			// preferring ones not quoted for other areas already.
+			byEv := append([]unitScore(nil), scores...)
+			sort.SliceStable(byEv, func(i, j int) bool { return byEv[i].ev > byEv[j].ev })
+			for k := 0; k < len(byEv) && k < 2; k++ {
+				if k > 0 && (byEv[k].ev < 0.5 || byEv[k].ev < 0.8*byEv[0].ev) {
 					break
 				}
-				u := af.doc.Units[scores[k].unit]
+				u := af.doc.Units[byEv[k].unit]
+				used[byEv[k].unit]++
 				res.Evidence = append(res.Evidence, analyzer.Span{Quote: af.doc.UnitText(u), Start: u.Start, End: u.End})
 			}
 			sort.Slice(res.Evidence, func(i, j int) bool { return res.Evidence[i].Start < res.Evidence[j].Start })
@@ -321,3 +335,30 @@ func areaVector(a *areaInfo, af *answerFeat, st deliveryStats, scores []unitScor
 	}
 	return x
 }
+
+// similarCue finds the facets of the area cue closest in meaning to a word
+// the cue list lacks ("rules" reads like "policy", "obstacles" like
+// "challenge"), so guides written in other words are read the same way.
+func similarCue(lemma string) []facet {
+	best, bestSim := "", 0.65
+	for _, k := range areaCueKeys {
+		if s := lexicon.Similarity(lemma, k); s > bestSim {
+			best, bestSim = k, s
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	return areaCues[best]
+}
+
+// areaCueKeys are areaCues' keys in a fixed order, so similarCue's ties
+// break the same way every run.
+var areaCueKeys = func() []string {
+	keys := make([]string, 0, len(areaCues))
+	for k := range areaCues {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}()

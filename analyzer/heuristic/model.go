@@ -9,28 +9,28 @@ var coverageModel = struct {
 	bias float64
 	w    [nX]float64
 }{
-	bias: 0.530,
+	bias: 0.540,
 	w: [nX]float64{
-		xBest:          0.057,
-		xSecond:        0.065,
-		xFacet:         0.502,
-		xTopic:         0.081,
-		xSupport:       -0.104,
-		xSubstance:     0.056,
+		xBest:          0.112,
+		xSecond:        0.125,
+		xFacet:         0.426,
+		xTopic:         0.035,
+		xSupport:       -0.130,
+		xSubstance:     0.072,
 		xHedged:        0.130,
-		xGeneric:       0.049,
-		xSpecificity:   0.163,
-		xNotParticular: 0.047,
-		xResultGeneric: -0.481,
-		xLength:        0.973,
-		xTop3:          -0.029,
-		xFacetConcrete: -0.167,
-		xFacetUnits:    0.259,
+		xGeneric:       0.035,
+		xSpecificity:   0.133,
+		xNotParticular: -0.018,
+		xResultGeneric: -0.438,
+		xLength:        0.965,
+		xTop3:          0.011,
+		xFacetConcrete: -0.139,
+		xFacetUnits:    0.264,
 	},
 }
 
 // Thresholds on the model's score, fitted with the weights.
 const (
-	coverageCovered = 1.48
-	coveragePartial = 1.02
+	coverageCovered = 1.38
+	coveragePartial = 1.06
 )

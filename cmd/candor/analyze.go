@@ -20,6 +20,7 @@ import (
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/analyzer/segment"
 	"github.com/candorhq/candor/guide"
+	"github.com/candorhq/candor/interview"
 	"github.com/candorhq/candor/render"
 	"github.com/candorhq/candor/transcript"
 )
@@ -101,25 +102,11 @@ func (e *environment) analyze(ctx context.Context, args []string) error {
 }
 
 func (e *environment) analyzeOne(ctx context.Context, g *analyzer.Guide, eng analyzer.Engine, path string, in inputFlags, conc int) (*analyzer.Report, error) {
-	seg, t, err := e.load(g, path, in)
+	name, data, err := e.readInput(path)
 	if err != nil {
 		return nil, err
 	}
-	cand := seg.Candidate
-	if t.Candidate != "" {
-		cand = t.Candidate
-	}
-	opts := analyzer.Options{
-		Concurrency: conc,
-		Candidate:   cand,
-		Warnings:    seg.Warnings,
-		NotAsked:    nil,
-		Source:      &analyzer.SourceInfo{Format: t.Format, Interviewer: seg.Interviewers, Candidate: seg.Candidate, Turns: len(t.Turns)},
-	}
-	if t.Format != transcript.FormatAnswersJSON {
-		opts.NotAsked = seg.NotAsked
-	}
-	return analyzer.Analyze(ctx, eng, g, seg.Answers, opts)
+	return interview.Analyze(ctx, eng, g, name, data, interview.Options{Interviewers: in.interviewers, Candidate: in.candidate, Concurrency: conc})
 }
 
 // load reads, parses and segments one input.
@@ -128,19 +115,7 @@ func (e *environment) load(g *analyzer.Guide, path string, in inputFlags) (*segm
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := transcript.Parse(name, data)
-	if err != nil {
-		return nil, nil, err
-	}
-	seg, err := segment.Segment(g, t, segment.Options{Interviewers: in.interviewers, Candidate: in.candidate, Explain: in.explain})
-	if err != nil {
-		var ie *analyzer.InputError
-		if errors.As(err, &ie) && ie.File == "" {
-			ie.File = name
-		}
-		return nil, nil, err
-	}
-	return seg, t, nil
+	return interview.Parse(g, name, data, interview.Options{Interviewers: in.interviewers, Candidate: in.candidate, Explain: in.explain})
 }
 
 func (e *environment) readInput(path string) (string, []byte, error) {
