@@ -174,6 +174,9 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 		}
 		sort.SliceStable(scores, func(i, j int) bool { return scores[i].score > scores[j].score })
 		x := areaVector(&a, af, st, scores, facetBest, topicBest)
+		if len(q.Areas) > 1 {
+			x[xPosition] = float64(ai) / float64(len(q.Areas)-1)
+		}
 		raw := coverageModel.bias
 		for k := range x {
 			raw += coverageModel.w[k] * x[k]
@@ -276,6 +279,7 @@ const (
 	xTop3              // the mean score of the three best units
 	xFacetConcrete     // the best kind-of-content score of a unit that is neither habit nor hypothetical
 	xFacetUnits        // units whose kind-of-content score is at least 0.5, over 4
+	xPosition          // the area's place in the question's list, 0 first .. 1 last (guides list areas in story order: situation first, lessons last)
 	nX
 )
 
