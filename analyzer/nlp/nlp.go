@@ -61,7 +61,8 @@ func Parse(text string) *Doc {
 			hasLetter := false
 			for b < len(text) {
 				r2, s2 := utf8.DecodeRuneInString(text[b:])
-				if isWordRune(r2) {
+				// Combining marks belong to the letter before them ("e\u0301").
+				if isWordRune(r2) || unicode.Is(unicode.M, r2) {
 					if unicode.IsLetter(r2) {
 						hasLetter = true
 					}
@@ -279,7 +280,12 @@ func (d *Doc) splitUnits() {
 			// Sentence boundary: terminal punctuation between this token and
 			// the next, followed by a space.
 			gap := text[toks[i].ByteEnd:toks[i+1].ByteStart]
-			if hasSentenceEnd(gap, toks[i].Lower) {
+			prev := toks[i].Lower
+			if i > 0 && text[toks[i-1].ByteEnd:toks[i].ByteStart] == "." {
+				// "e.g.", "i.e.": dotted abbreviations come as one-letter tokens.
+				prev = toks[i-1].Lower + "." + prev
+			}
+			if hasSentenceEnd(gap, prev) {
 				end = true
 			}
 		}
@@ -301,7 +307,8 @@ func hasSentenceEnd(gap, prev string) bool {
 	for i := 0; i < len(gap); i++ {
 		switch gap[i] {
 		case '.':
-			if abbreviations[prev] {
+			// A stop with no space after it is inside a word ("e.g", a URL).
+			if abbreviations[prev] || gap == "." {
 				return false
 			}
 			return true
