@@ -20,7 +20,20 @@ func checkDoc(t testing.TB, d *nlp.Doc) {
 	if got := utf8.RuneCountInString(text); d.RuneLen != got {
 		t.Errorf("RuneLen = %d, want %d", d.RuneLen, got)
 	}
-	cp := func(b int) int { return utf8.RuneCountInString(text[:b]) }
+	// cpAt[b] is the code-point offset of byte b (-1 inside a rune).
+	cpAt := make([]int, len(text)+1)
+	n := 0
+	for b := range cpAt {
+		cpAt[b] = -1
+	}
+	for b := 0; b < len(text); {
+		_, size := utf8.DecodeRuneInString(text[b:])
+		cpAt[b] = n
+		n++
+		b += size
+	}
+	cpAt[len(text)] = n
+	cp := func(b int) int { return cpAt[b] }
 	prevEnd := 0
 	for i, tk := range d.Tokens {
 		if tk.ByteStart < prevEnd || tk.ByteStart >= tk.ByteEnd || tk.ByteEnd > len(text) {
