@@ -262,12 +262,16 @@ func (q redisQueue) fail(ctx context.Context, d delivery, job Job, reason string
 		return q.ack(ctx, d)
 	}
 	dl, _ := json.Marshal(DeadLetter{ID: d.id, Tenant: d.tenant, Reason: reason, Attempts: job.Attempt, FailedAt: now.UTC()})
-	err := q.r.c.HSet(ctx, jk, "state", string(JobFailed), "error", reason, "updated", now.UnixMilli()).Err()
+	// The dead letter goes first: whoever sees the job failed finds it.
+	_, err := q.r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.LPush(ctx, q.r.k.deadLetters(), dl)
+		p.LTrim(ctx, q.r.k.deadLetters(), 0, deadLetterCap-1)
+		return nil
+	})
 	if err == nil {
-		_, err = q.r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		_, err = q.r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.HSet(ctx, jk, "state", string(JobFailed), "error", reason, "updated", now.UnixMilli())
 			p.HDel(ctx, jk, "payload")
-			p.LPush(ctx, q.r.k.deadLetters(), dl)
-			p.LTrim(ctx, q.r.k.deadLetters(), 0, deadLetterCap-1)
 			return nil
 		})
 	}

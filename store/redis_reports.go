@@ -83,13 +83,8 @@ func (r *Redis) List(ctx context.Context, tenant string, f ReportFilter) (Report
 	}
 	limit := pageLimit(f.Limit)
 	ik := r.k.reportIndex(tenant)
-	if ret := r.opts.Retention; ret > 0 {
-		// Ids whose report has expired: their hash is gone already.
-		cutoff := r.opts.Now().Add(-ret).UnixMilli()
-		if err := r.c.ZRemRangeByScore(ctx, ik, "-inf", "("+strconv.FormatInt(cutoff, 10)).Err(); err != nil {
-			return ReportPage{}, r.wrap("list reports", err)
-		}
-	}
+	// Ids whose report has expired stay in the index until a List meets
+	// them (infos drops them), or until the whole index expires.
 	rng := redis.ZRangeBy{Min: "-inf", Max: "+inf", Count: int64(limit) + 1}
 	if !f.From.IsZero() {
 		rng.Min = strconv.FormatInt(f.From.UnixMilli(), 10)

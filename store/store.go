@@ -130,7 +130,9 @@ type Jobs interface {
 }
 
 // Handler runs one job and returns its report. A handler that returns an
-// error wrapping ErrPermanent is not retried.
+// error wrapping ErrPermanent is not retried. The error's text is kept as
+// the job's failure reason (Status, DeadLetters): it must not quote answer
+// text, which is personal data.
 type Handler func(ctx context.Context, job Job) (JobResult, error)
 
 // ErrPermanent marks a handler error that retrying cannot fix (bad input).
