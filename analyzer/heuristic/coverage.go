@@ -63,7 +63,10 @@ func readArea(text string) areaInfo {
 		a.facets = append(a.facets, fFollowUp)
 	}
 	if len(a.facets) == 0 {
-		a.facets = []facet{fAction}
+		// A claim ("uniforms reduce bullying") rather than a kind of
+		// content: only its topic words can show it is covered.
+		a.kind = "topic"
+		return a
 	}
 	a.kind = facetNames[a.facets[0]]
 	return a
@@ -123,6 +126,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 	total := 0.0
 	topicW := e.topicWeights(q)
 	used := make([]int, len(af.units)) // times a unit was already quoted
+	prim := make([]float64, len(af.units))
 
 	for ai, text := range q.Areas {
 		a := e.area(text)
@@ -136,7 +140,11 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 			}
 			// The area's head ("Challenges ...") says what it asks for; later
 			// words ("... during implementation") only qualify it.
+			tp := e.unitTopic(&a, f, simCache)
 			fs := 0.0
+			if len(a.facets) == 0 {
+				fs = tp
+			}
 			for k, fc := range a.facets {
 				w := 1.0
 				if k > 0 {
@@ -144,7 +152,6 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 				}
 				fs = max(fs, w*f.facet[fc])
 			}
-			tp := e.unitTopic(&a, f, simCache)
 			facetBest, topicBest = max(facetBest, fs), max(topicBest, tp)
 			s := 0.6*fs + 0.4*tp
 			if fs >= 0.3 && tp >= 0.3 {
@@ -159,7 +166,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 			// outcome, a follow-up or a measurement that "usually"
 			// happens is only a gesture.
 			if f.habitual || f.hypothetical {
-				for _, fc := range a.facets[:1] {
+				for _, fc := range a.facets[:min(1, len(a.facets))] {
 					switch fc {
 					case fOutcome, fFollowUp, fMeasure, fResponse, fImpact, fSituation:
 						s *= 0.7
@@ -169,14 +176,15 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 			if f.hedge {
 				s *= 0.8
 			}
-			ev := 0.65*f.facet[a.facets[0]] + 0.35*tp - 0.05*float64(used[ui])
+			prim[ui] = fs
+			if len(a.facets) > 0 {
+				prim[ui] = f.facet[a.facets[0]]
+			}
+			ev := 0.65*prim[ui] + 0.35*tp - 0.05*float64(used[ui])
 			scores = append(scores, unitScore{ui, s, ev})
 		}
 		sort.SliceStable(scores, func(i, j int) bool { return scores[i].score > scores[j].score })
-		x := areaVector(&a, af, st, scores, facetBest, topicBest)
-		if len(q.Areas) > 1 {
-			x[xPosition] = float64(ai) / float64(len(q.Areas)-1)
-		}
+		x := areaVector(&a, af, st, scores, prim, facetBest, topicBest)
 		raw := coverageModel.bias
 		for k := range x {
 			raw += coverageModel.w[k] * x[k]
@@ -188,15 +196,15 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 		switch {
 		case raw >= coverageCovered:
 			res.Status = analyzer.StatusCovered
-			res.Confidence = round2(clamp(0.55+(raw-coveredAt), 0.55, 0.95))
+			res.Confidence = support(raw)
 			total += 1
 		case raw >= coveragePartial:
 			res.Status = analyzer.StatusPartial
-			res.Confidence = round2(clamp(0.5+0.5*min(raw-partialAt, coveredAt-raw)/(coveredAt-partialAt), 0.5, 0.8))
+			res.Confidence = support(raw)
 			total += 0.5
 		default:
 			res.Status = analyzer.StatusMissing
-			res.Confidence = round2(clamp(0.6+(partialAt-raw), 0.6, 0.95))
+			res.Confidence = support(raw)
 		}
 		if res.Status != analyzer.StatusMissing && len(scores) > 0 {
 			// Quote the units that best show what the area asks for,
@@ -264,26 +272,27 @@ func reweight(content []weighted, w map[string]float64) []weighted {
 
 // Features of an area's evidence, in the order of coverageModel's weights.
 const (
-	xBest       = iota // the best unit's score
-	xSecond            // the second best unit's score
-	xFacet             // the best kind-of-content score of any unit
-	xTopic             // the best topic score of any unit
-	xSupport           // units scoring at least 0.35, over 4
-	xSubstance         // content words of the best unit, over 10
-	xHedged            // the best unit is hedged
-	xGeneric           // the best unit is a habit or a hypothetical
-	xSpecificity       // the answer's specificity, over 100
-	xNotParticular     // the area asks for "the specific X" and the answer tells no particular situation
-	xResultGeneric     // the area asks for a result, follow-up or measure and the best unit is generic
-	xLength            // the answer's length, words over 400, at most 1
-	xTop3              // the mean score of the three best units
-	xFacetConcrete     // the best kind-of-content score of a unit that is neither habit nor hypothetical
-	xFacetUnits        // units whose kind-of-content score is at least 0.5, over 4
-	xPosition          // the area's place in the question's list, 0 first .. 1 last (guides list areas in story order: situation first, lessons last)
+	xBest          = iota // the best unit's score
+	xSecond               // the second best unit's score
+	xFacet                // the best kind-of-content score of any unit
+	xTopic                // the best topic score of any unit
+	xSupport              // units scoring at least 0.35, over 4
+	xSubstance            // content words of the best unit, over 10
+	xHedged               // the best unit is hedged
+	xGeneric              // the best unit is a habit or a hypothetical
+	xSpecificity          // the answer's specificity, over 100
+	xNotParticular        // the area asks for "the specific X" and the answer tells no particular situation
+	xResultGeneric        // the area asks for a result, follow-up or measure and the best unit is generic
+	xLength               // the answer's length, words over 400, at most 1
+	xTop3                 // the mean score of the three best units
+	xFacetConcrete        // the best kind-of-content score of a unit that is neither habit nor hypothetical
+	xFacetUnits           // units whose kind-of-content score is at least 0.5, over 4
 	nX
 )
 
-func areaVector(a *areaInfo, af *answerFeat, st deliveryStats, scores []unitScore, facetBest, topicBest float64) [nX]float64 {
+// prim holds each unit's score for the area's head kind of content (its
+// topic score for a claim area).
+func areaVector(a *areaInfo, af *answerFeat, st deliveryStats, scores []unitScore, prim []float64, facetBest, topicBest float64) [nX]float64 {
 	var x [nX]float64
 	x[xFacet], x[xTopic] = facetBest, topicBest
 	x[xSpecificity] = float64(st.score) / 100
@@ -316,7 +325,7 @@ func areaVector(a *areaInfo, af *answerFeat, st deliveryStats, scores []unitScor
 		if u.injected {
 			continue
 		}
-		fs := u.facet[a.facets[0]]
+		fs := prim[ui]
 		if fs >= 0.5 {
 			fu++
 		}
@@ -332,9 +341,11 @@ func areaVector(a *areaInfo, af *answerFeat, st deliveryStats, scores []unitScor
 	}
 	if f.habitual || f.hypothetical {
 		x[xGeneric] = 1
-		switch a.facets[0] {
-		case fOutcome, fFollowUp, fMeasure, fResponse, fImpact, fSituation:
-			x[xResultGeneric] = 1
+		if len(a.facets) > 0 {
+			switch a.facets[0] {
+			case fOutcome, fFollowUp, fMeasure, fResponse, fImpact, fSituation:
+				x[xResultGeneric] = 1
+			}
 		}
 	}
 	return x
@@ -366,3 +377,22 @@ var areaCueKeys = func() []string {
 	sort.Strings(keys)
 	return keys
 }()
+
+// support maps the model's score to the area's confidence: how strongly the
+// answer's evidence supports the area being addressed, 0..1, rising with the
+// score across the bands of the three statuses (missing below 0.3, partial
+// 0.3-0.6, covered above 0.6). Tools that rank areas (status, then
+// confidence) therefore rank by evidence; a missing area near 0 is clearly
+// absent, one near 0.3 nearly touched.
+func support(raw float64) float64 {
+	var v float64
+	switch {
+	case raw >= coverageCovered:
+		v = 0.6 + 0.35*clamp((raw-coverageCovered)/0.6, 0, 1)
+	case raw >= coveragePartial:
+		v = 0.3 + 0.3*(raw-coveragePartial)/(coverageCovered-coveragePartial)
+	default:
+		v = 0.3 * clamp(raw/coveragePartial, 0, 1)
+	}
+	return round3(clamp(v, 0, 0.99))
+}

@@ -1,6 +1,10 @@
 package heuristic
 
 import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
 )
@@ -72,8 +76,10 @@ func (e *Engine) followUps(q analyzer.Question, cov analyzer.Coverage) []string 
 		var pick string
 		if bestScore >= 0.45 {
 			pick = best
-		} else {
+		} else if len(a.facets) > 0 {
 			pick = probes[a.facets[0]]
+		} else {
+			pick = "Can you say more about " + lowerFirst(strings.TrimRight(ar.Text, ". ")) + ", with an example?"
 		}
 		if !used[pick] {
 			used[pick] = true
@@ -90,4 +96,17 @@ func lemmaUnit(text string) *unitFeat {
 		f.lemmas = append(f.lemmas, t.Lemma)
 	}
 	return f
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError || n == len(s) && n == 0 {
+		return s
+	}
+	// Keep acronyms and names as written: only a capital followed by a
+	// lower-case letter is lowered.
+	if next, _ := utf8.DecodeRuneInString(s[n:]); unicode.IsUpper(r) && unicode.IsLower(next) {
+		return string(unicode.ToLower(r)) + s[n:]
+	}
+	return s
 }

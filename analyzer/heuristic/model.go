@@ -9,29 +9,28 @@ var coverageModel = struct {
 	bias float64
 	w    [nX]float64
 }{
-	bias: 0.735,
+	bias: 0.540,
 	w: [nX]float64{
-		xBest:          0.197,
-		xSecond:        0.095,
-		xFacet:         0.457,
-		xTopic:         -0.025,
-		xSupport:       -0.161,
-		xSubstance:     0.096,
-		xHedged:        0.143,
-		xGeneric:       -0.009,
-		xSpecificity:   0.102,
-		xNotParticular: -0.129,
-		xResultGeneric: -0.379,
-		xLength:        0.973,
-		xTop3:          0.014,
-		xFacetConcrete: -0.207,
-		xFacetUnits:    0.291,
-		xPosition:      -0.388,
+		xBest:          0.112,
+		xSecond:        0.125,
+		xFacet:         0.426,
+		xTopic:         0.035,
+		xSupport:       -0.130,
+		xSubstance:     0.071,
+		xHedged:        0.130,
+		xGeneric:       0.035,
+		xSpecificity:   0.133,
+		xNotParticular: -0.018,
+		xResultGeneric: -0.438,
+		xLength:        0.965,
+		xTop3:          0.011,
+		xFacetConcrete: -0.139,
+		xFacetUnits:    0.264,
 	},
 }
 
 // Thresholds on the model's score, fitted with the weights.
 const (
-	coverageCovered = 1.48
-	coveragePartial = 0.92
+	coverageCovered = 1.38
+	coveragePartial = 1.06
 )
