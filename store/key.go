@@ -72,7 +72,8 @@ func analysisKey(ctx context.Context, info analyzer.EngineInfo, q analyzer.Quest
 // hashed, so that no tenant name can reach into another's namespace.
 func tenantTag(tenant string) string {
 	if tenant == "" {
-		return "_"
+		// "~" cannot be a safe tenant name, nor a hashed one.
+		return "~"
 	}
 	for _, r := range tenant {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
@@ -89,17 +90,15 @@ func tenantTag(tenant string) string {
 // scripts and transactions below work on a cluster too.
 type keys struct{ prefix string }
 
-func (k keys) tenant(t string) string            { return k.prefix + ":{" + tenantTag(t) + "}:" }
-func (k keys) analysis(t, h string) string       { return k.tenant(t) + "an:" + h }
-func (k keys) lock(t, h string) string           { return k.tenant(t) + "lock:" + h }
-func (k keys) report(t, id string) string        { return k.tenant(t) + "rep:" + id }
-func (k keys) reportIndex(t string) string       { return k.tenant(t) + "reps" }
-func (k keys) job(t, id string) string           { return k.tenant(t) + "job:" + id }
-func (k keys) stream() string                    { return k.prefix + ":jobs" }
-func (k keys) deadLetters() string               { return k.prefix + ":jobs:dead" }
-func (k keys) tenantPattern(t string) string     { return escapeGlob(k.tenant(t)) + "*" }
-func (k keys) isAnalysis(t, key string) bool     { return strings.HasPrefix(key, k.tenant(t)+"an:") }
-func (k keys) analysisHash(t, key string) string { return strings.TrimPrefix(key, k.tenant(t)+"an:") }
+func (k keys) tenant(t string) string        { return k.prefix + ":{" + tenantTag(t) + "}:" }
+func (k keys) analysis(t, h string) string   { return k.tenant(t) + "an:" + h }
+func (k keys) lock(t, h string) string       { return k.tenant(t) + "lock:" + h }
+func (k keys) report(t, id string) string    { return k.tenant(t) + "rep:" + id }
+func (k keys) reportIndex(t string) string   { return k.tenant(t) + "reps" }
+func (k keys) job(t, id string) string       { return k.tenant(t) + "job:" + id }
+func (k keys) stream() string                { return k.prefix + ":jobs" }
+func (k keys) deadLetters() string           { return k.prefix + ":jobs:dead" }
+func (k keys) tenantPattern(t string) string { return escapeGlob(k.tenant(t)) + "*" }
 
 // escapeGlob escapes SCAN MATCH's special characters; the braces and
 // brackets in a key name must match literally.
