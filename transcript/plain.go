@@ -26,18 +26,15 @@ func parsePlain(name string, text []byte) (*analyzer.Transcript, error) {
 		}
 		p := piece{full: t, body: t, midBlock: !prevBlank, line: lineNo, start: -1, end: -1}
 		prevBlank = false
-		content := t
-		bracketed := t[0] == '[' || t[0] == '('
 		if ms, after, ok := leadingStamp(t); ok {
-			content = after
-			if bracketed {
+			if t[0] == '[' || t[0] == '(' {
 				// A bracketed time is metadata even on a line without a label.
 				p.full, p.body = after, after
 			}
 			if label, body, ok := splitLabel(after); ok {
 				p.label, p.body, p.start = label, body, ms
 			}
-		} else if label, body, ok := splitLabel(content); ok {
+		} else if label, body, ok := splitLabel(t); ok {
 			p.label, p.body = label, body
 		}
 		pieces = append(pieces, p)
