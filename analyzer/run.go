@@ -83,6 +83,11 @@ func Analyze(ctx context.Context, eng Engine, g *Guide, answers []Answer, opts O
 	}
 	sem := make(chan struct{}, n)
 	var wg sync.WaitGroup
+	// firstErr is the engine error that cancelled the run: the answers
+	// still running then fail with context.Canceled, and those errors
+	// must not hide the cause, whatever their place in the input.
+	var firstErr error
+	var errOnce sync.Once
 	for i := range answers {
 		select {
 		case sem <- struct{}{}:
@@ -96,12 +101,16 @@ func Analyze(ctx context.Context, eng Engine, g *Guide, answers []Answer, opts O
 			defer func() { <-sem }()
 			res, err := eng.Analyze(ctx, qs[i], answers[i].Text)
 			if err != nil && !errors.Is(err, ErrEmptyAnswer) {
+				errOnce.Do(func() { firstErr = fmt.Errorf("analyze answer to %s: %w", answers[i].QuestionID, err) })
 				cancel()
 			}
 			results[i], errs[i] = res, err
 		}(i)
 	}
 	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
 
 	info := eng.Info()
 	rep := &Report{
