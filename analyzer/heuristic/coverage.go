@@ -34,6 +34,7 @@ type weighted struct {
 func readArea(text string) areaInfo {
 	a := areaInfo{text: text}
 	doc := nlp.Parse(text)
+	claim := isClaim(doc)
 	seen := map[facet]bool{}
 	for i, t := range doc.Tokens {
 		lw, lm := t.Lower, t.Lemma
@@ -61,6 +62,9 @@ func readArea(text string) areaInfo {
 	// "follow-up" is tokenized as one word by nlp; make sure the facet is there.
 	if strings.Contains(strings.ToLower(text), "follow") && !seen[fFollowUp] {
 		a.facets = append(a.facets, fFollowUp)
+	}
+	if claim {
+		a.facets = nil
 	}
 	if len(a.facets) == 0 {
 		// A claim ("uniforms reduce bullying") rather than a kind of
@@ -395,4 +399,41 @@ func support(raw float64) float64 {
 		v = 0.3 * clamp(raw/coveragePartial, 0, 1)
 	}
 	return round3(clamp(v, 0, 0.99))
+}
+
+// isClaim tells a claim ("Uniforms reduce bullying", "Children can still
+// express themselves") from a description of content to cover ("How the
+// candidate ...", "The specific situation ...", "Lessons learned"). Guides
+// describe; argument key points claim. A claim has a finite verb near its
+// start and does not open with a question word or a determiner.
+func isClaim(doc *nlp.Doc) bool {
+	toks := doc.Tokens
+	if len(toks) < 2 {
+		return false
+	}
+	switch toks[0].Lower {
+	case "how", "what", "why", "which", "whether", "when", "where", "who", "the", "a", "an", "any", "specific", "their", "its", "his", "her", "evidence":
+		return false
+	}
+	for i := 1; i < len(toks) && i < 7; i++ {
+		t := toks[i]
+		if t.Lower == "how" || t.Lower == "what" || t.Lower == "why" || t.Lower == "which" || t.Lower == "that" || t.Lower == "who" {
+			return false // "Customer reactions and how they were addressed"
+		}
+		if toks[i-1].Lower == "to" {
+			return false // "Actions taken to validate ...": a description
+		}
+		switch t.Lower {
+		case "can", "could", "will", "would", "should", "must", "may", "might", "is", "are", "was", "were", "has", "have", "does", "do", "cannot", "can't", "won't":
+			return true
+		}
+		pos := lexicon.POS(t.Lemma)
+		if pos == "v" && t.Lower == t.Lemma && i > 0 && !strings.HasSuffix(toks[i-1].Lower, "ing") {
+			return true // "uniforms encourage"
+		}
+		if strings.HasSuffix(t.Lower, "s") && t.Lower != t.Lemma && strings.Contains(pos, "v") && !strings.Contains(pos, "n") {
+			return true // "uniform reduces"
+		}
+	}
+	return false
 }
