@@ -3,12 +3,16 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/candorhq/candor/guide"
 	"github.com/candorhq/candor/transcript"
 )
+
+var sizeRE = regexp.MustCompile(`is (\d+) bytes`)
 
 // TestInputErrors checks that usage and input mistakes exit 2 with one
 // line on stderr that names what is wrong and where.
@@ -58,6 +62,7 @@ func TestInputErrors(t *testing.T) {
 		{"binary file", []string{"analyze", "--guide", "cx-empathy", binary}, "", []string{binary + ":1:", "binary"}},
 		{"non-UTF-8 file", []string{"analyze", "--guide", "cx-empathy", latin1}, "", []string{latin1 + ":1:", "UTF-8"}},
 		{"file over 8 MiB", []string{"analyze", "--guide", "cx-empathy", big}, "", []string{big, "8 MiB"}},
+		{"stdin over 8 MiB", []string{"analyze", "--guide", "cx-empathy", "-"}, strings.Repeat("Ann: hello\n", transcript.MaxSize/11+100), []string{"stdin", "8 MiB"}},
 		{"malformed VTT timestamp", []string{"analyze", "--guide", "cx-empathy", badVTT}, "", []string{badVTT + ":8:", "time"}},
 		{"one speaker", []string{"analyze", "--guide", "cx-empathy", oneSpeaker}, "", []string{oneSpeaker, "one speaker", "Ann"}},
 		{"question not in guide", []string{"analyze", "--guide", "cx-empathy", unknownQ}, "", []string{unknownQ, "answers[1].question_id", `"q99"`}},
@@ -90,6 +95,11 @@ func TestInputErrors(t *testing.T) {
 			}
 			if strings.Count(r.stderr, "candor: ") != 1 {
 				t.Errorf("stderr has %d reason lines, want 1:\n%s", strings.Count(r.stderr, "candor: "), r.stderr)
+			}
+			// A size in the message must be the input's real size, not
+			// the length of a capped read.
+			if m := sizeRE.FindStringSubmatch(line); m != nil && tt.stdin != "" && m[1] != strconv.Itoa(len(tt.stdin)) {
+				t.Errorf("stderr line %q states a size of %s bytes, but the input has %d", line, m[1], len(tt.stdin))
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(line, w) {
