@@ -121,6 +121,10 @@ func (e *environment) load(g *analyzer.Guide, path string, in inputFlags) (*segm
 func (e *environment) readInput(path string) (string, []byte, error) {
 	if path == "-" {
 		data, err := io.ReadAll(io.LimitReader(e.stdin, transcript.MaxSize+1))
+		if err == nil && len(data) > transcript.MaxSize {
+			// The read stopped at the limit, so the real size is unknown.
+			return "", nil, &analyzer.InputError{File: "stdin", Reason: fmt.Sprintf("input is over the limit of %d bytes (8 MiB)", transcript.MaxSize)}
+		}
 		return "stdin", data, err
 	}
 	st, err := os.Stat(path)
