@@ -168,6 +168,8 @@ func TestNoCommandAndHelp(t *testing.T) {
 		{"help", []string{"help"}, 0, "Commands:", ""},
 		{"version", []string{"version"}, 0, "candor " + version + "\n", ""},
 		{"--version", []string{"--version"}, 0, "candor " + version + "\n", ""},
+		{"analyze -h", []string{"analyze", "-h"}, 0, "", "Usage: candor analyze"},
+		{"segment -h", []string{"segment", "-h"}, 0, "", "Usage: candor segment"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,11 +180,13 @@ func TestNoCommandAndHelp(t *testing.T) {
 			if !strings.Contains(r.stdout, tt.wantStdout) {
 				t.Errorf("stdout = %q, want it to contain %q", r.stdout, tt.wantStdout)
 			}
-			if tt.wantStderr != "" && lastLine(r.stderr) != tt.wantStderr {
+			switch {
+			case tt.wantCode != 0 && lastLine(r.stderr) != tt.wantStderr:
 				t.Errorf("last stderr line = %q, want %q", lastLine(r.stderr), tt.wantStderr)
-			}
-			if tt.wantCode == 0 && r.stderr != "" {
+			case tt.wantCode == 0 && tt.wantStderr == "" && r.stderr != "":
 				t.Errorf("stderr = %q, want empty", r.stderr)
+			case tt.wantCode == 0 && !strings.HasPrefix(r.stderr, tt.wantStderr):
+				t.Errorf("stderr = %.80q, want it to start with %q", r.stderr, tt.wantStderr)
 			}
 		})
 	}
