@@ -23,6 +23,7 @@ type areaInfo struct {
 	facets   []facet
 	content  []weighted // topic lemmas
 	specific bool       // the area asks for "the specific X"
+	claim    bool       // a claim, judged by its topic words only
 	kind     string
 }
 
@@ -58,6 +59,14 @@ func readArea(text string) areaInfo {
 			continue
 		}
 		a.content = append(a.content, weighted{lm, 1})
+		if strings.Contains(lw, "-") {
+			// "self-expression" is said as "self expression" too.
+			for _, part := range strings.Split(lw, "-") {
+				if len(part) > 2 && !stopwords[part] {
+					a.content = append(a.content, weighted{lexicon.Lemma(part), 0.5})
+				}
+			}
+		}
 	}
 	// "follow-up" is tokenized as one word by nlp; make sure the facet is there.
 	if strings.Contains(strings.ToLower(text), "follow") && !seen[fFollowUp] {
@@ -65,6 +74,7 @@ func readArea(text string) areaInfo {
 	}
 	if claim {
 		a.facets = nil
+		a.claim = true
 	}
 	if len(a.facets) == 0 {
 		// A claim ("uniforms reduce bullying") rather than a kind of
@@ -100,6 +110,12 @@ func (e *Engine) unitTopic(a *areaInfo, f *unitFeat, simCache map[[2]string]floa
 				s = lexicon.Similarity(c.lemma, l)
 				simCache[k] = s
 			}
+			if a.claim && s < 0.7 {
+				// A claim is matched by its own words and their
+				// synonyms; looser links (similar adjectives, hypernyms)
+				// relate too much to too much.
+				s = 0
+			}
 			if s > best {
 				best = s
 			}
@@ -131,10 +147,25 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 	topicW := e.topicWeights(q)
 	used := make([]int, len(af.units)) // times a unit was already quoted
 	prim := make([]float64, len(af.units))
+	whole := &unitFeat{} // the answer as one unit: a claim's words may span clauses
+	for i := range af.units {
+		if !af.units[i].injected {
+			whole.lemmas = append(whole.lemmas, af.units[i].lemmas...)
+		}
+	}
 
 	for ai, text := range q.Areas {
 		a := e.area(text)
 		a.content = reweight(a.content, topicW)
+		if a.claim {
+			// The question's own words (the debate's topic) say nothing
+			// about which claim an answer makes.
+			for k := range a.content {
+				if topicW[a.content[k].lemma] == 0.3 {
+					a.content[k].w = 0.05
+				}
+			}
+		}
 		scores := make([]unitScore, 0, len(af.units))
 		facetBest, topicBest := 0.0, 0.0
 		for ui := range af.units {
@@ -197,18 +228,18 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 			e.trace(ai, x[:], a.kind)
 		}
 		res := analyzer.AreaResult{Index: ai + 1, Text: text, Kind: a.kind, Evidence: []analyzer.Span{}}
-		switch {
-		case raw >= coverageCovered:
-			res.Status = analyzer.StatusCovered
-			res.Confidence = support(raw)
+		status, conf := statusOf(raw)
+		if a.claim {
+			// A claim is made or not by what the answer says; how long or
+			// concrete the answer is has no bearing on it.
+			status, conf = claimStatus(max(topicBest, e.unitTopic(&a, whole, simCache)))
+		}
+		res.Status, res.Confidence = status, conf
+		switch status {
+		case analyzer.StatusCovered:
 			total += 1
-		case raw >= coveragePartial:
-			res.Status = analyzer.StatusPartial
-			res.Confidence = support(raw)
+		case analyzer.StatusPartial:
 			total += 0.5
-		default:
-			res.Status = analyzer.StatusMissing
-			res.Confidence = support(raw)
 		}
 		if res.Status != analyzer.StatusMissing && len(scores) > 0 {
 			// Quote the units that best show what the area asks for,
@@ -436,4 +467,31 @@ func isClaim(doc *nlp.Doc) bool {
 		}
 	}
 	return false
+}
+
+func statusOf(raw float64) (string, float64) {
+	switch {
+	case raw >= coverageCovered:
+		return analyzer.StatusCovered, support(raw)
+	case raw >= coveragePartial:
+		return analyzer.StatusPartial, support(raw)
+	}
+	return analyzer.StatusMissing, support(raw)
+}
+
+// Topic-score thresholds for claims.
+const (
+	claimCovered = 0.6
+	claimPartial = 0.35
+)
+
+func claimStatus(topic float64) (string, float64) {
+	c := round3(clamp(topic, 0, 0.99))
+	switch {
+	case topic >= claimCovered:
+		return analyzer.StatusCovered, c
+	case topic >= claimPartial:
+		return analyzer.StatusPartial, c
+	}
+	return analyzer.StatusMissing, c
 }

@@ -83,6 +83,13 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 			t := &doc.Tokens[ti]
 			lw, lm := t.Lower, t.Lemma
 			f.lemmas = append(f.lemmas, lm)
+			if strings.IndexByte(lw, '-') > 0 {
+				for _, part := range strings.Split(lw, "-") {
+					if len(part) > 2 {
+						f.lemmas = append(f.lemmas, lexicon.Lemma(part))
+					}
+				}
+			}
 			if !stopwords[lm] && !stopwords[lw] && len(lw) > 2 {
 				f.content++
 			}
