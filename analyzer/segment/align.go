@@ -304,7 +304,6 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
-
 func contentWords(lemmas []string) int {
 	n := 0
 	for _, l := range lemmas {
