@@ -196,10 +196,9 @@ func TestSegmentDevGold(t *testing.T) {
 	if len(fx) == 0 {
 		t.Fatalf("no transcripts in %s", devDir)
 	}
-	guides := map[string]*analyzer.Guide{"seed": seedGuide(t), "cx-empathy": builtin(t, "cx-empathy")}
-	for gname, g := range guides {
+	for _, g := range []*analyzer.Guide{seedGuide(t), builtin(t, "cx-empathy")} {
 		for _, f := range fx {
-			t.Run(gname+"/"+f.name, func(t *testing.T) {
+			t.Run(g.ID+"/"+f.name, func(t *testing.T) {
 				res, _ := segmentFile(t, g, f.name, f.data, segment.Options{})
 				if got, want := found(res), want(f.gold); !slices.Equal(got, want) {
 					t.Errorf("segments %v, gold %v", got, want)
