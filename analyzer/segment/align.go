@@ -113,7 +113,8 @@ var promptCues = []string{"a time", "an example", "a situation", "a moment", "an
 
 var closingCues = []string{"questions for me", "questions for us", "any questions", "questions you have", "questions do you have",
 	"that's all i have", "that is all i have", "that's all the questions", "that's everything", "we're at time", "we are at time",
-	"out of time", "wrap up", "wrap things up", "next steps", "ask me anything", "anything you'd like to ask", "anything you want to ask"}
+	"out of time", "wrap up", "wrap things up", "next steps", "ask me anything", "anything you'd like to ask", "anything you want to ask", "like to ask me", "want to ask me", "questions on your side",
+	"questions from your side", "anything for me", "what can i answer"}
 
 var transitionCues = []string{"next one", "next question", "next.", "next,", "next up", "moving on", "move on", "switch gears",
 	"switching gears", "shifting gears", "shift gears", "change of topic", "different topic", "change topics", "another one",
@@ -239,8 +240,28 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 				decide(i, "follow_up", score) // "Owen, the next one is yours?"
 				continue
 			case curQ >= 0 && (bq == curQ || bs-curScore < margin && !transition):
-				decide(i, "follow_up", score)
-				continue
+				// A full behavioural prompt with new words, after the current
+				// question was answered, opens the best other question even
+				// when it shares words with the current one.
+				alt := -1
+				if prompt && novelty >= minNovelty && words[cur] >= answeredWords {
+					for q := range score {
+						if q == curQ || score[q] < newAt {
+							continue
+						}
+						if j, ok := byQ[q]; ok && words[j] >= answeredWords {
+							continue
+						}
+						if alt < 0 || score[q] > score[alt] {
+							alt = q
+						}
+					}
+				}
+				if alt < 0 {
+					decide(i, "follow_up", score)
+					continue
+				}
+				bq, bs = alt, score[alt]
 			case curQ >= 0 && !transition && novelty < minNovelty:
 				decide(i, "follow_up", score) // it takes up what the candidate just said
 				continue
