@@ -59,6 +59,8 @@ Commands:
   analyze   analyze a transcript or answers file against a guide and print a report
   segment   show which transcript turns answer which guide question
   guides    list, show or import interview guides
+  serve     serve the HTTP API (with job workers in the same process)
+  worker    run job workers on the Redis queue that serve fills (scale-out)
   version   print the version
 
 Run 'candor <command> -h' for a command's flags.
@@ -80,6 +82,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.segment(ctx, rest)
 	case "guides":
 		return env.guides(ctx, rest)
+	case "serve":
+		return env.serve(ctx, rest)
+	case "worker":
+		return env.worker(ctx, rest)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "candor %s\n", version)
 		return nil

@@ -1,0 +1,404 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/segment"
+	"github.com/candorhq/candor/guide"
+	"github.com/candorhq/candor/interview"
+	"github.com/candorhq/candor/store"
+	"github.com/candorhq/candor/transcript"
+)
+
+// analysis is one analysis to run, as a request gives it and as a job
+// carries it (the job's payload is its JSON, with the guide resolved so a
+// later edit of the guide does not change a queued job).
+type analysis struct {
+	GuideID      string                 `json:"guide_id,omitempty"`
+	Guide        *analyzer.Guide        `json:"guide,omitempty"`
+	Engine       string                 `json:"engine,omitempty"`
+	Answers      []analyzer.GivenAnswer `json:"answers,omitempty"`
+	Transcript   string                 `json:"transcript,omitempty"`
+	Name         string                 `json:"name,omitempty"`
+	Candidate    string                 `json:"candidate,omitempty"`
+	Interviewers []string               `json:"interviewers,omitempty"`
+	Webhook      string                 `json:"webhook_url,omitempty"`
+	RequestID    string                 `json:"request_id,omitempty"`
+
+	async        bool
+	hasTranscipt bool
+}
+
+// transcriptTypes are the Content-Types of a raw transcript body.
+var transcriptTypes = map[string]bool{
+	"text/plain": true, "text/vtt": true, "text/srt": true, "text/x-srt": true, "application/x-subrip": true,
+	"application/srt": true, "text/markdown": true, "application/octet-stream": true,
+}
+
+// decodeAnalysis reads POST /v1/analyses in any of its shapes: a JSON
+// body, a multipart upload (a "transcript" file and form fields), or a raw
+// transcript with its content type (options in the query).
+func (s *Server) decodeAnalysis(c *gin.Context) (*analysis, error) {
+	a := &analysis{Name: "transcript"}
+	var inline json.RawMessage
+	switch ct := c.ContentType(); {
+	case ct == "application/json":
+		body, err := readBody(c)
+		if err != nil {
+			return nil, err
+		}
+		var req AnalysisRequest
+		if err := decodeStrict(body, &req); err != nil {
+			return nil, err
+		}
+		a.GuideID, a.Engine, a.Answers, a.Candidate = req.GuideID, req.Engine, req.Answers, req.Candidate
+		a.Interviewers, a.Webhook, a.async = req.Interviewers, req.WebhookURL, req.Async
+		inline = req.Guide
+		if len(req.Answers) == 0 && req.Answers != nil {
+			return nil, fieldError("answers", "answers is empty; give at least one answer")
+		}
+		if t := bytes.TrimSpace(req.Transcript); len(t) > 0 && !bytes.Equal(t, []byte("null")) {
+			a.hasTranscipt = true
+			if t[0] == '"' {
+				if err := json.Unmarshal(t, &a.Transcript); err != nil {
+					return nil, fieldError("transcript", "transcript is not a JSON string: %v", err)
+				}
+			} else {
+				// The answers or turns JSON, inline.
+				a.Transcript = string(t)
+			}
+		}
+	case ct == "multipart/form-data":
+		if err := s.decodeMultipart(c, a); err != nil {
+			return nil, err
+		}
+	case transcriptTypes[ct]:
+		body, err := readBody(c)
+		if err != nil {
+			return nil, err
+		}
+		a.Transcript, a.hasTranscipt = string(body), true
+	default:
+		return nil, errorf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
+			"send application/json, multipart/form-data with a transcript file, or a transcript as text/plain, text/vtt or application/x-subrip; not %q", ct)
+	}
+	if err := queryOptions(c.Request.URL.Query(), a); err != nil {
+		return nil, err
+	}
+	if len(inline) > 0 && !bytes.Equal(bytes.TrimSpace(inline), []byte("null")) {
+		g, err := guide.ParseFormat("guide", guide.FormatJSON, inline)
+		if err != nil {
+			return nil, inlineGuideError(err)
+		}
+		a.Guide = g
+	}
+	return a, s.validate(a)
+}
+
+// queryOptions applies the query's options; they fill what the body left
+// out (a raw transcript body has only the query).
+func queryOptions(q url.Values, a *analysis) error {
+	if v := q.Get("async"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fieldError("async", "async must be true or false, not %q", v)
+		}
+		a.async = a.async || b
+	}
+	set := func(dst *string, key string) {
+		if *dst == "" {
+			*dst = q.Get(key)
+		}
+	}
+	set(&a.GuideID, "guide_id")
+	set(&a.Engine, "engine")
+	set(&a.Candidate, "candidate")
+	set(&a.Webhook, "webhook_url")
+	if len(a.Interviewers) == 0 {
+		for _, v := range q["interviewer"] {
+			a.Interviewers = append(a.Interviewers, strings.Split(v, ",")...)
+		}
+	}
+	return nil
+}
+
+func (s *Server) decodeMultipart(c *gin.Context, a *analysis) error {
+	if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errorf(http.StatusBadRequest, CodeMalformedBody, "malformed multipart body: %v", err)
+	}
+	form := c.Request.MultipartForm
+	defer func() { _ = form.RemoveAll() }()
+	get := func(k string) string {
+		if v := form.Value[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	a.GuideID, a.Engine, a.Candidate, a.Webhook = get("guide_id"), get("engine"), get("candidate"), get("webhook_url")
+	for _, v := range form.Value["interviewer"] {
+		a.Interviewers = append(a.Interviewers, strings.Split(v, ",")...)
+	}
+	if v := get("async"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fieldError("async", "async must be true or false, not %q", v)
+		}
+		a.async = b
+	}
+	fh := form.File["transcript"]
+	if len(fh) == 0 {
+		fh = form.File["file"]
+	}
+	if len(fh) == 0 {
+		if t := get("transcript"); t != "" {
+			a.Transcript, a.hasTranscipt = t, true
+		}
+	} else {
+		data, err := readPart(fh[0], transcript.MaxSize, "transcript")
+		if err != nil {
+			return err
+		}
+		a.Transcript, a.hasTranscipt, a.Name = string(data), true, fh[0].Filename
+	}
+	if gh := form.File["guide"]; len(gh) > 0 {
+		data, err := readPart(gh[0], guide.MaxSize, "guide")
+		if err != nil {
+			return err
+		}
+		g, err := guide.Parse(gh[0].Filename, data)
+		if err != nil {
+			return inlineGuideError(err)
+		}
+		a.Guide = g
+	}
+	return nil
+}
+
+func readPart(fh *multipart.FileHeader, limit int64, field string) ([]byte, error) {
+	if fh.Size > limit {
+		return nil, &apiError{status: http.StatusRequestEntityTooLarge, code: CodeBodyTooLarge, field: field,
+			detail: fmt.Sprintf("the %s file is %d bytes, over the limit of %d bytes", field, fh.Size, limit)}
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit+1))
+}
+
+// inlineGuideError points a guide's error at the request's guide field.
+func inlineGuideError(err error) error {
+	field := "guide"
+	var ie *analyzer.InputError
+	if errors.As(err, &ie) && ie.Field != "" {
+		field = "guide." + ie.Field
+	}
+	return &apiError{status: http.StatusUnprocessableEntity, code: CodeInvalidGuide, field: field, detail: err.Error(), err: err}
+}
+
+// decodeStrict decodes JSON, refusing unknown fields, and says where a
+// body is malformed.
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("data after the JSON value")
+	}
+	if err == nil {
+		return nil
+	}
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return errorf(http.StatusBadRequest, CodeMalformedBody, "malformed JSON at byte %d: %v", se.Offset, err)
+	case errors.As(err, &te):
+		return fieldError(te.Field, "%s must be %s, not %s", te.Field, jsonKind(te.Type.Kind().String()), te.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return fieldError(name, "unknown field %q", name)
+	case errors.Is(err, io.EOF):
+		return errorf(http.StatusBadRequest, CodeMalformedBody, "the request body is empty")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errorf(http.StatusBadRequest, CodeMalformedBody, "the JSON body ends too early")
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err
+	}
+	return errorf(http.StatusBadRequest, CodeMalformedBody, "malformed JSON body: %v", err)
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "slice", "array":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	case "int", "int64", "float64":
+		return "a number"
+	case "bool":
+		return "a boolean"
+	}
+	return "a " + k
+}
+
+// validate checks the request's shape and limits.
+func (s *Server) validate(a *analysis) error {
+	switch {
+	case a.GuideID == "" && a.Guide == nil:
+		return fieldError("guide_id", "give guide_id (a built-in id such as cx-empathy, or one of your guides) or an inline guide")
+	case a.GuideID != "" && a.Guide != nil:
+		return fieldError("guide", "give guide_id or an inline guide, not both")
+	case len(a.Answers) == 0 && !a.hasTranscipt:
+		return fieldError("answers", "give answers or a transcript")
+	case len(a.Answers) > 0 && a.hasTranscipt:
+		return fieldError("transcript", "give answers or a transcript, not both")
+	case len(a.Answers) > s.cfg.MaxAnswers:
+		return fieldError("answers", "%d answers is over the limit of %d answers per request", len(a.Answers), s.cfg.MaxAnswers)
+	case len(a.Transcript) > transcript.MaxSize:
+		return &apiError{status: http.StatusRequestEntityTooLarge, code: CodeBodyTooLarge, field: "transcript",
+			detail: fmt.Sprintf("the transcript is %d bytes, over the limit of %d bytes", len(a.Transcript), transcript.MaxSize)}
+	case a.hasTranscipt && !utf8.ValidString(a.Transcript):
+		return fieldError("transcript", "the transcript is not valid UTF-8")
+	}
+	for i, ans := range a.Answers {
+		if strings.TrimSpace(ans.QuestionID) == "" {
+			return fieldError(fmt.Sprintf("answers[%d].question_id", i), "question_id is required")
+		}
+		if n := utf8.RuneCountInString(ans.Text); n > s.cfg.MaxAnswerChars {
+			return fieldError(fmt.Sprintf("answers[%d].text", i), "the answer is %d characters, over the limit of %d characters", n, s.cfg.MaxAnswerChars)
+		}
+		if !utf8.ValidString(ans.Text) {
+			return fieldError(fmt.Sprintf("answers[%d].text", i), "the answer is not valid UTF-8")
+		}
+	}
+	if a.Webhook != "" {
+		if s.cfg.WebhookSecret == "" {
+			return fieldError("webhook_url", "webhooks are not enabled on this server (no signing secret is configured)")
+		}
+		u, err := url.Parse(a.Webhook)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(a.Webhook) > 2048 {
+			return fieldError("webhook_url", "webhook_url must be an absolute http or https URL")
+		}
+		a.async = true
+	}
+	if len(a.Transcript) > s.cfg.AsyncThreshold {
+		a.async = true
+	}
+	return nil
+}
+
+// createAnalysis is POST /v1/analyses: a report now (200), or a job (202)
+// for ?async=true, a webhook or a large transcript.
+func (s *Server) createAnalysis(c *gin.Context) {
+	a, err := s.decodeAnalysis(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx, t := c.Request.Context(), tenant(c)
+	if a.Guide == nil {
+		if a.Guide, err = s.lookupGuide(ctx, t, a.GuideID); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	eng, err := s.engine(a.Engine)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if a.async {
+		s.enqueue(c, a)
+		return
+	}
+	rep, keys, err := s.analyze(analyzer.WithTenant(ctx, t), eng, a, nil)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rep.Tenant = t
+	if err := s.store.Create(ctx, rep, keys); err != nil {
+		// The analysis stands without the store: answer it, and say it
+		// cannot be fetched again.
+		s.log.Warn("report not stored", "request_id", c.GetString(ctxRequestID), "report_id", rep.ID, "error", err.Error())
+		rep.Warnings = append(rep.Warnings, analyzer.Warning{Code: "report_not_stored",
+			Message: "the report could not be saved (storage unavailable); keep this copy, GET /v1/reports/" + rep.ID + " will not find it"})
+	} else {
+		c.Header("Content-Location", "/v1/reports/"+rep.ID)
+	}
+	c.Header("X-Cache", cacheHeader(rep))
+	s.writeReport(c, http.StatusOK, rep, nil)
+}
+
+// cacheHeader is X-Cache: hit when every answer came from the cache.
+func cacheHeader(rep *analyzer.Report) string {
+	if len(rep.Answers) > 0 && rep.Summary.Cached == len(rep.Answers) {
+		return "hit"
+	}
+	return "miss"
+}
+
+// analyze runs the pipeline: segment (or take the given answers), analyze
+// each answer with eng (cached), assemble the report. It returns the
+// report and the cache keys of its analyses (for Reports.Create).
+// progress, when set, is called after each answer.
+func (s *Server) analyze(ctx context.Context, eng *store.Engine, a *analysis, progress func(done, total int)) (*analyzer.Report, []string, error) {
+	g := a.Guide
+	opts := interview.Options{Interviewers: a.Interviewers, Candidate: a.Candidate, Concurrency: s.cfg.Concurrency}
+	var (
+		seg *segment.Result
+		tr  *analyzer.Transcript
+		err error
+	)
+	if len(a.Answers) > 0 {
+		tr = &analyzer.Transcript{Format: transcript.FormatAnswersJSON, Candidate: a.Candidate, Answers: a.Answers}
+		seg, err = segment.Segment(g, tr, segment.Options{})
+	} else {
+		seg, tr, err = interview.Parse(g, a.Name, []byte(a.Transcript), opts)
+		if err == nil && len(seg.Answers) == 0 {
+			err = &analyzer.InputError{Field: "transcript", Reason: fmt.Sprintf("no answer to any question of guide %q was found (is it the guide this interview used?)", g.ID)}
+		}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var run analyzer.Engine = eng
+	if progress != nil {
+		run = &progressEngine{next: eng, total: len(seg.Answers), report: progress}
+	}
+	rep, err := interview.Report(ctx, run, g, seg, tr, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	gctx := analyzer.WithGuide(ctx, rep.Guide)
+	keys := make([]string, 0, len(rep.Answers))
+	for _, ans := range rep.Answers {
+		if q, ok := g.Question(ans.QuestionID); ok {
+			keys = append(keys, eng.Key(gctx, *q, ans.Text))
+		}
+		s.metrics.cacheLookup(ans.Cached)
+	}
+	return rep, keys, nil
+}

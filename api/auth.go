@@ -1,0 +1,167 @@
+package api
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// LocalTenant is the tenant of every request when the server runs without
+// API keys (local use on loopback only).
+const LocalTenant = "local"
+
+// ErrNoAuthOnPublicAddress is returned by CheckListen for a server without
+// API keys on an address other hosts can reach.
+var ErrNoAuthOnPublicAddress = errors.New("no API keys configured: refusing to listen on a non-loopback address without auth")
+
+// Keys are the API keys of every tenant, kept only as sha256 hashes.
+type Keys struct {
+	entries []keyEntry
+}
+
+type keyEntry struct {
+	tenant string
+	hash   [sha256.Size]byte
+	// id names the key in logs and rate limits without revealing it.
+	id string
+}
+
+// Len returns the number of keys.
+func (k *Keys) Len() int {
+	if k == nil {
+		return 0
+	}
+	return len(k.entries)
+}
+
+// Add adds a key for tenant. Tenants are [A-Za-z0-9._-], 1..64
+// characters; keys at least 16 characters.
+func (k *Keys) Add(tenant, key string) error {
+	if !plainID(tenant, 64) {
+		return fmt.Errorf("api keys: tenant %q: want 1..64 characters of A-Z a-z 0-9 . _ -", tenant)
+	}
+	if len(key) < 16 || strings.ContainsAny(key, " \t\r\n,") {
+		return fmt.Errorf("api keys: the key of tenant %q is shorter than 16 characters or holds spaces or commas", tenant)
+	}
+	h := sha256.Sum256([]byte(key))
+	for _, e := range k.entries {
+		if e.hash == h {
+			return fmt.Errorf("api keys: a key is given twice (tenant %q)", tenant)
+		}
+	}
+	k.entries = append(k.entries, keyEntry{tenant: tenant, hash: h, id: hex.EncodeToString(h[:6])})
+	return nil
+}
+
+// ParseKeys parses CANDOR_API_KEYS: tenant:key pairs separated by commas.
+// Errors name the tenant, never the key.
+func ParseKeys(s string) (*Keys, error) {
+	k := &Keys{}
+	for i, pair := range strings.Split(s, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		tenant, key, ok := strings.Cut(pair, ":")
+		if !ok {
+			return nil, fmt.Errorf("api keys: entry %d is not tenant:key", i+1)
+		}
+		if err := k.Add(strings.TrimSpace(tenant), strings.TrimSpace(key)); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
+}
+
+// ReadKeys reads a keys file: one tenant:key per line; blank lines and
+// lines starting with # are skipped. The keys are added to k.
+func (k *Keys) ReadKeys(r io.Reader) error {
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		tenant, key, ok := strings.Cut(line, ":")
+		if !ok {
+			return fmt.Errorf("api keys file: line %d is not tenant:key", n)
+		}
+		if err := k.Add(strings.TrimSpace(tenant), strings.TrimSpace(key)); err != nil {
+			return fmt.Errorf("line %d: %w", n, err)
+		}
+	}
+	return sc.Err()
+}
+
+// lookup returns the entry of key, comparing its hash with every stored
+// hash in constant time (no early exit), so that timing tells nothing
+// about which key, if any, came close.
+func (k *Keys) lookup(key string) (keyEntry, bool) {
+	h := sha256.Sum256([]byte(key))
+	found := -1
+	for i := range k.entries {
+		if subtle.ConstantTimeCompare(h[:], k.entries[i].hash[:]) == 1 {
+			found = i
+		}
+	}
+	if found < 0 {
+		return keyEntry{}, false
+	}
+	return k.entries[found], true
+}
+
+// CheckListen refuses to run without keys on an address that is not
+// loopback: no-auth mode is for local use only.
+func CheckListen(addr string, keys *Keys) error {
+	if keys.Len() > 0 {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("listen address %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("%w (%s); set CANDOR_API_KEYS=tenant:key,... or listen on 127.0.0.1", ErrNoAuthOnPublicAddress, addr)
+}
+
+// authenticate resolves the bearer key to its tenant: 401 without a key or
+// with an unknown one.
+func (s *Server) authenticate(c *gin.Context) {
+	if s.cfg.Keys.Len() == 0 {
+		c.Set(ctxTenant, LocalTenant)
+		c.Set(ctxKeyID, LocalTenant)
+		c.Next()
+		return
+	}
+	h := c.GetHeader("Authorization")
+	scheme, key, _ := strings.Cut(h, " ")
+	key = strings.TrimSpace(key)
+	if h == "" || !strings.EqualFold(scheme, "Bearer") || key == "" {
+		c.Header("WWW-Authenticate", `Bearer realm="candor"`)
+		s.fail(c, errorf(http.StatusUnauthorized, CodeMissingCredentials, "send an API key as Authorization: Bearer KEY"))
+		return
+	}
+	e, ok := s.cfg.Keys.lookup(key)
+	if !ok {
+		c.Header("WWW-Authenticate", `Bearer realm="candor", error="invalid_token"`)
+		s.fail(c, errorf(http.StatusUnauthorized, CodeInvalidCredentials, "the API key is not valid"))
+		return
+	}
+	c.Set(ctxTenant, e.tenant)
+	c.Set(ctxKeyID, e.id)
+	c.Next()
+}

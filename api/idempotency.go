@@ -1,0 +1,241 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
+)
+
+// Idempotency-Key on POST: the first response to a key is kept and every
+// repeat of the same request gets it again (with Idempotent-Replayed:
+// true), so a client can retry a POST whose answer it lost without making
+// a second job or guide. A repeat while the first is still running gets
+// 409; a key reused for a different request gets 422. 5xx responses are
+// not kept: the client should retry those.
+
+// pendingTTL bounds how long a claim blocks its key when the request that
+// claimed it dies without an answer.
+const pendingTTL = 2 * time.Minute
+
+var errKeyPending = errors.New("idempotency key pending")
+
+// savedResponse is a kept response, or a claim (Pending) on the key.
+type savedResponse struct {
+	Pending     bool   `json:"pending,omitempty"`
+	Fingerprint string `json:"fp"`
+	Status      int    `json:"status,omitempty"`
+	ContentType string `json:"ct,omitempty"`
+	Location    string `json:"loc,omitempty"`
+	XCache      string `json:"xc,omitempty"`
+	Body        []byte `json:"body,omitempty"`
+}
+
+// idempotencyStore keeps responses by tenant and key.
+type idempotencyStore interface {
+	// claim takes key for a request with fingerprint fp. It returns the
+	// kept response (or claim) when the key is taken, nil when it was
+	// free and is now claimed.
+	claim(ctx context.Context, tenant, key, fp string) (*savedResponse, error)
+	// save keeps resp under key for ttl.
+	save(ctx context.Context, tenant, key string, resp *savedResponse, ttl time.Duration) error
+	// release frees a claimed key whose request failed.
+	release(ctx context.Context, tenant, key string) error
+}
+
+func idemKey(prefix, tenant, key string) string {
+	sum := sha256.Sum256([]byte(tenant + "\x00" + key))
+	return prefix + ":idem:" + hex.EncodeToString(sum[:16])
+}
+
+type redisIdempotency struct {
+	c      redis.UniversalClient
+	prefix string
+}
+
+func (r *redisIdempotency) claim(ctx context.Context, tenant, key, fp string) (*savedResponse, error) {
+	k := idemKey(r.prefix, tenant, key)
+	claim, _ := json.Marshal(savedResponse{Pending: true, Fingerprint: fp})
+	ok, err := r.c.SetNX(ctx, k, claim, pendingTTL).Result()
+	if err != nil || ok {
+		return nil, err
+	}
+	raw, err := r.c.Get(ctx, k).Bytes()
+	if errors.Is(err, redis.Nil) {
+		// Released between our SETNX and GET: try once more.
+		if ok, err := r.c.SetNX(ctx, k, claim, pendingTTL).Result(); err != nil || ok {
+			return nil, err
+		}
+		return &savedResponse{Pending: true, Fingerprint: fp}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var saved savedResponse
+	if err := json.Unmarshal(raw, &saved); err != nil {
+		return nil, err
+	}
+	return &saved, nil
+}
+
+func (r *redisIdempotency) save(ctx context.Context, tenant, key string, resp *savedResponse, ttl time.Duration) error {
+	raw, err := json.Marshal(resp)
+	if err != nil {
+		return err
+	}
+	return r.c.Set(ctx, idemKey(r.prefix, tenant, key), raw, ttl).Err()
+}
+
+func (r *redisIdempotency) release(ctx context.Context, tenant, key string) error {
+	return r.c.Del(ctx, idemKey(r.prefix, tenant, key)).Err()
+}
+
+type memoryIdempotency struct {
+	mu sync.Mutex
+	m  map[string]memIdem
+}
+
+type memIdem struct {
+	resp    savedResponse
+	expires time.Time
+}
+
+func newMemoryIdempotency() *memoryIdempotency { return &memoryIdempotency{m: map[string]memIdem{}} }
+
+func (m *memoryIdempotency) claim(_ context.Context, tenant, key, fp string) (*savedResponse, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := time.Now()
+	k := idemKey("", tenant, key)
+	if e, ok := m.m[k]; ok && now.Before(e.expires) {
+		r := e.resp
+		return &r, nil
+	}
+	if len(m.m) > 100000 {
+		for k, e := range m.m {
+			if !now.Before(e.expires) {
+				delete(m.m, k)
+			}
+		}
+	}
+	m.m[k] = memIdem{resp: savedResponse{Pending: true, Fingerprint: fp}, expires: now.Add(pendingTTL)}
+	return nil, nil
+}
+
+func (m *memoryIdempotency) save(_ context.Context, tenant, key string, resp *savedResponse, ttl time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.m[idemKey("", tenant, key)] = memIdem{resp: *resp, expires: time.Now().Add(ttl)}
+	return nil
+}
+
+func (m *memoryIdempotency) release(_ context.Context, tenant, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.m, idemKey("", tenant, key))
+	return nil
+}
+
+// recorder keeps a copy of what a handler writes.
+type recorder struct {
+	gin.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.buf.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) WriteString(s string) (int, error) {
+	r.buf.WriteString(s)
+	return r.ResponseWriter.WriteString(s)
+}
+
+// idempotent replays the kept response of a repeated Idempotency-Key. When
+// the store is unreachable the request goes on without the guarantee (an
+// analysis is worth more than its dedup), and says so in a header.
+func (s *Server) idempotent(c *gin.Context) {
+	key := c.GetHeader("Idempotency-Key")
+	if key == "" {
+		c.Next()
+		return
+	}
+	if len(key) > 255 {
+		s.fail(c, fieldError("Idempotency-Key", "the Idempotency-Key header is longer than 255 characters"))
+		return
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	h := sha256.New()
+	for _, part := range []string{c.Request.Method, c.Request.URL.Path, c.Request.URL.RawQuery, c.ContentType()} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	h.Write(body)
+	fp := hex.EncodeToString(h.Sum(nil))
+
+	ctx := c.Request.Context()
+	t := tenant(c)
+	saved, err := s.idem.claim(ctx, t, key, fp)
+	if err != nil {
+		s.log.Warn("idempotency store unavailable; going on without it", "request_id", c.GetString(ctxRequestID), "error", err.Error())
+		c.Header("Idempotency-Status", "unavailable")
+		c.Next()
+		return
+	}
+	if saved != nil {
+		switch {
+		case saved.Fingerprint != fp:
+			s.fail(c, &apiError{status: http.StatusUnprocessableEntity, code: CodeIdempotencyMismatch, field: "Idempotency-Key",
+				detail: "this Idempotency-Key was used for a different request; use a new key"})
+			return
+		case saved.Pending:
+			s.fail(c, errorf(http.StatusConflict, CodeIdempotencyConflict, "a request with this Idempotency-Key is still in progress; retry later"))
+			return
+		}
+		c.Header("Idempotent-Replayed", "true")
+		if saved.Location != "" {
+			c.Header("Location", saved.Location)
+		}
+		if saved.XCache != "" {
+			c.Header("X-Cache", saved.XCache)
+		}
+		c.Data(saved.Status, saved.ContentType, saved.Body)
+		c.Abort()
+		return
+	}
+
+	rec := &recorder{ResponseWriter: c.Writer}
+	c.Writer = rec
+	c.Next()
+	c.Writer = rec.ResponseWriter
+
+	// Saving outlives a client that hung up: the work is done.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	status := rec.Status()
+	if status >= 500 || status == statusClientClosed || status == http.StatusTooManyRequests {
+		_ = s.idem.release(sctx, t, key)
+		return
+	}
+	resp := &savedResponse{Fingerprint: fp, Status: status, ContentType: rec.Header().Get("Content-Type"),
+		Location: rec.Header().Get("Location"), XCache: rec.Header().Get("X-Cache"), Body: rec.buf.Bytes()}
+	if err := s.idem.save(sctx, t, key, resp, s.cfg.IdempotencyTTL); err != nil {
+		s.log.Warn("idempotency: could not keep the response", "request_id", c.GetString(ctxRequestID), "error", err.Error())
+		_ = s.idem.release(sctx, t, key)
+	}
+}

@@ -1,0 +1,140 @@
+package api
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/candorhq/candor/analyzer"
+)
+
+// metrics are the server's Prometheus metrics, on a registry of its own
+// (no global state: tests run several servers in one process).
+type metrics struct {
+	reg         *prometheus.Registry
+	latency     *prometheus.HistogramVec
+	cache       *prometheus.CounterVec
+	llmCalls    prometheus.Counter
+	llmTokens   *prometheus.CounterVec
+	llmErrors   prometheus.Counter
+	jobs        *prometheus.CounterVec
+	webhooks    *prometheus.CounterVec
+	rateLimited prometheus.Counter
+	handler     gin.HandlerFunc
+}
+
+func newMetrics(s *Server) *metrics {
+	reg := prometheus.NewRegistry()
+	f := func(c prometheus.Collector) { reg.MustRegister(c) }
+	m := &metrics{
+		reg: reg,
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "candor_http_request_duration_seconds", Help: "HTTP request latency by route, method and status.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"route", "method", "status"}),
+		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "candor_analysis_cache_total", Help: "Answer analyses served from the cache (hit) or computed (miss).",
+		}, []string{"result"}),
+		llmCalls: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "candor_llm_calls_total", Help: "Chat-model calls made by the LLM engines.",
+		}),
+		llmTokens: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "candor_llm_tokens_total", Help: "Tokens used by the LLM engines, by kind (prompt, completion).",
+		}, []string{"kind"}),
+		llmErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "candor_llm_errors_total", Help: "Answers for which the model failed and the embedded engine answered instead.",
+		}),
+		jobs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "candor_jobs_total", Help: "Analysis jobs by event: queued, done, failed, retried.",
+		}, []string{"event"}),
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "candor_webhook_deliveries_total", Help: "Webhook delivery attempts by result: delivered, retried, failed.",
+		}, []string{"result"}),
+		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "candor_rate_limited_total", Help: "Requests refused with 429.",
+		}),
+	}
+	f(m.latency)
+	f(m.cache)
+	f(m.llmCalls)
+	f(m.llmTokens)
+	f(m.llmErrors)
+	f(m.jobs)
+	f(m.webhooks)
+	f(m.rateLimited)
+	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "candor_queue_depth", Help: "Analysis jobs queued or running (NaN while Redis is unreachable).",
+	}, s.queueDepth))
+	f(collectors.NewGoCollector())
+	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.handler = gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	for _, r := range []string{"hit", "miss"} {
+		m.cache.WithLabelValues(r)
+	}
+	m.llmTokens.WithLabelValues("prompt")
+	m.llmTokens.WithLabelValues("completion")
+	return m
+}
+
+func (m *metrics) request(method, route string, status int, d time.Duration) {
+	m.latency.WithLabelValues(route, method, strconv.Itoa(status)).Observe(d.Seconds())
+}
+
+func (m *metrics) cacheLookup(hit bool) {
+	if hit {
+		m.cache.WithLabelValues("hit").Inc()
+	} else {
+		m.cache.WithLabelValues("miss").Inc()
+	}
+}
+
+// queueDepth reads the job stream's length: the store keeps only live
+// work there (its key layout, "<prefix>:jobs", is the one thing the API
+// assumes about it, since store.Jobs has no depth method).
+func (s *Server) queueDepth() float64 {
+	if s.redis == nil {
+		return float64(s.inMemoryQueue.Load())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	n, err := s.redis.XLen(ctx, s.cfg.KeyPrefix+":jobs").Result()
+	if err != nil {
+		return math.NaN()
+	}
+	return float64(n)
+}
+
+func (s *Server) metricsHandler(c *gin.Context) { s.metrics.handler(c) }
+
+// countingEngine counts an LLM engine's calls, tokens and fallbacks. It
+// sits under the cache, so cached answers cost nothing here.
+type countingEngine struct {
+	next analyzer.Engine
+	m    *metrics
+}
+
+func (e *countingEngine) Info() analyzer.EngineInfo { return e.next.Info() }
+
+func (e *countingEngine) Analyze(ctx context.Context, q analyzer.Question, answer string) (analyzer.AnswerAnalysis, error) {
+	a, err := e.next.Analyze(ctx, q, answer)
+	if err != nil {
+		return a, err
+	}
+	if a.Usage != nil {
+		e.m.llmCalls.Add(float64(a.Usage.Calls))
+		e.m.llmTokens.WithLabelValues("prompt").Add(float64(a.Usage.PromptTokens))
+		e.m.llmTokens.WithLabelValues("completion").Add(float64(a.Usage.CompletionTokens))
+	}
+	for _, w := range a.Warnings {
+		if w.Code == analyzer.WarnLLMFallback {
+			e.m.llmErrors.Inc()
+		}
+	}
+	return a, nil
+}

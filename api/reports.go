@@ -1,0 +1,187 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/render"
+	"github.com/candorhq/candor/store"
+)
+
+// Report representations.
+const (
+	formatJSON     = "json"
+	formatMarkdown = "markdown"
+	formatCSV      = "csv"
+)
+
+// reportFormat picks the representation: ?format= wins, then Accept.
+func reportFormat(c *gin.Context) (string, error) {
+	switch f := strings.ToLower(c.Query("format")); f {
+	case "json":
+		return formatJSON, nil
+	case "md", "markdown":
+		return formatMarkdown, nil
+	case "csv":
+		return formatCSV, nil
+	case "":
+	default:
+		return "", fieldError("format", "format must be json, md or csv, not %q", f)
+	}
+	accept := c.GetHeader("Accept")
+	if accept == "" {
+		return formatJSON, nil
+	}
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil || params["q"] == "0" {
+			continue
+		}
+		switch mt {
+		case "application/json", "application/*", "*/*":
+			return formatJSON, nil
+		case "text/markdown", "text/x-markdown":
+			return formatMarkdown, nil
+		case "text/csv":
+			return formatCSV, nil
+		case "text/*":
+			return formatMarkdown, nil
+		}
+	}
+	return "", errorf(http.StatusNotAcceptable, CodeNotAcceptable,
+		"a report is served as application/json, text/markdown or text/csv (or ?format=json|md|csv)")
+}
+
+// writeReport answers a report in the representation asked for. raw, when
+// given, is the report's stored JSON, served as it is.
+func (s *Server) writeReport(c *gin.Context, status int, rep *analyzer.Report, raw []byte) {
+	format, err := reportFormat(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if format == formatJSON {
+		if raw == nil {
+			if raw, err = json.Marshal(rep); err != nil {
+				s.fail(c, err)
+				return
+			}
+		}
+		c.Header("Content-Type", "application/json; charset=utf-8")
+		c.Status(status)
+		_, _ = c.Writer.Write(raw)
+		return
+	}
+	if rep == nil {
+		rep = new(analyzer.Report)
+		if err := json.Unmarshal(raw, rep); err != nil {
+			s.fail(c, fmt.Errorf("decode stored report: %w", err))
+			return
+		}
+	}
+	var buf bytes.Buffer
+	ct := "text/markdown; charset=utf-8"
+	if format == formatCSV {
+		err, ct = render.CSV(&buf, rep), "text/csv; charset=utf-8"
+	} else {
+		err = render.Markdown(&buf, rep)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(status, ct, buf.Bytes())
+}
+
+func (s *Server) getReport(c *gin.Context) {
+	id := c.Param("id")
+	raw, err := s.store.GetJSON(c.Request.Context(), tenant(c), id)
+	if err != nil {
+		s.fail(c, reportErr(id, err))
+		return
+	}
+	s.writeReport(c, http.StatusOK, nil, raw)
+}
+
+func reportErr(id string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return &apiError{status: http.StatusNotFound, code: CodeNotFound, detail: fmt.Sprintf("no report %q", id), err: err}
+	}
+	return err
+}
+
+func (s *Server) deleteReport(c *gin.Context) {
+	id := c.Param("id")
+	if err := s.store.Delete(c.Request.Context(), tenant(c), id); err != nil {
+		s.fail(c, reportErr(id, err))
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// listReports is GET /v1/reports?guide=&candidate=&from=&to=&date=&limit=&cursor=.
+func (s *Server) listReports(c *gin.Context) {
+	f := store.ReportFilter{GuideID: c.Query("guide"), Candidate: c.Query("candidate"), Cursor: c.Query("cursor")}
+	var err error
+	if f.From, err = parseTime(c.Query("from"), "from"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if f.To, err = parseTime(c.Query("to"), "to"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if d := c.Query("date"); d != "" {
+		day, err := time.Parse(time.DateOnly, d)
+		if err != nil {
+			s.fail(c, fieldError("date", "date must be YYYY-MM-DD, not %q", d))
+			return
+		}
+		f.From, f.To = day, day.AddDate(0, 0, 1)
+	}
+	if l := c.Query("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 500 {
+			s.fail(c, fieldError("limit", "limit must be 1..500, not %q", l))
+			return
+		}
+		f.Limit = n
+	}
+	page, err := s.store.List(c.Request.Context(), tenant(c), f)
+	if err != nil {
+		if errors.Is(err, store.ErrInvalid) {
+			err = fieldError("cursor", "the cursor is not one this API gave out")
+		}
+		s.fail(c, err)
+		return
+	}
+	out := ReportList{Reports: page.Reports, NextCursor: page.Next}
+	if out.Reports == nil {
+		out.Reports = []store.ReportInfo{}
+	}
+	writeJSON(c, http.StatusOK, out)
+}
+
+// parseTime reads an RFC 3339 time or a YYYY-MM-DD date (midnight UTC).
+func parseTime(v, field string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fieldError(field, "%s must be an RFC 3339 time or YYYY-MM-DD, not %q", field, v)
+}

@@ -1,0 +1,268 @@
+// Package api is Candor's HTTP API on gin: analyses (sync and as jobs),
+// reports, guides, health, metrics and the OpenAPI document, for the hiring
+// tools that call it and for the web pages mounted beside it.
+//
+// Every route is in routes.go, the wire types in types.go, and errors become
+// statuses in one place (errors.go). The server reads no environment: the
+// command builds a Config and Deps and passes them in.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/guide"
+	"github.com/candorhq/candor/store"
+)
+
+// Engine names a request may ask for.
+const (
+	EngineHeuristic = "heuristic"
+	EngineLLM       = "llm"
+	EngineHybrid    = "hybrid"
+)
+
+// Config holds the API's settings. Zero fields take the defaults below.
+type Config struct {
+	// Keys are the tenants' API keys; empty means no auth (every request
+	// acts for tenant LocalTenant), which the command allows only on a
+	// loopback address (see CheckListen).
+	Keys *Keys
+	// MaxBodyBytes bounds a request body (default 10 MiB: a transcript
+	// of transcript.MaxSize with JSON escaping).
+	MaxBodyBytes int64
+	// MaxAnswers bounds the answers of one request (default 100).
+	MaxAnswers int
+	// MaxAnswerChars bounds one answer, in characters (default 20000).
+	MaxAnswerChars int
+	// AsyncThreshold is the transcript size in bytes above which an
+	// analysis runs as a job even without ?async=true (default 256 KiB).
+	AsyncThreshold int
+	// RateLimit is the requests each API key may make per RatePeriod,
+	// with bursts up to RateBurst; 0 disables rate limiting.
+	RateLimit  int
+	RatePeriod time.Duration // default one minute
+	RateBurst  int           // default RateLimit/10, at least 1
+	// IdempotencyTTL is how long a response is kept for its
+	// Idempotency-Key (default 24h).
+	IdempotencyTTL time.Duration
+	// CacheTTL is how long an analysis stays cached (0: no expiry).
+	CacheTTL time.Duration
+	// Concurrency is how many answers of one request are analyzed at
+	// once (default GOMAXPROCS).
+	Concurrency int
+	// JobMaxAttempts must match the store's Options.MaxAttempts (default
+	// 3): the worker sends the failure webhook after the last attempt.
+	JobMaxAttempts int
+	// JobTimeout bounds one job run (default 10 minutes).
+	JobTimeout time.Duration
+	// WebhookSecret signs webhook bodies (Candor-Signature); webhooks
+	// are refused when it is empty.
+	WebhookSecret string
+	// WebhookAttempts is how often a delivery is tried (default 5), with
+	// WebhookBackoff doubling between tries (default 1s).
+	WebhookAttempts int
+	WebhookBackoff  time.Duration
+	// WebhookAllowPrivate lets webhooks reach loopback and private
+	// addresses (tests, single-host setups); off, they are refused so a
+	// tenant cannot make the server call into its own network.
+	WebhookAllowPrivate bool
+	// KeyPrefix starts the API's own Redis keys (guides, rate limits,
+	// idempotency); default "candor".
+	KeyPrefix string
+	// Version is reported in /healthz and the OpenAPI document's server.
+	Version string
+}
+
+// Deps are the server's collaborators.
+type Deps struct {
+	Logger *slog.Logger
+	// Store keeps the analysis cache, reports and jobs.
+	Store store.Store
+	// Redis, when set, backs tenant guides, rate limits and idempotency
+	// keys, so that replicas share them; nil keeps them in memory.
+	Redis redis.UniversalClient
+	// Engines maps engine names to uncached engines; EngineHeuristic is
+	// required, EngineLLM and EngineHybrid are there when an LLM is
+	// configured. The server wraps them with the cache.
+	Engines map[string]analyzer.Engine
+	// LLMProbe checks that the LLM server answers (for /readyz); nil
+	// when no LLM is configured.
+	LLMProbe func(ctx context.Context) error
+	// Web serves every path outside /v1 and the operational routes (the
+	// recruiter pages, GET /reports/{id}); nil answers 404.
+	Web http.Handler
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 10 << 20
+	}
+	if c.MaxAnswers <= 0 {
+		c.MaxAnswers = 100
+	}
+	if c.MaxAnswerChars <= 0 {
+		c.MaxAnswerChars = 20000
+	}
+	if c.AsyncThreshold <= 0 {
+		c.AsyncThreshold = 256 << 10
+	}
+	if c.RatePeriod <= 0 {
+		c.RatePeriod = time.Minute
+	}
+	if c.RateLimit > 0 && c.RateBurst <= 0 {
+		c.RateBurst = max(1, c.RateLimit/10)
+	}
+	if c.IdempotencyTTL <= 0 {
+		c.IdempotencyTTL = 24 * time.Hour
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = runtime.GOMAXPROCS(0)
+	}
+	if c.JobMaxAttempts <= 0 {
+		c.JobMaxAttempts = 3
+	}
+	if c.JobTimeout <= 0 {
+		c.JobTimeout = 10 * time.Minute
+	}
+	if c.WebhookAttempts <= 0 {
+		c.WebhookAttempts = 5
+	}
+	if c.WebhookBackoff <= 0 {
+		c.WebhookBackoff = time.Second
+	}
+	if c.KeyPrefix == "" {
+		c.KeyPrefix = "candor"
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	return c
+}
+
+// Server is the API: an http.Handler, and the job workers that share its
+// engines, store and metrics.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	store    store.Store
+	engines  map[string]*store.Engine
+	builtins map[string]*analyzer.Guide
+	guides   guideStore
+	limiter  *limiter
+	idem     idempotencyStore
+	metrics  *metrics
+	hooks    *webhooks
+	llmProbe *probe
+	router   *gin.Engine
+	web      http.Handler
+	redis    redis.UniversalClient
+
+	// inMemoryQueue counts jobs queued or running when the store is the
+	// in-memory twin (its depth is not visible otherwise).
+	inMemoryQueue atomic.Int64
+	draining      atomic.Bool
+	workers       sync.WaitGroup
+}
+
+// NewServer returns the API for cfg and deps. It panics when deps lack the
+// store or the heuristic engine, which is a programming error.
+func NewServer(cfg Config, deps Deps) *Server {
+	if deps.Store == nil || deps.Engines[EngineHeuristic] == nil {
+		panic("api.NewServer: Deps.Store and Deps.Engines[heuristic] are required")
+	}
+	cfg = cfg.withDefaults()
+	log := deps.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		cfg:      cfg,
+		log:      log,
+		store:    deps.Store,
+		engines:  map[string]*store.Engine{},
+		builtins: map[string]*analyzer.Guide{},
+		web:      deps.Web,
+		redis:    deps.Redis,
+	}
+	s.metrics = newMetrics(s)
+	for name, eng := range deps.Engines {
+		if name != EngineHeuristic {
+			eng = &countingEngine{next: eng, m: s.metrics}
+		}
+		s.engines[name] = store.CachedEngine(eng, deps.Store, cfg.CacheTTL)
+	}
+	for _, g := range guide.Builtins() {
+		s.builtins[g.ID] = g
+	}
+	if deps.Redis != nil {
+		s.guides = &redisGuides{c: deps.Redis, prefix: cfg.KeyPrefix}
+		s.idem = &redisIdempotency{c: deps.Redis, prefix: cfg.KeyPrefix}
+	} else {
+		s.guides = newMemoryGuides()
+		s.idem = newMemoryIdempotency()
+	}
+	if cfg.RateLimit > 0 {
+		s.limiter = newLimiter(cfg, deps.Redis)
+	}
+	if deps.LLMProbe != nil {
+		s.llmProbe = &probe{check: deps.LLMProbe, every: 10 * time.Second}
+	}
+	s.hooks = newWebhooks(cfg, log, s.metrics)
+	s.router = s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// Drain makes /readyz answer 503 so that load balancers stop sending
+// requests; call it when shutdown starts.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// Close waits for webhook deliveries in flight, at most until ctx is done.
+func (s *Server) Close(ctx context.Context) error {
+	if err := s.hooks.wait(ctx); err != nil {
+		return fmt.Errorf("webhooks in flight: %w", err)
+	}
+	return nil
+}
+
+// engine returns the cached engine for a request's engine name.
+func (s *Server) engine(name string) (*store.Engine, error) {
+	if name == "" || name == "embedded" {
+		name = EngineHeuristic
+	}
+	if e, ok := s.engines[name]; ok {
+		return e, nil
+	}
+	switch name {
+	case EngineLLM, EngineHybrid:
+		return nil, &apiError{status: http.StatusUnprocessableEntity, code: CodeEngineUnavailable, field: "engine",
+			detail: fmt.Sprintf("the %s engine is not configured on this server (it needs OPENAI_API_KEY or OPENAI_BASE_URL); use engine heuristic", name)}
+	}
+	return nil, fieldError("engine", "engine must be heuristic, llm or hybrid, not %q", name)
+}
+
+// lookupGuide returns a built-in guide or one of the tenant's.
+func (s *Server) lookupGuide(ctx context.Context, tenant, id string) (*analyzer.Guide, error) {
+	if g, ok := s.builtins[id]; ok {
+		return g, nil
+	}
+	g, err := s.guides.Get(ctx, tenant, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w %q: not a built-in guide nor one of this tenant's", analyzer.ErrUnknownGuide, id)
+	}
+	return g, err
+}

@@ -1,0 +1,222 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/candorhq/candor/store"
+)
+
+// Webhooks: when a job with a webhook_url ends, its worker POSTs a
+// WebhookEvent there, signed like Stripe's: the header
+//
+//	Candor-Signature: t=UNIX_SECONDS,v1=HEX(HMAC-SHA256(secret, "UNIX_SECONDS." + body))
+//
+// Receivers check it with VerifySignature. A delivery is retried with
+// exponential backoff on network errors, 408, 429 and 5xx; other answers
+// end it. Deliveries run in the worker's process after the job is marked
+// done, and a graceful stop waits for them (Server.Close).
+
+// SignatureHeader is the header that carries the signature.
+const SignatureHeader = "Candor-Signature"
+
+// Webhook events.
+const (
+	EventCompleted = "analysis.completed"
+	EventFailed    = "analysis.failed"
+)
+
+// Sign returns the Candor-Signature value of body at time t.
+func Sign(secret string, t time.Time, body []byte) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	return "t=" + ts + ",v1=" + mac(secret, ts, body)
+}
+
+func mac(secret, ts string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(ts))
+	m.Write([]byte{'.'})
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// ErrBadSignature is returned by VerifySignature.
+var ErrBadSignature = errors.New("bad webhook signature")
+
+// VerifySignature checks a Candor-Signature header against body: the MAC
+// must match and its time be within tolerance of now (replay protection).
+func VerifySignature(secret, header string, body []byte, tolerance time.Duration, now time.Time) error {
+	var ts string
+	var sigs []string
+	for _, part := range strings.Split(header, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			sigs = append(sigs, v)
+		}
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || len(sigs) == 0 {
+		return fmt.Errorf("%w: want t=...,v1=...", ErrBadSignature)
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > tolerance || d < -tolerance {
+		return fmt.Errorf("%w: timestamp outside the tolerance", ErrBadSignature)
+	}
+	want := mac(secret, ts, body)
+	for _, s := range sigs {
+		if hmac.Equal([]byte(s), []byte(want)) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: no matching v1 signature", ErrBadSignature)
+}
+
+type webhooks struct {
+	cfg    Config
+	log    *slog.Logger
+	m      *metrics
+	client *http.Client
+	wg     sync.WaitGroup
+}
+
+func newWebhooks(cfg Config, log *slog.Logger, m *metrics) *webhooks {
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	if !cfg.WebhookAllowPrivate {
+		// Checked on the address actually dialled, after DNS, so a name
+		// that resolves inside cannot slip through.
+		d.Control = func(_, address string, _ syscall.RawConn) error {
+			host, _, _ := net.SplitHostPort(address)
+			ip := net.ParseIP(host)
+			if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() {
+				return fmt.Errorf("webhook: refusing to call the non-public address %s", host)
+			}
+			return nil
+		}
+	}
+	t := &http.Transport{DialContext: d.DialContext, TLSHandshakeTimeout: 5 * time.Second, MaxIdleConnsPerHost: 2}
+	return &webhooks{cfg: cfg, log: log, m: m, client: &http.Client{Transport: t, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// send delivers the job's event in the background once the store shows
+// the job ended.
+func (w *webhooks) send(jobs store.Jobs, job store.Job, url string, state store.JobState, report []byte) {
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		st, err := waitJob(ctx, jobs, job, state)
+		if err != nil {
+			w.log.Warn("webhook: job did not reach its end state", "job_id", job.ID, "error", err.Error())
+		}
+		ev := WebhookEvent{Event: EventCompleted, JobID: job.ID, ReportID: st.ReportID, Report: report, SentAt: time.Now().UTC()}
+		if state == store.JobFailed {
+			ev = WebhookEvent{Event: EventFailed, JobID: job.ID, Error: st.Error, SentAt: ev.SentAt}
+		}
+		body, _ := json.Marshal(ev)
+		w.deliver(ctx, url, job.ID, ev.Event, body)
+	}()
+}
+
+// waitJob polls the job's status until it is in state (the worker marks
+// it right after the handler returns).
+func waitJob(ctx context.Context, jobs store.Jobs, job store.Job, state store.JobState) (store.JobStatus, error) {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st, err := jobs.Status(ctx, job.Tenant, job.ID)
+		if err == nil && (st.State == state || st.State == store.JobDone || st.State == store.JobFailed) {
+			return st, nil
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = fmt.Errorf("still %s", st.State)
+			}
+			return st, err
+		}
+		t := time.NewTimer(25 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return st, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+func (w *webhooks) deliver(ctx context.Context, url, jobID, event string, body []byte) {
+	backoff := w.cfg.WebhookBackoff
+	for attempt := 1; ; attempt++ {
+		status, err := w.post(ctx, url, jobID, event, body)
+		retry := err != nil || status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
+		switch {
+		case err == nil && status >= 200 && status < 300:
+			w.m.webhooks.WithLabelValues("delivered").Inc()
+			w.log.Info("webhook delivered", "job_id", jobID, "attempt", attempt, "status", status)
+			return
+		case !retry || attempt >= w.cfg.WebhookAttempts:
+			w.m.webhooks.WithLabelValues("failed").Inc()
+			msg := ""
+			if err != nil {
+				msg = err.Error()
+			}
+			w.log.Warn("webhook not delivered", "job_id", jobID, "attempts", attempt, "status", status, "error", msg)
+			return
+		}
+		w.m.webhooks.WithLabelValues("retried").Inc()
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		backoff = min(2*backoff, 5*time.Minute)
+	}
+}
+
+func (w *webhooks) post(ctx context.Context, url, jobID, event string, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "candor-webhook/"+w.cfg.Version)
+	req.Header.Set("Candor-Event", event)
+	req.Header.Set("Candor-Delivery", jobID)
+	req.Header.Set(SignatureHeader, Sign(w.cfg.WebhookSecret, time.Now(), body))
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// wait waits for deliveries in flight until ctx is done.
+func (w *webhooks) wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { w.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

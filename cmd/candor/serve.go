@@ -1,0 +1,272 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/heuristic"
+	"github.com/candorhq/candor/api"
+	"github.com/candorhq/candor/llm"
+	"github.com/candorhq/candor/store"
+)
+
+// serverFlags are the settings `candor serve` and `candor worker` share,
+// read once from flags and the environment: REDIS_URL, CANDOR_API_KEYS,
+// CANDOR_API_KEYS_FILE, CANDOR_WEBHOOK_SECRET, OPENAI_API_KEY,
+// OPENAI_BASE_URL and the CANDOR_* settings named in each flag's help.
+type serverFlags struct {
+	addr            string
+	workers         int
+	keysFile        string
+	shutdownTimeout time.Duration
+	rateLimit       int
+	rateBurst       int
+	maxBody         int64
+	maxAnswers      int
+	maxAnswerChars  int
+	asyncThreshold  int
+	cacheTTL        time.Duration
+	retention       time.Duration
+	jobAttempts     int
+	jobTimeout      time.Duration
+	allowPrivate    bool
+	prefix          string
+	logLevel        string
+	llm             *llmFlags
+}
+
+func registerServerFlags(fs *flag.FlagSet, getenv func(string) string, defAddr string) *serverFlags {
+	f := &serverFlags{}
+	fs.StringVar(&f.addr, "addr", envOr(getenv, "CANDOR_ADDR", defAddr), "listen address HOST:PORT (env CANDOR_ADDR; port 0 picks a free one)")
+	fs.IntVar(&f.workers, "workers", envInt(getenv, "CANDOR_WORKERS", 2), "job workers in this process (env CANDOR_WORKERS; 0 with serve: none, jobs wait for `candor worker`)")
+	fs.StringVar(&f.keysFile, "api-keys-file", getenv("CANDOR_API_KEYS_FILE"), "file of tenant:key lines, added to CANDOR_API_KEYS (env CANDOR_API_KEYS_FILE)")
+	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", envDuration(getenv, "CANDOR_SHUTDOWN_TIMEOUT", 30*time.Second), "how long a graceful stop waits for requests and jobs in flight")
+	fs.IntVar(&f.rateLimit, "rate-limit", envInt(getenv, "CANDOR_RATE_LIMIT", 600), "requests per minute per API key, 0 for none (env CANDOR_RATE_LIMIT)")
+	fs.IntVar(&f.rateBurst, "rate-burst", envInt(getenv, "CANDOR_RATE_BURST", 0), "burst per API key (env CANDOR_RATE_BURST; default rate-limit/10)")
+	fs.Int64Var(&f.maxBody, "max-body", int64(envInt(getenv, "CANDOR_MAX_BODY", 10<<20)), "largest request body in bytes (env CANDOR_MAX_BODY)")
+	fs.IntVar(&f.maxAnswers, "max-answers", envInt(getenv, "CANDOR_MAX_ANSWERS", 100), "most answers per request (env CANDOR_MAX_ANSWERS)")
+	fs.IntVar(&f.maxAnswerChars, "max-answer-chars", envInt(getenv, "CANDOR_MAX_ANSWER_CHARS", 20000), "longest answer in characters (env CANDOR_MAX_ANSWER_CHARS)")
+	fs.IntVar(&f.asyncThreshold, "async-threshold", envInt(getenv, "CANDOR_ASYNC_THRESHOLD", 256<<10), "transcripts over this many bytes run as jobs (env CANDOR_ASYNC_THRESHOLD)")
+	fs.DurationVar(&f.cacheTTL, "cache-ttl", envDuration(getenv, "CANDOR_CACHE_TTL", 7*24*time.Hour), "how long analyses stay cached, 0 for ever (env CANDOR_CACHE_TTL)")
+	fs.DurationVar(&f.retention, "retention", envDuration(getenv, "CANDOR_RETENTION", 0), "how long reports and jobs are kept, 0 until deleted (env CANDOR_RETENTION)")
+	fs.IntVar(&f.jobAttempts, "job-attempts", envInt(getenv, "CANDOR_JOB_ATTEMPTS", 3), "runs of a failing job before it is dead-lettered (env CANDOR_JOB_ATTEMPTS)")
+	fs.DurationVar(&f.jobTimeout, "job-timeout", envDuration(getenv, "CANDOR_JOB_TIMEOUT", 10*time.Minute), "longest run of one job (env CANDOR_JOB_TIMEOUT)")
+	fs.BoolVar(&f.allowPrivate, "webhook-allow-private", getenv("CANDOR_WEBHOOK_ALLOW_PRIVATE") == "true", "let webhooks call loopback and private addresses (env CANDOR_WEBHOOK_ALLOW_PRIVATE=true)")
+	fs.StringVar(&f.prefix, "redis-prefix", envOr(getenv, "CANDOR_REDIS_PREFIX", "candor"), "prefix of every Redis key (env CANDOR_REDIS_PREFIX)")
+	fs.StringVar(&f.logLevel, "log-level", envOr(getenv, "CANDOR_LOG_LEVEL", "info"), "debug, info, warn or error (env CANDOR_LOG_LEVEL)")
+	f.llm = registerLLMFlags(fs, getenv)
+	return f
+}
+
+// backend is what serve and worker build from their flags.
+type backend struct {
+	log    *slog.Logger
+	cfg    api.Config
+	deps   api.Deps
+	client redis.UniversalClient
+}
+
+func (b *backend) close() {
+	if b.client != nil {
+		_ = b.client.Close()
+	}
+}
+
+func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (*backend, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return nil, usagef("%s: --log-level: %v", cmd, err)
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+
+	keys, err := api.ParseKeys(e.getenv("CANDOR_API_KEYS"))
+	if err != nil {
+		return nil, usagef("%s: CANDOR_API_KEYS: %v", cmd, err)
+	}
+	if f.keysFile != "" {
+		fh, err := os.Open(f.keysFile)
+		if err != nil {
+			return nil, err
+		}
+		err = keys.ReadKeys(fh)
+		fh.Close()
+		if err != nil {
+			return nil, usagef("%s: %s: %v", cmd, f.keysFile, err)
+		}
+	}
+	b := &backend{log: log}
+	b.cfg = api.Config{
+		Keys: keys, MaxBodyBytes: f.maxBody, MaxAnswers: f.maxAnswers, MaxAnswerChars: f.maxAnswerChars,
+		AsyncThreshold: f.asyncThreshold, RateLimit: f.rateLimit, RateBurst: f.rateBurst, CacheTTL: f.cacheTTL,
+		Concurrency: runtime.GOMAXPROCS(0), JobMaxAttempts: f.jobAttempts, JobTimeout: f.jobTimeout,
+		WebhookSecret: e.getenv("CANDOR_WEBHOOK_SECRET"), WebhookAllowPrivate: f.allowPrivate,
+		KeyPrefix: f.prefix, Version: version,
+	}
+	sopts := store.Options{Prefix: f.prefix, Retention: f.retention, MaxAttempts: f.jobAttempts}
+	if url := e.getenv("REDIS_URL"); url != "" {
+		// Short timeouts and one retry: while Redis is down, analyses
+		// treat the cache as a miss, and each failed call delays them.
+		c, err := store.OpenRedis(url, store.RedisOptions{DialTimeout: time.Second, ReadTimeout: time.Second,
+			WriteTimeout: time.Second, MaxRetries: 1, PoolSize: 8 * runtime.GOMAXPROCS(0)})
+		if err != nil {
+			return nil, usagef("%s: REDIS_URL: %v", cmd, err)
+		}
+		b.client = c
+		b.deps.Store = store.NewRedis(c, sopts)
+		b.deps.Redis = c
+	} else if needRedis {
+		return nil, usagef("%s: REDIS_URL is not set: workers in their own process share the job queue through Redis", cmd)
+	} else {
+		b.deps.Store = store.NewMemory(sopts)
+	}
+	b.deps.Logger = log
+	b.deps.Engines = map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}
+	if lf := f.llm; lf.apiKey != "" || lf.baseURL != "" {
+		for _, mode := range []string{api.EngineLLM, api.EngineHybrid} {
+			eng, err := newLLMEngine(mode, lf)
+			if err != nil {
+				b.close()
+				return nil, err
+			}
+			b.deps.Engines[mode] = eng
+		}
+		if lf.apiType != llm.APIAzure {
+			base := lf.baseURL
+			if base == "" {
+				base = llm.DefaultOpenAIBaseURL
+			}
+			b.deps.LLMProbe = api.LLMProbe(nil, base, lf.apiKey)
+		}
+	}
+	return b, nil
+}
+
+func (e *environment) serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	f := registerServerFlags(fs, e.getenv, "127.0.0.1:8080")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: candor serve [--addr HOST:PORT] [flags]\n\n"+
+			"Serves the HTTP API (see /openapi.yaml) with job workers in the same process.\n"+
+			"Environment: REDIS_URL (unset: in-memory store), CANDOR_API_KEYS=tenant:key,... (unset: no auth, loopback only),\n"+
+			"CANDOR_WEBHOOK_SECRET, OPENAI_API_KEY, OPENAI_BASE_URL.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("serve: unexpected argument %q", pos[0])
+	}
+	b, err := e.backend("serve", f, false)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	if err := api.CheckListen(f.addr, b.cfg.Keys); err != nil {
+		return usagef("serve: %v", err)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	srv := api.NewServer(b.cfg, b.deps)
+	return e.runServer(ctx, "serve", b, f, srv, srv, f.workers)
+}
+
+// runServer serves h on f.addr (when h is set) and runs workers until ctx is
+// done, then stops gracefully: readiness turns 503, in-flight requests
+// finish, workers finish their jobs and take no more, webhooks in flight
+// are delivered; all within the shutdown timeout.
+func (e *environment) runServer(ctx context.Context, cmd string, b *backend, f *serverFlags, srv *api.Server, h http.Handler, workers int) error {
+	log := b.log
+	var hs *http.Server
+	serveErr := make(chan error, 1)
+	if h != nil {
+		ln, err := net.Listen("tcp", f.addr)
+		if err != nil {
+			return fmt.Errorf("%s: %w", cmd, err)
+		}
+		hs = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		go func() { serveErr <- hs.Serve(ln) }()
+		storeKind := "redis"
+		if b.client == nil {
+			storeKind = "memory"
+			log.Warn("no REDIS_URL: using the in-memory store; reports, jobs and the cache live in this process only and are lost when it stops")
+		}
+		auth := strconv.Itoa(b.cfg.Keys.Len()) + " API keys"
+		if b.cfg.Keys.Len() == 0 {
+			auth = "none (no CANDOR_API_KEYS; loopback only)"
+		}
+		engines := []string{api.EngineHeuristic}
+		for _, m := range []string{api.EngineLLM, api.EngineHybrid} {
+			if b.deps.Engines[m] != nil {
+				engines = append(engines, m)
+			}
+		}
+		log.Info("listening", "addr", "http://"+ln.Addr().String(), "cmd", cmd, "store", storeKind, "auth", auth,
+			"engines", strings.Join(engines, ","), "workers", workers, "version", version)
+	}
+	if b.client != nil {
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if err := b.deps.Store.Ping(pctx); err != nil {
+			log.Warn("Redis does not answer yet: degraded until it does", "error", err.Error())
+		}
+		cancel()
+	}
+
+	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorkers()
+	workDone := make(chan error, 1)
+	if workers > 0 {
+		go func() { workDone <- srv.Work(wctx, workers) }()
+	} else {
+		workDone <- nil
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		runErr = fmt.Errorf("%s: %w", cmd, err)
+	case err := <-workDone:
+		if err != nil {
+			runErr = fmt.Errorf("%s: workers: %w", cmd, err)
+		}
+		workDone <- nil
+	}
+	log.Info("shutting down", "timeout", f.shutdownTimeout.String())
+	srv.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
+	defer cancel()
+	if hs != nil {
+		if err := hs.Shutdown(sctx); err != nil {
+			log.Warn("requests still in flight at the shutdown timeout", "error", err.Error())
+		}
+	}
+	stopWorkers()
+	select {
+	case <-workDone:
+	case <-sctx.Done():
+		log.Warn("jobs still running at the shutdown timeout; with Redis another worker takes them over")
+	}
+	if err := srv.Close(sctx); err != nil {
+		log.Warn("webhooks still in flight at the shutdown timeout", "error", err.Error())
+	}
+	if runErr == nil || errors.Is(runErr, http.ErrServerClosed) {
+		log.Info("stopped")
+		return nil
+	}
+	return runErr
+}
