@@ -187,6 +187,11 @@ func specificity(st deliveryStats) int {
 	s -= 6 * float64(min(st.frameworks, 2))
 	s -= 2 * float64(min(st.hedges, 5))
 	s -= 2 * float64(min(st.looseNumbers, 3))
+	if st.units > 0 && st.particular {
+		// Dense answers: a short story can be as particular as a long one.
+		details := float64(st.timeMarks + st.names + st.storyNumbers + st.speech)
+		s += 12 * min(1, details/float64(st.units))
+	}
 	if st.weOnly > st.iActions {
 		s -= 4 * float64(min(st.weOnly-st.iActions, 4))
 	}

@@ -218,10 +218,12 @@ func isPast(t *nlp.Token) bool {
 		"thought", "saw", "found", "kept", "left", "sent", "brought", "met", "ran", "sat", "wrote", "spent", "became", "began", "heard":
 		return true
 	}
-	if strings.HasSuffix(t.Lower, "ed") || strings.HasSuffix(t.Lower, "t") && strings.Contains(lexicon.POS(t.Lemma), "v") {
-		return strings.Contains(lexicon.POS(t.Lemma), "v")
+	if strings.HasSuffix(t.Lower, "ing") || strings.HasSuffix(t.Lower, "s") {
+		return false
 	}
-	return false
+	// An inflected form of a verb that is neither -ing nor -s: -ed or an
+	// irregular past (went, fell, took).
+	return strings.Contains(lexicon.POS(t.Lemma), "v")
 }
 
 func isTimeMark(doc *nlp.Doc, ti int) bool {

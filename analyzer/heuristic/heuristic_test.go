@@ -51,12 +51,15 @@ func analyze(t testing.TB, e *heuristic.Engine, q analyzer.Question, text string
 }
 
 // checkSpan verifies that a span quotes the answer at its code-point offsets.
+// Both sides go through []rune, as they do on the wire (encoding/json turns
+// each invalid byte into U+FFFD), so that an answer with stray bytes is held
+// to the same rule.
 func checkSpan(t testing.TB, runes []rune, what string, s analyzer.Span) {
 	t.Helper()
 	if s.Start < 0 || s.Start > s.End || s.End > len(runes) {
 		t.Fatalf("%s: span [%d,%d) outside the answer's %d code points", what, s.Start, s.End, len(runes))
 	}
-	if got := string(runes[s.Start:s.End]); got != s.Quote {
+	if got := string(runes[s.Start:s.End]); got != string([]rune(s.Quote)) {
 		t.Fatalf("%s: []rune(text)[%d:%d] = %q, quote %q", what, s.Start, s.End, got, s.Quote)
 	}
 }

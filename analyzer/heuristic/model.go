@@ -9,28 +9,28 @@ var coverageModel = struct {
 	bias float64
 	w    [nX]float64
 }{
-	bias: 0.540,
+	bias: 0.526,
 	w: [nX]float64{
-		xBest:          0.112,
-		xSecond:        0.125,
-		xFacet:         0.426,
-		xTopic:         0.035,
-		xSupport:       -0.130,
-		xSubstance:     0.071,
-		xHedged:        0.130,
-		xGeneric:       0.035,
-		xSpecificity:   0.133,
-		xNotParticular: -0.018,
-		xResultGeneric: -0.438,
-		xLength:        0.965,
-		xTop3:          0.011,
-		xFacetConcrete: -0.139,
-		xFacetUnits:    0.264,
+		xBest:          0.140,
+		xSecond:        0.100,
+		xFacet:         0.423,
+		xTopic:         0.004,
+		xSupport:       -0.124,
+		xSubstance:     0.082,
+		xHedged:        0.134,
+		xGeneric:       0.048,
+		xSpecificity:   0.138,
+		xNotParticular: -0.019,
+		xResultGeneric: -0.420,
+		xLength:        0.956,
+		xTop3:          0.023,
+		xFacetConcrete: -0.129,
+		xFacetUnits:    0.241,
 	},
 }
 
 // Thresholds on the model's score, fitted with the weights.
 const (
-	coverageCovered = 1.38
-	coveragePartial = 1.06
+	coverageCovered = 1.50
+	coveragePartial = 1.02
 )
