@@ -362,7 +362,8 @@ func Words(text string) int {
 	n := 0
 	in := false
 	for _, r := range text {
-		w := isWordRune(r) || r == '\''
+		// An apostrophe continues a word ("don't") but is none on its own.
+		w := isWordRune(r) || in && r == '\''
 		if w && !in {
 			n++
 		}

@@ -278,6 +278,9 @@ func TestWords(t *testing.T) {
 		{"one", 1},
 		{"I'm here, aren't I?", 4},
 		{"café 東京 42", 3},
+		{"'", 0},
+		{"' '' '", 0},
+		{"rock 'n' roll", 3},
 	}
 	for _, tc := range tests {
 		if got := nlp.Words(tc.text); got != tc.want {
