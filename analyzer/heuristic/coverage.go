@@ -142,30 +142,21 @@ const (
 
 func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats) analyzer.Coverage {
 	cov := analyzer.Coverage{Areas: make([]analyzer.AreaResult, len(q.Areas))}
-	simCache := make(map[[2]string]float64, 256)
 	total := 0.0
-	topicW := e.topicWeights(q)
+	qt := e.topics(q)
+	at := qt.relate(af)
 	used := make([]int, len(af.units)) // times a unit was already quoted
 	prim := make([]float64, len(af.units))
-	whole := &unitFeat{} // the answer as one unit: a claim's words may span clauses
+	var all [][]string // the answer as one unit: a claim's words may span clauses
 	for i := range af.units {
 		if !af.units[i].injected {
-			whole.lemmas = append(whole.lemmas, af.units[i].lemmas...)
+			all = append(all, at.unit[i])
 		}
 	}
+	one := make([][]string, 1)
 
 	for ai, text := range q.Areas {
-		a := e.area(text)
-		a.content = reweight(a.content, topicW)
-		if a.claim {
-			// The question's own words (the debate's topic) say nothing
-			// about which claim an answer makes.
-			for k := range a.content {
-				if topicW[a.content[k].lemma] == 0.3 {
-					a.content[k].w = 0.05
-				}
-			}
-		}
+		a := qt.areas[ai]
 		scores := make([]unitScore, 0, len(af.units))
 		facetBest, topicBest := 0.0, 0.0
 		for ui := range af.units {
@@ -175,7 +166,8 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 			}
 			// The area's head ("Challenges ...") says what it asks for; later
 			// words ("... during implementation") only qualify it.
-			tp := e.unitTopic(&a, f, simCache)
+			one[0] = at.unit[ui]
+			tp := at.score(ai, one)
 			fs := 0.0
 			if len(a.facets) == 0 {
 				fs = tp
@@ -232,7 +224,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 		if a.claim {
 			// A claim is made or not by what the answer says; how long or
 			// concrete the answer is has no bearing on it.
-			status, conf = claimStatus(max(topicBest, e.unitTopic(&a, whole, simCache)))
+			status, conf = claimStatus(max(topicBest, at.score(ai, all)))
 		}
 		res.Status, res.Confidence = status, conf
 		switch status {
@@ -289,10 +281,14 @@ func (e *Engine) topicWeights(q analyzer.Question) map[string]float64 {
 		}
 	}
 	for _, c := range e.area(q.Text).content {
-		w[c.lemma] = 0.3
+		w[c.lemma] = questionWordWeight
 	}
 	return w
 }
+
+// questionWordWeight is the weight of an area's topic word that the question
+// itself uses.
+const questionWordWeight = 0.3
 
 func reweight(content []weighted, w map[string]float64) []weighted {
 	out := make([]weighted, len(content))

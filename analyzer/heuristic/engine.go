@@ -26,7 +26,8 @@ const ShortAnswerWords = 40
 
 // Engine is the embedded engine. The zero value is not usable; call New.
 type Engine struct {
-	areas sync.Map // area text -> areaInfo
+	areas     sync.Map // area text -> areaInfo
+	questions sync.Map // question text and areas -> *questionTopics
 	// trace, when set (tests only), sees every area's raw score.
 	trace func(area int, x []float64, kind string)
 }

@@ -15,18 +15,18 @@ import (
 // machine, an instruction verb, and an object from the analyzer's own world
 // (areas, ratings, labels, instructions), or one of a few unambiguous forms.
 
-var strongInjection = regexp.MustCompile(`(?i)(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(previous|prior|above|earlier|preceding|original|system|scoring|grading)?\s*(instructions?|prompts?|rules?|rubric|guidelines|criteria)` +
+var strongInjection = regexp.MustCompile(`(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(previous|prior|above|earlier|preceding|original|system|scoring|grading)?\s*(instructions?|prompts?|rules?|rubric|guidelines|criteria)` +
 	`|system\s*prompt|\[/?\s*(system|inst|instructions?|admin|assistant|developer)\b[^\]]{0,300}\]|\b(label|status|specificity|score|rating|areas?)\s*[=:]\s*(specific|covered|excellent|\d+)\b|<\s*/?\s*(system|instructions?|admin|im_start)\b|#{2,}\s*(system|instruction)` +
 	`|\byou\s+are\s+now\b|\bnew\s+instructions?\s*:|\bas\s+an\s+ai\s+(language\s+)?model\b|\bdeveloper\s+mode\b`)
 
-var injAddressee = regexp.MustCompile(`(?i)\b(a\.?i\.?|artificial intelligence|language model|llm|gpt|chatgpt|assistant|chatbot|bot|algorithm|` +
+var injAddressee = regexp.MustCompile(`\b(a\.?i\.?|artificial intelligence|language model|llm|gpt|chatgpt|assistant|chatbot|bot|algorithm|` +
 	`software|automated|automatic|machine|model|scorer|scoring|grader|grading|evaluator|reviewer|reviewing|transcrib\w*|` +
 	`whoever|whatever|system)\b`)
 
-var injVerb = regexp.MustCompile(`(?i)\b(ignore|disregard|forget|mark|rate|score|label|classify|grade|give|output|set|treat|` +
+var injVerb = regexp.MustCompile(`\b(ignore|disregard|forget|mark|rate|score|label|classify|grade|give|output|set|treat|` +
 	`consider|return|assign|flag|record|rank|put|list|note|make sure|please|should|must)\b`)
 
-var injObject = regexp.MustCompile(`(?i)\b(covered|specific|rubric|areas?|rating|rated|labels?|excellent|perfect|full marks|top marks|` +
+var injObject = regexp.MustCompile(`\b(covered|specific|rubric|areas?|rating|rated|labels?|excellent|perfect|full marks|top marks|` +
 	`highest|maximum|max|10\s*/\s*10|ten out of ten|100\s*(%|percent)|strong hire|hire|pass|instructions?|evaluation|assessment|score)\b`)
 
 type byteRange struct{ start, end int }
@@ -46,10 +46,14 @@ func DetectInjection(text string) []analyzer.Span {
 
 func detectInjection(doc *nlp.Doc) []byteRange {
 	var out []byteRange
-	text := doc.Text
-	// Fake markup anywhere is enough.
-	for _, loc := range strongInjection.FindAllStringIndex(text, -1) {
-		out = appendRange(out, sentenceAround(doc, loc[0], loc[1]))
+	// ASCII lower case keeps every byte offset, so matches index the text.
+	text := lowerASCII(doc.Text)
+	// Fake markup or an override anywhere is enough. The regular
+	// expression runs only when one of its anchors is present.
+	if hasAnyOf(text, strongAnchors) {
+		for _, loc := range strongInjection.FindAllStringIndex(text, -1) {
+			out = appendRange(out, sentenceAround(doc, loc[0], loc[1]))
+		}
 	}
 	for i, u := range doc.Units {
 		ut := text[u.ByteStart:u.ByteEnd]
@@ -58,10 +62,10 @@ func detectInjection(doc *nlp.Doc) []byteRange {
 		if i+1 < len(doc.Units) && !doc.Units[i+1].SentenceStart {
 			ut = text[u.ByteStart:doc.Units[i+1].ByteEnd]
 		}
-		if !injAddressee.MatchString(ut) || !injObject.MatchString(ut) || !injVerb.MatchString(ut) {
+		if !addressesMachine(ut) {
 			continue
 		}
-		if !addressesMachine(strings.ToLower(ut)) {
+		if !injAddressee.MatchString(ut) || !injObject.MatchString(ut) || !injVerb.MatchString(ut) {
 			continue
 		}
 		out = appendRange(out, sentenceAround(doc, u.ByteStart, u.ByteEnd))
@@ -139,4 +143,34 @@ func cpOffset(text string, b int) int {
 		n++
 	}
 	return n
+}
+
+// strongAnchors are substrings without which strongInjection cannot match.
+var strongAnchors = []string{"ignore", "disregard", "forget", "override", "bypass", "prompt", "[", "<", "##", "you are now",
+	"instruction", "as an ai", "developer mode", "=", "label:", "status:", "specificity:", "score:", "rating:", "area:", "areas:"}
+
+func hasAnyOf(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerASCII lowers ASCII letters only, so the result has the same byte
+// offsets as s.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }

@@ -13,7 +13,8 @@ import (
 // map look-up per token whatever the number of patterns.
 type phraseSet struct {
 	byFirst  map[string][]pattern
-	prefixed []pattern // patterns whose first word is a prefix
+	prefixed map[string][]pattern // patterns whose first word is a prefix, by its first (up to) three letters
+	any      []pattern            // patterns whose first word is "_"
 }
 
 type pattern struct {
@@ -23,7 +24,7 @@ type pattern struct {
 }
 
 func newPhraseSet() *phraseSet {
-	return &phraseSet{byFirst: map[string][]pattern{}}
+	return &phraseSet{byFirst: map[string][]pattern{}, prefixed: map[string][]pattern{}}
 }
 
 func (ps *phraseSet) add(f facet, w float64, patterns ...string) {
@@ -34,8 +35,14 @@ func (ps *phraseSet) add(f facet, w float64, patterns ...string) {
 				continue
 			}
 			pt := pattern{words: words, weight: w, facet: f}
-			if strings.HasSuffix(words[0], "*") || words[0] == "_" {
-				ps.prefixed = append(ps.prefixed, pt)
+			if words[0] == "_" {
+				ps.any = append(ps.any, pt)
+				continue
+			}
+			if strings.HasSuffix(words[0], "*") {
+				k := strings.TrimSuffix(words[0], "*")
+				k = k[:min(3, len(k))]
+				ps.prefixed[k] = append(ps.prefixed[k], pt)
 				continue
 			}
 			ps.byFirst[words[0]] = append(ps.byFirst[words[0]], pt)
@@ -100,11 +107,18 @@ func (ps *phraseSet) match(toks []nlp.Token, first, last int, fn func(p *pattern
 		fn(p, i)
 	}
 	for i := first; i < last; i++ {
-		for k := range ps.byFirst[toks[i].Lower] {
-			try(&ps.byFirst[toks[i].Lower][k], i)
+		w := toks[i].Lower
+		for k := range ps.byFirst[w] {
+			try(&ps.byFirst[w][k], i)
 		}
-		for k := range ps.prefixed {
-			try(&ps.prefixed[k], i)
+		for n := 1; n <= 3 && n <= len(w); n++ {
+			ps2 := ps.prefixed[w[:n]]
+			for k := range ps2 {
+				try(&ps2[k], i)
+			}
+		}
+		for k := range ps.any {
+			try(&ps.any[k], i)
 		}
 	}
 }

@@ -1,0 +1,157 @@
+package heuristic
+
+import (
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/lexicon"
+)
+
+// questionTopics indexes the topic words of a question's areas by lemma and
+// by WordNet concept, so that an answer's words are related to every area in
+// one pass: each distinct word of the answer costs a few map look-ups,
+// whatever the number of areas. Built once per question and cached.
+type questionTopics struct {
+	areas   []areaInfo // with topic weights for this question
+	offset  []int      // offset of area i's words in the flat word list
+	words   int        // topic words over all areas
+	byLemma map[string][]topicPost
+	byConc  map[uint32][]topicPost
+}
+
+type topicPost struct {
+	word  int // flat index over all areas' topic words
+	level uint8
+	claim bool
+}
+
+func (e *Engine) topics(q analyzer.Question) *questionTopics {
+	key := q.Text + "\x00" + joinAreas(q.Areas)
+	if v, ok := e.questions.Load(key); ok {
+		return v.(*questionTopics)
+	}
+	qt := &questionTopics{byLemma: map[string][]topicPost{}, byConc: map[uint32][]topicPost{}}
+	topicW := e.topicWeights(q)
+	for _, text := range q.Areas {
+		a := e.area(text)
+		a.content = reweight(a.content, topicW)
+		if a.claim {
+			// The question's own words (the debate's topic) say nothing
+			// about which claim an answer makes.
+			for k := range a.content {
+				if topicW[a.content[k].lemma] == questionWordWeight {
+					a.content[k].w = 0.05
+				}
+			}
+		}
+		qt.offset = append(qt.offset, qt.words)
+		for _, c := range a.content {
+			p := topicPost{word: qt.words, claim: a.claim}
+			qt.byLemma[c.lemma] = append(qt.byLemma[c.lemma], p)
+			for _, cc := range lexicon.Concepts(c.lemma) {
+				if cc.Level > 3 {
+					continue
+				}
+				p.level = cc.Level
+				qt.byConc[cc.ID] = append(qt.byConc[cc.ID], p)
+			}
+			qt.words++
+		}
+		qt.areas = append(qt.areas, a)
+	}
+	e.questions.Store(key, qt)
+	return qt
+}
+
+func joinAreas(areas []string) string {
+	n := 0
+	for _, a := range areas {
+		n += len(a) + 1
+	}
+	b := make([]byte, 0, n)
+	for _, a := range areas {
+		b = append(b, a...)
+		b = append(b, 0)
+	}
+	return string(b)
+}
+
+// answerTopics holds, for each distinct word of an answer, how closely it
+// relates to each topic word of the question (1 the same lemma, WordNet
+// closeness otherwise).
+type answerTopics struct {
+	qt   *questionTopics
+	rel  map[string][]float64
+	unit [][]string // the distinct topic-bearing lemmas of each unit
+}
+
+var levelRelation = [4]float64{0.9, 0.7, 0.4, 0.2}
+
+func (qt *questionTopics) relate(af *answerFeat) *answerTopics {
+	at := &answerTopics{qt: qt, rel: map[string][]float64{}, unit: make([][]string, len(af.units))}
+	for ui := range af.units {
+		f := &af.units[ui]
+		for _, l := range f.lemmas {
+			if len(l) < 3 || stopwords[l] {
+				continue
+			}
+			at.unit[ui] = append(at.unit[ui], l)
+			if _, ok := at.rel[l]; ok {
+				continue
+			}
+			var r []float64
+			set := func(word int, v float64) {
+				if r == nil {
+					r = make([]float64, qt.words)
+				}
+				if v > r[word] {
+					r[word] = v
+				}
+			}
+			for _, p := range qt.byLemma[l] {
+				set(p.word, 1)
+			}
+			for _, c := range lexicon.Concepts(l) {
+				if c.Level > 3 {
+					continue
+				}
+				for _, p := range qt.byConc[c.ID] {
+					v := levelRelation[max(c.Level, p.level)]
+					if p.claim && v < 0.7 {
+						// A claim is matched by its own words and their
+						// synonyms; looser links relate too much to too much.
+						continue
+					}
+					set(p.word, v)
+				}
+			}
+			at.rel[l] = r // nil when the word relates to no topic word
+		}
+	}
+	return at
+}
+
+// score returns how much the given lemmas say area ai's topic words: for each
+// topic word the closest lemma, weighted and averaged.
+func (at *answerTopics) score(ai int, lemmas [][]string) float64 {
+	a := &at.qt.areas[ai]
+	if len(a.content) == 0 {
+		return 0
+	}
+	off := at.qt.offset[ai]
+	total, wsum := 0.0, 0.0
+	for k, c := range a.content {
+		best := 0.0
+		for _, ls := range lemmas {
+			for _, l := range ls {
+				if r := at.rel[l]; r != nil && r[off+k] > best {
+					best = r[off+k]
+				}
+			}
+		}
+		total += best * c.w
+		wsum += c.w
+	}
+	if wsum == 0 {
+		return 0
+	}
+	return total / wsum
+}
