@@ -9,12 +9,11 @@ import (
 
 // unitFeat describes one unit (sentence or clause) of an answer.
 type unitFeat struct {
-	lower        string // the unit's text in lower case, for phrase cues
-	iSubj        int    // first-person singular words
-	weSubj       int    // first-person plural words
-	past         int    // past-tense verbs
-	habitual     bool   // "I always", "usually", "my approach is"
-	hypothetical bool   // "I would", "what I'd do"
+	iSubj        int  // first-person singular words
+	weSubj       int  // first-person plural words
+	past         int  // past-tense verbs
+	habitual     bool // "I always", "usually", "my approach is"
+	hypothetical bool // "I would", "what I'd do"
 	hedge        bool
 	cliche       []phrase
 	framework    []phrase
@@ -42,36 +41,13 @@ type answerFeat struct {
 
 func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 	af := &answerFeat{doc: doc, units: make([]unitFeat, len(doc.Units)), words: len(doc.Tokens)}
+	af.scanPhrases()
 	for ui, u := range doc.Units {
 		f := &af.units[ui]
 		text := doc.UnitText(u)
-		f.lower = strings.ToLower(strings.ReplaceAll(text, "’", "'"))
 		for _, r := range injected {
 			if u.ByteStart < r.end && r.start < u.ByteEnd {
 				f.injected = true
-			}
-		}
-		padded := " " + f.lower + " "
-		for _, p := range habitualPhrases {
-			if strings.Contains(padded, p) {
-				f.habitual = true
-			}
-		}
-		for _, p := range hypotheticalPhrases {
-			if strings.Contains(padded, " "+p) {
-				f.hypothetical = true
-			}
-		}
-		for _, p := range hedgePhrases {
-			if strings.Contains(padded, p) {
-				f.hedge = true
-			}
-		}
-		f.cliche = findPhrases(text, f.lower, u.ByteStart, clichePhrases)
-		f.framework = findPhrases(text, f.lower, u.ByteStart, frameworkPhrases)
-		for _, p := range taskPhrases {
-			if strings.Contains(padded, " "+p+" ") {
-				f.task = true
 			}
 		}
 		if strings.ContainsAny(text, "\"“”") {
@@ -196,14 +172,66 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 	return af
 }
 
-func findPhrases(text, lower string, base int, list []string) []phrase {
-	var out []phrase
-	for _, p := range list {
-		if i := strings.Index(lower, p); i >= 0 && len(lower) == len(text) {
-			out = append(out, phrase{base + i, base + i + len(p)})
+// Categories of phrase cues, matched as word sequences in one pass.
+const (
+	cueHabit facet = nFacets + iota
+	cueHypothetical
+	cueHedge
+	cueTask
+	cueCliche
+	cueFramework
+)
+
+// cuePhrases holds the habit, hypothetical, hedge, task, cliché and
+// framework phrases as word patterns.
+var cuePhrases = func() *phraseSet {
+	ps := newPhraseSet()
+	for _, l := range []struct {
+		cat  facet
+		list []string
+	}{{cueHabit, habitualPhrases}, {cueHypothetical, hypotheticalPhrases}, {cueHedge, hedgePhrases},
+		{cueTask, taskPhrases}, {cueCliche, clichePhrases}, {cueFramework, frameworkPhrases}} {
+		for _, p := range l.list {
+			ps.add(l.cat, 1, strings.Join(phraseWords(p), " "))
 		}
 	}
+	return ps
+}()
+
+// phraseWords splits a phrase into the words nlp.Parse would make of it.
+func phraseWords(p string) []string {
+	var out []string
+	for _, t := range nlp.Parse(p).Tokens {
+		out = append(out, t.Lower)
+	}
 	return out
+}
+
+// scanPhrases finds the phrase cues in every unit and marks the units.
+func (af *answerFeat) scanPhrases() {
+	doc := af.doc
+	for ui, u := range doc.Units {
+		f := &af.units[ui]
+		cuePhrases.match(doc.Tokens, u.First, u.Last, func(p *pattern, at int) {
+			switch p.facet {
+			case cueHabit:
+				f.habitual = true
+			case cueHypothetical:
+				f.hypothetical = true
+			case cueHedge:
+				f.hedge = true
+			case cueTask:
+				f.task = true
+			case cueCliche, cueFramework:
+				ph := phrase{doc.Tokens[at].ByteStart, doc.Tokens[at+len(p.words)-1].ByteEnd}
+				if p.facet == cueCliche {
+					f.cliche = append(f.cliche, ph)
+				} else {
+					f.framework = append(f.framework, ph)
+				}
+			}
+		})
+	}
 }
 
 // isPast reports a past-tense or past-participle verb form: an inflected

@@ -2,7 +2,9 @@ package heuristic
 
 import (
 	"regexp"
+	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
@@ -131,18 +133,19 @@ func sentenceAround(doc *nlp.Doc, start, end int) byteRange {
 
 // spanOf builds a Span with code-point offsets from byte offsets.
 func spanOf(doc *nlp.Doc, bstart, bend int) analyzer.Span {
-	return analyzer.Span{Quote: doc.Text[bstart:bend], Start: cpOffset(doc.Text, bstart), End: cpOffset(doc.Text, bend)}
+	return analyzer.Span{Quote: doc.Text[bstart:bend], Start: cpOffset(doc, bstart), End: cpOffset(doc, bend)}
 }
 
-func cpOffset(text string, b int) int {
-	n := 0
-	for i := range text {
-		if i >= b {
-			return n
-		}
-		n++
+// cpOffset converts a byte offset of doc.Text to a code-point offset,
+// counting from the nearest token that starts at or before it.
+func cpOffset(doc *nlp.Doc, b int) int {
+	toks := doc.Tokens
+	i := sort.Search(len(toks), func(i int) bool { return toks[i].ByteStart > b }) - 1
+	from, n := 0, 0
+	if i >= 0 {
+		from, n = toks[i].ByteStart, toks[i].Start
 	}
-	return n
+	return n + utf8.RuneCountInString(doc.Text[from:b])
 }
 
 // strongAnchors are substrings without which strongInjection cannot match.

@@ -12,9 +12,10 @@ import (
 // expanded at start-up and indexed by their first word, so matching costs a
 // map look-up per token whatever the number of patterns.
 type phraseSet struct {
-	byFirst  map[string][]pattern
-	prefixed map[string][]pattern // patterns whose first word is a prefix, by its first (up to) three letters
-	any      []pattern            // patterns whose first word is "_"
+	byFirst  map[string][]pattern    // patterns whose first word is exact and second is not (or absent)
+	byTwo    map[[2]string][]pattern // patterns whose first two words are exact
+	prefixed map[string][]pattern    // patterns whose first word is a prefix, by its first three letters
+	any      []pattern               // patterns whose first word is "_" or a shorter prefix
 }
 
 type pattern struct {
@@ -24,7 +25,7 @@ type pattern struct {
 }
 
 func newPhraseSet() *phraseSet {
-	return &phraseSet{byFirst: map[string][]pattern{}, prefixed: map[string][]pattern{}}
+	return &phraseSet{byFirst: map[string][]pattern{}, byTwo: map[[2]string][]pattern{}, prefixed: map[string][]pattern{}}
 }
 
 func (ps *phraseSet) add(f facet, w float64, patterns ...string) {
@@ -41,8 +42,16 @@ func (ps *phraseSet) add(f facet, w float64, patterns ...string) {
 			}
 			if strings.HasSuffix(words[0], "*") {
 				k := strings.TrimSuffix(words[0], "*")
-				k = k[:min(3, len(k))]
-				ps.prefixed[k] = append(ps.prefixed[k], pt)
+				if len(k) < 3 {
+					ps.any = append(ps.any, pt) // too short to index; checked at every word
+					continue
+				}
+				ps.prefixed[k[:3]] = append(ps.prefixed[k[:3]], pt)
+				continue
+			}
+			if len(words) > 1 && words[1] != "_" && !strings.HasSuffix(words[1], "*") {
+				k := [2]string{words[0], words[1]}
+				ps.byTwo[k] = append(ps.byTwo[k], pt)
 				continue
 			}
 			ps.byFirst[words[0]] = append(ps.byFirst[words[0]], pt)
@@ -111,8 +120,14 @@ func (ps *phraseSet) match(toks []nlp.Token, first, last int, fn func(p *pattern
 		for k := range ps.byFirst[w] {
 			try(&ps.byFirst[w][k], i)
 		}
-		for n := 1; n <= 3 && n <= len(w); n++ {
-			ps2 := ps.prefixed[w[:n]]
+		if i+1 < last {
+			two := ps.byTwo[[2]string{w, toks[i+1].Lower}]
+			for k := range two {
+				try(&two[k], i)
+			}
+		}
+		if len(w) >= 3 {
+			ps2 := ps.prefixed[w[:3]]
 			for k := range ps2 {
 				try(&ps2[k], i)
 			}
