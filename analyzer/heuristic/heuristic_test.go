@@ -684,7 +684,7 @@ func FuzzAnalyze(f *testing.F) {
 
 // interviewAnswers builds a full interview's answers from the labelled set:
 // for each of the fifteen questions, its answers joined until the reply
-// runs to about 400 words (about 6,000 words in all).
+// runs to about 350 words (about 6,000 words, 36 KB, in all).
 func interviewAnswers(b *testing.B) ([]analyzer.Question, []string) {
 	g := cxGuide(b)
 	byQ := map[string][]string{}
@@ -697,7 +697,7 @@ func interviewAnswers(b *testing.B) ([]analyzer.Question, []string) {
 		var parts []string
 		words := 0
 		for _, t := range byQ[q.ID] {
-			if words >= 400 {
+			if words >= 350 {
 				break
 			}
 			parts = append(parts, t)
