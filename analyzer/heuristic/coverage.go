@@ -147,6 +147,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 	at := qt.relate(af)
 	used := make([]int, len(af.units)) // times a unit was already quoted
 	prim := make([]float64, len(af.units))
+	var evBuf []unitScore
 	var all [][]string // the answer as one unit: a claim's words may span clauses
 	for i := range af.units {
 		if !af.units[i].injected {
@@ -210,7 +211,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 			ev := 0.65*prim[ui] + 0.35*tp - 0.05*float64(used[ui])
 			scores = append(scores, unitScore{ui, s, ev})
 		}
-		sort.SliceStable(scores, func(i, j int) bool { return scores[i].score > scores[j].score })
+		topFirst(scores, 3, func(u unitScore) float64 { return u.score })
 		x := areaVector(&a, af, st, scores, prim, facetBest, topicBest)
 		raw := coverageModel.bias
 		for k := range x {
@@ -236,8 +237,8 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 		if res.Status != analyzer.StatusMissing && len(scores) > 0 {
 			// Quote the units that best show what the area asks for,
 			// preferring ones not quoted for other areas already.
-			byEv := append([]unitScore(nil), scores...)
-			sort.SliceStable(byEv, func(i, j int) bool { return byEv[i].ev > byEv[j].ev })
+			byEv := append(evBuf[:0], scores...)
+			topFirst(byEv, 2, func(u unitScore) float64 { return u.ev })
 			for k := 0; k < len(byEv) && k < 2; k++ {
 				if k > 0 && (byEv[k].ev < 0.5 || byEv[k].ev < 0.8*byEv[0].ev) {
 					break
@@ -490,4 +491,24 @@ func claimStatus(topic float64) (string, float64) {
 		return analyzer.StatusPartial, c
 	}
 	return analyzer.StatusMissing, c
+}
+
+// topFirst moves the k highest-keyed entries to the front of s, in
+// descending order, ties kept in their original order; the rest of s is left
+// in some order. A partial selection: areas need only their best few units.
+func topFirst(s []unitScore, k int, key func(unitScore) float64) {
+	for i := 0; i < k && i < len(s); i++ {
+		best := i
+		for j := i + 1; j < len(s); j++ {
+			if key(s[j]) > key(s[best]) || key(s[j]) == key(s[best]) && s[j].unit < s[best].unit {
+				best = j
+			}
+		}
+		if best != i {
+			// Shift to keep the order of the remaining entries stable.
+			b := s[best]
+			copy(s[i+1:best+1], s[i:best])
+			s[i] = b
+		}
+	}
 }

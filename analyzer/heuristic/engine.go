@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
@@ -26,8 +27,9 @@ const ShortAnswerWords = 40
 
 // Engine is the embedded engine. The zero value is not usable; call New.
 type Engine struct {
-	areas     sync.Map // area text -> areaInfo
-	questions sync.Map // question text and areas -> *questionTopics
+	areas         cache // area text -> areaInfo
+	questions     cache // question text and areas -> *questionTopics
+	followUpUnits cache // follow-up text -> *unitFeat
 	// trace, when set (tests only), sees every area's raw score.
 	trace func(area int, x []float64, kind string)
 }
@@ -41,12 +43,29 @@ func (e *Engine) Info() analyzer.EngineInfo {
 }
 
 func (e *Engine) area(text string) areaInfo {
-	if v, ok := e.areas.Load(text); ok {
-		return v.(areaInfo)
+	return e.areas.get(text, func() any { return readArea(text) }).(areaInfo)
+}
+
+// cache memoises what the engine derives from guide text (areas, questions,
+// follow-ups). Guides are few, but an API server also sees inline guides, so
+// the cache stops growing at cacheMax entries and computes anew past that.
+type cache struct {
+	m sync.Map
+	n atomic.Int64
+}
+
+const cacheMax = 20_000
+
+func (c *cache) get(key string, make func() any) any {
+	if v, ok := c.m.Load(key); ok {
+		return v
 	}
-	a := readArea(text)
-	e.areas.Store(text, a)
-	return a
+	v := make()
+	if c.n.Load() < cacheMax {
+		c.n.Add(1)
+		c.m.Store(key, v)
+	}
+	return v
 }
 
 // Analyze implements analyzer.Engine.

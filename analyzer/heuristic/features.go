@@ -34,13 +34,83 @@ type phrase struct{ start, end int } // byte offsets in the answer text
 
 // answerFeat holds everything the engine computes once per answer.
 type answerFeat struct {
-	doc   *nlp.Doc
-	units []unitFeat
-	words int
+	doc    *nlp.Doc
+	units  []unitFeat
+	words  int
+	words2 map[[2]string]*wordInfo // per distinct (word, lemma)
+}
+
+// wordInfo is what the engine knows of a word out of context, looked up
+// once per distinct word of an answer.
+type wordInfo struct {
+	flags   uint32
+	support []facetWeight
+}
+
+type facetWeight struct {
+	f facet
+	w float64
+}
+
+const (
+	wContent uint32 = 1 << iota
+	wFirstSing
+	wFirstPlural
+	wHabitual
+	wPast
+	wMaybeTime
+	wNumberWord
+	wNotName
+	wPerson
+	wPronoun3
+	wResult
+	wSpeech
+)
+
+func (af *answerFeat) info(t *nlp.Token) *wordInfo {
+	k := [2]string{t.Lower, t.Lemma}
+	if wi, ok := af.words2[k]; ok {
+		return wi
+	}
+	lw, lm := t.Lower, t.Lemma
+	wi := &wordInfo{}
+	set := func(cond bool, f uint32) {
+		if cond {
+			wi.flags |= f
+		}
+	}
+	set(!stopwords[lm] && !stopwords[lw] && len(lw) > 2, wContent)
+	set(firstPersonSingular[lw] || strings.HasPrefix(lw, "i'"), wFirstSing)
+	set(firstPersonPlural[lw] || strings.HasPrefix(lw, "we'"), wFirstPlural)
+	set(habitualWords[lw], wHabitual)
+	set(isPast(t), wPast)
+	set(monthNames[lw] || weekdayNames[lw] || relTime[lw] || t.Number || lw == "that" || lw == "this", wMaybeTime)
+	set(numberWords[lw], wNumberWord)
+	set(notNames[lw] || monthNames[lw] || weekdayNames[lw], wNotName)
+	set(personWords[lw], wPerson)
+	set(lw == "she" || lw == "he" || lw == "her" || lw == "him" || lw == "his", wPronoun3)
+	set(resultWords[lw] && lw != lm, wResult)
+	set(speechVerbs[lw] && lw != lm, wSpeech)
+	if !stopwords[lm] && len(lm) > 2 {
+		cl := lexicon.Classes(lm)
+		add := func(mask lexicon.Class, f facet, w float64) {
+			if cl&mask != 0 {
+				wi.support = append(wi.support, facetWeight{f, w})
+			}
+		}
+		add(lexicon.NounFeeling|lexicon.VerbEmotion, fEmotion, 0.15)
+		add(lexicon.VerbPerception, fDiscovery, 0.1)
+		add(lexicon.VerbCognition, fReasoning, 0.1)
+		add(lexicon.VerbCommunication, fCommunication, 0.1)
+		add(lexicon.VerbChange|lexicon.VerbCreation, fChange, 0.1)
+		add(lexicon.NounQuantity, fMeasure, 0.1)
+	}
+	af.words2[k] = wi
+	return wi
 }
 
 func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
-	af := &answerFeat{doc: doc, units: make([]unitFeat, len(doc.Units)), words: len(doc.Tokens)}
+	af := &answerFeat{doc: doc, units: make([]unitFeat, len(doc.Units)), words: len(doc.Tokens), words2: make(map[[2]string]*wordInfo, 256)}
 	af.scanPhrases()
 	for ui, u := range doc.Units {
 		f := &af.units[ui]
@@ -66,40 +136,44 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 					}
 				}
 			}
-			if !stopwords[lm] && !stopwords[lw] && len(lw) > 2 {
+			wi := af.info(t)
+			if wi.flags&wContent != 0 {
 				f.content++
 			}
 			switch {
-			case firstPersonSingular[lw] || strings.HasPrefix(lw, "i'"):
+			case wi.flags&wFirstSing != 0:
 				f.iSubj++
-			case firstPersonPlural[lw] || strings.HasPrefix(lw, "we'"):
+			case wi.flags&wFirstPlural != 0:
 				f.weSubj++
 			}
-			if habitualWords[lw] {
+			if wi.flags&wHabitual != 0 {
 				f.habitual = true
 			}
-			if isPast(t) {
+			if wi.flags&wPast != 0 {
 				f.past++
 			}
-			if isTimeMark(doc, ti) {
+			if wi.flags&wMaybeTime != 0 && isTimeMark(doc, ti) {
 				f.timeMarks = append(f.timeMarks, ti)
 			}
-			if t.Number || numberWords[lw] {
+			if t.Number || wi.flags&wNumberWord != 0 {
 				f.numbers = append(f.numbers, ti)
 			}
-			if isName(doc, ti, u.First) {
+			if t.Cap && wi.flags&wNotName == 0 && isName(doc, ti, u.First) {
 				f.names = append(f.names, ti)
 			}
-			if personWords[lw] && ti > u.First && (doc.Tokens[ti-1].Lower == "this" || doc.Tokens[ti-1].Lower == "a" || doc.Tokens[ti-1].Lower == "one" || doc.Tokens[ti-1].Lower == "the" || doc.Tokens[ti-1].Lower == "our" || doc.Tokens[ti-1].Lower == "my") {
+			if wi.flags&wPerson != 0 && ti > u.First {
+				switch doc.Tokens[ti-1].Lower {
+				case "this", "a", "one", "the", "our", "my":
+					f.people++
+				}
+			}
+			if wi.flags&wPronoun3 != 0 {
 				f.people++
 			}
-			if lw == "she" || lw == "he" || lw == "her" || lw == "him" || lw == "his" {
-				f.people++
-			}
-			if resultWords[lw] && lw != lm {
+			if wi.flags&wResult != 0 {
 				f.result = true
 			}
-			if speechVerbs[lw] && lw != lm && ti+1 < u.Last {
+			if wi.flags&wSpeech != 0 && ti+1 < u.Last {
 				gap := doc.Text[t.ByteEnd:doc.Tokens[ti+1].ByteStart]
 				next := doc.Tokens[ti+1].Lower
 				if strings.ContainsAny(gap, ",:\"“") || next == "like" || next == "that" && lw != "said" {
@@ -110,26 +184,8 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 				f.speech = true
 			}
 			// WordNet's classes give weak support to words no anchor lists.
-			if !stopwords[lm] && len(lm) > 2 {
-				cl := lexicon.Classes(lm)
-				if cl&(lexicon.NounFeeling|lexicon.VerbEmotion) != 0 {
-					support[fEmotion] += 0.15
-				}
-				if cl&lexicon.VerbPerception != 0 {
-					support[fDiscovery] += 0.1
-				}
-				if cl&lexicon.VerbCognition != 0 {
-					support[fReasoning] += 0.1
-				}
-				if cl&lexicon.VerbCommunication != 0 {
-					support[fCommunication] += 0.1
-				}
-				if cl&(lexicon.VerbChange|lexicon.VerbCreation) != 0 {
-					support[fChange] += 0.1
-				}
-				if cl&lexicon.NounQuantity != 0 {
-					support[fMeasure] += 0.1
-				}
+			for k := range wi.support {
+				support[wi.support[k].f] += wi.support[k].w
 			}
 		}
 		var hits [nFacets]int

@@ -52,7 +52,7 @@ func (e *Engine) followUps(q analyzer.Question, cov analyzer.Coverage) []string 
 	used := map[string]bool{}
 	fus := make([]*unitFeat, len(q.FollowUps))
 	for i, fu := range q.FollowUps {
-		fus[i] = lemmaUnit(fu)
+		fus[i] = e.followUpUnits.get(fu, func() any { return lemmaUnit(fu) }).(*unitFeat)
 	}
 	simCache := map[[2]string]float64{}
 	for _, ar := range cov.Areas {

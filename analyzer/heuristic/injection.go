@@ -57,6 +57,9 @@ func detectInjection(doc *nlp.Doc) []byteRange {
 			out = appendRange(out, sentenceAround(doc, loc[0], loc[1]))
 		}
 	}
+	if !hasAnyOf(text, machineWords) {
+		return out
+	}
 	for i, u := range doc.Units {
 		ut := text[u.ByteStart:u.ByteEnd]
 		// Include the next unit: the addressee and the instruction are
@@ -147,6 +150,10 @@ func cpOffset(doc *nlp.Doc, b int) int {
 	}
 	return n + utf8.RuneCountInString(doc.Text[from:b])
 }
+
+// machineWords are substrings one of which every addressesMachine cue holds.
+var machineWords = []string{"ai", "model", "system", "scor", "review", "grad", "evaluat", "transcrib", "analy", "automat",
+	"assistant", "gpt", "llm", "algorithm"}
 
 // strongAnchors are substrings without which strongInjection cannot match.
 var strongAnchors = []string{"ignore", "disregard", "forget", "override", "bypass", "prompt", "[", "<", "##", "you are now",

@@ -25,9 +25,10 @@ type topicPost struct {
 
 func (e *Engine) topics(q analyzer.Question) *questionTopics {
 	key := q.Text + "\x00" + joinAreas(q.Areas)
-	if v, ok := e.questions.Load(key); ok {
-		return v.(*questionTopics)
-	}
+	return e.questions.get(key, func() any { return e.buildTopics(q) }).(*questionTopics)
+}
+
+func (e *Engine) buildTopics(q analyzer.Question) *questionTopics {
 	qt := &questionTopics{byLemma: map[string][]topicPost{}, byConc: map[uint32][]topicPost{}}
 	topicW := e.topicWeights(q)
 	for _, text := range q.Areas {
@@ -57,7 +58,6 @@ func (e *Engine) topics(q analyzer.Question) *questionTopics {
 		}
 		qt.areas = append(qt.areas, a)
 	}
-	e.questions.Store(key, qt)
 	return qt
 }
 

@@ -8,6 +8,8 @@ package nlp
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -179,7 +181,29 @@ var contractionLemma = map[string]string{
 	"everything": "everything", "ending": "end", "outcomes": "outcome", "results": "result",
 }
 
+// lemmaCache remembers lemmas across texts: words recur from answer to
+// answer. It stops growing at lemmaCacheMax entries, so hostile input cannot
+// make it unbounded.
+var (
+	lemmaCache    sync.Map
+	lemmaCacheLen atomic.Int64
+)
+
+const lemmaCacheMax = 100_000
+
 func lemma(lower string) string {
+	if v, ok := lemmaCache.Load(lower); ok {
+		return v.(string)
+	}
+	l := lemmaOf(lower)
+	if lemmaCacheLen.Load() < lemmaCacheMax {
+		lemmaCacheLen.Add(1)
+		lemmaCache.Store(strings.Clone(lower), l)
+	}
+	return l
+}
+
+func lemmaOf(lower string) string {
 	if l, ok := contractionLemma[lower]; ok {
 		return l
 	}
@@ -254,12 +278,25 @@ func (d *Doc) joinIdioms() {
 	}
 }
 
+// phrasal and particles index phrasalVerbs by (verb, particle).
+var phrasal, particles = func() (map[[2]string]string, map[string]bool) {
+	m, p := map[[2]string]string{}, map[string]bool{}
+	for k, v := range phrasalVerbs {
+		f := strings.Fields(k)
+		m[[2]string{f[0], f[1]}] = v
+		p[f[1]] = true
+	}
+	return m, p
+}()
+
 // joinPhrasal rewrites the lemma of a verb followed by its particle(s) to the
 // single verb of phrasalVerbs; the particle keeps its own lemma.
 func (d *Doc) joinPhrasal() {
 	for i := 0; i+1 < len(d.Tokens); i++ {
-		key := d.Tokens[i].Lemma + " " + d.Tokens[i+1].Lower
-		if v, ok := phrasalVerbs[key]; ok {
+		if !particles[d.Tokens[i+1].Lower] && (i+2 >= len(d.Tokens) || !particles[d.Tokens[i+2].Lower]) {
+			continue
+		}
+		if v, ok := phrasal[[2]string{d.Tokens[i].Lemma, d.Tokens[i+1].Lower}]; ok {
 			d.Tokens[i].Lemma = v
 			continue
 		}
@@ -267,7 +304,7 @@ func (d *Doc) joinPhrasal() {
 		if i+2 < len(d.Tokens) {
 			switch d.Tokens[i+1].Lower {
 			case "it", "me", "him", "her", "them", "us", "that", "this":
-				if v, ok := phrasalVerbs[d.Tokens[i].Lemma+" "+d.Tokens[i+2].Lower]; ok {
+				if v, ok := phrasal[[2]string{d.Tokens[i].Lemma, d.Tokens[i+2].Lower}]; ok {
 					d.Tokens[i].Lemma = v
 				}
 			}
