@@ -52,15 +52,12 @@ var transcriptTypes = map[string]bool{
 // decodeAnalysis reads POST /v1/analyses in any of its shapes: a JSON
 // body, a multipart upload (a "transcript" file and form fields), or a raw
 // transcript with its content type (options in the query).
-func (s *Server) decodeAnalysis(c *gin.Context) (*analysis, error) {
+// body is the request body already read (nil for multipart).
+func (s *Server) decodeAnalysis(c *gin.Context, body []byte) (*analysis, error) {
 	a := &analysis{Name: "transcript"}
 	var inline json.RawMessage
 	switch ct := c.ContentType(); {
 	case ct == "application/json":
-		body, err := readBody(c)
-		if err != nil {
-			return nil, err
-		}
 		var req AnalysisRequest
 		if err := decodeStrict(body, &req); err != nil {
 			return nil, err
@@ -87,10 +84,6 @@ func (s *Server) decodeAnalysis(c *gin.Context) (*analysis, error) {
 			return nil, err
 		}
 	case transcriptTypes[ct]:
-		body, err := readBody(c)
-		if err != nil {
-			return nil, err
-		}
 		a.Transcript, a.hasTranscipt = string(body), true
 	default:
 		return nil, errorf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
@@ -312,12 +305,27 @@ func (s *Server) validate(a *analysis) error {
 // createAnalysis is POST /v1/analyses: a report now (200), or a job (202)
 // for ?async=true, a webhook or a large transcript.
 func (s *Server) createAnalysis(c *gin.Context) {
-	a, err := s.decodeAnalysis(c)
+	ctx, t := c.Request.Context(), tenant(c)
+	var body []byte
+	var rkey string
+	if ct := c.ContentType(); ct == "application/json" || transcriptTypes[ct] {
+		var err error
+		if body, err = readBody(c); err != nil {
+			s.fail(c, err)
+			return
+		}
+		if s.resp != nil {
+			rkey = s.requestKey(t, ct, c.Request.URL.RawQuery, body)
+			if s.serveCached(c, rkey) {
+				return
+			}
+		}
+	}
+	a, err := s.decodeAnalysis(c, body)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	ctx, t := c.Request.Context(), tenant(c)
 	if a.Guide == nil {
 		if a.Guide, err = s.lookupGuide(ctx, t, a.GuideID); err != nil {
 			s.fail(c, err)
@@ -347,6 +355,16 @@ func (s *Server) createAnalysis(c *gin.Context) {
 			Message: "the report could not be saved (storage unavailable); keep this copy, GET /v1/reports/" + rep.ID + " will not find it"})
 	} else {
 		c.Header("Content-Location", "/v1/reports/"+rep.ID)
+		if rkey != "" {
+			src := a.GuideID
+			if src == "" {
+				src = inlineGuide
+			}
+			if err := s.resp.put(ctx, t, rkey, entryHeader{reportID: rep.ID, guide: src, guideVersion: a.Guide.Version,
+				engine: eng.Info()}, rep); err != nil {
+				s.log.Warn("response cache: not kept", "request_id", c.GetString(ctxRequestID), "error", err.Error())
+			}
+		}
 	}
 	c.Header("X-Cache", cacheHeader(rep))
 	s.writeReport(c, http.StatusOK, rep, nil)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -119,6 +120,26 @@ func (k *Keys) lookup(key string) (keyEntry, bool) {
 	return k.entries[found], true
 }
 
+// Tenant returns the tenant whose key is key, comparing in constant time as
+// the API does. The web pages use it to sign a user in.
+func (k *Keys) Tenant(key string) (string, bool) {
+	if k.Len() == 0 {
+		return "", false
+	}
+	e, ok := k.lookup(key)
+	return e.tenant, ok
+}
+
+type actAsKey struct{}
+
+// ActAs returns a context under which the API serves a request for tenant
+// without an API key. It is for callers in the same process that have
+// authenticated the user themselves (the web pages, whose sessions were
+// signed in with a key); no request from the network can carry it.
+func ActAs(ctx context.Context, tenant string) context.Context {
+	return context.WithValue(ctx, actAsKey{}, tenant)
+}
+
 // CheckListen refuses to run without keys on an address that is not
 // loopback: no-auth mode is for local use only.
 func CheckListen(addr string, keys *Keys) error {
@@ -144,6 +165,12 @@ func (s *Server) authenticate(c *gin.Context) {
 	if s.cfg.Keys.Len() == 0 {
 		c.Set(ctxTenant, LocalTenant)
 		c.Set(ctxKeyID, LocalTenant)
+		c.Next()
+		return
+	}
+	if t, ok := c.Request.Context().Value(actAsKey{}).(string); ok && t != "" {
+		c.Set(ctxTenant, t)
+		c.Set(ctxKeyID, "web:"+t)
 		c.Next()
 		return
 	}

@@ -20,6 +20,7 @@ type metrics struct {
 	reg         *prometheus.Registry
 	latency     *prometheus.HistogramVec
 	cache       *prometheus.CounterVec
+	respCache   *prometheus.CounterVec
 	llmCalls    prometheus.Counter
 	llmTokens   *prometheus.CounterVec
 	llmErrors   prometheus.Counter
@@ -40,6 +41,9 @@ func newMetrics(s *Server) *metrics {
 		}, []string{"route", "method", "status"}),
 		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "candor_analysis_cache_total", Help: "Answer analyses served from the cache (hit) or computed (miss).",
+		}, []string{"result"}),
+		respCache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "candor_response_cache_total", Help: "Sync analyses answered whole from the response cache (hit) or not (miss).",
 		}, []string{"result"}),
 		llmCalls: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "candor_llm_calls_total", Help: "Chat-model calls made by the LLM engines.",
@@ -62,6 +66,7 @@ func newMetrics(s *Server) *metrics {
 	}
 	f(m.latency)
 	f(m.cache)
+	f(m.respCache)
 	f(m.llmCalls)
 	f(m.llmTokens)
 	f(m.llmErrors)
@@ -76,6 +81,7 @@ func newMetrics(s *Server) *metrics {
 	m.handler = gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	for _, r := range []string{"hit", "miss"} {
 		m.cache.WithLabelValues(r)
+		m.respCache.WithLabelValues(r)
 	}
 	m.llmTokens.WithLabelValues("prompt")
 	m.llmTokens.WithLabelValues("completion")
@@ -84,6 +90,14 @@ func newMetrics(s *Server) *metrics {
 
 func (m *metrics) request(method, route string, status int, d time.Duration) {
 	m.latency.WithLabelValues(route, method, strconv.Itoa(status)).Observe(d.Seconds())
+}
+
+func (m *metrics) responseCache(hit bool) {
+	if hit {
+		m.respCache.WithLabelValues("hit").Inc()
+	} else {
+		m.respCache.WithLabelValues("miss").Inc()
+	}
 }
 
 func (m *metrics) cacheLookup(hit bool) {

@@ -77,7 +77,10 @@ func (s *Server) writeReport(c *gin.Context, status int, rep *analyzer.Report, r
 				return
 			}
 		}
+		// A length lets net/http send the body in one write rather
+		// than as chunks.
 		c.Header("Content-Type", "application/json; charset=utf-8")
+		c.Header("Content-Length", strconv.Itoa(len(raw)))
 		c.Status(status)
 		_, _ = c.Writer.Write(raw)
 		return
@@ -122,6 +125,13 @@ func reportErr(id string, err error) error {
 
 func (s *Server) deleteReport(c *gin.Context) {
 	id := c.Param("id")
+	if s.resp != nil {
+		// First, so that no response-cache entry outlives the report.
+		if err := s.resp.invalidate(c.Request.Context(), tenant(c), id); err != nil {
+			s.fail(c, unavailable("forget cached responses", err))
+			return
+		}
+	}
 	if err := s.store.Delete(c.Request.Context(), tenant(c), id); err != nil {
 		s.fail(c, reportErr(id, err))
 		return

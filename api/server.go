@@ -54,6 +54,13 @@ type Config struct {
 	RateLimit  int
 	RatePeriod time.Duration // default one minute
 	RateBurst  int           // default RateLimit/10, at least 1
+	// ResponseCacheTTL is how long a sync analysis's whole response is
+	// kept for an identical request (default 1h, capped by Retention;
+	// negative disables). Only with Redis.
+	ResponseCacheTTL time.Duration
+	// Retention must match the store's Options.Retention (0: reports
+	// are kept until deleted).
+	Retention time.Duration
 	// IdempotencyTTL is how long a response is kept for its
 	// Idempotency-Key (default 24h).
 	IdempotencyTTL time.Duration
@@ -124,6 +131,12 @@ func (c Config) withDefaults() Config {
 	if c.RateLimit > 0 && c.RateBurst <= 0 {
 		c.RateBurst = max(1, c.RateLimit/10)
 	}
+	if c.ResponseCacheTTL == 0 {
+		c.ResponseCacheTTL = time.Hour
+	}
+	if c.Retention > 0 && c.ResponseCacheTTL > c.Retention {
+		c.ResponseCacheTTL = c.Retention
+	}
 	if c.IdempotencyTTL <= 0 {
 		c.IdempotencyTTL = 24 * time.Hour
 	}
@@ -162,6 +175,7 @@ type Server struct {
 	guides   guideStore
 	limiter  *limiter
 	idem     idempotencyStore
+	resp     *responseCache
 	metrics  *metrics
 	hooks    *webhooks
 	llmProbe *probe
@@ -209,6 +223,9 @@ func NewServer(cfg Config, deps Deps) *Server {
 	if deps.Redis != nil {
 		s.guides = &redisGuides{c: deps.Redis, prefix: cfg.KeyPrefix}
 		s.idem = &redisIdempotency{c: deps.Redis, prefix: cfg.KeyPrefix}
+		if cfg.ResponseCacheTTL > 0 {
+			s.resp = &responseCache{c: deps.Redis, prefix: cfg.KeyPrefix, ttl: cfg.ResponseCacheTTL}
+		}
 	} else {
 		s.guides = newMemoryGuides()
 		s.idem = newMemoryIdempotency()

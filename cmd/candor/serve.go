@@ -22,6 +22,7 @@ import (
 	"github.com/candorhq/candor/api"
 	"github.com/candorhq/candor/llm"
 	"github.com/candorhq/candor/store"
+	"github.com/candorhq/candor/web"
 )
 
 // serverFlags are the settings `candor serve` and `candor worker` share,
@@ -114,7 +115,7 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (*back
 		AsyncThreshold: f.asyncThreshold, RateLimit: f.rateLimit, RateBurst: f.rateBurst, CacheTTL: f.cacheTTL,
 		Concurrency: runtime.GOMAXPROCS(0), JobMaxAttempts: f.jobAttempts, JobTimeout: f.jobTimeout,
 		WebhookSecret: e.getenv("CANDOR_WEBHOOK_SECRET"), WebhookAllowPrivate: f.allowPrivate,
-		KeyPrefix: f.prefix, Version: version,
+		KeyPrefix: f.prefix, Version: version, Retention: f.retention,
 	}
 	sopts := store.Options{Prefix: f.prefix, Retention: f.retention, MaxAttempts: f.jobAttempts}
 	if url := e.getenv("REDIS_URL"); url != "" {
@@ -163,7 +164,8 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(e.stderr, "Usage: candor serve [--addr HOST:PORT] [flags]\n\n"+
 			"Serves the HTTP API (see /openapi.yaml) with job workers in the same process.\n"+
 			"Environment: REDIS_URL (unset: in-memory store), CANDOR_API_KEYS=tenant:key,... (unset: no auth, loopback only),\n"+
-			"CANDOR_WEBHOOK_SECRET, OPENAI_API_KEY, OPENAI_BASE_URL.\n\nFlags:\n")
+			"CANDOR_WEBHOOK_SECRET, OPENAI_API_KEY, OPENAI_BASE_URL, CANDOR_WEB_SECRET (signs web sessions; share it between replicas).\n"+
+			"Web pages: http://ADDR/ (sign in with an API key; no sign-in without keys).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if pos, err := parseFlags(fs, args); err != nil {
@@ -180,7 +182,25 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		return usagef("serve: %v", err)
 	}
 	gin.SetMode(gin.ReleaseMode)
-	srv := api.NewServer(b.cfg, b.deps)
+	// The web pages call the API in this process; the API hands them
+	// every path outside /v1 and its operational routes.
+	var srv *api.Server
+	wc := web.Config{API: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.ServeHTTP(w, r) }),
+		Secret: []byte(e.getenv("CANDOR_WEB_SECRET")), Logger: b.log, MaxUploadBytes: f.maxBody}
+	if b.cfg.Keys.Len() > 0 {
+		wc.Authenticate = b.cfg.Keys.Tenant
+	}
+	for _, m := range []string{api.EngineHeuristic, api.EngineLLM, api.EngineHybrid} {
+		if b.deps.Engines[m] != nil {
+			wc.Engines = append(wc.Engines, m)
+		}
+	}
+	pages, err := web.New(wc)
+	if err != nil {
+		return err
+	}
+	b.deps.Web = pages
+	srv = api.NewServer(b.cfg, b.deps)
 	return e.runServer(ctx, "serve", b, f, srv, srv, f.workers)
 }
 

@@ -1,0 +1,161 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/candorhq/candor/analyzer"
+)
+
+// The response cache sits in front of the pipeline: a sync analysis that
+// repeats one the tenant made before (the same body bytes, content type
+// and query) is answered with one Redis GET, with no decoding, per-answer
+// cache reads, report assembly or report write. Only successful sync
+// analyses are kept, so a repeat would have passed validation too.
+//
+// An entry records what it was made with (guide and its version, engine
+// and its settings); a hit whose guide has since changed (PUT) or whose
+// engine differs is a miss. The answer-level cache (store.CachedEngine)
+// stays the long-lived one; this one is short-lived (ResponseCacheTTL,
+// capped by the report retention) and forgets a report's entries when the
+// report is deleted, so it never serves a report that GET /v1/reports
+// would not find. It runs only with Redis: in memory the pipeline is cheap.
+
+// respKeyVersion changes when the entry layout or the key recipe does.
+const respKeyVersion = "resp2"
+
+// inlineGuide marks an entry made with a guide given in the request body,
+// which the body's hash covers.
+const inlineGuide = "\x00inline"
+
+type responseCache struct {
+	c      redis.UniversalClient
+	prefix string
+	ttl    time.Duration
+}
+
+// entryHeader is the first line of an entry.
+type entryHeader struct {
+	reportID     string
+	guide        string // guide id, or inlineGuide
+	guideVersion string
+	engine       analyzer.EngineInfo
+}
+
+func engineTag(e analyzer.EngineInfo) string {
+	sum := sha256.Sum256([]byte(e.Name + "\x00" + e.Model + "\x00" + e.PromptVersion + "\x00" + e.Options))
+	return hex.EncodeToString(sum[:8])
+}
+
+func (h entryHeader) String() string {
+	return strings.Join([]string{h.reportID, h.guide, h.guideVersion, h.engine.Name, engineTag(h.engine)}, "\t")
+}
+
+func (r *responseCache) ns(tenant string) string {
+	sum := sha256.Sum256([]byte(tenant))
+	return r.prefix + ":resp:{" + hex.EncodeToString(sum[:12]) + "}:"
+}
+
+// requestKey hashes a request's bytes with what else decides its answer:
+// the limits that validated it and the build that parsed it.
+func (s *Server) requestKey(tenant, contentType, query string, body []byte) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\x00%d\x00%s\x00%s\x00%s\x00", respKeyVersion, s.cfg.Version,
+		s.cfg.MaxAnswers, s.cfg.MaxAnswerChars, s.cfg.AsyncThreshold, tenant, contentType, query)
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// serveCached answers c from the response cache and reports whether it
+// did. Any failure (a miss, Redis down, a stale entry) leaves the request
+// to the pipeline.
+func (s *Server) serveCached(c *gin.Context, key string) bool {
+	ctx, t := c.Request.Context(), tenant(c)
+	v, err := s.resp.c.Get(ctx, s.resp.ns(t)+key).Bytes()
+	if err != nil {
+		if !errors.Is(err, redis.Nil) {
+			s.log.Debug("response cache unavailable", "request_id", c.GetString(ctxRequestID), "error", err.Error())
+		}
+		s.metrics.responseCache(false)
+		return false
+	}
+	nl := bytes.IndexByte(v, '\n')
+	if nl < 0 || !s.entryCurrent(ctx, t, string(v[:nl])) {
+		s.metrics.responseCache(false)
+		return false
+	}
+	s.metrics.responseCache(true)
+	id, _, _ := strings.Cut(string(v[:nl]), "\t")
+	c.Header("Content-Location", "/v1/reports/"+id)
+	c.Header("X-Cache", "hit")
+	s.writeReport(c, http.StatusOK, nil, v[nl+1:])
+	return true
+}
+
+// entryCurrent checks that an entry's guide and engine are still what the
+// request would use.
+func (s *Server) entryCurrent(ctx context.Context, tenant, header string) bool {
+	f := strings.Split(header, "\t")
+	if len(f) != 5 {
+		return false
+	}
+	eng, ok := s.engines[f[3]]
+	if !ok || engineTag(eng.Info()) != f[4] {
+		return false
+	}
+	if f[1] == inlineGuide {
+		return true
+	}
+	g, err := s.lookupGuide(ctx, tenant, f[1])
+	return err == nil && g.Version == f[2]
+}
+
+// put keeps rep, as a fully cached analysis shows it, under key, and
+// indexes key under the report's id for invalidate.
+func (r *responseCache) put(ctx context.Context, tenant, key string, h entryHeader, rep *analyzer.Report) error {
+	view := *rep
+	view.Answers = make([]analyzer.AnswerAnalysis, len(rep.Answers))
+	for i, a := range rep.Answers {
+		a.Cached = true
+		view.Answers[i] = a
+	}
+	view.Summary.Cached = len(view.Answers)
+	raw, err := json.Marshal(&view)
+	if err != nil {
+		return err
+	}
+	entry := append(append([]byte(h.String()), '\n'), raw...)
+	ns := r.ns(tenant)
+	idx := ns + "rep:" + rep.ID
+	_, err = r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, ns+key, entry, r.ttl)
+		p.SAdd(ctx, idx, key)
+		p.PExpire(ctx, idx, r.ttl)
+		return nil
+	})
+	return err
+}
+
+// invalidateScript deletes a report's entries and their index.
+var invalidateScript = redis.NewScript(`
+local keys = redis.call('SMEMBERS', KEYS[1])
+for _, k in ipairs(keys) do redis.call('DEL', ARGV[1] .. k) end
+redis.call('DEL', KEYS[1])
+return #keys`)
+
+// invalidate forgets every entry that serves report id.
+func (r *responseCache) invalidate(ctx context.Context, tenant, id string) error {
+	ns := r.ns(tenant)
+	return invalidateScript.Run(ctx, r.c, []string{ns + "rep:" + id}, ns).Err()
+}

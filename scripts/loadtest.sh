@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Load test of `candor serve` against a minimal baseline, on loopback, with
+# one redis-server started here. Both servers answer the same repeated
+# POST of a 3 KB answer: the API from its analysis cache (every response a
+# hit after the first), the baseline by hashing the body and GETting an
+# 8 KB value from the same Redis. Rounds alternate baseline and API so
+# both see the same machine. Results go to $OUT/results.jsonl and a
+# summary to stdout.
+#
+#   scripts/loadtest.sh            # 64 connections, 10 s per run, 3 rounds
+#   CONNS=64 DUR=10s ROUNDS=3 OUT=/tmp/lt scripts/loadtest.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONNS=${CONNS:-64}
+DUR=${DUR:-10s}
+ROUNDS=${ROUNDS:-3}
+OUT=${OUT:-$(mktemp -d /tmp/candor-loadtest.XXXXXX)}
+BODY=api/loadtest/testdata/answer-3k.json
+mkdir -p "$OUT/bin"
+: >"$OUT/results.jsonl"
+
+go build -o "$OUT/bin/candor" ./cmd/candor
+go build -o "$OUT/bin/loadgen" ./api/loadtest/loadgen
+go build -o "$OUT/bin/baseline" ./api/loadtest/baseline
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_http() {
+	local deadline=$((SECONDS + 20))
+	until curl -fsS -o /dev/null "$1"; do
+		((SECONDS < deadline)) || { echo "loadtest: $1 did not come up" >&2; exit 1; }
+		sleep 0.1
+	done
+}
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+RPORT=$(free_port)
+redis-server --bind 127.0.0.1 --port "$RPORT" --save "" --appendonly no --daemonize no >"$OUT/redis.log" 2>&1 &
+PIDS+=($!)
+until redis-cli -p "$RPORT" ping >/dev/null 2>&1; do sleep 0.1; done
+export REDIS_URL="redis://127.0.0.1:$RPORT"
+
+KEY=loadtest-key-0123456789abcdef
+CPORT=$(free_port)
+# A rate limit far above the load, so that the limiter runs (and costs
+# what it costs) without refusing anything.
+CANDOR_LOG_LEVEL=${CANDOR_LOG_LEVEL:-info} CANDOR_API_KEYS="load:$KEY" CANDOR_RATE_LIMIT=100000000 CANDOR_RATE_BURST=1000000 \
+	"$OUT/bin/candor" serve --addr "127.0.0.1:$CPORT" 2>"$OUT/serve.log" &
+PIDS+=($!)
+BPORT=$(free_port)
+"$OUT/bin/baseline" -addr "127.0.0.1:$BPORT" 2>"$OUT/baseline.log" &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$CPORT/healthz"
+until curl -s -o /dev/null "http://127.0.0.1:$BPORT/"; do sleep 0.1; done
+
+# Prime the cache: the first analysis is a miss.
+curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+	--data-binary @"$BODY" "http://127.0.0.1:$CPORT/v1/analyses"
+
+for r in $(seq 1 "$ROUNDS"); do
+	"$OUT/bin/loadgen" -label "baseline-$r" -url "http://127.0.0.1:$BPORT/analyze" -body "$BODY" \
+		-c "$CONNS" -d "$DUR" >>"$OUT/results.jsonl"
+	"$OUT/bin/loadgen" -label "candor-$r" -url "http://127.0.0.1:$CPORT/v1/analyses" -body "$BODY" \
+		-c "$CONNS" -d "$DUR" -H "Authorization: Bearer $KEY" -count-header X-Cache >>"$OUT/results.jsonl"
+done
+
+python3 - "$OUT/results.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+for r in rows:
+    print(f"{r['label']:<12} {r['rps']:9.0f} req/s  p50 {r['p50_ms']:6.2f} ms  p90 {r['p90_ms']:6.2f} ms  "
+          f"p99 {r['p99_ms']:6.2f} ms  max {r['max_ms']:7.2f} ms  statuses {r['statuses']} errors {r['errors']}"
+          + (f"  X-Cache {r['response_headers']}" if r.get('response_headers') else ""))
+b = [r for r in rows if r['label'].startswith('baseline')]
+c = [r for r in rows if r['label'].startswith('candor')]
+ratios = [cr['rps'] / br['rps'] for br, cr in zip(b, c)]
+print(f"candor/baseline throughput per round: {', '.join(f'{x:.0%}' for x in ratios)}; "
+      f"mean {sum(ratios)/len(ratios):.0%}; candor p99 worst {max(r['p99_ms'] for r in c):.2f} ms")
+PY
+echo "results: $OUT/results.jsonl"
