@@ -54,8 +54,6 @@ func (d *Doc) UnitText(u Unit) string { return d.Text[u.ByteStart:u.ByteEnd] }
 func Parse(text string) *Doc {
 	d := &Doc{Text: text}
 	d.Tokens = make([]Token, 0, len(text)/5+1)
-	// Words repeat: look each one up once.
-	lemmas := make(map[string]string, 64)
 	cp := 0
 	b := 0
 	for b < len(text) {
@@ -110,12 +108,7 @@ func Parse(text string) *Doc {
 			t := Token{Text: word, Lower: lower, Start: startCP, End: endCP, ByteStart: startB, ByteEnd: endB,
 				Number: !hasLetter, Cap: unicode.IsUpper(first)}
 			if hasLetter {
-				l, ok := lemmas[lower]
-				if !ok {
-					l = lemma(lower)
-					lemmas[lower] = l
-				}
-				t.Lemma = l
+				t.Lemma = lemma(lower)
 			} else {
 				t.Lemma = lower
 			}

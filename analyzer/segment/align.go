@@ -77,6 +77,34 @@ func guideMatchers(g *analyzer.Guide) *matchers {
 // guideMatcher is the question-text matcher, for role inference.
 func guideMatcher(g *analyzer.Guide) *nlp.Scorer { return guideMatchers(g).text.NewScorer() }
 
+// turnText parses each turn at most once, when first needed, for role
+// inference and alignment alike.
+type turnText struct {
+	turns  []analyzer.Turn
+	lower  []string
+	lemmas [][]string
+	parsed []bool
+}
+
+func newTurnText(t *analyzer.Transcript) *turnText {
+	n := len(t.Turns)
+	return &turnText{turns: t.Turns, lower: make([]string, n), lemmas: make([][]string, n), parsed: make([]bool, n)}
+}
+
+func (tt *turnText) lowerOf(i int) string {
+	if tt.lower[i] == "" && tt.turns[i].Text != "" {
+		tt.lower[i] = strings.ToLower(tt.turns[i].Text)
+	}
+	return tt.lower[i]
+}
+
+func (tt *turnText) lemmasOf(i int) []string {
+	if !tt.parsed[i] {
+		tt.lemmas[i], tt.parsed[i] = lemmasOf(tt.turns[i].Text), true
+	}
+	return tt.lemmas[i]
+}
+
 func lemmasOf(text string) []string {
 	doc := nlp.Parse(text)
 	out := make([]string, len(doc.Tokens))
@@ -92,11 +120,12 @@ var askCues = []string{"tell me", "walk me", "talk me", "describe", "share", "gi
 
 // asks reports a turn that asks something: a question mark or an
 // interviewing prompt phrased as a statement.
-func asks(text string) bool {
-	if strings.Contains(text, "?") {
+func asks(text string) bool { return asksLower(strings.ToLower(text)) }
+
+func asksLower(l string) bool {
+	if strings.Contains(l, "?") {
 		return true
 	}
-	l := strings.ToLower(text)
 	for _, c := range askCues {
 		if strings.Contains(l, c) {
 			return true
@@ -144,7 +173,7 @@ var introCues = []string{"going to ask", "a few questions", "handful of question
 	"i'll ask you", "i will ask you"}
 
 // align walks the turns and cuts them into answers.
-func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([]analyzer.Answer, []Decision) {
+func align(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, explain bool) ([]analyzer.Answer, []Decision) {
 	var decisions []Decision
 	decide := func(turn int, what string, score []float64) {
 		if !explain {
@@ -175,12 +204,14 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 	byQ := map[int]int{} // question index -> answers index
 	cur, curQ := -1, -1
 	closed := false
-	lastReply := map[string]bool{}
+	lastReply := -1 // the candidate's latest turn
+	replySet := map[string]bool{}
+	replySetOf := -1
 	var deferred []int // questions the candidate asked to come back to
 	returning := false
 	for i, turn := range t.Turns {
 		if r.isInterv[turn.Speaker] {
-			l := strings.ToLower(turn.Text)
+			l := tt.lowerOf(i)
 			if len(answers) > 0 && hasAny(l, closingCues) {
 				cur, curQ, closed = -1, -1, true
 				decide(i, "closing", nil)
@@ -189,7 +220,7 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 			if hasAny(l, returnCues) && len(deferred) > 0 && cur >= 0 {
 				returning = true
 			}
-			if !asks(turn.Text) {
+			if !asksLower(l) {
 				decide(i, "not_a_question", nil)
 				continue
 			}
@@ -206,7 +237,7 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 				decide(i, "deferred_repeat", nil)
 				continue
 			}
-			lem := lemmasOf(turn.Text)
+			lem := tt.lemmasOf(i)
 			st.Score(lem, sText)
 			tText := st.TurnSide()
 			se.Score(lem, sExt)
@@ -223,7 +254,14 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 			content := contentWords(lem)
 			novelty := 1.0
 			if cur >= 0 && len(answers[cur].Turns) > 0 {
-				novelty = novelWords(lem, lastReply)
+				if replySetOf != lastReply && lastReply >= 0 {
+					clear(replySet)
+					for _, l := range tt.lemmasOf(lastReply) {
+						replySet[l] = true
+					}
+					replySetOf = lastReply
+				}
+				novelty = novelWords(lem, replySet)
 			}
 			curScore := 0.0
 			if curQ >= 0 {
@@ -294,8 +332,8 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, r *roles, explain bool) ([
 		if turn.Speaker != r.candidate || cur < 0 || closed {
 			continue
 		}
-		lastReply = lemmaSet(turn.Text, lastReply)
-		if len(answers[cur].Turns) == 0 && hasAny(strings.ToLower(turn.Text), deferCues) && nlp.Words(turn.Text) < 2*answeredWords {
+		lastReply = i
+		if len(answers[cur].Turns) == 0 && hasAny(tt.lowerOf(i), deferCues) && nlp.Words(turn.Text) < 2*answeredWords {
 			// The candidate asked to come back to this question: it stays
 			// open for a later ask, and this reply is no answer.
 			deferred = append(deferred, curQ)
@@ -352,13 +390,4 @@ func novelWords(lemmas []string, reply map[string]bool) float64 {
 		return 0
 	}
 	return float64(novel) / float64(n)
-}
-
-// lemmaSet returns the lemmas of the candidate's latest reply, reusing m.
-func lemmaSet(text string, m map[string]bool) map[string]bool {
-	clear(m)
-	for _, l := range lemmasOf(text) {
-		m[l] = true
-	}
-	return m
 }

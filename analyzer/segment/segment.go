@@ -54,12 +54,13 @@ func Segment(g *analyzer.Guide, t *analyzer.Transcript, opts Options) (*Result, 
 		return givenAnswers(g, t)
 	}
 	res := &Result{Format: t.Format, Turns: len(t.Turns)}
-	roles, err := inferRoles(g, t, opts)
+	tt := newTurnText(t)
+	roles, err := inferRoles(g, t, tt, opts)
 	if err != nil {
 		return nil, err
 	}
 	res.Interviewers, res.Candidate, res.Warnings = roles.interviewers, roles.candidate, roles.warnings
-	res.Answers, res.Decisions = align(g, t, roles, opts.Explain)
+	res.Answers, res.Decisions = align(g, t, tt, roles, opts.Explain)
 	asked := map[string]bool{}
 	for _, a := range res.Answers {
 		asked[a.QuestionID] = true
@@ -136,7 +137,7 @@ type speakerStats struct {
 var roleNames = map[string]string{"interviewer": "i", "q": "i", "question": "i", "recruiter": "i", "hiring manager": "i",
 	"candidate": "c", "a": "c", "answer": "c", "applicant": "c", "interviewee": "c"}
 
-func inferRoles(g *analyzer.Guide, t *analyzer.Transcript, opts Options) (*roles, error) {
+func inferRoles(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, opts Options) (*roles, error) {
 	stats := map[string]*speakerStats{}
 	var order []string
 	m := guideMatcher(g)
@@ -150,9 +151,9 @@ func inferRoles(g *analyzer.Guide, t *analyzer.Transcript, opts Options) (*roles
 		}
 		s.turns++
 		s.words += nlp.Words(turn.Text)
-		if asks(turn.Text) {
+		if asksLower(tt.lowerOf(i)) {
 			s.questions++
-			m.Score(lemmasOf(turn.Text), scores)
+			m.Score(tt.lemmasOf(i), scores)
 			for _, x := range scores {
 				s.guide = max(s.guide, x)
 			}
