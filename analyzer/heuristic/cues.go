@@ -137,7 +137,9 @@ overall ensure both either`)
 var habitualWords = set("always usually typically generally normally often tend tends whenever constantly routinely regularly")
 var habitualPhrases = []string{"every time", "each time", "every day", "any time", "most of the time", "in general", "as a rule",
 	"my approach is", "my philosophy", "i'm a big believer", "i am a big believer", "i believe that", "i find that",
-	"i've always", "i have always", "the key is", "the way i see it", "for me it's", "for me, it's", "pretty much every"}
+	"i've always", "i have always", "in my career", "over the years", "throughout my career", "over my career",
+	"i've handled", "i have handled", "i've dealt with", "i have dealt with", "i've worked with", "i've managed", "i've had a lot",
+	"i've had plenty", "i've helped", "i have helped", "i've supported", "the key is", "the way i see it", "for me it's", "for me, it's", "pretty much every"}
 var hypotheticalPhrases = []string{"i would", "i'd ", "what i'd do", "what i would do", "if i were", "if i was", "i might",
 	"i could", "i'll ", "i will", "you would", "you'd ", "we would", "we'd ", "i'd probably", "would probably",
 	"you should", "you have to", "you need to", "you want to", "you can ", "you just"}

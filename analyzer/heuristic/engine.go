@@ -114,10 +114,17 @@ func (e *Engine) offQuestion(q analyzer.Question, af *answerFeat, cov analyzer.C
 	if af.words < ShortAnswerWords {
 		return false
 	}
+	partial := 0
 	for _, a := range cov.Areas {
-		if a.Status == analyzer.StatusCovered {
+		switch a.Status {
+		case analyzer.StatusCovered:
 			return false
+		case analyzer.StatusPartial:
+			partial++
 		}
+	}
+	if 2*partial > len(cov.Areas) {
+		return false // it touches most of what the question asks
 	}
 	qa := e.area(q.Text)
 	simCache := map[[2]string]float64{}

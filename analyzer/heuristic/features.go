@@ -88,7 +88,10 @@ func (af *answerFeat) info(t *nlp.Token) *wordInfo {
 	set(numberWords[lw], wNumberWord)
 	set(notNames[lw] || monthNames[lw] || weekdayNames[lw], wNotName)
 	set(personWords[lw], wPerson)
-	set(lw == "she" || lw == "he" || lw == "her" || lw == "him" || lw == "his", wPronoun3)
+	// Third persons of either gender, or none: "they" for one person must
+	// count like "she" or "he", so a story reads the same whoever is in it.
+	set(lw == "she" || lw == "he" || lw == "her" || lw == "him" || lw == "his" || lw == "hers" ||
+		lw == "they" || lw == "them" || lw == "their" || lw == "theirs", wPronoun3)
 	set(resultWords[lw] && lw != lm, wResult)
 	set(speechVerbs[lw] && lw != lm, wSpeech)
 	if !stopwords[lm] && len(lm) > 2 {

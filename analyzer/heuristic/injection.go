@@ -54,6 +54,12 @@ func detectInjection(doc *nlp.Doc) []byteRange {
 	// expression runs only when one of its anchors is present.
 	if hasAnyOf(text, strongAnchors) {
 		for _, loc := range strongInjection.FindAllStringIndex(text, -1) {
+			if c := text[loc[0]]; c == '<' || c == '[' {
+				// Fake markup: flag the tag and what it wraps, not the
+				// sentences around it.
+				out = appendRange(out, markupAround(text, loc[0], loc[1]))
+				continue
+			}
 			out = appendRange(out, sentenceAround(doc, loc[0], loc[1]))
 		}
 	}
@@ -183,4 +189,28 @@ func lowerASCII(s string) string {
 		}
 	}
 	return s
+}
+
+// markupAround widens a tag match to the whole tag, and an opening tag to its
+// closing one when that follows within a few hundred bytes.
+func markupAround(text string, start, end int) byteRange {
+	closer := byte('>')
+	if text[start] == '[' {
+		closer = ']'
+	}
+	if i := strings.IndexByte(text[end:min(len(text), end+300)], closer); i >= 0 {
+		end += i + 1
+	}
+	if text[start] == '<' && start+1 < len(text) && text[start+1] != '/' {
+		name := strings.TrimSpace(strings.Trim(text[start:end], "<>/ "))
+		if f := strings.Fields(name); len(f) > 0 {
+			if j := strings.Index(text[end:min(len(text), end+2000)], "</"+f[0]); j >= 0 {
+				e := end + j
+				if k := strings.IndexByte(text[e:], '>'); k >= 0 {
+					end = e + k + 1
+				}
+			}
+		}
+	}
+	return byteRange{start, end}
 }
