@@ -149,12 +149,14 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 	prim := make([]float64, len(af.units))
 	var evBuf []unitScore
 	var all [][]string // the answer as one unit: a claim's words may span clauses
+	unitBest := make([][]float64, len(af.units))
 	for i := range af.units {
 		if !af.units[i].injected {
 			all = append(all, at.unit[i])
+			unitBest[i] = at.closest(at.unit[i : i+1])
 		}
 	}
-	one := make([][]string, 1)
+	allBest := at.closest(all)
 
 	for ai, text := range q.Areas {
 		a := qt.areas[ai]
@@ -167,8 +169,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 			}
 			// The area's head ("Challenges ...") says what it asks for; later
 			// words ("... during implementation") only qualify it.
-			one[0] = at.unit[ui]
-			tp := at.score(ai, one)
+			tp := at.score(ai, unitBest[ui])
 			fs := 0.0
 			if len(a.facets) == 0 {
 				fs = tp
@@ -225,7 +226,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 		if a.claim {
 			// A claim is made or not by what the answer says; how long or
 			// concrete the answer is has no bearing on it.
-			status, conf = claimStatus(max(topicBest, at.score(ai, all)))
+			status, conf = claimStatus(max(topicBest, at.score(ai, allBest)))
 		}
 		res.Status, res.Confidence = status, conf
 		switch status {

@@ -37,12 +37,13 @@ type answerFeat struct {
 	doc    *nlp.Doc
 	units  []unitFeat
 	words  int
-	words2 map[[2]string]*wordInfo // per distinct (word, lemma)
+	words2 map[string]*wordInfo // per distinct word
 }
 
 // wordInfo is what the engine knows of a word out of context, looked up
 // once per distinct word of an answer.
 type wordInfo struct {
+	lemma   string
 	flags   uint32
 	support []facetWeight
 }
@@ -68,8 +69,7 @@ const (
 )
 
 func (af *answerFeat) info(t *nlp.Token) *wordInfo {
-	k := [2]string{t.Lower, t.Lemma}
-	if wi, ok := af.words2[k]; ok {
+	if wi, ok := af.words2[t.Lower]; ok && wi.lemma == t.Lemma {
 		return wi
 	}
 	lw, lm := t.Lower, t.Lemma
@@ -108,12 +108,17 @@ func (af *answerFeat) info(t *nlp.Token) *wordInfo {
 		add(lexicon.VerbChange|lexicon.VerbCreation, fChange, 0.1)
 		add(lexicon.NounQuantity, fMeasure, 0.1)
 	}
-	af.words2[k] = wi
+	wi.lemma = lm
+	if _, ok := af.words2[lw]; !ok {
+		// A phrasal verb or idiom can give a word another lemma at one
+		// place: the word's usual reading is the one kept.
+		af.words2[lw] = wi
+	}
 	return wi
 }
 
 func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
-	af := &answerFeat{doc: doc, units: make([]unitFeat, len(doc.Units)), words: len(doc.Tokens), words2: make(map[[2]string]*wordInfo, 256)}
+	af := &answerFeat{doc: doc, units: make([]unitFeat, len(doc.Units)), words: len(doc.Tokens), words2: make(map[string]*wordInfo, 256)}
 	af.scanPhrases()
 	for ui, u := range doc.Units {
 		f := &af.units[ui]

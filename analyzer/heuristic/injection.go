@@ -158,7 +158,7 @@ func cpOffset(doc *nlp.Doc, b int) int {
 }
 
 // machineWords are substrings one of which every addressesMachine cue holds.
-var machineWords = []string{"ai", "model", "system", "scor", "review", "grad", "evaluat", "transcrib", "analy", "automat",
+var machineWords = []string{"the ai", " ai ", " ai,", " ai.", "ai system", "ai reviewer", "ai model", "model", "system", "scor", "review", "grad", "evaluat", "transcrib", "analy", "automat",
 	"assistant", "gpt", "llm", "algorithm"}
 
 // strongAnchors are substrings without which strongInjection cannot match.

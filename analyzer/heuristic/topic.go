@@ -129,25 +129,32 @@ func (qt *questionTopics) relate(af *answerFeat) *answerTopics {
 	return at
 }
 
-// score returns how much the given lemmas say area ai's topic words: for each
-// topic word the closest lemma, weighted and averaged.
-func (at *answerTopics) score(ai int, lemmas [][]string) float64 {
-	a := &at.qt.areas[ai]
-	if len(a.content) == 0 {
-		return 0
-	}
-	off := at.qt.offset[ai]
-	total, wsum := 0.0, 0.0
-	for k, c := range a.content {
-		best := 0.0
-		for _, ls := range lemmas {
-			for _, l := range ls {
-				if r := at.rel[l]; r != nil && r[off+k] > best {
-					best = r[off+k]
+// closest returns, for each topic word of the question, how closely the
+// given lemmas come to it (the best relation of any of them).
+func (at *answerTopics) closest(lemmas [][]string) []float64 {
+	best := make([]float64, at.qt.words)
+	for _, ls := range lemmas {
+		for _, l := range ls {
+			if r := at.rel[l]; r != nil {
+				for w, v := range r {
+					if v > best[w] {
+						best[w] = v
+					}
 				}
 			}
 		}
-		total += best * c.w
+	}
+	return best
+}
+
+// score returns how much a unit (given by closest) says area ai's topic
+// words: their closeness, weighted and averaged.
+func (at *answerTopics) score(ai int, best []float64) float64 {
+	a := &at.qt.areas[ai]
+	off := at.qt.offset[ai]
+	total, wsum := 0.0, 0.0
+	for k, c := range a.content {
+		total += best[off+k] * c.w
 		wsum += c.w
 	}
 	if wsum == 0 {
