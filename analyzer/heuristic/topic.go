@@ -86,7 +86,8 @@ type answerTopics struct {
 var levelRelation = [4]float64{0.9, 0.7, 0.4, 0.2}
 
 func (qt *questionTopics) relate(af *answerFeat) *answerTopics {
-	at := &answerTopics{qt: qt, rel: map[string][]float64{}, unit: make([][]string, len(af.units))}
+	at := &answerTopics{qt: qt, rel: make(map[string][]float64, 256), unit: make([][]string, len(af.units))}
+	var slab []float64
 	for ui := range af.units {
 		f := &af.units[ui]
 		for _, l := range f.lemmas {
@@ -100,7 +101,11 @@ func (qt *questionTopics) relate(af *answerFeat) *answerTopics {
 			var r []float64
 			set := func(word int, v float64) {
 				if r == nil {
-					r = make([]float64, qt.words)
+					// Carve the vector out of one slab per answer.
+					if len(slab) < qt.words {
+						slab = make([]float64, max(qt.words*64, 1024))
+					}
+					r, slab = slab[:qt.words:qt.words], slab[qt.words:]
 				}
 				if v > r[word] {
 					r[word] = v

@@ -226,7 +226,12 @@ var phrasalVerbs = map[string]string{
 // idioms map fixed expressions to a word of the same meaning, given to the
 // expression's first word: "got ahead of" a problem is anticipating it.
 // Written from general English usage, for the way people talk about work.
-var idioms = map[string][][2]string{}
+var idioms = map[string][]idiom{}
+
+type idiom struct {
+	rest  []string // the words after the first
+	lemma string
+}
 
 func init() {
 	for phrase, lemma := range map[string]string{
@@ -245,7 +250,7 @@ func init() {
 		"recommend us": "promoter", "walked away": "churn", "cancelled their": "churn",
 	} {
 		w := strings.Fields(phrase)
-		idioms[w[0]] = append(idioms[w[0]], [2]string{strings.Join(w[1:], " "), lemma})
+		idioms[w[0]] = append(idioms[w[0]], idiom{w[1:], lemma})
 	}
 }
 
@@ -253,19 +258,18 @@ func init() {
 func (d *Doc) joinIdioms() {
 	for i := range d.Tokens {
 		for _, id := range idioms[d.Tokens[i].Lower] {
-			rest := strings.Fields(id[0])
-			if i+len(rest) >= len(d.Tokens) {
+			if i+len(id.rest) >= len(d.Tokens) {
 				continue
 			}
 			ok := true
-			for k, w := range rest {
+			for k, w := range id.rest {
 				if d.Tokens[i+1+k].Lower != w {
 					ok = false
 					break
 				}
 			}
 			if ok {
-				d.Tokens[i].Lemma = id[1]
+				d.Tokens[i].Lemma = id.lemma
 			}
 		}
 	}
