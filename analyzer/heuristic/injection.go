@@ -52,7 +52,7 @@ func detectInjection(doc *nlp.Doc) []byteRange {
 	text := lowerASCII(doc.Text)
 	// Fake markup or an override anywhere is enough. The regular
 	// expression runs only when one of its anchors is present.
-	if hasAnyOf(text, strongAnchors) {
+	if strongPossible(doc, text) {
 		for _, loc := range strongInjection.FindAllStringIndex(text, -1) {
 			if c := text[loc[0]]; c == '<' || c == '[' {
 				// Fake markup: flag the tag and what it wraps, not the
@@ -88,24 +88,23 @@ func detectInjection(doc *nlp.Doc) []byteRange {
 // reviewer: "note for the AI", "whatever software is scoring this", "AI
 // reviewer, please ...". Talking about a product's chatbot does not count.
 func addressesMachine(l string) bool {
-	cues := []string{"for the ai", "to the ai", "the ai ", "ai system", "ai reviewer", "ai model", "dear ai", "hey ai",
-		"for the model", "to the model", "language model", "for the system", "to the system", "system that's", "system that is",
-		"is scoring", "is reviewing", "is grading", "is evaluating", "is transcribing", "is analyzing", "is analysing",
-		"scoring this", "reviewing this", "grading this", "evaluating this", "analyzing this", "analysing this",
-		"scoring system", "grading system", "review system", "reviewer", "scorer", "grader", "evaluator", "automated",
-		"assistant", "chatgpt", "gpt", "llm", "algorithm"}
-	for _, c := range cues {
-		if strings.Contains(l, c) {
-			// ...and asks it for something about this answer or the rubric.
-			return strings.Contains(l, "this answer") || strings.Contains(l, "this response") || strings.Contains(l, "rubric") ||
-				strings.Contains(l, "instruction") || strings.Contains(l, "mark ") || strings.Contains(l, "rate ") ||
-				strings.Contains(l, "label") || strings.Contains(l, "score") || strings.Contains(l, "covered") ||
-				strings.Contains(l, "rating") || strings.Contains(l, "grade") || strings.Contains(l, "classify") ||
-				strings.Contains(l, "excellent") || strings.Contains(l, "as specific") || strings.Contains(l, "hire")
-		}
+	// What it asks for is rarer in a normal answer than who it speaks to:
+	// check that first.
+	if !hasAnyOf(l, machineAsks) {
+		return false
 	}
-	return false
+	return hasAnyOf(l, machineCues)
 }
+
+var machineAsks = []string{"this answer", "this response", "rubric", "instruction", "mark ", "rate ", "label", "score", "covered",
+	"rating", "grade", "classify", "excellent", "as specific", "hire"}
+
+var machineCues = []string{"for the ai", "to the ai", "the ai ", "ai system", "ai reviewer", "ai model", "dear ai", "hey ai",
+	"for the model", "to the model", "language model", "for the system", "to the system", "system that's", "system that is",
+	"is scoring", "is reviewing", "is grading", "is evaluating", "is transcribing", "is analyzing", "is analysing",
+	"scoring this", "reviewing this", "grading this", "evaluating this", "analyzing this", "analysing this",
+	"scoring system", "grading system", "review system", "reviewer", "scorer", "grader", "evaluator", "automated",
+	"assistant", "chatgpt", "gpt", "llm", "algorithm"}
 
 func appendRange(rs []byteRange, r byteRange) []byteRange {
 	for i := range rs {
@@ -161,9 +160,21 @@ func cpOffset(doc *nlp.Doc, b int) int {
 var machineWords = []string{"the ai", " ai ", " ai,", " ai.", "ai system", "ai reviewer", "ai model", "model", "system", "scor", "review", "grad", "evaluat", "transcrib", "analy", "automat",
 	"assistant", "gpt", "llm", "algorithm"}
 
-// strongAnchors are substrings without which strongInjection cannot match.
-var strongAnchors = []string{"ignore", "disregard", "forget", "override", "bypass", "prompt", "[", "<", "##", "you are now",
-	"instruction", "as an ai", "developer mode", "=", "label:", "status:", "specificity:", "score:", "rating:", "area:", "areas:"}
+// strongWords are words without one of which (or one of the characters
+// "[<=#", or "you are now") strongInjection cannot match.
+var strongWords = set("ignore disregard forget override bypass prompt prompts instruction instructions developer ai label status specificity score rating area areas")
+
+func strongPossible(doc *nlp.Doc, text string) bool {
+	if strings.ContainsAny(text, "[<=#") || strings.Contains(text, "you are now") {
+		return true
+	}
+	for i := range doc.Tokens {
+		if strongWords[doc.Tokens[i].Lower] {
+			return true
+		}
+	}
+	return false
+}
 
 func hasAnyOf(s string, subs []string) bool {
 	for _, x := range subs {
