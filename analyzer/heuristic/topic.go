@@ -120,9 +120,10 @@ func (qt *questionTopics) relate(af *answerFeat) *answerTopics {
 				}
 				for _, p := range qt.byConc[c.ID] {
 					v := levelRelation[max(c.Level, p.level)]
-					if p.claim && v < 0.7 {
-						// A claim is matched by its own words and their
-						// synonyms; looser links relate too much to too much.
+					if p.claim && v < 0.4 {
+						// A claim is matched by its own words, their
+						// synonyms and derivations, and words one step more
+						// general; looser links relate too much to too much.
 						continue
 					}
 					set(p.word, v)
