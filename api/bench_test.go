@@ -10,7 +10,7 @@ import (
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/api"
-	"github.com/candorhq/candor/api/internal/redistest"
+	"github.com/candorhq/candor/internal/redistest"
 	"github.com/candorhq/candor/store"
 )
 

@@ -49,6 +49,7 @@ func (s *Server) routes() *gin.Engine {
 
 func (s *Server) notFound(c *gin.Context) {
 	if s.web != nil && !strings.HasPrefix(c.Request.URL.Path, "/v1/") {
+		c.Status(http.StatusOK) // gin presets 404 for NoRoute handlers
 		s.web.ServeHTTP(c.Writer, c.Request)
 		return
 	}

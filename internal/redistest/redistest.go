@@ -1,6 +1,6 @@
-// Package redistest runs a real redis-server for the API's tests (the store
-// package's own helper is internal to it): started on a free
-// loopback port in a temporary directory, stopped when the test ends, and
+// Package redistest runs a real redis-server for the tests of the API and
+// the command (the store package's own helper is internal to it): started
+// on a free loopback port in a temporary directory, stopped when the test ends, and
 // able to be stopped and restarted on the same port to test outages.
 package redistest
 
