@@ -279,7 +279,7 @@ func (e *Engine) topicWeights(q analyzer.Question) map[string]float64 {
 	w := map[string]float64{}
 	for l, n := range df {
 		if n >= 3 {
-			w[l] = 0.5
+			w[l] = sharedWordWeight
 		}
 	}
 	for _, c := range e.area(q.Text).content {
@@ -291,6 +291,10 @@ func (e *Engine) topicWeights(q analyzer.Question) map[string]float64 {
 // questionWordWeight is the weight of an area's topic word that the question
 // itself uses.
 const questionWordWeight = 0.3
+
+// sharedWordWeight is the weight of a topic word that three or more of the
+// question's areas use.
+const sharedWordWeight = 0.5
 
 func reweight(content []weighted, w map[string]float64) []weighted {
 	out := make([]weighted, len(content))

@@ -38,8 +38,11 @@ func (e *Engine) buildTopics(q analyzer.Question) *questionTopics {
 			// The question's own words (the debate's topic) say nothing
 			// about which claim an answer makes.
 			for k := range a.content {
-				if topicW[a.content[k].lemma] == questionWordWeight {
+				switch topicW[a.content[k].lemma] {
+				case questionWordWeight:
 					a.content[k].w = 0.05
+				case sharedWordWeight:
+					a.content[k].w = 0.2
 				}
 			}
 		}
