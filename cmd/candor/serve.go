@@ -248,11 +248,10 @@ func (e *environment) runServer(ctx context.Context, cmd string, b *backend, f *
 
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorkers()
-	workDone := make(chan error, 1)
+	var workDone chan error // nil when this process runs no workers
 	if workers > 0 {
+		workDone = make(chan error, 1)
 		go func() { workDone <- srv.Work(wctx, workers) }()
-	} else {
-		workDone <- nil
 	}
 
 	var runErr error
@@ -264,7 +263,7 @@ func (e *environment) runServer(ctx context.Context, cmd string, b *backend, f *
 		if err != nil {
 			runErr = fmt.Errorf("%s: workers: %w", cmd, err)
 		}
-		workDone <- nil
+		workDone = nil
 	}
 	log.Info("shutting down", "timeout", f.shutdownTimeout.String())
 	srv.Drain()
@@ -276,10 +275,12 @@ func (e *environment) runServer(ctx context.Context, cmd string, b *backend, f *
 		}
 	}
 	stopWorkers()
-	select {
-	case <-workDone:
-	case <-sctx.Done():
-		log.Warn("jobs still running at the shutdown timeout; with Redis another worker takes them over")
+	if workDone != nil {
+		select {
+		case <-workDone:
+		case <-sctx.Done():
+			log.Warn("jobs still running at the shutdown timeout; with Redis another worker takes them over")
+		}
 	}
 	if err := srv.Close(sctx); err != nil {
 		log.Warn("webhooks still in flight at the shutdown timeout", "error", err.Error())

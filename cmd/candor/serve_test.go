@@ -1,0 +1,350 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/candorhq/candor/internal/redistest"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's log writes and the
+// test's reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// program is `candor serve` or `candor worker` running in this process
+// through run, as main runs it.
+type program struct {
+	url    string
+	stderr *syncBuffer
+	stop   func() error
+}
+
+var listenLine = regexp.MustCompile(`"msg":"listening","addr":"(http://[^"]+)"`)
+
+// start runs candor with args and env, waits for its listening line when
+// it serves, polls /healthz, and stops it at the end of the test.
+func start(t *testing.T, env map[string]string, args ...string) *program {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &program{stderr: &syncBuffer{}}
+	done := make(chan error, 1)
+	getenv := func(k string) string { return env[k] }
+	go func() { done <- run(ctx, args, getenv, strings.NewReader(""), io.Discard, p.stderr) }()
+	var once sync.Once
+	var runErr error
+	p.stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case runErr = <-done:
+			case <-time.After(30 * time.Second):
+				runErr = errors.New("did not stop within 30s")
+			}
+		})
+		return runErr
+	}
+	t.Cleanup(func() {
+		if err := p.stop(); err != nil {
+			t.Errorf("candor %s: %v\n%s", args[0], err, p.stderr.String())
+		}
+	})
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if m := listenLine.FindStringSubmatch(p.stderr.String()); m != nil {
+			p.url = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("candor %s exited: %v\n%s", args[0], err, p.stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("candor %s did not listen:\n%s", args[0], p.stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for {
+		resp, err := http.Get(p.url + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz did not answer: %v\n%s", err, p.stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+type httpResult struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func call(t *testing.T, method, url, key, ctype string, body []byte) httpResult {
+	t.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return httpResult{resp.StatusCode, resp.Header, b}
+}
+
+const (
+	e2eKey   = "e2e-key-0123456789abcdef"
+	otherKey = "other-key-0123456789abcdef"
+)
+
+func e2eTranscripts(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	for _, dir := range []string{evalDir, filepath.Join("..", "..", "..", "shared", "eval", "dev", "transcripts")} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Logf("skipping %s: %v", dir, err)
+			continue
+		}
+		for _, en := range entries {
+			if !strings.HasSuffix(en.Name(), ".gold.json") {
+				files = append(files, filepath.Join(dir, en.Name()))
+			}
+		}
+	}
+	return files
+}
+
+func contractSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	path, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "contract", "report.schema.json"))
+	if _, err := os.Stat(path); err != nil {
+		t.Logf("no contract schema (%v): reports are not checked against it", err)
+		return nil
+	}
+	s, err := jsonschema.NewCompiler().Compile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	rs := redistest.Start(t)
+	env := map[string]string{"REDIS_URL": rs.URL(), "CANDOR_API_KEYS": "acme:" + e2eKey + ",other:" + otherKey,
+		"CANDOR_REDIS_PREFIX": "e2e"}
+	p := start(t, env, "serve", "--addr", "127.0.0.1:0")
+	schema := contractSchema(t)
+
+	files := e2eTranscripts(t)
+	if len(files) == 0 {
+		t.Skip("no transcripts")
+	}
+	var reportID string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctype := "text/plain"
+		switch filepath.Ext(f) {
+		case ".vtt":
+			ctype = "text/vtt"
+		case ".srt":
+			ctype = "application/x-subrip"
+		}
+		r := call(t, "POST", p.url+"/v1/analyses?guide_id=cx-empathy", e2eKey, ctype, data)
+		if r.status != 200 || r.header.Get("X-Cache") != "miss" {
+			t.Fatalf("%s: %d X-Cache %q: %.300s", f, r.status, r.header.Get("X-Cache"), r.body)
+		}
+		if schema != nil {
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(r.body))
+			if err == nil {
+				err = schema.Validate(inst)
+			}
+			if err != nil {
+				t.Errorf("%s: report breaks the contract: %v", f, err)
+			}
+		}
+		var rep struct {
+			ID string `json:"id"`
+		}
+		_ = json.Unmarshal(r.body, &rep)
+		reportID = rep.ID
+	}
+	if r := call(t, "GET", p.url+"/v1/reports/"+reportID, e2eKey, "", nil); r.status != 200 {
+		t.Errorf("GET report: %d", r.status)
+	}
+	if r := call(t, "GET", p.url+"/v1/reports/"+reportID, otherKey, "", nil); r.status != 404 {
+		t.Errorf("another tenant's GET: %d, want 404", r.status)
+	}
+	if r := call(t, "GET", p.url+"/v1/reports", "", "", nil); r.status != 401 {
+		t.Errorf("no key: %d, want 401", r.status)
+	}
+
+	// An async job to completion.
+	body := []byte(`{"guide_id":"cx-empathy","answers":[{"question_id":"q1","text":"Last March a customer called, angry about a lost parcel; I listened, found it at the depot and drove it over that evening."}]}`)
+	r := call(t, "POST", p.url+"/v1/analyses?async=true", e2eKey, "application/json", body)
+	if r.status != 202 {
+		t.Fatalf("async: %d %s", r.status, r.body)
+	}
+	loc := r.header.Get("Location")
+	waitJob(t, p.url+loc, e2eKey, "done")
+
+	if err := p.stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	logs := p.stderr.String()
+	for _, s := range []string{`"msg":"stopped"`, `"route":"/v1/analyses"`, `"tenant":"acme"`, `"request_id":`} {
+		if !strings.Contains(logs, s) {
+			t.Errorf("logs lack %s", s)
+		}
+	}
+	// Keys and transcript text never reach the logs.
+	for _, secret := range []string{e2eKey, otherKey, "lost parcel", "Hannah"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain %q", secret)
+		}
+	}
+}
+
+// waitJob polls a job until it is in state.
+func waitJob(t *testing.T, url, key, state string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r := call(t, "GET", url, key, "", nil)
+		var job struct {
+			State string `json:"state"`
+		}
+		_ = json.Unmarshal(r.body, &job)
+		if job.State == state {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s: %d %s, want state %s", url, r.status, r.body, state)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// TestWorkerScaleOut: serve with no workers queues jobs; they survive its
+// shutdown in Redis, and `candor worker` processes on the same Redis run
+// them.
+func TestWorkerScaleOut(t *testing.T) {
+	rs := redistest.Start(t)
+	env := map[string]string{"REDIS_URL": rs.URL(), "CANDOR_API_KEYS": "acme:" + e2eKey, "CANDOR_REDIS_PREFIX": "scale"}
+	p := start(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "0")
+	var jobs []string
+	for i := range 4 {
+		body := fmt.Appendf(nil, `{"guide_id":"cx-empathy","answers":[{"question_id":"q1","text":"Answer %d: a customer called, upset; I listened and fixed the bill that week."}]}`, i)
+		r := call(t, "POST", p.url+"/v1/analyses?async=true", e2eKey, "application/json", body)
+		if r.status != 202 {
+			t.Fatalf("async: %d %s", r.status, r.body)
+		}
+		jobs = append(jobs, r.header.Get("Location"))
+	}
+	waitJob(t, p.url+jobs[0], e2eKey, "queued")
+
+	w1 := start(t, env, "worker", "--addr", "127.0.0.1:0", "--workers", "1")
+	w2 := start(t, env, "worker", "--workers", "2", "--addr", "127.0.0.1:0")
+	for _, j := range jobs {
+		waitJob(t, p.url+j, e2eKey, "done")
+	}
+	// A worker serves only its operational routes.
+	if r := call(t, "GET", w1.url+"/metrics", "", "", nil); r.status != 200 || !bytes.Contains(r.body, []byte("candor_jobs_total")) {
+		t.Errorf("worker /metrics: %d", r.status)
+	}
+	if r := call(t, "POST", w2.url+"/v1/analyses", e2eKey, "application/json", []byte(`{}`)); r.status != 404 {
+		t.Errorf("worker took an API call: %d", r.status)
+	}
+}
+
+func TestServeStartupChecks(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		msg  string
+	}{
+		{"no keys on a public address", nil, []string{"serve", "--addr", "0.0.0.0:0"}, 2, "CANDOR_API_KEYS"},
+		{"bad keys", map[string]string{"CANDOR_API_KEYS": "acme"}, []string{"serve", "--addr", "127.0.0.1:0"}, 2, "tenant:key"},
+		{"bad redis url", map[string]string{"REDIS_URL": "mysql://x"}, []string{"serve", "--addr", "127.0.0.1:0"}, 2, "REDIS_URL"},
+		{"worker without redis", nil, []string{"worker"}, 2, "REDIS_URL"},
+		{"stray argument", nil, []string{"serve", "extra"}, 2, "unexpected argument"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			err := run(context.Background(), tc.args, func(k string) string { return tc.env[k] }, strings.NewReader(""), io.Discard, &stderr)
+			code := exitCode(err, &stderr)
+			if code != tc.code || !strings.Contains(stderr.String(), tc.msg) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr.String(), tc.code, tc.msg)
+			}
+		})
+	}
+}
+
+func TestServeInMemory(t *testing.T) {
+	p := start(t, nil, "serve", "--addr", "127.0.0.1:0")
+	if !strings.Contains(p.stderr.String(), "in-memory store") {
+		t.Errorf("start-up does not say it runs in memory:\n%s", p.stderr.String())
+	}
+	r := call(t, "GET", p.url+"/readyz", "", "", nil)
+	if r.status != 200 || !bytes.Contains(r.body, []byte(`"redis":{"status":"disabled"`)) {
+		t.Errorf("readyz: %d %s", r.status, r.body)
+	}
+	// No keys: the local tenant, on loopback.
+	body := []byte(`{"guide_id":"cx-empathy","answers":[{"question_id":"q1","text":"A customer shouted at me about a refund; I listened, apologised and sent it the same day."}]}`)
+	if r := call(t, "POST", p.url+"/v1/analyses", "", "application/json", body); r.status != 200 {
+		t.Errorf("analysis: %d %s", r.status, r.body)
+	}
+	r = call(t, "POST", p.url+"/v1/analyses?async=true", "", "application/json", body)
+	if r.status != 202 {
+		t.Fatalf("async: %d", r.status)
+	}
+	waitJob(t, p.url+r.header.Get("Location"), "", "done")
+}
