@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/api"
 	"github.com/candorhq/candor/store"
 )
@@ -276,23 +277,52 @@ func TestLLMProbe(t *testing.T) {
 	}
 }
 
+// fakeLLM stands in for the LLM engine: the embedded engine's analysis
+// with model usage, and a fallback warning for answers that mention
+// "timeout".
+type fakeLLM struct{}
+
+func (fakeLLM) Info() analyzer.EngineInfo {
+	return analyzer.EngineInfo{Name: "llm", Model: "fake", PromptVersion: "p1"}
+}
+
+func (fakeLLM) Analyze(ctx context.Context, q analyzer.Question, text string) (analyzer.AnswerAnalysis, error) {
+	a, err := heuristic.New().Analyze(ctx, q, text)
+	if err != nil {
+		return a, err
+	}
+	a.Engine = "llm"
+	a.Usage = &analyzer.Usage{Calls: 2, PromptTokens: 100, CompletionTokens: 20}
+	if strings.Contains(text, "timeout") {
+		a.Warnings = append(a.Warnings, analyzer.Warning{Code: analyzer.WarnLLMFallback, Message: "the model timed out"})
+	}
+	return a, nil
+}
+
 func TestMetrics(t *testing.T) {
-	e := newEnv(t, options{})
+	e := newEnv(t, options{engines: map[string]analyzer.Engine{api.EngineLLM: fakeLLM{}}})
 	e.postJSON("/v1/analyses", keyA, answers(answerQ1))
 	e.postJSON("/v1/analyses", keyA, answers(answerQ1))
 	e.get("/v1/reports/nope", keyA)
+	llmReq := answers(answerQ1, "We had a timeout on the phone system, so I called every customer back myself.")
+	llmReq["engine"] = "llm"
+	want(t, e.postJSON("/v1/analyses", keyA, llmReq), 200, "")
+	// Cached answers cost no model calls.
+	llmReq["candidate"] = "Someone"
+	want(t, e.postJSON("/v1/analyses", keyA, llmReq), 200, "")
 	r := e.get("/metrics", "")
 	want(t, r, 200, "")
 	text := string(r.body)
 	for _, s := range []string{
-		`candor_http_request_duration_seconds_count{method="POST",route="/v1/analyses",status="200"} 2`,
+		`candor_http_request_duration_seconds_count{method="POST",route="/v1/analyses",status="200"} 4`,
 		`candor_http_request_duration_seconds_count{method="GET",route="/v1/reports/:id",status="404"} 1`,
-		`candor_analysis_cache_total{result="miss"} 1`,
+		`candor_analysis_cache_total{result="miss"} 3`,
 		`candor_response_cache_total{result="hit"} 1`,
 		`candor_queue_depth 0`,
-		`candor_llm_calls_total 0`,
-		`candor_llm_tokens_total{kind="prompt"} 0`,
-		`candor_llm_errors_total 0`,
+		`candor_llm_calls_total 4`,
+		`candor_llm_tokens_total{kind="prompt"} 200`,
+		`candor_llm_tokens_total{kind="completion"} 40`,
+		`candor_llm_errors_total 1`,
 	} {
 		if !strings.Contains(text, s) {
 			t.Errorf("metrics lack %s", s)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -347,4 +348,87 @@ func TestServeInMemory(t *testing.T) {
 		t.Fatalf("async: %d", r.status)
 	}
 	waitJob(t, p.url+r.header.Get("Location"), "", "done")
+}
+
+// TestGracefulShutdown: a request in flight when the stop signal comes
+// finishes with its answer; the server takes no new connections meanwhile
+// and run returns nil. The request is slow because its LLM call is held
+// by a local OpenAI-compatible server until the test lets it fail (the
+// engine then falls back to the embedded engine).
+func TestGracefulShutdown(t *testing.T) {
+	called := make(chan struct{}, 1)
+	release := make(chan struct{})
+	llm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/models") {
+			_, _ = io.WriteString(w, `{"object":"list","data":[]}`)
+			return
+		}
+		select {
+		case called <- struct{}{}:
+		default:
+		}
+		<-release
+		http.Error(w, `{"error":{"message":"overloaded"}}`, http.StatusInternalServerError)
+	}))
+	defer llm.Close()
+	defer close(release)
+	env := map[string]string{"OPENAI_BASE_URL": llm.URL + "/v1", "OPENAI_API_KEY": "sk-test-0123456789",
+		"CANDOR_LLM_RETRIES": "0"}
+	p := start(t, env, "serve", "--addr", "127.0.0.1:0")
+	if r := call(t, "GET", p.url+"/readyz", "", "", nil); !bytes.Contains(r.body, []byte(`"llm":{"status":"ok"}`)) {
+		t.Errorf("readyz with the LLM up: %s", r.body)
+	}
+
+	type answer struct {
+		r   httpResult
+		err error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		body := []byte(`{"guide_id":"cx-empathy","engine":"llm","answers":[{"question_id":"q1","text":"A customer called about a late refund; I listened, checked the ledger and paid it that afternoon."}]}`)
+		resp, err := http.Post(p.url+"/v1/analyses", "application/json", bytes.NewReader(body))
+		if err != nil {
+			got <- answer{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		got <- answer{httpResult{resp.StatusCode, resp.Header, b}, err}
+	}()
+	select {
+	case <-called:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the analysis never called the LLM")
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- p.stop() }()
+	// Shutdown closes the listener first: poll until new connections fail.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(p.url + "/healthz")
+		if err != nil {
+			break
+		}
+		resp.Body.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the server still takes connections while shutting down")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case <-stopped:
+		t.Fatal("run returned with a request in flight")
+	default:
+	}
+	release <- struct{}{}
+	a := <-got
+	if a.err != nil || a.r.status != 200 || !bytes.Contains(a.r.body, []byte(`"llm_fallback"`)) {
+		t.Fatalf("in-flight request: %v %d %.300s", a.err, a.r.status, a.r.body)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if logs := p.stderr.String(); strings.Contains(logs, "sk-test-0123456789") {
+		t.Error("the LLM key reached the logs")
+	}
 }
