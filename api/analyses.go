@@ -39,8 +39,8 @@ type analysis struct {
 	Webhook      string                 `json:"webhook_url,omitempty"`
 	RequestID    string                 `json:"request_id,omitempty"`
 
-	async        bool
-	hasTranscipt bool
+	async         bool
+	hasTranscript bool
 }
 
 // transcriptTypes are the Content-Types of a raw transcript body.
@@ -69,7 +69,7 @@ func (s *Server) decodeAnalysis(c *gin.Context, body []byte) (*analysis, error) 
 			return nil, fieldError("answers", "answers is empty; give at least one answer")
 		}
 		if t := bytes.TrimSpace(req.Transcript); len(t) > 0 && !bytes.Equal(t, []byte("null")) {
-			a.hasTranscipt = true
+			a.hasTranscript = true
 			if t[0] == '"' {
 				if err := json.Unmarshal(t, &a.Transcript); err != nil {
 					return nil, fieldError("transcript", "transcript is not a JSON string: %v", err)
@@ -84,7 +84,7 @@ func (s *Server) decodeAnalysis(c *gin.Context, body []byte) (*analysis, error) 
 			return nil, err
 		}
 	case transcriptTypes[ct]:
-		a.Transcript, a.hasTranscipt = string(body), true
+		a.Transcript, a.hasTranscript = string(body), true
 	default:
 		return nil, errorf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
 			"send application/json, multipart/form-data with a transcript file, or a transcript as text/plain, text/vtt or application/x-subrip; not %q", ct)
@@ -162,14 +162,14 @@ func (s *Server) decodeMultipart(c *gin.Context, a *analysis) error {
 	}
 	if len(fh) == 0 {
 		if t := get("transcript"); t != "" {
-			a.Transcript, a.hasTranscipt = t, true
+			a.Transcript, a.hasTranscript = t, true
 		}
 	} else {
 		data, err := readPart(fh[0], transcript.MaxSize, "transcript")
 		if err != nil {
 			return err
 		}
-		a.Transcript, a.hasTranscipt, a.Name = string(data), true, fh[0].Filename
+		a.Transcript, a.hasTranscript, a.Name = string(data), true, fh[0].Filename
 	}
 	if gh := form.File["guide"]; len(gh) > 0 {
 		data, err := readPart(gh[0], guide.MaxSize, "guide")
@@ -263,16 +263,16 @@ func (s *Server) validate(a *analysis) error {
 		return fieldError("guide_id", "give guide_id (a built-in id such as cx-empathy, or one of your guides) or an inline guide")
 	case a.GuideID != "" && a.Guide != nil:
 		return fieldError("guide", "give guide_id or an inline guide, not both")
-	case len(a.Answers) == 0 && !a.hasTranscipt:
+	case len(a.Answers) == 0 && !a.hasTranscript:
 		return fieldError("answers", "give answers or a transcript")
-	case len(a.Answers) > 0 && a.hasTranscipt:
+	case len(a.Answers) > 0 && a.hasTranscript:
 		return fieldError("transcript", "give answers or a transcript, not both")
 	case len(a.Answers) > s.cfg.MaxAnswers:
 		return fieldError("answers", "%d answers is over the limit of %d answers per request", len(a.Answers), s.cfg.MaxAnswers)
 	case len(a.Transcript) > transcript.MaxSize:
 		return &apiError{status: http.StatusRequestEntityTooLarge, code: CodeBodyTooLarge, field: "transcript",
 			detail: fmt.Sprintf("the transcript is %d bytes, over the limit of %d bytes", len(a.Transcript), transcript.MaxSize)}
-	case a.hasTranscipt && !utf8.ValidString(a.Transcript):
+	case a.hasTranscript && !utf8.ValidString(a.Transcript):
 		return fieldError("transcript", "the transcript is not valid UTF-8")
 	}
 	for i, ans := range a.Answers {

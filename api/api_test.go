@@ -131,6 +131,16 @@ func TestAnalyzeAnswersContract(t *testing.T) {
 		t.Errorf("candidate %q cached %v", rep3.Candidate, rep3.Answers[0].Cached)
 	}
 
+	// The answers format can also come as an inline transcript.
+	inline := e.do(req{method: "POST", path: "/v1/analyses", key: keyA, ctype: "application/json",
+		body: []byte(`{"guide_id":"cx-empathy","transcript":{"candidate":"Eve","answers":[{"question_id":"q1","text":` + mustJSON(answerQ1) + `}]}}`)})
+	want(t, inline, 200, "")
+	var repInline analyzer.Report
+	inline.json(t, &repInline)
+	if repInline.Candidate != "Eve" || repInline.Source.Format != "answers-json" || !repInline.Answers[0].Cached {
+		t.Errorf("inline answers transcript: candidate %q format %q cached %v", repInline.Candidate, repInline.Source.Format, repInline.Answers[0].Cached)
+	}
+
 	for _, tc := range []struct {
 		name, path, accept, ctype string
 		status                    int

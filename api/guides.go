@@ -243,6 +243,9 @@ func (s *Server) listGuides(c *gin.Context) {
 // different guide whose id is taken gets a numbered one (id-2, id-3...).
 func (s *Server) createGuide(c *gin.Context) {
 	g, err := parseGuideBody(c)
+	if err == nil {
+		err = checkGuideID(g.ID)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -120,7 +120,7 @@ func (s *Server) handleJob(ctx context.Context, job store.Job) (store.JobResult,
 		s.jobEnded(job, "failed")
 		return store.JobResult{}, fmt.Errorf("%w: unreadable job payload", store.ErrPermanent)
 	}
-	a.hasTranscipt = len(a.Answers) == 0
+	a.hasTranscript = len(a.Answers) == 0
 	log := s.log.With("job_id", job.ID, "tenant", job.Tenant, "request_id", a.RequestID, "attempt", job.Attempt)
 	res, err := s.runJob(ctx, job, &a)
 	final := errors.Is(err, store.ErrPermanent) || job.Attempt >= s.cfg.JobMaxAttempts
