@@ -1,0 +1,275 @@
+package web_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds a Chromium or Chrome binary: $CANDOR_CHROME, then the
+// usual names on PATH.
+func chromium() string {
+	if p := os.Getenv("CANDOR_CHROME"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// browser starts headless Chromium for one test. Without a binary it skips,
+// except under CI, where a missing browser is a failure.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	bin := chromium()
+	if bin == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but no Chromium binary was found (chromium, chromium-browser, google-chrome or $CANDOR_CHROME); .ci/apt-packages installs chromium")
+		}
+		t.Skip("no Chromium binary found (chromium, chromium-browser, google-chrome or $CANDOR_CHROME): browser tests skipped; apt-get install chromium to run them")
+	}
+	// Flags for a machine without network: no background traffic that
+	// would flood refused connections, a fresh profile per test.
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelCtx := chromedp.NewContext(actx)
+	// The first call starts the browser, which lives as long as bctx;
+	// the actions after it run under a deadline.
+	if err := chromedp.Do(bctx); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("start Chromium %s: %v", bin, err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(bctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// artifact saves a screenshot under testdata/artifacts (gitignored).
+func artifact(t *testing.T, name string, png []byte) {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("testdata", "artifacts"))
+	if err == nil {
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", p)
+}
+
+type matrixRow struct {
+	Q     string   `json:"q"`
+	Cells []string `json:"cells"`
+}
+
+// TestBrowserUploadToReport drives real headless Chromium against the real
+// server: sign in, upload a Zoom transcript, follow the progress page to
+// the report, check the matrix against the JSON report, select an area
+// and see its quote highlighted, download the CSV.
+func TestBrowserUploadToReport(t *testing.T) {
+	ctx := browser(t)
+	// A low async threshold sends the upload through a job, so the
+	// progress page and its script run too.
+	e := newEnv(t, envOpts{asyncThreshold: 1024})
+	vtt, err := filepath.Abs(filepath.Join(repoRoot(t), "testdata/eval/transcripts/t01_zoom.vtt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(e.ts.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#key`)),
+		chromedp.SendKeys(chromedp.CSS(`#key`), acmeKey),
+		chromedp.Submit(chromedp.CSS(`#key`)),
+		chromedp.WaitVisible(chromedp.CSS(`#upload-form`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{vtt}),
+		chromedp.SetValue(chromedp.CSS(`#guide_id`), "cx-empathy"),
+	)
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	uploadPNG, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact(t, "upload.png", uploadPNG)
+	// Through the progress page (its script polls the job) to the report.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#upload-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.matrix`)),
+	)
+	if err != nil {
+		t.Fatalf("upload: %v", err)
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strings.TrimPrefix(strings.TrimPrefix(loc, e.ts.URL), "/reports/")
+	rep, status := e.apiReport(acmeKey, id)
+	if status != http.StatusOK {
+		t.Fatalf("report %q from %s: %d", id, loc, status)
+	}
+
+	// The matrix: a row per answered question, cells as in the JSON.
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]matrixRow](`[...document.querySelectorAll('table.matrix tr[data-answered="true"]')].map(tr => ({
+		q: tr.dataset.question,
+		cells: [...tr.querySelectorAll('td.c')].filter(td => td.className !== 'c').map(td => td.className.replace(/^c /, ''))
+	}))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(rep.Answers) {
+		t.Fatalf("matrix has %d answered rows, want %d", len(rows), len(rep.Answers))
+	}
+	byQ := map[string][]string{}
+	for _, r := range rows {
+		byQ[r.Q] = r.Cells
+	}
+	for _, a := range rep.Answers {
+		var want []string
+		for _, ar := range a.Coverage.Areas {
+			want = append(want, ar.Status)
+		}
+		if got := byQ[a.QuestionID]; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("matrix row %s: %v, want %v", a.QuestionID, got, want)
+		}
+	}
+
+	// Select an area (by mouse, then a matrix cell by keyboard): its quote
+	// is highlighted and focused.
+	type focused struct{ ID, Text string }
+	active := func() focused {
+		f, err := chromedp.Run(ctx, chromedp.Evaluate[focused](`(() => {
+			const m = document.activeElement;
+			const id = m && m.tagName === 'MARK' ? m.id : '';
+			const text = [...document.querySelectorAll('mark.active')].filter(x => x.id === id || x.dataset.span === id)
+				.map(x => x.textContent).join('');
+			return {ID: id, Text: text};
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	clicked := false
+	for i, a := range rep.Answers {
+		for _, ar := range a.Coverage.Areas {
+			if len(ar.Evidence) == 0 || clicked {
+				continue
+			}
+			clicked = true
+			sel := fmt.Sprintf(`#a%d-area%d a.area-link`, i+1, ar.Index)
+			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel)), chromedp.WaitVisible(chromedp.CSS(`mark.active`))); err != nil {
+				t.Fatalf("click %s: %v", sel, err)
+			}
+			if f := active(); f.ID == "" || f.Text != ar.Evidence[0].Quote {
+				t.Errorf("after clicking %s: focused mark %q holds %q, want %q", sel, f.ID, f.Text, ar.Evidence[0].Quote)
+			}
+		}
+	}
+	if !clicked {
+		t.Fatal("no area with evidence to click")
+	}
+	last := rep.Answers[len(rep.Answers)-1]
+	cell := fmt.Sprintf(`tr[data-question="%s"] td.c a`, last.QuestionID)
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(cell)), chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#a%d mark.active`, len(rep.Answers))))); err != nil {
+		t.Fatalf("keyboard on a matrix cell: %v", err)
+	}
+	if f := active(); f.Text != last.Coverage.Areas[0].Evidence[0].Quote {
+		t.Errorf("after Enter on the first cell of %s: %q, want %q", last.QuestionID, f.Text, last.Coverage.Areas[0].Evidence[0].Quote)
+	}
+	reportPNG, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact(t, "report.png", reportPNG)
+	for name, sel := range map[string]string{"report-top.png": `main`, "report-answer.png": `#a1`} {
+		var png []byte
+		if sel == "main" {
+			// The first screenful: header, summary, warnings, matrix.
+			if _, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`)); err == nil {
+				png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			}
+		} else {
+			png, err = chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+		}
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", sel, err)
+		}
+		artifact(t, name, png)
+	}
+
+	// The CSV download: its link, fetched with the browser's session cookie.
+	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`a[data-format="csv"]`), "href"))
+	if err != nil || !href.Exists {
+		t.Fatalf("CSV link: %v", err)
+	}
+	jar, err := chromedp.Run(ctx, chromedp.Action[network.GetCookiesResult](func(ctx context.Context, tg *chromedp.Target) (network.GetCookiesResult, error) {
+		return cdp.Call(ctx, tg, network.GetCookies, network.GetCookiesParams{})
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+href.Value, nil)
+	for _, c := range jar.Cookies {
+		if c.Name == "candor_session" {
+			if !c.HTTPOnly || c.SameSite != network.CookieSameSiteStrict {
+				t.Errorf("session cookie: HttpOnly %v SameSite %v", c.HTTPOnly, c.SameSite)
+			}
+			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	recs, err := csv.NewReader(res.Body).ReadAll()
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("CSV download %s: %d %v", href.Value, res.StatusCode, err)
+	}
+	areas := 0
+	for _, a := range rep.Answers {
+		areas += len(a.Coverage.Areas)
+	}
+	if len(recs) != areas+1 || recs[0][0] != "report_id" || recs[1][0] != id {
+		t.Fatalf("CSV: %d records (want %d), first %v", len(recs), areas+1, recs[0])
+	}
+	row := 1
+	for _, a := range rep.Answers {
+		for _, ar := range a.Coverage.Areas {
+			if recs[row][1] != a.QuestionID || recs[row][8] != ar.Status {
+				t.Errorf("CSV row %d: %v, want %s %s", row, recs[row][:9], a.QuestionID, ar.Status)
+			}
+			row++
+		}
+	}
+}

@@ -1,0 +1,497 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/api"
+	"github.com/candorhq/candor/guide"
+	"github.com/candorhq/candor/store"
+)
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// safeNext keeps a post-sign-in redirect on this site: a path, never a
+// scheme-relative or absolute URL.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") || strings.HasPrefix(next, "/signin") {
+		return "/"
+	}
+	return next
+}
+
+// --- sign in and out
+
+type signinData struct{ Next string }
+
+func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.Authenticate == nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	h.showSignin(w, r, http.StatusOK, safeNext(r.URL.Query().Get("next")), "")
+}
+
+func (h *Handler) showSignin(w http.ResponseWriter, r *http.Request, status int, next, msg string) {
+	pre := h.sessions.issue("", 30*time.Minute)
+	h.sessions.set(w, r, signinCookie, pre)
+	w.Header().Set("Cache-Control", "no-store")
+	h.render(w, status, "signin.html", &page{Title: "Sign in", CSRF: h.sessions.csrf(pre), Error: msg, Data: signinData{Next: next}})
+}
+
+func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.Authenticate == nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	pre, ok := h.sessions.read(r, signinCookie)
+	if !ok || !h.sessions.checkCSRF(pre, r.PostFormValue(csrfField)) {
+		h.showSignin(w, r, http.StatusForbidden, safeNext(r.PostFormValue("next")),
+			"The sign-in form expired. Enter your key again.")
+		return
+	}
+	next := safeNext(r.PostFormValue("next"))
+	// The key is only compared with the configured hashes: never logged,
+	// never stored, never put in the cookie.
+	tenant, ok := h.cfg.Authenticate(strings.TrimSpace(r.PostFormValue("key")))
+	if !ok {
+		h.log.Info("web: sign-in refused")
+		h.showSignin(w, r, http.StatusUnauthorized, next, "That API key is not valid. Check it and try again.")
+		return
+	}
+	// A fresh nonce at every sign-in: a token planted before it is useless.
+	h.sessions.set(w, r, sessionCookie, h.sessions.issue(tenant, h.cfg.SessionTTL))
+	clearCookie(w, r, signinCookie)
+	h.log.Info("web: signed in", "tenant", tenant)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (h *Handler) signout(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	clearCookie(w, r, sessionCookie)
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+}
+
+// --- upload
+
+type uploadData struct {
+	Builtin    []api.GuideInfo
+	Own        []api.GuideInfo
+	Engines    []string
+	GuideID    string
+	Engine     string
+	Candidate  string
+	Transcript string
+}
+
+func (h *Handler) guides(ctx context.Context, tenant string) ([]api.GuideInfo, error) {
+	var list api.GuideList
+	if err := h.api.getJSON(ctx, tenant, "/v1/guides", nil, &list); err != nil {
+		return nil, err
+	}
+	return list.Guides, nil
+}
+
+func (h *Handler) uploadPage(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	d := &uploadData{Engines: h.cfg.Engines, GuideID: r.URL.Query().Get("guide"), Engine: h.cfg.Engines[0]}
+	h.showUpload(w, r, rc, http.StatusOK, d, "")
+}
+
+func (h *Handler) showUpload(w http.ResponseWriter, r *http.Request, rc *requestCtx, status int, d *uploadData, msg string) {
+	gs, err := h.guides(r.Context(), rc.tenant)
+	if err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	d.Engines = h.cfg.Engines
+	for _, g := range gs {
+		if g.Builtin {
+			d.Builtin = append(d.Builtin, g)
+		} else {
+			d.Own = append(d.Own, g)
+		}
+	}
+	if d.GuideID == "" && len(gs) > 0 {
+		d.GuideID = gs[0].ID
+	}
+	h.render(w, status, "upload.html", &page{Title: "New analysis", Nav: "new", Tenant: rc.tenant, CSRF: rc.csrf, Error: msg, Data: d})
+}
+
+// upload sends the form to POST /v1/analyses as a multipart upload: a
+// report comes back for a short analysis (go to it), a job for a long one
+// (go to its progress page).
+func (h *Handler) upload(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	d := &uploadData{GuideID: r.PostFormValue("guide_id"), Engine: r.PostFormValue("engine"),
+		Candidate: strings.TrimSpace(r.PostFormValue("candidate")), Transcript: r.PostFormValue("transcript")}
+	name, data := "pasted transcript", []byte(d.Transcript)
+	if r.MultipartForm != nil {
+		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
+			f, err := fhs[0].Open()
+			if err != nil {
+				h.showUpload(w, r, rc, http.StatusBadRequest, d, "The file could not be read; try again.")
+				return
+			}
+			data, err = io.ReadAll(f)
+			f.Close()
+			if err != nil {
+				h.showUpload(w, r, rc, http.StatusBadRequest, d, "The file could not be read; try again.")
+				return
+			}
+			name = fhs[0].Filename
+		}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		h.showUpload(w, r, rc, http.StatusUnprocessableEntity, d, "Paste a transcript or choose a transcript file.")
+		return
+	}
+	if !slices.Contains(h.cfg.Engines, d.Engine) {
+		d.Engine = h.cfg.Engines[0]
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("guide_id", d.GuideID)
+	_ = mw.WriteField("engine", d.Engine)
+	if d.Candidate != "" {
+		_ = mw.WriteField("candidate", d.Candidate)
+	}
+	if d.Engine != "heuristic" {
+		// A model takes seconds per answer: show progress.
+		_ = mw.WriteField("async", "true")
+	}
+	fw, _ := mw.CreateFormFile("transcript", name)
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+
+	res, err := h.api.do(r.Context(), rc.tenant, http.MethodPost, "/v1/analyses", nil, mw.FormDataContentType(), body.Bytes())
+	if err != nil {
+		var p *problem
+		if errors.As(err, &p) && p.Status < 500 && p.Status != http.StatusTooManyRequests {
+			h.showUpload(w, r, rc, p.Status, d, p.Detail)
+			return
+		}
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	if res.status == http.StatusAccepted {
+		var j api.JobAccepted
+		if err := decode(res.body.Bytes(), &j); err != nil || j.JobID == "" {
+			h.apiFailed(w, r, rc, errors.New("job response without id"))
+			return
+		}
+		http.Redirect(w, r, "/jobs/"+url.PathEscape(j.JobID), http.StatusSeeOther)
+		return
+	}
+	var rep struct{ ID string }
+	if err := decode(res.body.Bytes(), &rep); err != nil || rep.ID == "" {
+		h.apiFailed(w, r, rc, errors.New("report response without id"))
+		return
+	}
+	http.Redirect(w, r, "/reports/"+url.PathEscape(rep.ID), http.StatusSeeOther)
+}
+
+// --- jobs
+
+type jobData struct {
+	Job       api.Job
+	StatusURL string
+}
+
+func (h *Handler) job(r *http.Request, rc *requestCtx) (api.Job, error) {
+	var j api.Job
+	err := h.api.getJSON(r.Context(), rc.tenant, "/v1/jobs/"+url.PathEscape(r.PathValue("id")), nil, &j)
+	return j, err
+}
+
+func (h *Handler) jobPage(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	j, err := h.job(r, rc)
+	if err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	if j.State == store.JobDone && j.ReportID != "" {
+		http.Redirect(w, r, "/reports/"+url.PathEscape(j.ReportID), http.StatusSeeOther)
+		return
+	}
+	p := &page{Title: "Analysing", Nav: "new", Tenant: rc.tenant, CSRF: rc.csrf,
+		Data: jobData{Job: j, StatusURL: "/jobs/" + url.PathEscape(j.ID) + "/status"}}
+	p.Refresh = j.State == store.JobQueued || j.State == store.JobRunning
+	h.render(w, http.StatusOK, "job.html", p)
+}
+
+// jobStatus is the progress page script's poll.
+func (h *Handler) jobStatus(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	j, err := h.job(r, rc)
+	var p *problem
+	if errors.As(err, &p) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(p.Status)
+		_ = json.NewEncoder(w).Encode(map[string]string{"state": "unknown"})
+		return
+	}
+	if err != nil {
+		http.Error(w, "unavailable", http.StatusBadGateway)
+		return
+	}
+	out := struct {
+		State     store.JobState `json:"state"`
+		Done      int            `json:"done"`
+		Total     int            `json:"total"`
+		ReportURL string         `json:"report_url,omitempty"`
+	}{State: j.State, Done: j.Done, Total: j.Total}
+	if j.State == store.JobDone && j.ReportID != "" {
+		out.ReportURL = "/reports/" + url.PathEscape(j.ReportID)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// --- reports
+
+type reportsData struct {
+	Reports   []reportRow
+	Guides    []api.GuideInfo
+	Candidate string
+	GuideID   string
+	From, To  string
+	Next      string // query of the next page
+	Filtered  bool
+}
+
+type reportRow struct {
+	store.ReportInfo
+	Created     string
+	CoveragePct int
+	Specificity int
+	Labels      []labelCount
+}
+
+func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	in := r.URL.Query()
+	d := &reportsData{Candidate: strings.TrimSpace(in.Get("candidate")), GuideID: in.Get("guide"), From: in.Get("from"), To: in.Get("to")}
+	q := url.Values{"limit": {"25"}}
+	if d.Candidate != "" {
+		q.Set("candidate", d.Candidate)
+	}
+	if d.GuideID != "" {
+		q.Set("guide", d.GuideID)
+	}
+	var msg string
+	if d.From != "" {
+		if _, err := time.Parse(time.DateOnly, d.From); err != nil {
+			msg, d.From = "The 'from' date must be a date (YYYY-MM-DD).", ""
+		} else {
+			q.Set("from", d.From)
+		}
+	}
+	if d.To != "" {
+		// The form's "to" day is inclusive; the API's bound is not.
+		if t, err := time.Parse(time.DateOnly, d.To); err != nil {
+			msg, d.To = "The 'to' date must be a date (YYYY-MM-DD).", ""
+		} else {
+			q.Set("to", t.AddDate(0, 0, 1).Format(time.DateOnly))
+		}
+	}
+	if c := in.Get("cursor"); c != "" {
+		q.Set("cursor", c)
+	}
+	d.Filtered = d.Candidate != "" || d.GuideID != "" || d.From != "" || d.To != ""
+	var list api.ReportList
+	if err := h.api.getJSON(r.Context(), rc.tenant, "/v1/reports", q, &list); err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	gs, err := h.guides(r.Context(), rc.tenant)
+	if err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	d.Guides = gs
+	for _, ri := range list.Reports {
+		row := reportRow{ReportInfo: ri, Created: ri.CreatedAt.UTC().Format("2 Jan 2006 15:04"),
+			CoveragePct: pct(ri.Summary.Coverage), Specificity: int(ri.Summary.Specificity + 0.5)}
+		for _, l := range []string{analyzer.LabelSpecific, analyzer.LabelMixed, analyzer.LabelRehearsed} {
+			if n := ri.Summary.Labels[l]; n > 0 {
+				b := badgeOf(l)
+				row.Labels = append(row.Labels, labelCount{Class: l, Symbol: b.Symbol, Word: b.Word, N: n})
+			}
+		}
+		d.Reports = append(d.Reports, row)
+	}
+	if list.NextCursor != "" {
+		nq := url.Values{}
+		for _, k := range []string{"candidate", "guide", "from", "to"} {
+			if v := in.Get(k); v != "" {
+				nq.Set(k, v)
+			}
+		}
+		nq.Set("cursor", list.NextCursor)
+		d.Next = nq.Encode()
+	}
+	h.render(w, http.StatusOK, "reports.html", &page{Title: "Reports", Nav: "reports", Tenant: rc.tenant, CSRF: rc.csrf, Error: msg, Data: d})
+}
+
+func (h *Handler) report(r *http.Request, rc *requestCtx) (*analyzer.Report, error) {
+	var rep analyzer.Report
+	if err := h.api.getJSON(r.Context(), rc.tenant, "/v1/reports/"+url.PathEscape(r.PathValue("id")), nil, &rep); err != nil {
+		return nil, err
+	}
+	return &rep, nil
+}
+
+func (h *Handler) reportPage(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	rep, err := h.report(r, rc)
+	if err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	// The guide orders the matrix and names unasked questions; without it
+	// (deleted, changed since) the report stands on its own.
+	var g *analyzer.Guide
+	var gg analyzer.Guide
+	if err := h.api.getJSON(r.Context(), rc.tenant, "/v1/guides/"+url.PathEscape(rep.Guide.ID), nil, &gg); err == nil {
+		g = &gg
+	}
+	h.renderReport(w, rc, rep, g)
+}
+
+func (h *Handler) renderReport(w http.ResponseWriter, rc *requestCtx, rep *analyzer.Report, g *analyzer.Guide) {
+	title := "Report: " + rep.Guide.Title
+	if rep.Candidate != "" {
+		title = rep.Candidate + " · " + rep.Guide.Title
+	}
+	h.render(w, http.StatusOK, "report.html", &page{Title: title, Nav: "reports", Tenant: rc.tenant, CSRF: rc.csrf, Data: buildReport(rep, g)})
+}
+
+// download serves the report as JSON, Markdown or CSV, through the API's
+// own representations.
+func (h *Handler) download(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	id := r.PathValue("id")
+	format, ext := r.PathValue("format"), ""
+	switch format {
+	case "json":
+		ext = "json"
+	case "md", "markdown":
+		format, ext = "md", "md"
+	case "csv":
+		ext = "csv"
+	default:
+		h.errorPage(w, r, rc, http.StatusNotFound, "Not found", "Reports download as json, md or csv.")
+		return
+	}
+	res, err := h.api.do(r.Context(), rc.tenant, http.MethodGet, "/v1/reports/"+url.PathEscape(id), url.Values{"format": {format}}, "", nil)
+	if err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	w.Header().Set("Content-Type", res.header.Get("Content-Type"))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+fileSafe(id)+"."+ext+`"`)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(res.body.Bytes())
+}
+
+// fileSafe keeps the characters of an id that are safe in a file name.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// --- guides
+
+type guidesData struct {
+	Builtin, Own []api.GuideInfo
+	Text         string
+}
+
+func (h *Handler) guidesPage(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	h.showGuides(w, r, rc, http.StatusOK, "", "")
+}
+
+func (h *Handler) showGuides(w http.ResponseWriter, r *http.Request, rc *requestCtx, status int, text, msg string) {
+	gs, err := h.guides(r.Context(), rc.tenant)
+	if err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	d := &guidesData{Text: text}
+	for _, g := range gs {
+		if g.Builtin {
+			d.Builtin = append(d.Builtin, g)
+		} else {
+			d.Own = append(d.Own, g)
+		}
+	}
+	h.render(w, status, "guides.html", &page{Title: "Interview guides", Nav: "guides", Tenant: rc.tenant, CSRF: rc.csrf, Error: msg, Data: d})
+}
+
+// importGuide posts a Yardstick text guide (pasted or a file) to
+// POST /v1/guides, then shows it.
+func (h *Handler) importGuide(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	text := r.PostFormValue("guide")
+	data := []byte(text)
+	if r.MultipartForm != nil {
+		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
+			f, err := fhs[0].Open()
+			if err == nil {
+				data, err = io.ReadAll(io.LimitReader(f, guide.MaxSize+1))
+				f.Close()
+			}
+			if err != nil {
+				h.showGuides(w, r, rc, http.StatusBadRequest, text, "The file could not be read; try again.")
+				return
+			}
+		}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		h.showGuides(w, r, rc, http.StatusUnprocessableEntity, text, "Paste a guide or choose a guide file.")
+		return
+	}
+	res, err := h.api.do(r.Context(), rc.tenant, http.MethodPost, "/v1/guides", nil, "text/plain", data)
+	if err != nil {
+		var p *problem
+		if errors.As(err, &p) && p.Status < 500 && p.Status != http.StatusTooManyRequests {
+			h.showGuides(w, r, rc, p.Status, text, p.Detail)
+			return
+		}
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	var c api.GuideCreated
+	if err := decode(res.body.Bytes(), &c); err != nil || c.ID == "" {
+		h.apiFailed(w, r, rc, errors.New("guide response without id"))
+		return
+	}
+	http.Redirect(w, r, "/guides/"+url.PathEscape(c.ID), http.StatusSeeOther)
+}
+
+type guideData struct {
+	G       *analyzer.Guide
+	Builtin bool
+}
+
+func (h *Handler) guidePage(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	id := r.PathValue("id")
+	var g analyzer.Guide
+	if err := h.api.getJSON(r.Context(), rc.tenant, "/v1/guides/"+url.PathEscape(id), nil, &g); err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	_, builtin := guide.Builtin(id)
+	h.render(w, http.StatusOK, "guide.html", &page{Title: g.Title, Nav: "guides", Tenant: rc.tenant, CSRF: rc.csrf,
+		Data: guideData{G: &g, Builtin: builtin}})
+}
