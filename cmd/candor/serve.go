@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -12,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -79,20 +82,80 @@ type backend struct {
 	cfg    api.Config
 	deps   api.Deps
 	client redis.UniversalClient
+	logs   *logWriter
 }
 
 func (b *backend) close() {
 	if b.client != nil {
 		_ = b.client.Close()
 	}
+	_ = b.logs.Close()
 }
 
-func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (*backend, error) {
+// logWriter batches log lines: a request log line each request would be a
+// write system call each, which a loaded server feels in its latency.
+// Lines wait at most the flush interval (or until 64 KiB are waiting),
+// and Close writes what is left.
+type logWriter struct {
+	mu   sync.Mutex
+	w    *bufio.Writer
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newLogWriter(w io.Writer, every time.Duration) *logWriter {
+	l := &logWriter{w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-l.stop:
+				return
+			case <-t.C:
+				l.mu.Lock()
+				_ = l.w.Flush()
+				l.mu.Unlock()
+			}
+		}
+	}()
+	return l
+}
+
+func (l *logWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// Close flushes the lines left and stops the flusher; it may be called
+// more than once.
+func (l *logWriter) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	select {
+	case <-l.stop:
+	default:
+		close(l.stop)
+	}
+	return l.w.Flush()
+}
+
+func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *backend, err error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
 		return nil, usagef("%s: --log-level: %v", cmd, err)
 	}
-	log := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	lw := newLogWriter(e.stderr, 100*time.Millisecond)
+	b := &backend{logs: lw}
+	defer func() {
+		if err != nil {
+			b.close()
+		}
+	}()
+	log := slog.New(slog.NewJSONHandler(lw, &slog.HandlerOptions{Level: level}))
+	b.log = log
 
 	keys, err := api.ParseKeys(e.getenv("CANDOR_API_KEYS"))
 	if err != nil {
@@ -109,7 +172,6 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (*back
 			return nil, usagef("%s: %s: %v", cmd, f.keysFile, err)
 		}
 	}
-	b := &backend{log: log}
 	b.cfg = api.Config{
 		Keys: keys, MaxBodyBytes: f.maxBody, MaxAnswers: f.maxAnswers, MaxAnswerChars: f.maxAnswerChars,
 		AsyncThreshold: f.asyncThreshold, RateLimit: f.rateLimit, RateBurst: f.rateBurst, CacheTTL: f.cacheTTL,
@@ -140,7 +202,6 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (*back
 		for _, mode := range []string{api.EngineLLM, api.EngineHybrid} {
 			eng, err := newLLMEngine(mode, lf)
 			if err != nil {
-				b.close()
 				return nil, err
 			}
 			b.deps.Engines[mode] = eng

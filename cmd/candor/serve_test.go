@@ -432,3 +432,25 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Error("the LLM key reached the logs")
 	}
 }
+
+func TestLogWriter(t *testing.T) {
+	out := &syncBuffer{}
+	lw := newLogWriter(out, 10*time.Millisecond)
+	_, _ = lw.Write([]byte("one\n"))
+	deadline := time.Now().Add(5 * time.Second)
+	for out.String() != "one\n" {
+		if time.Now().After(deadline) {
+			t.Fatalf("the line was not flushed: %q", out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	lw2 := newLogWriter(out, time.Hour)
+	_, _ = lw2.Write([]byte("two\n"))
+	if err := lw2.Close(); err != nil || out.String() != "one\ntwo\n" {
+		t.Fatalf("Close: %v, %q", err, out.String())
+	}
+	if err := lw2.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	_ = lw.Close()
+}
