@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -225,6 +226,45 @@ func TestBrowserUploadToReport(t *testing.T) {
 			t.Fatalf("screenshot %s: %v", sel, err)
 		}
 		artifact(t, name, png)
+	}
+
+	// Printing: the navigation and forms go, the evidence stays.
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
+		})
+	}
+	if err := chromedp.Do(ctx, media("print")); err != nil {
+		t.Fatal(err)
+	}
+	printed, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`({
+		nav: getComputedStyle(document.querySelector('header.top')).display,
+		downloads: getComputedStyle(document.querySelector('.downloads')).display,
+		matrix: getComputedStyle(document.querySelector('table.matrix')).display,
+		answer: getComputedStyle(document.querySelector('.answer-text')).display,
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if printed["nav"] != "none" || printed["downloads"] != "none" || printed["matrix"] == "none" || printed["answer"] == "none" {
+		t.Errorf("print styles: %v", printed)
+	}
+	if _, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`)); err != nil {
+		t.Fatal(err)
+	}
+	printPNG, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact(t, "report-print.png", printPNG)
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
+	if err != nil || !strings.HasPrefix(string(pdf), "%PDF") {
+		t.Fatalf("print to PDF: %v", err)
+	}
+	artifact(t, "report.pdf", pdf)
+	if err := chromedp.Do(ctx, media("")); err != nil {
+		t.Fatal(err)
 	}
 
 	// The CSV download: its link, fetched with the browser's session cookie.

@@ -285,3 +285,12 @@ func fifteenAnswers(t testing.TB) []byte {
 	b, _ := json.Marshal(in)
 	return b
 }
+
+func mustURL(t testing.TB, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}

@@ -53,6 +53,7 @@ type matrixRow struct {
 	Href                 string // the answer's section; "" when not asked
 	Answered             bool
 	Cells                []cell
+	CellsHTML            template.HTML // Cells, rendered once in Go (the hot loop of the page)
 	Label                badge
 	Specificity          int
 	NotAskedSpan         int // colspan of the one "not asked" cell of a question never asked
@@ -92,6 +93,7 @@ type chip struct {
 }
 
 type areaView struct {
+	HTML                                     template.HTML // the list item, rendered in Go
 	Anchor, Status, Symbol, Word, Text, Kind string
 	Index                                    int
 	Confidence                               int
@@ -193,6 +195,7 @@ func buildReport(rep *analyzer.Report, g *analyzer.Guide) *reportView {
 			}
 			r.Cells = append(r.Cells, c)
 		}
+		r.CellsHTML = cellsHTML(r.Cells)
 		return r
 	}
 	// A question never asked has no area verdicts: one cell says so.
@@ -298,6 +301,9 @@ func buildAnswer(i int, a *analyzer.AnswerAnalysis) answerView {
 		}
 		av.Areas = append(av.Areas, v)
 	}
+	for k := range av.Areas {
+		av.Areas[k].HTML = areaHTML(&av.Areas[k])
+	}
 	for _, w := range a.Warnings {
 		av.Warnings = append(av.Warnings, warningOf(w, nil))
 		if w.Span != nil && validSpan(a.Text, *w.Span) {
@@ -387,4 +393,67 @@ func engineLine(e analyzer.EngineInfo) string {
 		s += fmt.Sprintf(", prompt %s", e.PromptVersion)
 	}
 	return s
+}
+
+var esc = template.HTMLEscapeString
+
+// cellsHTML renders a matrix row's cells. The matrix holds most of the
+// page's elements, so it is written here rather than through the
+// template's reflective escaping; every value is escaped.
+func cellsHTML(cells []cell) template.HTML {
+	var b strings.Builder
+	b.Grow(len(cells) * 160)
+	for _, c := range cells {
+		if c.Blank {
+			b.WriteString(`<td class="c"></td>`)
+			continue
+		}
+		idx := strconv.Itoa(c.Index)
+		tag := "span"
+		b.WriteString(`<td class="c `)
+		b.WriteString(esc(c.Status))
+		b.WriteString(`">`)
+		if c.Href != "" {
+			tag = "a"
+			b.WriteString(`<a href="`)
+			b.WriteString(esc(c.Href))
+			b.WriteString(`" `)
+		} else {
+			b.WriteString(`<span role="img" `)
+		}
+		b.WriteString(`title="`)
+		b.WriteString(idx + ". " + esc(c.Area))
+		b.WriteString(`" aria-label="Area `)
+		b.WriteString(idx + ": " + esc(c.Word))
+		b.WriteString(`">`)
+		b.WriteString(c.Symbol)
+		b.WriteString("</" + tag + "></td>")
+	}
+	return template.HTML(b.String())
+}
+
+// areaHTML renders one area of an answer's list: its status, its text
+// linked to its first quote, links to its other quotes.
+func areaHTML(a *areaView) template.HTML {
+	var b strings.Builder
+	idx := strconv.Itoa(a.Index)
+	b.WriteString(`<li id="` + esc(a.Anchor) + `"><span class="st ` + esc(a.Status) + `"><span aria-hidden="true">` +
+		a.Symbol + `</span> ` + esc(a.Word) + `</span> `)
+	if len(a.Quotes) > 0 {
+		b.WriteString(`<a href="` + esc(a.Quotes[0].Href) + `" class="area-link">` + idx + ". " + esc(a.Text) + `</a>`)
+	} else {
+		b.WriteString(`<span class="area-text">` + idx + ". " + esc(a.Text) + `</span>`)
+	}
+	if len(a.Quotes) > 1 {
+		b.WriteString(`<span class="more">`)
+		for i, q := range a.Quotes[1:] {
+			b.WriteString(` <a href="` + esc(q.Href) + `">quote ` + strconv.Itoa(i+2) + `</a>`)
+		}
+		b.WriteString(`</span>`)
+	}
+	if a.HeuristicStatus != "" {
+		b.WriteString(` <span class="muted">(embedded engine: ` + esc(a.HeuristicStatus) + `)</span>`)
+	}
+	b.WriteString("</li>")
+	return template.HTML(b.String())
 }
