@@ -38,7 +38,7 @@ func browser(t *testing.T) context.Context {
 	t.Helper()
 	bin := chromium()
 	if bin == "" {
-		if os.Getenv("CI") != "" {
+		if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
 			t.Fatal("CI is set but no Chromium binary was found (chromium, chromium-browser, google-chrome or $CANDOR_CHROME); .ci/apt-packages installs chromium")
 		}
 		t.Skip("no Chromium binary found (chromium, chromium-browser, google-chrome or $CANDOR_CHROME): browser tests skipped; apt-get install chromium to run them")

@@ -196,7 +196,14 @@ func (h *Handler) auth(next func(http.ResponseWriter, *http.Request, *requestCtx
 		rc := &requestCtx{ses: ses, tenant: ses.tenant, csrf: h.sessions.csrf(ses)}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxUploadBytes)
-			if !h.sessions.checkCSRF(ses, postedCSRF(r)) {
+			token, err := postedCSRF(r)
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				h.errorPage(w, r, rc0(ses, h), http.StatusRequestEntityTooLarge, "Too large",
+					fmt.Sprintf("The upload is over the limit of %d MB. Send a smaller file.", h.cfg.MaxUploadBytes>>20))
+				return
+			}
+			if !h.sessions.checkCSRF(ses, token) {
 				h.csrfFailed(w, r)
 				return
 			}
@@ -206,14 +213,23 @@ func (h *Handler) auth(next func(http.ResponseWriter, *http.Request, *requestCtx
 	}
 }
 
-// postedCSRF reads the form's CSRF token (urlencoded or multipart).
-func postedCSRF(r *http.Request) string {
+// postedCSRF reads the form's CSRF token (urlencoded or multipart); it
+// parses the whole form, so an oversized body fails here.
+func postedCSRF(r *http.Request) (string, error) {
+	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		if err := r.ParseMultipartForm(1 << 20); err != nil {
-			return ""
-		}
+		err = r.ParseMultipartForm(1 << 20)
+	} else {
+		err = r.ParseForm()
 	}
-	return r.PostFormValue(csrfField)
+	if err != nil {
+		return "", err
+	}
+	return r.PostFormValue(csrfField), nil
+}
+
+func rc0(ses session, h *Handler) *requestCtx {
+	return &requestCtx{ses: ses, tenant: ses.tenant, csrf: h.sessions.csrf(ses)}
 }
 
 func (h *Handler) csrfFailed(w http.ResponseWriter, r *http.Request) {

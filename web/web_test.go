@@ -539,3 +539,14 @@ func TestReportPageWeight(t *testing.T) {
 		t.Errorf("page weight %d B, want under 150 KB", total)
 	}
 }
+
+func TestUploadTooLarge(t *testing.T) {
+	e := newEnv(t, envOpts{noAuth: true})
+	u := e.user()
+	u.get("/")
+	big := []byte(strings.Repeat("Interviewer: Tell me about a time.\nCandidate: I did a thing.\n", 200000)) // ~12 MB
+	p := u.postMultipart("/analyses", map[string]string{"csrf": u.csrf, "guide_id": "cx-empathy"}, "big.txt", big)
+	if p.status != http.StatusRequestEntityTooLarge || !strings.Contains(p.body, "over the limit") {
+		t.Errorf("oversized upload: %d\n%s", p.status, clipBody(p.body))
+	}
+}
