@@ -312,4 +312,14 @@ func TestBrowserUploadToReport(t *testing.T) {
 			row++
 		}
 	}
+
+	// The list, with the new report in it.
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.ts.URL+"/reports"), chromedp.WaitVisible(chromedp.CSS(`a[href="/reports/`+id+`"]`))); err != nil {
+		t.Fatalf("reports list: %v", err)
+	}
+	listPNG, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact(t, "reports.png", listPNG)
 }

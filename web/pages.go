@@ -265,7 +265,7 @@ type reportsData struct {
 	Candidate string
 	GuideID   string
 	From, To  string
-	Next      string // query of the next page
+	Next      string // URL of the next page
 	Filtered  bool
 }
 
@@ -337,7 +337,7 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, rc *reques
 			}
 		}
 		nq.Set("cursor", list.NextCursor)
-		d.Next = nq.Encode()
+		d.Next = "/reports?" + nq.Encode()
 	}
 	h.render(w, http.StatusOK, "reports.html", &page{Title: "Reports", Nav: "reports", Tenant: rc.tenant, CSRF: rc.csrf, Error: msg, Data: d})
 }

@@ -3,11 +3,13 @@ package web_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -548,5 +550,32 @@ func TestUploadTooLarge(t *testing.T) {
 	p := u.postMultipart("/analyses", map[string]string{"csrf": u.csrf, "guide_id": "cx-empathy"}, "big.txt", big)
 	if p.status != http.StatusRequestEntityTooLarge || !strings.Contains(p.body, "over the limit") {
 		t.Errorf("oversized upload: %d\n%s", p.status, clipBody(p.body))
+	}
+}
+
+func TestReportsPagination(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	u := e.user()
+	u.signIn(acmeKey)
+	ids := map[string]bool{}
+	for i := range 27 {
+		in, _ := json.Marshal(map[string]any{"candidate": "Candidate " + strconv.Itoa(i),
+			"answers": []map[string]string{{"question_id": "q1", "text": "Last March a customer called me about a bill number " + strconv.Itoa(i) + " and I fixed it that day."}}})
+		ids[u.uploadReport("cx-empathy", "answers.json", in, "")] = true
+	}
+	p := u.get("/reports?candidate=Candidate")
+	m := regexp.MustCompile(`<a href="([^"]*)" rel="next">`).FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatal("no next-page link")
+	}
+	next := html.UnescapeString(m[1])
+	if !strings.Contains(next, "candidate=Candidate") || !strings.Contains(next, "cursor=") {
+		t.Errorf("next-page link %q loses the filter or the cursor", next)
+	}
+	seen := strings.Count(p.body, `<th scope="row"><a href="/reports/`)
+	p = u.get(next)
+	seen += strings.Count(p.body, `<th scope="row"><a href="/reports/`)
+	if seen != len(ids) || strings.Contains(p.body, `rel="next"`) {
+		t.Errorf("two pages show %d reports, want %d", seen, len(ids))
 	}
 }
