@@ -76,6 +76,10 @@ func readArea(text string) areaInfo {
 		a.facets = nil
 		a.claim = true
 	}
+	// "Approach", "actions" and "techniques" say little about what an area
+	// wants; a more particular kind named anywhere in it ("in the future",
+	// "lessons", "stakeholders") is its head.
+	sort.SliceStable(a.facets, func(i, j int) bool { return !generalFacet(a.facets[i]) && generalFacet(a.facets[j]) })
 	if len(a.facets) == 0 {
 		// A claim ("uniforms reduce bullying") rather than a kind of
 		// content: only its topic words can show it is covered.
@@ -517,3 +521,5 @@ func topFirst(s []unitScore, k int, key func(unitScore) float64) {
 		}
 	}
 }
+
+func generalFacet(f facet) bool { return f == fTechnique || f == fAction || f == fChange }

@@ -9,28 +9,28 @@ var coverageModel = struct {
 	bias float64
 	w    [nX]float64
 }{
-	bias: 0.526,
+	bias: 0.462,
 	w: [nX]float64{
-		xBest:          0.140,
-		xSecond:        0.100,
-		xFacet:         0.423,
-		xTopic:         0.004,
-		xSupport:       -0.124,
-		xSubstance:     0.082,
-		xHedged:        0.134,
-		xGeneric:       0.048,
-		xSpecificity:   0.138,
-		xNotParticular: -0.019,
-		xResultGeneric: -0.420,
-		xLength:        0.956,
-		xTop3:          0.023,
-		xFacetConcrete: -0.129,
-		xFacetUnits:    0.241,
+		xBest:          0.310,
+		xSecond:        0.086,
+		xFacet:         0.326,
+		xTopic:         -0.039,
+		xSupport:       -0.263,
+		xSubstance:     0.077,
+		xHedged:        0.156,
+		xGeneric:       0.125,
+		xSpecificity:   0.198,
+		xNotParticular: -0.003,
+		xResultGeneric: -0.453,
+		xLength:        0.939,
+		xTop3:          0.015,
+		xFacetConcrete: -0.020,
+		xFacetUnits:    0.333,
 	},
 }
 
 // Thresholds on the model's score, fitted with the weights.
 const (
-	coverageCovered = 1.50
-	coveragePartial = 1.02
+	coverageCovered = 1.46
+	coveragePartial = 0.98
 )

@@ -156,6 +156,10 @@ func init() {
 		"because i (wanted|knew|felt|thought)", "it (struck|hit|occurred to) me", "in my head", "my (first|gut) (instinct|reaction|thought)")
 	a(fTechnique, 0.6, "i (said|told|asked|explained|apologized|apologised|listened|acknowledged|repeated|paraphrased|summarized|summarised|reassured|validated|mirrored|named|slowed|paused|sat|walked|showed|came|let|stopped|offered|promised|thanked)",
 		"i (just|first|then|actually|also) (said|told|asked|explained|apologized|apologised|listened|acknowledged|repeated|came|let|stopped|sat|took)",
+		// The same techniques told as habits or plans: generic, but still a
+		// description of how the candidate works.
+		"(i|i'd|i'll) (always|usually|just|first|then|would|will)? (say|tell|ask|explain|apologize|apologise|listen|acknowledge|repeat|paraphrase|summarize|summarise|reassure|validate|mirror|let|offer|promise|thank|sit|walk|show|slow|pause|use|share|bring|involve|invite|run|play|read)",
+		"i would (say|tell|ask|explain|apologize|listen|acknowledge|repeat|reassure|validate|let|offer|show|use|share|bring|start|begin|try)",
 		"role-play*", "roleplay*", "role play*", "(technique|framework|method|exercise|script|model)", "active listening", "open-ended", "open ended", "let (her|him|them) (talk|vent|finish|speak)")
 	a(fAction, 0.6, "i (called|emailed|phoned|rang|set|arranged|booked|fixed|refunded|escalated|rebooked|changed|built|created|added|launched|started|pulled|wrote|rewrote|got|made|took|moved|scheduled|contacted|reached|met|visited|invited|tested|piloted|introduced|ran|organized|organised|put|sent|offered|gave|waived|credited|drafted|brought|asked|worked|went|personally|reviewed|flagged|found|tracked|mapped|pushed|proposed|presented|shared|recorded|hosted|partnered)",
 		"i (also|then|immediately|personally|actually) _", "so i _", "and i (called|emailed|set|got|made|took|sent|offered|gave|went|put|wrote|asked)")
