@@ -79,7 +79,7 @@ func readArea(text string) areaInfo {
 	// "Approach", "actions" and "techniques" say little about what an area
 	// wants; a more particular kind named anywhere in it ("in the future",
 	// "lessons", "stakeholders") is its head.
-	sort.SliceStable(a.facets, func(i, j int) bool { return !generalFacet(a.facets[i]) && generalFacet(a.facets[j]) })
+	sort.SliceStable(a.facets, func(i, j int) bool { return facetTier(a.facets[i]) < facetTier(a.facets[j]) })
 	if len(a.facets) == 0 {
 		// A claim ("uniforms reduce bullying") rather than a kind of
 		// content: only its topic words can show it is covered.
@@ -522,4 +522,15 @@ func topFirst(s []unitScore, k int, key func(unitScore) float64) {
 	}
 }
 
-func generalFacet(f facet) bool { return f == fTechnique || f == fAction || f == fChange }
+// facetTier orders the kinds an area names: what it is about (an emotion,
+// stakeholders, a lesson) before how it was come at ("identified",
+// "recognized") before the most general ("approach", "actions", "changes").
+func facetTier(f facet) int {
+	switch f {
+	case fTechnique, fAction, fChange:
+		return 2
+	case fDiscovery, fReasoning:
+		return 1
+	}
+	return 0
+}

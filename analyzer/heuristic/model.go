@@ -9,28 +9,28 @@ var coverageModel = struct {
 	bias float64
 	w    [nX]float64
 }{
-	bias: 0.462,
+	bias: 0.450,
 	w: [nX]float64{
-		xBest:          0.310,
-		xSecond:        0.086,
-		xFacet:         0.326,
-		xTopic:         -0.039,
-		xSupport:       -0.263,
-		xSubstance:     0.077,
-		xHedged:        0.156,
-		xGeneric:       0.125,
-		xSpecificity:   0.198,
-		xNotParticular: -0.003,
-		xResultGeneric: -0.453,
-		xLength:        0.939,
-		xTop3:          0.015,
-		xFacetConcrete: -0.020,
-		xFacetUnits:    0.333,
+		xBest:          0.240,
+		xSecond:        0.115,
+		xFacet:         0.396,
+		xTopic:         -0.023,
+		xSupport:       -0.229,
+		xSubstance:     0.053,
+		xHedged:        0.173,
+		xGeneric:       0.128,
+		xSpecificity:   0.218,
+		xNotParticular: 0.011,
+		xResultGeneric: -0.428,
+		xLength:        0.910,
+		xTop3:          -0.014,
+		xFacetConcrete: -0.025,
+		xFacetUnits:    0.331,
 	},
 }
 
 // Thresholds on the model's score, fitted with the weights.
 const (
 	coverageCovered = 1.46
-	coveragePartial = 0.98
+	coveragePartial = 0.92
 )

@@ -181,7 +181,9 @@ func init() {
 	a(fChange, 0.7, "(changed|redesigned|rewrote|rewritten|added|introduced|launched|implemented|created|built|replaced|removed|updated|simplified|moved|switched|piloted|automated)",
 		"rolled out", "set up", "new (process|policy|script|flow|template|option|step|form|page|program|programme|feature|rule|check)")
 	a(fDiscovery, 0.7, "(noticed|spotted|discovered|uncovered)", "realized that", "realised that", "found (that|out)", "saw that", "turned out", "figured out", "dug (into|in)", "it hit me", "caught my (eye|attention)", "tipped me off", "picked up on",
-		"i could (tell|see|hear)", "that's when i", "that is when i", "what (stood|jumped) out", "i (started|began) to (see|notice)")
+		"i could (tell|see|hear)", "that's when i", "that is when i", "what (stood|jumped) out", "i (started|began) to (see|notice)",
+		"surpris*", "the (big|main|biggest|key|real) (thing|insight|finding|issue|problem|reason|lesson)", "what (we|i) (found|learned|learnt|realized|realised|discovered|saw|noticed)",
+		"it turned out", "it wasn't (the|about|really)", "it was not (the|about)", "we (found|learned|learnt|realized|realised|discovered|saw|noticed) that")
 	a(fImpact, 0.6, "(impact*|affect*|churn*|complaint*|cancel*|revenue|retention|loyalty|satisfaction|escalation*|refund*)", "cost (us|them|the)", "(leaving|losing|lost) (customers|clients|accounts|members)")
 	a(fCommunication, 0.6, "(letter*|email*|message*|script*|announcement*|faq*|wording|language|phrasing|talking points|notice*|newsletter)", "explain*", "told (them|customers|her|him|the)", "(conversation|call|calls) with", "we (told|wrote|sent|explained)", "i (told|wrote|sent|explained)")
 	a(fPreparation, 0.7, "prepar*", "ahead of", "in advance", "anticipat*", "before (the|we|it|they|anyone)", "expected", "we planned", "i planned", "rehears*", "brief*", "got ready", "war room")
