@@ -140,9 +140,14 @@ var habitualPhrases = []string{"every time", "each time", "every day", "any time
 	"i've always", "i have always", "in my career", "over the years", "throughout my career", "over my career",
 	"i've handled", "i have handled", "i've dealt with", "i have dealt with", "i've worked with", "i've managed", "i've had a lot",
 	"i've had plenty", "i've helped", "i have helped", "i've supported", "the key is", "the way i see it", "for me it's", "for me, it's", "pretty much every"}
-var hypotheticalPhrases = []string{"i would", "i'd ", "what i'd do", "what i would do", "if i were", "if i was", "i might",
-	"i could", "i'll ", "i will", "you would", "you'd ", "we would", "we'd ", "i'd probably", "would probably",
+var hypotheticalPhrases = []string{"i would", "what i'd do", "what i would do", "if i were", "if i was", "i might",
+	"i could", "i'll ", "i will", "you would", "we would", "i'd probably", "would probably",
 	"you should", "you have to", "you need to", "you want to", "you can ", "you just"}
+
+// wouldContractions are "would" when a bare verb follows ("I'd call") and
+// "had" when a participle does ("I'd been", "we'd just gotten"): only the
+// first is a hypothetical.
+var wouldContractions = set("i'd you'd we'd")
 
 // clichés and textbook frameworks that stand in for an example.
 var clichePhrases = []string{"above and beyond", "put myself in their shoes", "in their shoes", "at the end of the day",

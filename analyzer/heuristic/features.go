@@ -157,6 +157,9 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 			if wi.flags&wHabitual != 0 {
 				f.habitual = true
 			}
+			if wouldContractions[lw] && wouldFollows(doc, ti, u.Last) {
+				f.hypothetical = true
+			}
 			if wi.flags&wPast != 0 {
 				f.past++
 			}
@@ -384,6 +387,25 @@ func isName(doc *nlp.Doc, ti, unitFirst int) bool {
 		if strings.ContainsAny(gap, ".!?\"“:") {
 			return false
 		}
+	}
+	return true
+}
+
+// wouldFollows reports whether the contraction at ti reads as "would": the
+// next verb (past an adverb or two) is a bare form, not a participle.
+func wouldFollows(doc *nlp.Doc, ti, last int) bool {
+	for j := ti + 1; j < last && j <= ti+3; j++ {
+		t := &doc.Tokens[j]
+		switch t.Lower {
+		case "just", "really", "probably", "always", "usually", "then", "also", "actually", "never", "definitely", "first":
+			continue
+		case "been", "had", "gotten", "got", "done", "seen", "told", "gone", "made", "taken", "given":
+			return false
+		}
+		if t.Lower != t.Lemma && (strings.HasSuffix(t.Lower, "ed") || strings.HasSuffix(t.Lower, "en")) {
+			return false
+		}
+		return true
 	}
 	return true
 }
