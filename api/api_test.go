@@ -4,15 +4,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/api"
 	"github.com/candorhq/candor/store"
 )
@@ -507,4 +510,49 @@ func hasWarning(rep analyzer.Report, code string) bool {
 		}
 	}
 	return false
+}
+
+// TestRateLimitSharedByReplicas: two servers on one Redis draw on one
+// bucket per key, even with leases of several tokens and concurrent
+// requests: together they never admit more than the burst.
+func TestRateLimitSharedByReplicas(t *testing.T) {
+	e := newEnv(t, options{workers: -1, cfg: api.Config{RateLimit: 40, RatePeriod: time.Hour, RateBurst: 40}})
+	// A second replica: same Redis, same key prefix.
+	cfg := api.Config{Keys: testKeys(t), RateLimit: 40, RatePeriod: time.Hour, RateBurst: 40, KeyPrefix: e.srv.KeyPrefix()}
+	second := api.NewServer(cfg, api.Deps{Store: e.store, Redis: e.rc,
+		Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
+	ts := httptest.NewServer(second)
+	defer ts.Close()
+
+	var allowed, limited atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 60 {
+		base := e.url
+		if i%2 == 1 {
+			base = ts.URL
+		}
+		wg.Go(func() {
+			hr, _ := http.NewRequest("GET", base+"/v1/guides", nil)
+			hr.Header.Set("Authorization", "Bearer "+keyA)
+			resp, err := http.DefaultClient.Do(hr)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			switch resp.StatusCode {
+			case 200:
+				allowed.Add(1)
+			case 429:
+				limited.Add(1)
+			default:
+				t.Errorf("status %d", resp.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	// Leases of 2 tokens may leave one unspent per replica.
+	if n := allowed.Load(); n > 40 || n < 38 || allowed.Load()+limited.Load() != 60 {
+		t.Errorf("allowed %d, limited %d: want at most the burst of 40 (and at least 38)", n, limited.Load())
+	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/singleflight"
 )
 
 // Rate limits per API key: GCRA (a token bucket that stores one time, the
@@ -56,6 +57,7 @@ type limiter struct {
 	// warned throttles the "falling back" log line (unix seconds).
 	warned atomic.Int64
 
+	sf     singleflight.Group
 	mu     sync.Mutex
 	leases map[string]*lease
 }
@@ -66,10 +68,9 @@ type lease struct {
 }
 
 func newLimiter(cfg Config, rc redis.UniversalClient) *limiter {
-	interval := cfg.RatePeriod / time.Duration(cfg.RateLimit)
-	if interval <= 0 {
-		interval = time.Microsecond
-	}
+	// The script counts in microseconds: rates above a million per
+	// second per key are not limited more finely.
+	interval := max(cfg.RatePeriod/time.Duration(cfg.RateLimit), time.Microsecond)
 	l := &limiter{
 		interval: interval,
 		tau:      interval * time.Duration(cfg.RateBurst),
@@ -86,38 +87,77 @@ func newLimiter(cfg Config, rc redis.UniversalClient) *limiter {
 // or how long to wait. err is set when Redis failed and the in-memory
 // bucket decided instead.
 func (l *limiter) allow(ctx context.Context, key string) (wait time.Duration, err error) {
-	if l.rc == nil {
-		return l.mem.take(key, time.Now()), nil
-	}
 	now := time.Now()
-	l.mu.Lock()
-	if ls := l.leases[key]; ls != nil && ls.tokens > 0 && now.Before(ls.expires) {
-		ls.tokens--
-		l.mu.Unlock()
-		return 0, nil
+	if l.rc == nil {
+		return l.mem.take(key, now), nil
 	}
-	l.mu.Unlock()
-
-	res, err := gcraScript.Run(ctx, l.rc, []string{l.prefix + ":rl:" + key},
-		l.interval.Microseconds(), l.tau.Microseconds(), l.lease).Int64Slice()
-	if err != nil || len(res) != 2 {
-		if err == nil {
-			err = fmt.Errorf("rate limit script: unexpected reply %v", res)
+	// Concurrent requests that find the lease spent share one refill, so
+	// that a burst of them makes one Redis call, not one each.
+	for range 3 {
+		if l.takeLocal(key, now) {
+			return 0, nil
 		}
+		v, err, _ := l.sf.Do(key, func() (any, error) {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			defer cancel()
+			return l.refill(rctx, key, now)
+		})
+		if err != nil {
+			return l.mem.take(key, now), err
+		}
+		if wait := v.(time.Duration); wait > 0 {
+			return wait, nil
+		}
+	}
+	// More requests than a lease holds: take a token of our own.
+	l.sf.Forget(key)
+	if _, err := l.refill(ctx, key, now); err != nil {
 		return l.mem.take(key, now), err
 	}
-	if res[0] < 1 {
-		return time.Duration(res[1]) * time.Microsecond, nil
+	if l.takeLocal(key, now) {
+		return 0, nil
 	}
-	if res[0] > 1 {
-		l.mu.Lock()
+	return l.interval, nil
+}
+
+// takeLocal spends a token of key's lease.
+func (l *limiter) takeLocal(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ls := l.leases[key]; ls != nil && ls.tokens > 0 && now.Before(ls.expires) {
+		ls.tokens--
+		return true
+	}
+	return false
+}
+
+// refill reserves a lease of tokens in Redis and adds them to key's lease;
+// it returns how long to wait when there are none.
+func (l *limiter) refill(ctx context.Context, key string, now time.Time) (time.Duration, error) {
+	res, err := gcraScript.Run(ctx, l.rc, []string{l.prefix + ":rl:" + key},
+		l.interval.Microseconds(), l.tau.Microseconds(), l.lease).Int64Slice()
+	if err == nil && len(res) != 2 {
+		err = fmt.Errorf("rate limit script: unexpected reply %v", res)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if res[0] < 1 {
+		return max(time.Duration(res[1])*time.Microsecond, time.Microsecond), nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ls := l.leases[key]
+	if ls == nil || !now.Before(ls.expires) {
 		if len(l.leases) > 10000 {
 			// Keys come and go; forget leases rather than grow.
 			clear(l.leases)
 		}
-		l.leases[key] = &lease{tokens: int(res[0]) - 1, expires: now.Add(leaseTTL)}
-		l.mu.Unlock()
+		ls = &lease{}
+		l.leases[key] = ls
 	}
+	ls.tokens += int(res[0])
+	ls.expires = time.Now().Add(leaseTTL)
 	return 0, nil
 }
 

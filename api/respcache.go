@@ -84,6 +84,9 @@ func (s *Server) serveCached(c *gin.Context, key string) bool {
 	ctx, t := c.Request.Context(), tenant(c)
 	v, err := s.resp.c.Get(ctx, s.resp.ns(t)+key).Bytes()
 	if err != nil {
+		if ctx.Err() != nil {
+			return false // the client left; nothing to count
+		}
 		if !errors.Is(err, redis.Nil) {
 			s.log.Debug("response cache unavailable", "request_id", c.GetString(ctxRequestID), "error", err.Error())
 		}

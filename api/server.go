@@ -244,6 +244,10 @@ func NewServer(cfg Config, deps Deps) *Server {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
 
+// KeyPrefix returns the prefix of the API's own Redis keys (replicas
+// share state by sharing it).
+func (s *Server) KeyPrefix() string { return s.cfg.KeyPrefix }
+
 // Drain makes /readyz answer 503 so that load balancers stop sending
 // requests; call it when shutdown starts.
 func (s *Server) Drain() { s.draining.Store(true) }

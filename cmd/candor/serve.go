@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"runtime"
 	"strconv"
@@ -50,6 +51,7 @@ type serverFlags struct {
 	allowPrivate    bool
 	prefix          string
 	logLevel        string
+	pprofAddr       string
 	llm             *llmFlags
 }
 
@@ -72,6 +74,7 @@ func registerServerFlags(fs *flag.FlagSet, getenv func(string) string, defAddr s
 	fs.BoolVar(&f.allowPrivate, "webhook-allow-private", getenv("CANDOR_WEBHOOK_ALLOW_PRIVATE") == "true", "let webhooks call loopback and private addresses (env CANDOR_WEBHOOK_ALLOW_PRIVATE=true)")
 	fs.StringVar(&f.prefix, "redis-prefix", envOr(getenv, "CANDOR_REDIS_PREFIX", "candor"), "prefix of every Redis key (env CANDOR_REDIS_PREFIX)")
 	fs.StringVar(&f.logLevel, "log-level", envOr(getenv, "CANDOR_LOG_LEVEL", "info"), "debug, info, warn or error (env CANDOR_LOG_LEVEL)")
+	fs.StringVar(&f.pprofAddr, "pprof-addr", getenv("CANDOR_PPROF_ADDR"), "serve Go's /debug/pprof on this loopback address (env CANDOR_PPROF_ADDR; empty: off)")
 	f.llm = registerLLMFlags(fs, getenv)
 	return f
 }
@@ -298,6 +301,18 @@ func (e *environment) runServer(ctx context.Context, cmd string, b *backend, f *
 		}
 		log.Info("listening", "addr", "http://"+ln.Addr().String(), "cmd", cmd, "store", storeKind, "auth", auth,
 			"engines", strings.Join(engines, ","), "workers", workers, "version", version)
+	}
+	if f.pprofAddr != "" {
+		if err := api.CheckListen(f.pprofAddr, nil); err != nil {
+			return usagef("%s: --pprof-addr must be a loopback address", cmd)
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		ps := &http.Server{Addr: f.pprofAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = ps.ListenAndServe() }()
+		defer ps.Close()
 	}
 	if b.client != nil {
 		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
