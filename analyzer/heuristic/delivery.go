@@ -78,6 +78,9 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 		}
 		if f.hedge && story {
 			st.hedges++
+			if st.hedges <= 3 {
+				add("hedge", analyzer.PolarityRehearsed, u.ByteStart, u.ByteEnd)
+			}
 		}
 		if generic {
 			for _, ti := range f.numbers {
@@ -185,7 +188,7 @@ func specificity(st deliveryStats) int {
 	s -= 7 * float64(min(st.hypothetical, 5))
 	s -= 5 * float64(min(st.cliches, 4))
 	s -= 6 * float64(min(st.frameworks, 2))
-	s -= 2 * float64(min(st.hedges, 5))
+	s -= 4 * float64(min(st.hedges, 5))
 	s -= 2 * float64(min(st.looseNumbers, 3))
 	if st.units > 0 && st.particular {
 		// Dense answers: a short story can be as particular as a long one.
