@@ -42,6 +42,9 @@ func readArea(text string) areaInfo {
 		if lw == "specific" || lw == "particular" {
 			a.specific = i <= 1 // "The specific situation ..."
 		}
+		if lw == "result" && i >= 2 && doc.Tokens[i-1].Lower == "a" && doc.Tokens[i-2].Lower == "as" {
+			continue // "as a result" links; it asks for nothing
+		}
 		fs := areaCues[lw]
 		if fs == nil {
 			fs = areaCues[lm]
