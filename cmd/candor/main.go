@@ -61,6 +61,7 @@ Commands:
   guides    list, show or import interview guides
   serve     serve the HTTP API (with job workers in the same process)
   worker    run job workers on the Redis queue that serve fills (scale-out)
+  healthcheck  exit 0 when a server's /healthz answers 200 (a container HEALTHCHECK)
   version   print the version
 
 Run 'candor <command> -h' for a command's flags.
@@ -86,6 +87,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.serve(ctx, rest)
 	case "worker":
 		return env.worker(ctx, rest)
+	case "healthcheck":
+		return env.healthcheck(ctx, rest)
+	case "config-docs":
+		// Hidden: prints the README's configuration reference.
+		return env.configDocs(rest)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "candor %s\n", version)
 		return nil
