@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,7 +82,9 @@ func (s *Server) requestKey(tenant, contentType, query string, body []byte) stri
 // to the pipeline.
 func (s *Server) serveCached(c *gin.Context, key string) bool {
 	ctx, t := c.Request.Context(), tenant(c)
-	v, err := s.resp.c.Get(ctx, s.resp.ns(t)+key).Bytes()
+	// The entry stays a string: go-redis reads replies as strings, and a
+	// []byte would copy it once more.
+	v, err := s.resp.c.Get(ctx, s.resp.ns(t)+key).Result()
 	if err != nil {
 		if ctx.Err() != nil {
 			return false // the client left; nothing to count
@@ -93,16 +95,28 @@ func (s *Server) serveCached(c *gin.Context, key string) bool {
 		s.metrics.responseCache(false)
 		return false
 	}
-	nl := bytes.IndexByte(v, '\n')
-	if nl < 0 || !s.entryCurrent(ctx, t, string(v[:nl])) {
+	header, report, ok := strings.Cut(v, "\n")
+	if !ok || !s.entryCurrent(ctx, t, header) {
 		s.metrics.responseCache(false)
 		return false
 	}
 	s.metrics.responseCache(true)
-	id, _, _ := strings.Cut(string(v[:nl]), "\t")
+	id, _, _ := strings.Cut(header, "\t")
 	c.Header("Content-Location", "/v1/reports/"+id)
 	c.Header("X-Cache", "hit")
-	s.writeReport(c, http.StatusOK, nil, v[nl+1:])
+	format, err := reportFormat(c)
+	if err != nil {
+		s.fail(c, err)
+		return true
+	}
+	if format != formatJSON {
+		s.writeReport(c, http.StatusOK, nil, []byte(report))
+		return true
+	}
+	c.Header("Content-Type", "application/json; charset=utf-8")
+	c.Header("Content-Length", strconv.Itoa(len(report)))
+	c.Status(http.StatusOK)
+	_, _ = c.Writer.WriteString(report)
 	return true
 }
 

@@ -43,7 +43,8 @@ trap cleanup EXIT
 
 RPORT=$(free_port)
 redis-server --bind 127.0.0.1 --port "$RPORT" --save "" --appendonly no --daemonize no >"$OUT/redis.log" 2>&1 &
-PIDS+=($!)
+RPID=$!
+PIDS+=($RPID)
 until redis-cli -p "$RPORT" ping >/dev/null 2>&1; do sleep 0.1; done
 export REDIS_URL="redis://127.0.0.1:$RPORT"
 
@@ -53,16 +54,22 @@ CPORT=$(free_port)
 # what it costs) without refusing anything.
 CANDOR_LOG_LEVEL=${CANDOR_LOG_LEVEL:-info} CANDOR_API_KEYS="load:$KEY" CANDOR_RATE_LIMIT=100000000 CANDOR_RATE_BURST=1000000 \
 	"$OUT/bin/candor" serve --addr "127.0.0.1:$CPORT" 2>"$OUT/serve.log" &
-PIDS+=($!)
+CPID=$!
+PIDS+=($CPID)
 BPORT=$(free_port)
 "$OUT/bin/baseline" -addr "127.0.0.1:$BPORT" 2>"$OUT/baseline.log" &
-PIDS+=($!)
+BPID=$!
+PIDS+=($BPID)
 wait_http "http://127.0.0.1:$CPORT/healthz"
 until curl -s -o /dev/null "http://127.0.0.1:$BPORT/"; do sleep 0.1; done
 
 # Prime the cache: the first analysis is a miss.
 curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
 	--data-binary @"$BODY" "http://127.0.0.1:$CPORT/v1/analyses"
+
+# cpu PID: the process's user+system CPU time so far, in clock ticks.
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICK=$(getconf CLK_TCK)
 
 # load LABEL URL [AUTH]: one measured run, appended to results.jsonl.
 load() {
@@ -78,26 +85,48 @@ load() {
 	fi
 }
 
+# measure LABEL PID URL [AUTH]: a run, with the CPU time the server and
+# Redis spent on it (less sensitive to other load on the machine than
+# throughput).
+measure() {
+	local s0 r0
+	s0=$(cpu "$2")
+	r0=$(cpu "$RPID")
+	load "$1" "$3" "${4:-}"
+	echo "{\"label\":\"$1\",\"server_ticks\":$(($(cpu "$2") - s0)),\"redis_ticks\":$(($(cpu "$RPID") - r0)),\"tick_hz\":$TICK}" >>"$OUT/cpu.jsonl"
+}
+
+: >"$OUT/cpu.jsonl"
 for r in $(seq 1 "$ROUNDS"); do
-	load "baseline-$r" "http://127.0.0.1:$BPORT/analyze"
-	load "candor-$r" "http://127.0.0.1:$CPORT/v1/analyses" "Bearer $KEY"
+	measure "baseline-$r" "$BPID" "http://127.0.0.1:$BPORT/analyze"
+	measure "candor-$r" "$CPID" "http://127.0.0.1:$CPORT/v1/analyses" "Bearer $KEY"
 done
 
 # Every API response must have been a cache hit: the counters say so.
 curl -fsS "http://127.0.0.1:$CPORT/metrics" | grep -E '^candor_(response|analysis)_cache_total' >"$OUT/cache-metrics.txt"
 cat "$OUT/cache-metrics.txt"
 
-python3 - "$OUT/results.jsonl" <<'PY'
-import json, sys
+python3 - "$OUT/results.jsonl" "$OUT/cpu.jsonl" <<'PY'
+import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
+cpu = {c['label']: c for c in map(json.loads, open(sys.argv[2]))}
+def us_per_req(r, key):
+    c = cpu[r['label']]
+    return c[key] / c['tick_hz'] * 1e6 / max(r['requests'], 1)
 for r in rows:
-    print(f"{r['label']:<12} {r['rps']:9.0f} req/s  p50 {r['p50_ms']:6.2f} ms  p90 {r['p90_ms']:6.2f} ms  "
-          f"p99 {r['p99_ms']:6.2f} ms  max {r['max_ms']:7.2f} ms  statuses {r['statuses']} errors {r['errors']}"
+    print(f"{r['label']:<12} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.2f} ms  p90 {r['p90_ms']:6.2f} ms  "
+          f"p99 {r['p99_ms']:6.2f} ms  max {r['max_ms']:7.2f} ms  CPU/request: server {us_per_req(r, 'server_ticks'):5.1f} us, "
+          f"redis {us_per_req(r, 'redis_ticks'):5.1f} us  errors {r['errors']} {r['statuses']}"
           + (f"  X-Cache {r['response_headers']}" if r.get('response_headers') else "") + f"  [{r.get('tool', 'loadgen')}]")
 b = [r for r in rows if r['label'].startswith('baseline')]
 c = [r for r in rows if r['label'].startswith('candor')]
 ratios = [cr['rps'] / br['rps'] for br, cr in zip(b, c)]
-print(f"candor/baseline throughput per round: {', '.join(f'{x:.0%}' for x in ratios)}; "
-      f"mean {sum(ratios)/len(ratios):.0%}; candor p99 worst {max(r['p99_ms'] for r in c):.2f} ms")
+cpu_ratio = statistics.median(us_per_req(r, 'server_ticks') for r in c) / statistics.median(us_per_req(r, 'server_ticks') for r in b)
+print(f"throughput candor/baseline per round: {', '.join(f'{x:.0%}' for x in ratios)}; "
+      f"median {statistics.median(ratios):.0%}, mean {statistics.mean(ratios):.0%}")
+p99s = ', '.join('%.1f' % r['p99_ms'] for r in c)
+print(f"candor p99 per round: {p99s} ms (median {statistics.median(r['p99_ms'] for r in c):.1f}); "
+      f"baseline p99 median {statistics.median(r['p99_ms'] for r in b):.1f} ms")
+print(f"server CPU per request, candor/baseline (medians): {cpu_ratio:.2f}x")
 PY
 echo "results: $OUT/results.jsonl"

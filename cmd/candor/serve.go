@@ -13,6 +13,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,6 +53,7 @@ type serverFlags struct {
 	prefix          string
 	logLevel        string
 	pprofAddr       string
+	gcPercent       int
 	llm             *llmFlags
 }
 
@@ -74,9 +76,20 @@ func registerServerFlags(fs *flag.FlagSet, getenv func(string) string, defAddr s
 	fs.BoolVar(&f.allowPrivate, "webhook-allow-private", getenv("CANDOR_WEBHOOK_ALLOW_PRIVATE") == "true", "let webhooks call loopback and private addresses (env CANDOR_WEBHOOK_ALLOW_PRIVATE=true)")
 	fs.StringVar(&f.prefix, "redis-prefix", envOr(getenv, "CANDOR_REDIS_PREFIX", "candor"), "prefix of every Redis key (env CANDOR_REDIS_PREFIX)")
 	fs.StringVar(&f.logLevel, "log-level", envOr(getenv, "CANDOR_LOG_LEVEL", "info"), "debug, info, warn or error (env CANDOR_LOG_LEVEL)")
+	fs.IntVar(&f.gcPercent, "gc-percent", envInt(getenv, "CANDOR_GC_PERCENT", defaultGCPercent(getenv)),
+		"Go GC target percentage (env CANDOR_GC_PERCENT; default 400 unless GOGC is set): the live heap is a few MB, so Go's 100 would collect about a hundred times a second under load")
 	fs.StringVar(&f.pprofAddr, "pprof-addr", getenv("CANDOR_PPROF_ADDR"), "serve Go's /debug/pprof on this loopback address (env CANDOR_PPROF_ADDR; empty: off)")
 	f.llm = registerLLMFlags(fs, getenv)
 	return f
+}
+
+// defaultGCPercent is 400, or what GOGC says when it is set (the runtime
+// has applied it already; -1 keeps it).
+func defaultGCPercent(getenv func(string) string) int {
+	if getenv("GOGC") != "" {
+		return -1
+	}
+	return 400
 }
 
 // backend is what serve and worker build from their flags.
@@ -274,6 +287,10 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 // are delivered; all within the shutdown timeout.
 func (e *environment) runServer(ctx context.Context, cmd string, b *backend, f *serverFlags, srv *api.Server, h http.Handler, workers int) error {
 	log := b.log
+	if f.gcPercent > 0 {
+		old := debug.SetGCPercent(f.gcPercent)
+		defer debug.SetGCPercent(old)
+	}
 	var hs *http.Server
 	serveErr := make(chan error, 1)
 	if h != nil {
