@@ -101,4 +101,3 @@ func envDuration(getenv func(string) string, key string, def time.Duration) time
 	}
 	return def
 }
-
