@@ -72,6 +72,22 @@ func (af *answerFeat) info(t *nlp.Token) *wordInfo {
 	if wi, ok := af.words2[t.Lower]; ok && wi.lemma == t.Lemma {
 		return wi
 	}
+	// Words recur from answer to answer: what is known of a word out of
+	// context is kept across analyses (bounded like every engine cache).
+	wi := wordInfos.get(t.Lower+"\x00"+t.Lemma, func() any { return computeInfo(t) }).(*wordInfo)
+	if _, ok := af.words2[t.Lower]; !ok {
+		// A phrasal verb or idiom can give a word another lemma at one
+		// place: the word's usual reading is the one kept per answer.
+		af.words2[t.Lower] = wi
+	}
+	return wi
+}
+
+// wordInfos holds wordInfo across analyses. Its values are never modified
+// after they are stored.
+var wordInfos cache
+
+func computeInfo(t *nlp.Token) *wordInfo {
 	lw, lm := t.Lower, t.Lemma
 	wi := &wordInfo{}
 	set := func(cond bool, f uint32) {
@@ -109,11 +125,6 @@ func (af *answerFeat) info(t *nlp.Token) *wordInfo {
 		add(lexicon.NounQuantity, fMeasure, 0.1)
 	}
 	wi.lemma = lm
-	if _, ok := af.words2[lw]; !ok {
-		// A phrasal verb or idiom can give a word another lemma at one
-		// place: the word's usual reading is the one kept.
-		af.words2[lw] = wi
-	}
 	return wi
 }
 
