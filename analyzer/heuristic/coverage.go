@@ -233,7 +233,10 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 		if a.claim {
 			// A claim is made or not by what the answer says; how long or
 			// concrete the answer is has no bearing on it.
-			status, conf = claimStatus(max(topicBest, at.score(ai, allBest)))
+			doc := max(topicBest, at.score(ai, allBest))
+			// Both directions: how much of the claim the answer says, and
+			// how much of what the answer says is the claim.
+			status, conf = claimStatus(0.75*doc + 0.25*min(1, 2*at.said(ai, all)))
 		}
 		res.Status, res.Confidence = status, conf
 		switch status {

@@ -171,3 +171,28 @@ func (at *answerTopics) score(ai int, best []float64) float64 {
 	}
 	return total / wsum
 }
+
+// said returns the share of the answer's topic-bearing words that relate to
+// one of area ai's topic words: how much of what was said is the claim.
+func (at *answerTopics) said(ai int, lemmas [][]string) float64 {
+	off, n := at.qt.offset[ai], len(at.qt.areas[ai].content)
+	total, count := 0.0, 0
+	for _, ls := range lemmas {
+		for _, l := range ls {
+			count++
+			r := at.rel[l]
+			if r == nil {
+				continue
+			}
+			best := 0.0
+			for k := 0; k < n; k++ {
+				best = max(best, r[off+k])
+			}
+			total += best
+		}
+	}
+	if count == 0 {
+		return 0
+	}
+	return total / float64(count)
+}
