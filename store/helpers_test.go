@@ -14,7 +14,7 @@ import (
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/store"
-	"github.com/candorhq/candor/store/internal/redistest"
+	"github.com/candorhq/candor/internal/redistest"
 )
 
 // srv is the redis-server shared by the package's tests; each test keys

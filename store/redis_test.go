@@ -11,7 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/candorhq/candor/store"
-	"github.com/candorhq/candor/store/internal/redistest"
+	"github.com/candorhq/candor/internal/redistest"
 )
 
 // Two replicas (two clients, two stores, one engine each) share one
