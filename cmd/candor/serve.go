@@ -39,6 +39,7 @@ type serverFlags struct {
 	workers         int
 	keysFile        string
 	shutdownTimeout time.Duration
+	drainDelay      time.Duration
 	rateLimit       int
 	rateBurst       int
 	maxBody         int64
@@ -63,6 +64,7 @@ func registerServerFlags(fs *flag.FlagSet, getenv func(string) string, defAddr s
 	fs.IntVar(&f.workers, "workers", envInt(getenv, "CANDOR_WORKERS", 2), "job workers in this process (env CANDOR_WORKERS; 0 with serve: none, jobs wait for `candor worker`)")
 	fs.StringVar(&f.keysFile, "api-keys-file", getenv("CANDOR_API_KEYS_FILE"), "file of tenant:key lines, added to CANDOR_API_KEYS (env CANDOR_API_KEYS_FILE)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", envDuration(getenv, "CANDOR_SHUTDOWN_TIMEOUT", 30*time.Second), "how long a graceful stop waits for requests and jobs in flight")
+	fs.DurationVar(&f.drainDelay, "drain-delay", envDuration(getenv, "CANDOR_DRAIN_DELAY", 0), "on stop, how long /readyz answers 503 before the listener closes, so load balancers stop sending (env CANDOR_DRAIN_DELAY)")
 	fs.IntVar(&f.rateLimit, "rate-limit", envInt(getenv, "CANDOR_RATE_LIMIT", 600), "requests per minute per API key, 0 for none (env CANDOR_RATE_LIMIT)")
 	fs.IntVar(&f.rateBurst, "rate-burst", envInt(getenv, "CANDOR_RATE_BURST", 0), "burst per API key (env CANDOR_RATE_BURST; default rate-limit/10)")
 	fs.Int64Var(&f.maxBody, "max-body", int64(envInt(getenv, "CANDOR_MAX_BODY", 10<<20)), "largest request body in bytes (env CANDOR_MAX_BODY)")
@@ -360,6 +362,9 @@ func (e *environment) runServer(ctx context.Context, cmd string, b *backend, f *
 	}
 	log.Info("shutting down", "timeout", f.shutdownTimeout.String())
 	srv.Drain()
+	if f.drainDelay > 0 && hs != nil {
+		time.Sleep(f.drainDelay)
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
 	defer cancel()
 	if hs != nil {

@@ -454,3 +454,28 @@ func TestLogWriter(t *testing.T) {
 	}
 	_ = lw.Close()
 }
+
+// TestDrainDelay: after the stop signal, /readyz says draining (503)
+// while requests are still taken, for the drain delay.
+func TestDrainDelay(t *testing.T) {
+	p := start(t, nil, "serve", "--addr", "127.0.0.1:0", "--drain-delay", "2s")
+	stopped := make(chan error, 1)
+	go func() { stopped <- p.stop() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := call(t, "GET", p.url+"/readyz", "", "", nil)
+		if r.status == 503 && bytes.Contains(r.body, []byte(`"status":"draining"`)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz never said draining: %d %s", r.status, r.body)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if r := call(t, "GET", p.url+"/healthz", "", "", nil); r.status != 200 {
+		t.Errorf("healthz while draining: %d", r.status)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+}
