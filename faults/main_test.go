@@ -260,9 +260,18 @@ type response struct {
 }
 
 func do(ctx context.Context, method, url string, body []byte) (response, error) {
+	return doWithID(ctx, method, url, body, "")
+}
+
+// doWithID sends the request with X-Request-Id id (when set), which the
+// server logs with the request once it has handled it.
+func doWithID(ctx context.Context, method, url string, body []byte, id string) (response, error) {
 	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
 	if err != nil {
 		return response{}, err
+	}
+	if id != "" {
+		req.Header.Set("X-Request-Id", id)
 	}
 	req.Header.Set("Authorization", "Bearer "+apiKey)
 	if body != nil {
