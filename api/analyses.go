@@ -346,28 +346,35 @@ func (s *Server) createAnalysis(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.keep(c, a, eng, rep, keys, rkey)
+	c.Header("X-Cache", cacheHeader(rep))
+	s.writeReport(c, http.StatusOK, rep, nil)
+}
+
+// keep stores a sync analysis's report and, under rkey, its response. A
+// store that is down does not fail the analysis: the report says it was
+// not kept.
+func (s *Server) keep(c *gin.Context, a *analysis, eng *store.Engine, rep *analyzer.Report, keys []string, rkey string) {
+	ctx, t := c.Request.Context(), tenant(c)
 	rep.Tenant = t
 	if err := s.store.Create(ctx, rep, keys); err != nil {
-		// The analysis stands without the store: answer it, and say it
-		// cannot be fetched again.
 		s.log.Warn("report not stored", "request_id", c.GetString(ctxRequestID), "report_id", rep.ID, "error", err.Error())
 		rep.Warnings = append(rep.Warnings, analyzer.Warning{Code: "report_not_stored",
 			Message: "the report could not be saved (storage unavailable); keep this copy, GET /v1/reports/" + rep.ID + " will not find it"})
-	} else {
-		c.Header("Content-Location", "/v1/reports/"+rep.ID)
-		if rkey != "" {
-			src := a.GuideID
-			if src == "" {
-				src = inlineGuide
-			}
-			if err := s.resp.put(ctx, t, rkey, entryHeader{reportID: rep.ID, guide: src, guideVersion: a.Guide.Version,
-				engine: eng.Info()}, rep); err != nil {
-				s.log.Warn("response cache: not kept", "request_id", c.GetString(ctxRequestID), "error", err.Error())
-			}
-		}
+		return
 	}
-	c.Header("X-Cache", cacheHeader(rep))
-	s.writeReport(c, http.StatusOK, rep, nil)
+	c.Header("Content-Location", "/v1/reports/"+rep.ID)
+	if rkey == "" {
+		return
+	}
+	src := a.GuideID
+	if src == "" {
+		src = inlineGuide
+	}
+	h := entryHeader{reportID: rep.ID, guide: src, guideVersion: a.Guide.Version, engine: eng.Info()}
+	if err := s.resp.put(ctx, t, rkey, h, rep); err != nil {
+		s.log.Warn("response cache: entry not kept", "request_id", c.GetString(ctxRequestID), "error", err.Error())
+	}
 }
 
 // cacheHeader is X-Cache: hit when every answer came from the cache.

@@ -92,8 +92,10 @@ func (l *limiter) allow(ctx context.Context, key string) (wait time.Duration, er
 		return l.mem.take(key, now), nil
 	}
 	// Concurrent requests that find the lease spent share one refill, so
-	// that a burst of them makes one Redis call, not one each.
-	for range 3 {
+	// that a burst of them makes one Redis call, not one each. Each round
+	// either finds a token here, or reserves more in Redis, or learns that
+	// Redis has none: the bucket is finite, so the rounds end.
+	for range 100 {
 		if l.takeLocal(key, now) {
 			return 0, nil
 		}
@@ -106,17 +108,15 @@ func (l *limiter) allow(ctx context.Context, key string) (wait time.Duration, er
 			return l.mem.take(key, now), err
 		}
 		if wait := v.(time.Duration); wait > 0 {
+			// Redis has no more, but a refill that finished while we
+			// asked may have left a token here.
+			if l.takeLocal(key, now) {
+				return 0, nil
+			}
 			return wait, nil
 		}
 	}
-	// More requests than a lease holds: take a token of our own.
-	l.sf.Forget(key)
-	if _, err := l.refill(ctx, key, now); err != nil {
-		return l.mem.take(key, now), err
-	}
-	if l.takeLocal(key, now) {
-		return 0, nil
-	}
+	// Outrun by other requests a hundred times: give way.
 	return l.interval, nil
 }
 
