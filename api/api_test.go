@@ -455,6 +455,22 @@ func TestAsyncLargeTranscriptAndFailedJob(t *testing.T) {
 	}
 }
 
+func TestLoggedJobErrorsHoldNoInput(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&analyzer.InputError{Line: 3, Reason: "only one speaker (Hannah Lindqvist) found"}, `invalid input (field "", line 3)`},
+		{fmt.Errorf("wrapped: %w", &analyzer.InputError{Field: "transcript", Reason: "secret words"}), `invalid input (field "transcript", line 0)`},
+		{fmt.Errorf("%w: questions[0]: empty text", analyzer.ErrInvalidGuide), "invalid guide"},
+		{fmt.Errorf("get analysis: %w", store.ErrUnavailable), "get analysis: store unavailable"},
+	} {
+		if got := api.Loggable(tc.err); got != tc.want {
+			t.Errorf("Loggable(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
 func TestRedisOutage(t *testing.T) {
 	e := newEnv(t, options{})
 	var ready api.Readiness

@@ -133,16 +133,33 @@ func (s *Server) handleJob(ctx context.Context, job store.Job) (store.JobResult,
 		}
 		return store.JobResult{Report: res.raw, Analyses: res.keys}, nil
 	case final:
-		log.Warn("job failed", "error", err.Error())
+		log.Warn("job failed", "error", loggable(err))
 		s.jobEnded(job, "failed")
 		if a.Webhook != "" {
 			s.hooks.send(s.store, job, a.Webhook, store.JobFailed, nil)
 		}
 	default:
-		log.Warn("job attempt failed; it will be retried", "error", err.Error())
+		log.Warn("job attempt failed; it will be retried", "error", loggable(err))
 		s.metrics.jobs.WithLabelValues("retried").Inc()
 	}
 	return store.JobResult{}, err
+}
+
+// loggable describes err for the log. Input errors can quote the input
+// (a speaker's name, a line of the transcript), so only their place is
+// logged; the job's status, which only its tenant reads, keeps the whole
+// message.
+func loggable(err error) string {
+	var ie *analyzer.InputError
+	switch {
+	case errors.As(err, &ie):
+		return fmt.Sprintf("invalid input (field %q, line %d)", ie.Field, ie.Line)
+	case errors.Is(err, analyzer.ErrInvalidGuide):
+		return "invalid guide"
+	case errors.Is(err, analyzer.ErrInvalidInput):
+		return "invalid input"
+	}
+	return err.Error()
 }
 
 func (s *Server) jobEnded(job store.Job, state string) {

@@ -1,0 +1,4 @@
+package api
+
+// Loggable exposes loggable to the tests.
+var Loggable = loggable
