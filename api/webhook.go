@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -116,7 +117,7 @@ func newWebhooks(cfg Config, log *slog.Logger, m *metrics) *webhooks {
 
 // send delivers the job's event in the background once the store shows
 // the job ended.
-func (w *webhooks) send(jobs store.Jobs, job store.Job, url string, state store.JobState, report []byte) {
+func (w *webhooks) send(jobs store.Jobs, job store.Job, target string, state store.JobState, report []byte) {
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
@@ -131,7 +132,7 @@ func (w *webhooks) send(jobs store.Jobs, job store.Job, url string, state store.
 			ev = WebhookEvent{Event: EventFailed, JobID: job.ID, Error: st.Error, SentAt: ev.SentAt}
 		}
 		body, _ := json.Marshal(ev)
-		w.deliver(ctx, url, job.ID, ev.Event, body)
+		w.deliver(ctx, target, job.ID, ev.Event, body)
 	}()
 }
 
@@ -160,10 +161,10 @@ func waitJob(ctx context.Context, jobs store.Jobs, job store.Job, state store.Jo
 	}
 }
 
-func (w *webhooks) deliver(ctx context.Context, url, jobID, event string, body []byte) {
+func (w *webhooks) deliver(ctx context.Context, target, jobID, event string, body []byte) {
 	backoff := w.cfg.WebhookBackoff
 	for attempt := 1; ; attempt++ {
-		status, err := w.post(ctx, url, jobID, event, body)
+		status, err := w.post(ctx, target, jobID, event, body)
 		retry := err != nil || status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
 		switch {
 		case err == nil && status >= 200 && status < 300:
@@ -174,6 +175,11 @@ func (w *webhooks) deliver(ctx context.Context, url, jobID, event string, body [
 			w.m.webhooks.WithLabelValues("failed").Inc()
 			msg := ""
 			if err != nil {
+				// Not the url.Error's text: the URL may carry a token.
+				var ue *url.Error
+				if errors.As(err, &ue) {
+					err = ue.Err
+				}
 				msg = err.Error()
 			}
 			w.log.Warn("webhook not delivered", "job_id", jobID, "attempts", attempt, "status", status, "error", msg)
@@ -191,8 +197,8 @@ func (w *webhooks) deliver(ctx context.Context, url, jobID, event string, body [
 	}
 }
 
-func (w *webhooks) post(ctx context.Context, url, jobID, event string, body []byte) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+func (w *webhooks) post(ctx context.Context, target, jobID, event string, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
