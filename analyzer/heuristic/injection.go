@@ -17,9 +17,23 @@ import (
 // machine, an instruction verb, and an object from the analyzer's own world
 // (areas, ratings, labels, instructions), or one of a few unambiguous forms.
 
-var strongInjection = regexp.MustCompile(`(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(previous|prior|above|earlier|preceding|original|system|scoring|grading)?\s*(instructions?|prompts?|rules?|rubric|guidelines|criteria)` +
-	`|system\s*prompt|\[/?\s*(system|inst|instructions?|admin|assistant|developer)\b[^\]]{0,300}\]|\b(label|status|specificity|score|rating|areas?)\s*[=:]\s*(specific|covered|excellent|\d+)\b|<\s*/?\s*(system|instructions?|admin|im_start)\b|#{2,}\s*(system|instruction)` +
-	`|\byou\s+are\s+now\b|\bnew\s+instructions?\s*:|\bas\s+an\s+ai\s+(language\s+)?model\b|\bdeveloper\s+mode\b`)
+// strongRules are the unambiguous forms, each with the words or characters
+// one of which must be in a stretch of text for it to match there, so that
+// most text never meets a regular expression.
+var strongRules = []struct {
+	re    *regexp.Regexp
+	words map[string]bool
+	chars string
+}{
+	{regexp.MustCompile(`(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(previous|prior|above|earlier|preceding|original|system|scoring|grading)?\s*(instructions?|prompts?|rules?|rubric|guidelines|criteria)`),
+		set("ignore disregard forget override bypass"), ""},
+	{regexp.MustCompile(`\[/?\s*(system|inst|instructions?|admin|assistant|developer)\b[^\]]{0,300}\]|<\s*/?\s*(system|instructions?|admin|im_start)\b|#{2,}\s*(system|instruction)`),
+		nil, "[<#"},
+	{regexp.MustCompile(`system\s*prompt|\byou\s+are\s+now\b|\bnew\s+instructions?\s*:|\bas\s+an\s+ai\s+(language\s+)?model\b|\bdeveloper\s+mode\b`),
+		set("prompt now instruction instructions ai developer"), ""},
+	{regexp.MustCompile(`\b(label|status|specificity|score|rating|areas?)\s*[=:]\s*(specific|covered|excellent|\d+)\b`),
+		nil, "=:"},
+}
 
 var injAddressee = regexp.MustCompile(`\b(a\.?i\.?|artificial intelligence|language model|llm|gpt|chatgpt|assistant|chatbot|bot|algorithm|` +
 	`software|automated|automatic|machine|model|scorer|scoring|grader|grading|evaluator|reviewer|reviewing|transcrib\w*|` +
@@ -52,15 +66,20 @@ func detectInjection(doc *nlp.Doc) []byteRange {
 	text := lowerASCII(doc.Text)
 	// Fake markup or an override anywhere is enough. The regular
 	// expression runs only when one of its anchors is present.
-	if strongPossible(doc, text) {
-		for _, loc := range strongInjection.FindAllStringIndex(text, -1) {
-			if c := text[loc[0]]; c == '<' || c == '[' {
-				// Fake markup: flag the tag and what it wraps, not the
-				// sentences around it.
-				out = appendRange(out, markupAround(text, loc[0], loc[1]))
-				continue
+	// Each rule runs only on the stretches that hold one of its anchors (a
+	// unit and its neighbours), not on the whole answer.
+	for _, rule := range strongRules {
+		for _, w := range strongWindows(doc, text, rule.words, rule.chars) {
+			for _, loc := range rule.re.FindAllStringIndex(text[w.start:w.end], -1) {
+				a, b := w.start+loc[0], w.start+loc[1]
+				if c := text[a]; c == '<' || c == '[' {
+					// Fake markup: flag the tag and what it wraps, not the
+					// sentences around it.
+					out = appendRange(out, markupAround(text, a, b))
+					continue
+				}
+				out = appendRange(out, sentenceAround(doc, a, b))
 			}
-			out = appendRange(out, sentenceAround(doc, loc[0], loc[1]))
 		}
 	}
 	if !hasAnyOf(text, machineWords) {
@@ -160,20 +179,43 @@ func cpOffset(doc *nlp.Doc, b int) int {
 var machineWords = []string{"the ai", " ai ", " ai,", " ai.", "ai system", "ai reviewer", "ai model", "model", "system", "scor", "review", "grad", "evaluat", "transcrib", "analy", "automat",
 	"assistant", "gpt", "llm", "algorithm"}
 
-// strongWords are words without one of which (or one of the characters
-// "[<=#", or "you are now") strongInjection cannot match.
-var strongWords = set("ignore disregard forget override bypass prompt prompts instruction instructions developer ai label status specificity score rating area areas")
-
-func strongPossible(doc *nlp.Doc, text string) bool {
-	if strings.ContainsAny(text, "[<=#") || strings.Contains(text, "you are now") {
-		return true
-	}
-	for i := range doc.Tokens {
-		if strongWords[doc.Tokens[i].Lower] {
-			return true
+// strongWindows returns the stretches of text, each a unit with the units
+// either side of it, that hold one of words or chars; overlapping stretches
+// are merged.
+func strongWindows(doc *nlp.Doc, text string, words map[string]bool, chars string) []byteRange {
+	units := doc.Units
+	// own returns unit i's stretch: from the end of the unit before it (so
+	// markup between units belongs to the next one) to its end, the last
+	// unit reaching the end of the text.
+	own := func(i int) (int, int) {
+		start, end := 0, len(text)
+		if i > 0 {
+			start = units[i-1].ByteEnd
 		}
+		if i+1 < len(units) {
+			end = units[i].ByteEnd
+		}
+		return start, end
 	}
-	return false
+	var out []byteRange
+	for i, u := range units {
+		a, b := own(i)
+		hit := chars != "" && strings.ContainsAny(text[a:b], chars)
+		for ti := u.First; ti < u.Last && !hit && words != nil; ti++ {
+			hit = words[doc.Tokens[ti].Lower]
+		}
+		if !hit {
+			continue
+		}
+		start, _ := own(max(i-1, 0))
+		_, end := own(min(i+1, len(units)-1))
+		if n := len(out); n > 0 && start <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, end)
+			continue
+		}
+		out = append(out, byteRange{start, end})
+	}
+	return out
 }
 
 func hasAnyOf(s string, subs []string) bool {
