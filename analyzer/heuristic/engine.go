@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
@@ -50,21 +49,19 @@ func (e *Engine) area(text string) areaInfo {
 // follow-ups). Guides are few, but an API server also sees inline guides, so
 // the cache stops growing at cacheMax entries and computes anew past that.
 type cache struct {
-	m sync.Map
-	n atomic.Int64
+	once sync.Once
+	m    *nlp.BoundedMap[string, any]
 }
 
 const cacheMax = 20_000
 
 func (c *cache) get(key string, make func() any) any {
-	if v, ok := c.m.Load(key); ok {
+	c.once.Do(func() { c.m = nlp.NewBoundedMap[string, any](cacheMax) })
+	if v, ok := c.m.Get(key); ok {
 		return v
 	}
 	v := make()
-	if c.n.Load() < cacheMax {
-		c.n.Add(1)
-		c.m.Store(key, v)
-	}
+	c.m.Put(key, v)
 	return v
 }
 

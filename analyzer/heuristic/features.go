@@ -74,7 +74,12 @@ func (af *answerFeat) info(t *nlp.Token) *wordInfo {
 	}
 	// Words recur from answer to answer: what is known of a word out of
 	// context is kept across analyses (bounded like every engine cache).
-	wi := wordInfos.get(t.Lower+"\x00"+t.Lemma, func() any { return computeInfo(t) }).(*wordInfo)
+	k := [2]string{t.Lower, t.Lemma}
+	wi, ok := wordInfos.Get(k)
+	if !ok {
+		wi = computeInfo(t)
+		wordInfos.Put(k, wi)
+	}
 	if _, ok := af.words2[t.Lower]; !ok {
 		// A phrasal verb or idiom can give a word another lemma at one
 		// place: the word's usual reading is the one kept per answer.
@@ -85,7 +90,7 @@ func (af *answerFeat) info(t *nlp.Token) *wordInfo {
 
 // wordInfos holds wordInfo across analyses. Its values are never modified
 // after they are stored.
-var wordInfos cache
+var wordInfos = nlp.NewBoundedMap[[2]string, *wordInfo](100_000)
 
 func computeInfo(t *nlp.Token) *wordInfo {
 	lw, lm := t.Lower, t.Lemma

@@ -8,8 +8,6 @@ package nlp
 
 import (
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -177,22 +175,14 @@ var contractionLemma = map[string]string{
 // lemmaCache remembers lemmas across texts: words recur from answer to
 // answer. It stops growing at lemmaCacheMax entries, so hostile input cannot
 // make it unbounded.
-var (
-	lemmaCache    sync.Map
-	lemmaCacheLen atomic.Int64
-)
-
-const lemmaCacheMax = 100_000
+var lemmaCache = NewBoundedMap[string, string](100_000)
 
 func lemma(lower string) string {
-	if v, ok := lemmaCache.Load(lower); ok {
-		return v.(string)
+	if l, ok := lemmaCache.Get(lower); ok {
+		return l
 	}
 	l := lemmaOf(lower)
-	if lemmaCacheLen.Load() < lemmaCacheMax {
-		lemmaCacheLen.Add(1)
-		lemmaCache.Store(strings.Clone(lower), l)
-	}
+	lemmaCache.Put(strings.Clone(lower), l)
 	return l
 }
 
