@@ -135,7 +135,6 @@ func computeInfo(t *nlp.Token) *wordInfo {
 
 func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 	af := &answerFeat{doc: doc, units: make([]unitFeat, len(doc.Units)), words: len(doc.Tokens), words2: make(map[string]*wordInfo, 256)}
-	af.scanPhrases()
 	for ui, u := range doc.Units {
 		f := &af.units[ui]
 		text := doc.UnitText(u)
@@ -216,7 +215,11 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 			}
 		}
 		var hits [nFacets]int
-		anchors.match(doc.Tokens, u.First, u.Last, func(p *pattern, _ int) {
+		anchors.match(doc.Tokens, u.First, u.Last, func(p *pattern, at int) {
+			if p.facet >= nFacets {
+				f.cue(doc, p, at)
+				return
+			}
 			if hits[p.facet] == 0 {
 				f.facet[p.facet] = max(f.facet[p.facet], p.weight)
 			} else {
@@ -265,21 +268,20 @@ const (
 	cueFramework
 )
 
-// cuePhrases holds the habit, hypothetical, hedge, task, cliché and
-// framework phrases as word patterns.
-var cuePhrases = func() *phraseSet {
-	ps := newPhraseSet()
+// The habit, hypothetical, hedge, task, cliché and framework phrases live in
+// the anchors' set as word patterns, so one pass over a unit's words finds
+// both.
+func init() {
 	for _, l := range []struct {
 		cat  facet
 		list []string
 	}{{cueHabit, habitualPhrases}, {cueHypothetical, hypotheticalPhrases}, {cueHedge, hedgePhrases},
 		{cueTask, taskPhrases}, {cueCliche, clichePhrases}, {cueFramework, frameworkPhrases}} {
 		for _, p := range l.list {
-			ps.add(l.cat, 1, strings.Join(phraseWords(p), " "))
+			anchors.add(l.cat, 1, strings.Join(phraseWords(p), " "))
 		}
 	}
-	return ps
-}()
+}
 
 // phraseWords splits a phrase into the words nlp.Parse would make of it.
 func phraseWords(p string) []string {
@@ -290,30 +292,24 @@ func phraseWords(p string) []string {
 	return out
 }
 
-// scanPhrases finds the phrase cues in every unit and marks the units.
-func (af *answerFeat) scanPhrases() {
-	doc := af.doc
-	for ui, u := range doc.Units {
-		f := &af.units[ui]
-		cuePhrases.match(doc.Tokens, u.First, u.Last, func(p *pattern, at int) {
-			switch p.facet {
-			case cueHabit:
-				f.habitual = true
-			case cueHypothetical:
-				f.hypothetical = true
-			case cueHedge:
-				f.hedge = true
-			case cueTask:
-				f.task = true
-			case cueCliche, cueFramework:
-				ph := phrase{doc.Tokens[at].ByteStart, doc.Tokens[at+len(p.words)-1].ByteEnd}
-				if p.facet == cueCliche {
-					f.cliche = append(f.cliche, ph)
-				} else {
-					f.framework = append(f.framework, ph)
-				}
-			}
-		})
+// cue marks a unit with a phrase cue found in it.
+func (f *unitFeat) cue(doc *nlp.Doc, p *pattern, at int) {
+	switch p.facet {
+	case cueHabit:
+		f.habitual = true
+	case cueHypothetical:
+		f.hypothetical = true
+	case cueHedge:
+		f.hedge = true
+	case cueTask:
+		f.task = true
+	case cueCliche, cueFramework:
+		ph := phrase{doc.Tokens[at].ByteStart, doc.Tokens[at+len(p.words)-1].ByteEnd}
+		if p.facet == cueCliche {
+			f.cliche = append(f.cliche, ph)
+		} else {
+			f.framework = append(f.framework, ph)
+		}
 	}
 }
 
