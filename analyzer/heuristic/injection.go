@@ -82,7 +82,7 @@ func detectInjection(doc *nlp.Doc) []byteRange {
 			}
 		}
 	}
-	if !hasAnyOf(text, machineWords) {
+	if !mentionsMachine(doc) {
 		return out
 	}
 	for i, u := range doc.Units {
@@ -175,9 +175,25 @@ func cpOffset(doc *nlp.Doc, b int) int {
 	return n + utf8.RuneCountInString(doc.Text[from:b])
 }
 
-// machineWords are substrings one of which every addressesMachine cue holds.
-var machineWords = []string{"the ai", " ai ", " ai,", " ai.", "ai system", "ai reviewer", "ai model", "model", "system", "scor", "review", "grad", "evaluat", "transcrib", "analy", "automat",
-	"assistant", "gpt", "llm", "algorithm"}
+// machineStems start the words one of which every addressesMachine cue
+// holds: a word test per token instead of substring scans of the text.
+var machineStems = []string{"ai", "model", "system", "scor", "review", "grad", "evaluat", "transcrib", "analy", "automat",
+	"assistant", "gpt", "chatgpt", "llm", "algorithm"}
+
+func mentionsMachine(doc *nlp.Doc) bool {
+	for i := range doc.Tokens {
+		w := doc.Tokens[i].Lower
+		if w == "ai" {
+			return true
+		}
+		for _, st := range machineStems[1:] {
+			if strings.HasPrefix(w, st) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // strongWindows returns the stretches of text, each a unit with the units
 // either side of it, that hold one of words or chars; overlapping stretches

@@ -2,6 +2,7 @@ package heuristic
 
 import (
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/nlp"
 	"github.com/candorhq/candor/lexicon"
 )
 
@@ -15,6 +16,9 @@ type questionTopics struct {
 	words   int        // topic words over all areas
 	byLemma map[string][]topicPost
 	byConc  map[uint32][]topicPost
+	// memo keeps each word's relations to this question's topic words
+	// across answers (never modified once stored).
+	memo *nlp.BoundedMap[string, []float64]
 }
 
 type topicPost struct {
@@ -29,7 +33,8 @@ func (e *Engine) topics(q analyzer.Question) *questionTopics {
 }
 
 func (e *Engine) buildTopics(q analyzer.Question) *questionTopics {
-	qt := &questionTopics{byLemma: map[string][]topicPost{}, byConc: map[uint32][]topicPost{}}
+	qt := &questionTopics{byLemma: map[string][]topicPost{}, byConc: map[uint32][]topicPost{},
+		memo: nlp.NewBoundedMap[string, []float64](20_000)}
 	topicW := e.topicWeights(q)
 	for _, text := range q.Areas {
 		a := e.area(text)
@@ -101,6 +106,10 @@ func (qt *questionTopics) relate(af *answerFeat) *answerTopics {
 			if _, ok := at.rel[l]; ok {
 				continue
 			}
+			if r, ok := qt.memo.Get(l); ok {
+				at.rel[l] = r
+				continue
+			}
 			var r []float64
 			set := func(word int, v float64) {
 				if r == nil {
@@ -133,6 +142,7 @@ func (qt *questionTopics) relate(af *answerFeat) *answerTopics {
 				}
 			}
 			at.rel[l] = r // nil when the word relates to no topic word
+			qt.memo.Put(l, r)
 		}
 	}
 	return at
