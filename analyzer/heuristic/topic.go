@@ -3,7 +3,6 @@ package heuristic
 import (
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
-	"github.com/candorhq/candor/lexicon"
 )
 
 // questionTopics indexes the topic words of a question's areas by lemma and
@@ -55,7 +54,7 @@ func (e *Engine) buildTopics(q analyzer.Question) *questionTopics {
 		for _, c := range a.content {
 			p := topicPost{word: qt.words, claim: a.claim}
 			qt.byLemma[c.lemma] = append(qt.byLemma[c.lemma], p)
-			for _, cc := range lexicon.Concepts(c.lemma) {
+			for _, cc := range nlp.Concepts(c.lemma) {
 				if cc.Level > 3 {
 					continue
 				}
@@ -126,7 +125,7 @@ func (qt *questionTopics) relate(af *answerFeat) *answerTopics {
 			for _, p := range qt.byLemma[l] {
 				set(p.word, 1)
 			}
-			for _, c := range lexicon.Concepts(l) {
+			for _, c := range nlp.Concepts(l) {
 				if c.Level > 3 {
 					continue
 				}

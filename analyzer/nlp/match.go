@@ -2,8 +2,6 @@ package nlp
 
 import (
 	"math"
-
-	"github.com/candorhq/candor/lexicon"
 )
 
 // Matcher scores how well a text says what each of a few fixed documents
@@ -83,7 +81,7 @@ func NewMatcher(docs []string, ignore map[string]bool) *Matcher {
 			d.total += d.w[wi]
 			p := posting{doc: di, word: wi}
 			m.byLemma[l] = append(m.byLemma[l], p)
-			for _, c := range lexicon.Concepts(l) {
+			for _, c := range Concepts(l) {
 				if c.Level > 3 {
 					continue
 				}
@@ -119,7 +117,7 @@ func (s *Scorer) Score(lemmas []string, out []float64) {
 			best[p.doc][p.word] = 1
 			s.tmp[p.doc] = 1
 		}
-		for _, c := range lexicon.Concepts(l) {
+		for _, c := range Concepts(l) {
 			if c.Level > 3 {
 				continue
 			}
