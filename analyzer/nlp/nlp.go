@@ -392,9 +392,18 @@ func (d *Doc) unit(first, last int, sentStart bool) Unit {
 func Words(text string) int {
 	n := 0
 	in := false
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		var w bool
+		if c := text[i]; c < utf8.RuneSelf {
+			// ASCII fast path: most transcript text.
+			w = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || in && c == '\''
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			w = isWordRune(r)
+			i += size
+		}
 		// An apostrophe continues a word ("don't") but is none on its own.
-		w := isWordRune(r) || in && r == '\''
 		if w && !in {
 			n++
 		}
