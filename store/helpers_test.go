@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/candorhq/candor/analyzer"
-	"github.com/candorhq/candor/store"
 	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/store"
 )
 
 // srv is the redis-server shared by the package's tests; each test keys

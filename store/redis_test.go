@@ -10,8 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/candorhq/candor/store"
 	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/store"
 )
 
 // Two replicas (two clients, two stores, one engine each) share one
