@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -14,8 +13,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/candorhq/candor/analyzer"
 )
 
 // Keys of values set on the gin context.
@@ -120,12 +117,6 @@ func (s *Server) limitBody(c *gin.Context) {
 // tenant returns the tenant the request acts for.
 func tenant(c *gin.Context) string { return c.GetString(ctxTenant) }
 
-// tenantContext returns the request's context carrying its tenant, for
-// the cache.
-func tenantContext(c *gin.Context) context.Context {
-	return analyzer.WithTenant(c.Request.Context(), tenant(c))
-}
-
 // readBody reads the (limited) request body.
 func readBody(c *gin.Context) ([]byte, error) {
 	n := c.Request.ContentLength
@@ -146,13 +137,6 @@ func writeJSON(c *gin.Context, status int, v any) {
 	c.Header("Content-Type", "application/json; charset=utf-8")
 	c.Status(status)
 	_ = encodeJSON(c.Writer, v)
-}
-
-// writeRawJSON answers JSON bytes as they are.
-func writeRawJSON(c *gin.Context, status int, raw []byte) {
-	c.Header("Content-Type", "application/json; charset=utf-8")
-	c.Status(status)
-	_, _ = c.Writer.Write(raw)
 }
 
 func encodeJSON(w io.Writer, v any) error {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -161,12 +160,7 @@ func (m *Memory) Get(ctx context.Context, tenant, id string) (*analyzer.Report, 
 	if err != nil {
 		return nil, err
 	}
-	var rep analyzer.Report
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		return nil, fmt.Errorf("get report %s: decode: %w", id, err)
-	}
-	rep.Tenant = tenant
-	return &rep, nil
+	return decodeReport(raw, tenant, id)
 }
 
 // GetJSON implements Reports.

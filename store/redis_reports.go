@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -57,12 +56,7 @@ func (r *Redis) Get(ctx context.Context, tenant, id string) (*analyzer.Report, e
 	if err != nil {
 		return nil, err
 	}
-	var rep analyzer.Report
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		return nil, fmt.Errorf("get report %s: decode: %w", id, err)
-	}
-	rep.Tenant = tenant
-	return &rep, nil
+	return decodeReport(raw, tenant, id)
 }
 
 // GetJSON implements Reports.

@@ -101,3 +101,14 @@ func parseCursor(s string) (*cursor, error) {
 	}
 	return nil, fmt.Errorf("list reports: %w: bad cursor", ErrInvalid)
 }
+
+// decodeReport decodes a stored report and marks its tenant, for both
+// stores' Get.
+func decodeReport(raw []byte, tenant, id string) (*analyzer.Report, error) {
+	var rep analyzer.Report
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		return nil, fmt.Errorf("get report %s: decode: %w", id, err)
+	}
+	rep.Tenant = tenant
+	return &rep, nil
+}

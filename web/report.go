@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
@@ -382,17 +381,6 @@ func validSpan(text string, sp analyzer.Span) bool {
 		i++
 	}
 	return false
-}
-
-func engineLine(e analyzer.EngineInfo) string {
-	s := e.Name
-	if e.Model != "" {
-		s += fmt.Sprintf(", model %s", e.Model)
-	}
-	if e.PromptVersion != "" {
-		s += fmt.Sprintf(", prompt %s", e.PromptVersion)
-	}
-	return s
 }
 
 var esc = template.HTMLEscapeString

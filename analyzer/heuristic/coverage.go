@@ -139,14 +139,6 @@ type unitScore struct {
 	ev    float64 // how well the unit shows what the area's head asks for
 }
 
-// Thresholds on an area's score. Chosen on the development sets so that a
-// plainly stated, substantive unit reads as covered and a passing mention as
-// partial.
-const (
-	coveredAt = coverageCovered
-	partialAt = coveragePartial
-)
-
 func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats) analyzer.Coverage {
 	cov := analyzer.Coverage{Areas: make([]analyzer.AreaResult, len(q.Areas))}
 	total := 0.0
@@ -268,7 +260,6 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 	return cov
 }
 
-func round2(x float64) float64 { return float64(int(x*100+0.5)) / 100 }
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
 // topicWeights down-weights words that say what the whole question is about
