@@ -1,0 +1,115 @@
+package semantic
+
+import (
+	"testing"
+)
+
+func TestTableLoads(t *testing.T) {
+	if err := Load(); err != nil {
+		t.Fatal(err)
+	}
+	if n := Size(); n != 100_000 {
+		t.Fatalf("Size() = %d, want 100000", n)
+	}
+	for _, w := range []string{"customer", "angry", "refund", "apologised", "apologized"} {
+		if Lookup(w) == NoID {
+			t.Errorf("Lookup(%q) = NoID", w)
+		}
+	}
+	if Lookup("zzqxv") != NoID {
+		t.Error("nonsense word found")
+	}
+}
+
+// Known neighbours are near and unrelated words far.
+func TestNeighbours(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		min  float32
+		max  float32
+	}{
+		{"angry", "furious", 0.6, 1},
+		{"customer", "client", 0.5, 1},
+		{"refund", "reimbursement", 0.4, 1},
+		{"lesson", "learned", 0.25, 1},
+		{"angry", "spreadsheet", -1, 0.2},
+		{"customer", "volcano", -1, 0.2},
+	} {
+		got := Cos(Lookup(tc.a), Lookup(tc.b))
+		if got < tc.min || got > tc.max {
+			t.Errorf("Cos(%s, %s) = %.3f, want in [%.2f, %.2f]", tc.a, tc.b, got, tc.min, tc.max)
+		}
+	}
+	if c := Cos(Lookup("customer"), Lookup("customer")); c < 0.99 || c > 1.01 {
+		t.Errorf("self cosine %.4f, want 1", c)
+	}
+}
+
+func TestRecallPrefersParaphrase(t *testing.T) {
+	area := New("How the candidate noticed the customer's emotions")
+	para := New("I could see she was upset and shaking, so I asked how she was feeling")
+	other := New("We migrated the billing database to a new server over the weekend")
+	if rp, ro := Recall(&area, &para), Recall(&area, &other); rp <= ro {
+		t.Errorf("Recall(area, paraphrase) = %.3f <= Recall(area, unrelated) = %.3f", rp, ro)
+	}
+	if cp, co := Cosine(&area, &para), Cosine(&area, &other); cp <= co {
+		t.Errorf("Cosine(area, paraphrase) = %.3f <= Cosine(area, unrelated) = %.3f", cp, co)
+	}
+}
+
+func TestRarityAndWeight(t *testing.T) {
+	common, rare := Lookup("the"), Lookup("escalation")
+	if common == NoID || rare == NoID {
+		t.Fatal("words missing")
+	}
+	if !(Rarity(common) < Rarity(rare) && Rarity(rare) < Rarity(NoID)) {
+		t.Errorf("rarity not increasing: the %.3f, escalation %.3f, unknown %.3f", Rarity(common), Rarity(rare), Rarity(NoID))
+	}
+	if !(Weight(common) < 0.1 && Weight(rare) > 0.9 && Weight(NoID) == 1) {
+		t.Errorf("weights: the %.3f, escalation %.3f, unknown %.3f", Weight(common), Weight(rare), Weight(NoID))
+	}
+}
+
+func TestStopwordsAndNumbersLeftOut(t *testing.T) {
+	txt := New("Um, so I was the one who called them 3 times")
+	for _, w := range txt.Words {
+		if w.Lemma == "um" || w.Lemma == "the" || w.Lemma == "3" || w.Lemma == "so" {
+			t.Errorf("%q kept as a content word", w.Lemma)
+		}
+	}
+	if len(txt.Words) == 0 {
+		t.Fatal("no content words")
+	}
+}
+
+func TestProfile(t *testing.T) {
+	a := New("refund delayed angry customer")
+	same := New("the angry customer's refund was delayed")
+	p := RecallProfile(&a, &same)
+	if p.Share70 < 0.99 || p.Weakest < 0.99 {
+		t.Errorf("profile of a paraphrase with every word: %+v", p)
+	}
+	none := New("volcano geology lecture")
+	if p := RecallProfile(&a, &none); p.Share70 > 0.01 {
+		t.Errorf("profile against unrelated text: %+v", p)
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(vectorsBin)))
+	for b.Loop() {
+		if _, err := decode(vectorsBin); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRecall(b *testing.B) {
+	area := New("How the candidate identified and acknowledged the customer's emotions")
+	unit := New("I could hear her voice shaking, so I stopped and told her I could tell this had been a really stressful week")
+	b.ReportAllocs()
+	for b.Loop() {
+		Recall(&area, &unit)
+	}
+}

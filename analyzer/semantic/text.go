@@ -1,0 +1,237 @@
+package semantic
+
+import (
+	"math"
+	"strings"
+
+	"github.com/candorhq/candor/analyzer/nlp"
+	"github.com/candorhq/candor/lexicon"
+)
+
+// Word is one content word of a text.
+type Word struct {
+	Lemma string
+	// ID is the vector of the word as written, or of its lemma when the
+	// written form is not in the table; NoID when neither is.
+	ID     ID
+	Weight float32
+	// Token is the word's index in the nlp.Doc it came from (-1 if none).
+	Token int
+}
+
+// Text is what a piece of text is compared by: its content words, weighted
+// by rarity, and their weighted mean vector.
+type Text struct {
+	Words []Word
+	sif   [Dim]float32
+	norm  float32
+}
+
+// Empty reports a text with no content words.
+func (t *Text) Empty() bool { return len(t.Words) == 0 }
+
+// New reads a text's content words.
+func New(s string) Text {
+	doc := nlp.Parse(s)
+	return FromTokens(doc.Tokens, 0, len(doc.Tokens))
+}
+
+// FromTokens reads the content words of toks[first:last]. Numbers,
+// stopwords and one-letter words are left out.
+func FromTokens(toks []nlp.Token, first, last int) Text {
+	var t Text
+	for i := first; i < last; i++ {
+		tok := &toks[i]
+		if w, ok := contentWord(tok); ok {
+			w.Token = i
+			t.Words = append(t.Words, w)
+		}
+	}
+	t.finish()
+	return t
+}
+
+// Add appends words of another text (a follow-up's words to a question's,
+// say) and recomputes the mean vector.
+func (t *Text) Add(words ...Word) {
+	t.Words = append(t.Words, words...)
+	t.finish()
+}
+
+// Reweight multiplies the weight of every word for which f returns a
+// factor other than 1 (words a whole question shares, for instance).
+func (t *Text) Reweight(f func(lemma string) float32) {
+	for i := range t.Words {
+		t.Words[i].Weight *= f(t.Words[i].Lemma)
+	}
+	t.finish()
+}
+
+func (t *Text) finish() {
+	t.sif = [Dim]float32{}
+	for _, w := range t.Words {
+		AddTo(&t.sif, w.ID, w.Weight)
+	}
+	n := float32(0)
+	for _, x := range t.sif {
+		n += x * x
+	}
+	t.norm = float32(math.Sqrt(float64(n)))
+}
+
+var wordCache = nlp.NewBoundedMap[[2]string, Word](200_000)
+
+func contentWord(tok *nlp.Token) (Word, bool) {
+	lw, lm := tok.Lower, tok.Lemma
+	if tok.Number || len(lw) < 2 || stopwords[lw] || stopwords[lm] {
+		return Word{}, false
+	}
+	k := [2]string{lw, lm}
+	if w, ok := wordCache.Get(k); ok {
+		return w, true
+	}
+	id := Lookup(lw)
+	if id == NoID {
+		id = Lookup(lm)
+	}
+	if id == NoID && strings.IndexByte(lw, '\'') > 0 {
+		id = Lookup(lw[:strings.IndexByte(lw, '\'')])
+	}
+	w := Word{Lemma: lm, ID: id, Weight: Weight(id), Token: -1}
+	wordCache.Put(k, w)
+	return w, true
+}
+
+// Similarity of two words: 1 for one lemma, otherwise the cosine of their
+// vectors (negative cosines count as 0).
+func Similarity(a, b *Word) float32 {
+	if a.Lemma == b.Lemma {
+		return 1
+	}
+	c := Cos(a.ID, b.ID)
+	if c < 0 {
+		return 0
+	}
+	return c
+}
+
+// Cosine is the cosine of two texts' weighted mean vectors.
+func Cosine(a, b *Text) float64 {
+	if a.norm == 0 || b.norm == 0 {
+		return 0
+	}
+	s := float32(0)
+	for i := range a.sif {
+		s += a.sif[i] * b.sif[i]
+	}
+	return float64(s / (a.norm * b.norm))
+}
+
+// Recall is how much of a is said in b: for each word of a, its best
+// similarity with a word of b, weighted by a's word weights.
+func Recall(a, b *Text) float64 {
+	return align(a, b, func(x, y *Word) float32 { return Similarity(x, y) })
+}
+
+// Overlap is the weighted share of a's words whose lemma b uses.
+func Overlap(a, b *Text) float64 {
+	return align(a, b, func(x, y *Word) float32 {
+		if x.Lemma == y.Lemma {
+			return 1
+		}
+		return 0
+	})
+}
+
+// WordNetRecall is Recall with WordNet's relatedness (package lexicon)
+// instead of vectors.
+func WordNetRecall(a, b *Text) float64 {
+	return align(a, b, func(x, y *Word) float32 {
+		if x.Lemma == y.Lemma {
+			return 1
+		}
+		return float32(lexicon.Similarity(x.Lemma, y.Lemma))
+	})
+}
+
+func align(a, b *Text, sim func(x, y *Word) float32) float64 {
+	if len(a.Words) == 0 || len(b.Words) == 0 {
+		return 0
+	}
+	total, wsum := float32(0), float32(0)
+	for i := range a.Words {
+		best := float32(0)
+		for j := range b.Words {
+			if s := sim(&a.Words[i], &b.Words[j]); s > best {
+				best = s
+				if best >= 1 {
+					break
+				}
+			}
+		}
+		total += best * a.Words[i].Weight
+		wsum += a.Words[i].Weight
+	}
+	if wsum == 0 {
+		return 0
+	}
+	return float64(total / wsum)
+}
+
+// Profile describes how a's words are found in b: the weighted share whose
+// best similarity reaches 0.5 and 0.7, and the weighted mean of the worst
+// third (how well the least-said words are said).
+type Profile struct {
+	Share50, Share70, Weakest float64
+}
+
+// RecallProfile computes Profile for a against b.
+func RecallProfile(a, b *Text) Profile {
+	var p Profile
+	if len(a.Words) == 0 || len(b.Words) == 0 {
+		return p
+	}
+	type ws struct{ s, w float32 }
+	best := make([]ws, len(a.Words))
+	wsum := float32(0)
+	for i := range a.Words {
+		bs := float32(0)
+		for j := range b.Words {
+			if s := Similarity(&a.Words[i], &b.Words[j]); s > bs {
+				bs = s
+			}
+		}
+		w := a.Words[i].Weight
+		best[i] = ws{bs, w}
+		wsum += w
+		if bs >= 0.5 {
+			p.Share50 += float64(w)
+		}
+		if bs >= 0.7 {
+			p.Share70 += float64(w)
+		}
+	}
+	if wsum == 0 {
+		return Profile{}
+	}
+	p.Share50 /= float64(wsum)
+	p.Share70 /= float64(wsum)
+	// Weakest third by weight.
+	for i := 1; i < len(best); i++ {
+		for j := i; j > 0 && best[j].s < best[j-1].s; j-- {
+			best[j], best[j-1] = best[j-1], best[j]
+		}
+	}
+	acc, tw := float32(0), float32(0)
+	for _, b := range best {
+		if tw >= wsum/3 {
+			break
+		}
+		acc += b.s * b.w
+		tw += b.w
+	}
+	if tw > 0 {
+		p.Weakest = float64(acc / tw)
+	}
+	return p
+}
