@@ -18,6 +18,12 @@ type Guide struct {
 	Title       string     `json:"title" yaml:"title"`
 	Description string     `json:"description,omitempty" yaml:"description,omitempty"`
 	Questions   []Question `json:"questions" yaml:"questions"`
+	// DepthSignals are the guide's rubric for telling a lived, particular
+	// answer from a rehearsed one (for an empathy guide: the customer's
+	// emotions named, how they were recognised, the approach personalised,
+	// the customer's experience in focus). Every question is judged by them;
+	// Normalize copies them into each Question's Depth.
+	DepthSignals []DepthSignal `json:"depth_signals,omitempty" yaml:"depth_signals,omitempty"`
 	// Notes keeps the guide's prose that is not a question, such as a
 	// Yardstick guide's "Frequently Asked Questions", as question/answer pairs.
 	Notes []Note `json:"notes,omitempty" yaml:"notes,omitempty"`
@@ -32,6 +38,16 @@ type Question struct {
 	Text      string   `json:"text" yaml:"text"`
 	Areas     []string `json:"areas" yaml:"areas"`
 	FollowUps []string `json:"follow_ups,omitempty" yaml:"follow_ups,omitempty"`
+	// Depth holds the guide's depth signals, so that an engine judging one
+	// question sees them (set by guide.Normalize; not part of a guide file).
+	Depth []DepthSignal `json:"-" yaml:"-"`
+}
+
+// DepthSignal is one sign, written by the guide's author, that an answer
+// shows the depth the guide looks for.
+type DepthSignal struct {
+	ID   string `json:"id" yaml:"id"`
+	Text string `json:"text" yaml:"text"`
 }
 
 // Note is a piece of guidance kept with a guide (an FAQ entry, for instance).

@@ -8,6 +8,11 @@ import (
 // SchemaVersion is the report contract version (shared/contract/REPORT.md).
 const SchemaVersion = "1"
 
+// SchemaRevision counts compatible additions to contract version 1: fields
+// added, none changed or removed, so readers of version 1 keep working.
+// 2 added the delivery's episode, details, depth signals and reasons.
+const SchemaRevision = 2
+
 // Area statuses.
 const (
 	StatusCovered = "covered"
@@ -92,6 +97,36 @@ type Delivery struct {
 	Specificity int      `json:"specificity"`
 	STAR        STAR     `json:"star"`
 	Signals     []Signal `json:"signals"`
+	// Episode is the span of the particular past episode the answer tells
+	// (absent when it tells none).
+	Episode *Span `json:"episode,omitempty"`
+	// Details are the checkable details of the answer (times, names,
+	// numbers, reported speech); Bound says the detail belongs to the told
+	// episode (a number that measures what the candidate did or saw, a name
+	// that acts or speaks in it) rather than decorating the answer.
+	Details []Detail `json:"details,omitempty"`
+	// Depth says which of the guide's depth signals the answer shows.
+	Depth []DepthResult `json:"depth,omitempty"`
+	// Reasons say in a few words why the label was given.
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+// Detail is one checkable detail of an answer.
+type Detail struct {
+	Span
+	// Kind is time, name, number or speech.
+	Kind  string `json:"kind"`
+	Bound bool   `json:"bound"`
+}
+
+// DepthResult is the verdict on one of the guide's depth signals.
+type DepthResult struct {
+	ID      string `json:"id"`
+	Text    string `json:"text"`
+	Present bool   `json:"present"`
+	// Confidence is the engine's probability that the answer shows it.
+	Confidence float64 `json:"confidence"`
+	Evidence   []Span  `json:"evidence"`
 }
 
 // Warning is something a reader of the report should know.
@@ -186,15 +221,17 @@ type Summary struct {
 
 // Report is the analysis of one interview (shared/contract/REPORT.md).
 type Report struct {
-	SchemaVersion string           `json:"schema_version"`
-	ID            string           `json:"id"`
-	Guide         GuideRef         `json:"guide"`
-	Engine        EngineInfo       `json:"engine"`
-	Candidate     string           `json:"candidate,omitempty"`
-	Source        *SourceInfo      `json:"source,omitempty"`
-	Summary       Summary          `json:"summary"`
-	Answers       []AnswerAnalysis `json:"answers"`
-	Warnings      []Warning        `json:"warnings"`
+	SchemaVersion string `json:"schema_version"`
+	// SchemaRevision is SchemaRevision when the report was made.
+	SchemaRevision int              `json:"schema_revision,omitempty"`
+	ID             string           `json:"id"`
+	Guide          GuideRef         `json:"guide"`
+	Engine         EngineInfo       `json:"engine"`
+	Candidate      string           `json:"candidate,omitempty"`
+	Source         *SourceInfo      `json:"source,omitempty"`
+	Summary        Summary          `json:"summary"`
+	Answers        []AnswerAnalysis `json:"answers"`
+	Warnings       []Warning        `json:"warnings"`
 	// Disclaimer reminds every reader what the report is for.
 	Disclaimer string `json:"disclaimer"`
 	// CreatedAt is set when a report is stored; the analysis itself is

@@ -114,14 +114,15 @@ func Analyze(ctx context.Context, eng Engine, g *Guide, answers []Answer, opts O
 
 	info := eng.Info()
 	rep := &Report{
-		SchemaVersion: SchemaVersion,
-		Guide:         ref,
-		Engine:        info,
-		Candidate:     opts.Candidate,
-		Source:        opts.Source,
-		Answers:       make([]AnswerAnalysis, 0, len(answers)),
-		Warnings:      append([]Warning{}, opts.Warnings...),
-		Disclaimer:    Disclaimer,
+		SchemaVersion:  SchemaVersion,
+		SchemaRevision: SchemaRevision,
+		Guide:          ref,
+		Engine:         info,
+		Candidate:      opts.Candidate,
+		Source:         opts.Source,
+		Answers:        make([]AnswerAnalysis, 0, len(answers)),
+		Warnings:       append([]Warning{}, opts.Warnings...),
+		Disclaimer:     Disclaimer,
 	}
 	for i := range answers {
 		if err := errs[i]; err != nil {

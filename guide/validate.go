@@ -105,6 +105,17 @@ func validate(g *analyzer.Guide) problems {
 			}
 		}
 	}
+	depthIDs := map[string]bool{}
+	for i, d := range g.DepthSignals {
+		at := fmt.Sprintf("depth_signals[%d]", i)
+		if blank(d.Text) {
+			ps.add(-1, at+".text", "empty")
+		}
+		if depthIDs[d.ID] {
+			ps.add(-1, at+".id", fmt.Sprintf("duplicate %q", d.ID))
+		}
+		depthIDs[d.ID] = true
+	}
 	for i, n := range g.Notes {
 		if blank(n.Title) && blank(n.Text) {
 			ps.add(-1, fmt.Sprintf("notes[%d]", i), "empty")
@@ -151,6 +162,20 @@ func Normalize(g *analyzer.Guide) {
 		}
 		q.ID = id
 		used[id] = true
+	}
+	if len(g.DepthSignals) == 0 {
+		g.DepthSignals = nil
+	}
+	for i := range g.DepthSignals {
+		d := &g.DepthSignals[i]
+		d.ID = strings.TrimSpace(d.ID)
+		d.Text = strings.TrimSpace(d.Text)
+		if d.ID == "" {
+			d.ID = "d" + strconv.Itoa(i+1)
+		}
+	}
+	for i := range g.Questions {
+		g.Questions[i].Depth = g.DepthSignals
 	}
 	if len(g.Notes) == 0 {
 		g.Notes = nil
@@ -204,6 +229,13 @@ func version(g *analyzer.Guide) string {
 		for _, f := range q.FollowUps {
 			put(f)
 		}
+	}
+	// Depth signals change the delivery verdict; a guide without them
+	// hashes as before.
+	for _, d := range g.DepthSignals {
+		put("\x00d")
+		put(d.ID)
+		put(d.Text)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }

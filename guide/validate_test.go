@@ -168,3 +168,29 @@ func TestVersion(t *testing.T) {
 		})
 	}
 }
+
+func TestDepthSignals(t *testing.T) {
+	g := &analyzer.Guide{Title: "T", Questions: []analyzer.Question{{Text: "Tell me about X.", Areas: []string{"a"}}},
+		DepthSignals: []analyzer.DepthSignal{{Text: " Names the other person's feelings "}, {ID: "own", Text: "Says how they noticed"}}}
+	guide.Normalize(g)
+	if g.DepthSignals[0].ID != "d1" || g.DepthSignals[0].Text != "Names the other person's feelings" {
+		t.Errorf("normalised signal %+v", g.DepthSignals[0])
+	}
+	if len(g.Questions[0].Depth) != 2 {
+		t.Errorf("question depth %v, want the guide's two signals", g.Questions[0].Depth)
+	}
+	before := g.Version
+	g.DepthSignals[1].Text = "Says how they recognised it"
+	guide.Normalize(g)
+	if g.Version == before {
+		t.Error("changing a depth signal did not change the guide's version")
+	}
+	if err := guide.Validate(g); err != nil {
+		t.Fatal(err)
+	}
+	g.DepthSignals = append(g.DepthSignals, analyzer.DepthSignal{ID: "own", Text: ""})
+	err := guide.Validate(g)
+	if err == nil || !strings.Contains(err.Error(), "depth_signals[2].text: empty") || !strings.Contains(err.Error(), `duplicate "own"`) {
+		t.Errorf("Validate = %v, want empty text and duplicate id named", err)
+	}
+}
