@@ -100,9 +100,6 @@ type Config struct {
 	// Fallback is the embedded engine: it analyzes an answer when the model
 	// fails, and first, in hybrid mode. Required.
 	Fallback analyzer.Engine
-	// InjectionDetector flags text in an answer that tries to instruct the
-	// analyzer; flagged spans never serve as evidence. Required.
-	InjectionDetector func(text string) []analyzer.Span
 	// Logger receives retries and fallbacks (status classes only, never
 	// answer text or keys); nil discards them.
 	Logger *slog.Logger
@@ -143,8 +140,6 @@ func (c Config) withDefaults() (Config, error) {
 		return bad("no model")
 	case c.Fallback == nil:
 		return bad("no fallback engine")
-	case c.InjectionDetector == nil:
-		return bad("no injection detector")
 	case c.Timeout < 0, c.MaxRetries < 0, c.RetryBackoff < 0, c.MaxBackoff < 0,
 		c.Concurrency < 0, c.MaxTokens < 0, c.Samples < 0:
 		return bad("negative timeout, retries, backoff, concurrency, max tokens or samples")

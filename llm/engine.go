@@ -22,6 +22,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/injection"
 	"github.com/candorhq/candor/prompts"
 )
 
@@ -110,7 +111,9 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		}
 		base = &b
 	}
-	injected := e.cfg.InjectionDetector(answer)
+	// The same detector as the embedded engine's: flagged text never
+	// serves as evidence.
+	injected := injection.Spans(answer)
 	if n := len(q.Areas); n == 0 || n > maxAreas {
 		// The reply schema judges 1..maxAreas areas; more would be
 		// rejected by every strict server, so do not spend a call.

@@ -635,7 +635,7 @@ func TestReasoningModel(t *testing.T) {
 }
 
 func TestNewAndInfo(t *testing.T) {
-	base := llm.Config{APIKey: "k", Model: "m", Fallback: &fallbackEngine{}, InjectionDetector: detectInjection}
+	base := llm.Config{APIKey: "k", Model: "m", Fallback: &fallbackEngine{}}
 	tests := []struct {
 		name    string
 		edit    func(*llm.Config)
@@ -651,7 +651,6 @@ func TestNewAndInfo(t *testing.T) {
 		{"no key", func(c *llm.Config) { c.APIKey = "" }, true, analyzer.EngineInfo{}},
 		{"no model", func(c *llm.Config) { c.Model = "" }, true, analyzer.EngineInfo{}},
 		{"no fallback", func(c *llm.Config) { c.Fallback = nil }, true, analyzer.EngineInfo{}},
-		{"no detector", func(c *llm.Config) { c.InjectionDetector = nil }, true, analyzer.EngineInfo{}},
 		{"bad mode", func(c *llm.Config) { c.Mode = "heuristic" }, true, analyzer.EngineInfo{}},
 		{"azure without endpoint", func(c *llm.Config) { c.APIType = "azure" }, true, analyzer.EngineInfo{}},
 		{"negative samples", func(c *llm.Config) { c.Samples = -1 }, true, analyzer.EngineInfo{}},
@@ -686,7 +685,7 @@ func TestNewAndInfo(t *testing.T) {
 // without being written out; their order and case do not matter.
 func TestOptionsNames(t *testing.T) {
 	opts := func(names ...string) string {
-		e, err := llm.New(llm.Config{APIKey: "k", Model: "m", Fallback: &fallbackEngine{}, InjectionDetector: detectInjection, RedactNames: names})
+		e, err := llm.New(llm.Config{APIKey: "k", Model: "m", Fallback: &fallbackEngine{}, RedactNames: names})
 		if err != nil {
 			t.Fatal(err)
 		}

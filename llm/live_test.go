@@ -30,7 +30,7 @@ func TestLive(t *testing.T) {
 	e, err := llm.New(llm.Config{
 		BaseURL: os.Getenv("OPENAI_BASE_URL"), APIKey: key, Model: model,
 		Timeout: 90 * time.Second, MaxRetries: 2, Seed: 7,
-		Fallback: &fallbackEngine{}, InjectionDetector: detectInjection,
+		Fallback: &fallbackEngine{},
 	})
 	if err != nil {
 		t.Fatal(err)

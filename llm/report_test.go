@@ -188,7 +188,7 @@ func TestEngineConcurrencyLimit(t *testing.T) {
 func BenchmarkReport15x500ms(b *testing.B) {
 	fs := slowServer(b, 500*time.Millisecond)
 	e, err := llm.New(llm.Config{BaseURL: fs.URL + "/v1", APIKey: "k", Model: "m", Concurrency: 8,
-		Fallback: &fallbackEngine{}, InjectionDetector: detectInjection})
+		Fallback: &fallbackEngine{}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -257,35 +256,20 @@ func (f *fallbackEngine) count() int {
 	return f.calls
 }
 
-// injectionRe is the test's injection detector, standing in for the
-// embedded one: it flags sentences that address the analyzer.
-var injectionRe = regexp.MustCompile(`(?i)(ignore (all )?(previous|prior) instructions|you are now|mark (every|all) areas?)[^.!?]*[.!?]?`)
-
-func detectInjection(text string) []analyzer.Span {
-	var out []analyzer.Span
-	for _, m := range injectionRe.FindAllStringIndex(text, -1) {
-		s := len([]rune(text[:m[0]]))
-		q := text[m[0]:m[1]]
-		out = append(out, analyzer.Span{Quote: q, Start: s, End: s + len([]rune(q))})
-	}
-	return out
-}
-
 // newEngine returns an engine pointed at fs with quick retries; edit adjusts
 // the config.
 func newEngine(t *testing.T, fs *fakeServer, fb analyzer.Engine, edit func(*llm.Config)) *llm.Engine {
 	t.Helper()
 	cfg := llm.Config{
-		BaseURL:           fs.URL + "/v1",
-		APIKey:            "test-key",
-		Model:             "test-model",
-		Seed:              7,
-		Timeout:           5 * time.Second,
-		MaxRetries:        2,
-		RetryBackoff:      time.Millisecond,
-		MaxBackoff:        5 * time.Second,
-		Fallback:          fb,
-		InjectionDetector: detectInjection,
+		BaseURL:      fs.URL + "/v1",
+		APIKey:       "test-key",
+		Model:        "test-model",
+		Seed:         7,
+		Timeout:      5 * time.Second,
+		MaxRetries:   2,
+		RetryBackoff: time.Millisecond,
+		MaxBackoff:   5 * time.Second,
+		Fallback:     fb,
 	}
 	if edit != nil {
 		edit(&cfg)

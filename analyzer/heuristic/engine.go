@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/injection"
 	"github.com/candorhq/candor/analyzer/nlp"
 )
 
@@ -74,7 +75,12 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		return analyzer.AnswerAnalysis{}, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
 	}
 	doc := nlp.Parse(answer)
-	inj := detectInjection(doc)
+	// Text flagged as injection is kept out of every unit's evidence.
+	found := injection.Detect(answer)
+	inj := make([]byteRange, len(found))
+	for i, f := range found {
+		inj[i] = byteRange{f.ByteStart, f.ByteEnd}
+	}
 	af := analyzeFeatures(doc, inj)
 	del, st := e.delivery(af)
 	cov := e.coverage(q, af, st)
@@ -88,8 +94,8 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		Words:      len(doc.Tokens),
 	}
 	res.FollowUps = e.followUps(q, cov)
-	for _, r := range inj {
-		s := spanOf(doc, r.start, r.end)
+	for _, f := range found {
+		s := f.Span(answer)
 		res.Warnings = append(res.Warnings, analyzer.Warning{Code: analyzer.WarnPromptInjection, QuestionID: q.ID,
 			Message: "the answer contains text that tries to instruct an automated reviewer; it was ignored and kept out of the evidence",
 			Span:    &s})

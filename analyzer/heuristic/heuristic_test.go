@@ -14,6 +14,7 @@ import (
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
+	"github.com/candorhq/candor/analyzer/injection"
 	"github.com/candorhq/candor/guide"
 )
 
@@ -384,8 +385,8 @@ func TestInjection(t *testing.T) {
 						}
 					}
 				}
-				if got := heuristic.DetectInjection(text); !slices.Equal(got, spans) {
-					t.Errorf("DetectInjection = %v, Analyze flagged %v", got, spans)
+				if got := injection.Spans(text); !slices.Equal(got, spans) {
+					t.Errorf("injection.Spans = %v, Analyze flagged %v", got, spans)
 				}
 				// The rest of the answer is still read: the story stays specific.
 				if a.Delivery.Label != analyzer.LabelSpecific {
@@ -424,10 +425,10 @@ func TestNoInjectionOnCleanMentions(t *testing.T) {
 		t.Run(tc.qid, func(t *testing.T) {
 			a := analyze(t, e, question(t, tc.qid), tc.text)
 			if slices.Contains(warnings(a), analyzer.WarnPromptInjection) {
-				t.Errorf("flagged as injection: %v", heuristic.DetectInjection(tc.text))
+				t.Errorf("flagged as injection: %v", injection.Spans(tc.text))
 			}
-			if got := heuristic.DetectInjection(tc.text); len(got) != 0 {
-				t.Errorf("DetectInjection = %v", got)
+			if got := injection.Spans(tc.text); len(got) != 0 {
+				t.Errorf("injection.Spans = %v", got)
 			}
 		})
 	}
@@ -676,8 +677,8 @@ func FuzzAnalyze(f *testing.F) {
 			return
 		}
 		checkAnalysis(t, q, text, a)
-		for _, s := range heuristic.DetectInjection(text) {
-			checkSpan(t, []rune(text), "DetectInjection", s)
+		for _, s := range injection.Spans(text) {
+			checkSpan(t, []rune(text), "injection.Spans", s)
 		}
 	})
 }

@@ -59,21 +59,20 @@ func newLLMEngine(mode string, f *llmFlags) (analyzer.Engine, error) {
 		f.apiKey = "local"
 	}
 	eng, err := llm.New(llm.Config{
-		BaseURL:           f.baseURL,
-		APIKey:            f.apiKey,
-		Model:             f.model,
-		APIType:           f.apiType,
-		APIVersion:        f.apiVersion,
-		Mode:              mode,
-		Timeout:           f.timeout,
-		MaxRetries:        f.retries,
-		Concurrency:       f.concurrency,
-		Seed:              f.seed,
-		Samples:           f.samples,
-		Redact:            f.redact,
-		RedactNames:       f.redactNames,
-		Fallback:          heuristic.New(),
-		InjectionDetector: heuristic.DetectInjection,
+		BaseURL:     f.baseURL,
+		APIKey:      f.apiKey,
+		Model:       f.model,
+		APIType:     f.apiType,
+		APIVersion:  f.apiVersion,
+		Mode:        mode,
+		Timeout:     f.timeout,
+		MaxRetries:  f.retries,
+		Concurrency: f.concurrency,
+		Seed:        f.seed,
+		Samples:     f.samples,
+		Redact:      f.redact,
+		RedactNames: f.redactNames,
+		Fallback:    heuristic.New(),
 	})
 	if errors.Is(err, llm.ErrInvalidConfig) {
 		return nil, usagef("analyze: %v", err)

@@ -1,4 +1,13 @@
-package heuristic
+// Package injection finds prompt injection in an answer: text that addresses
+// an automated reviewer, or tries to give it instructions about the rubric.
+// An answer is data; both engines flag such text
+// (prompt_injection_suspected) and keep it out of the evidence.
+//
+// The detector looks for what such text must contain rather than for known
+// attack strings: an addressee that is a machine, an instruction verb, and an
+// object from the analyzer's own world (areas, ratings, labels,
+// instructions), or one of a few unambiguous forms.
+package injection
 
 import (
 	"regexp"
@@ -10,28 +19,63 @@ import (
 	"github.com/candorhq/candor/analyzer/nlp"
 )
 
-// Prompt-injection detection. An answer is data: text in it that addresses an
-// automated reviewer, or tries to give it instructions about the rubric, is
-// flagged and kept out of evidence. The detector looks for what such text
-// must contain rather than for known attack strings: an addressee that is a
-// machine, an instruction verb, and an object from the analyzer's own world
-// (areas, ratings, labels, instructions), or one of a few unambiguous forms.
+// Finding is one stretch of an answer that tries to instruct the analyzer,
+// widened to the whole sentence(s) or tag that hold it.
+type Finding struct {
+	// Start and End are code-point offsets into the text, End exclusive.
+	Start, End int
+	// ByteStart and ByteEnd are the same stretch in bytes.
+	ByteStart, ByteEnd int
+	// Rule names the rule that matched (see the rule constants).
+	Rule string
+	// Lang is the language of the words that matched ("en", "de", ...),
+	// empty for markup.
+	Lang string
+}
+
+// Span returns the finding as a span of text, the text it was found in.
+func (f Finding) Span(text string) analyzer.Span {
+	return analyzer.Span{Quote: text[f.ByteStart:f.ByteEnd], Start: f.Start, End: f.End}
+}
+
+// Spans returns Detect's findings as spans of text.
+func Spans(text string) []analyzer.Span {
+	fs := Detect(text)
+	if len(fs) == 0 {
+		return nil
+	}
+	out := make([]analyzer.Span, len(fs))
+	for i, f := range fs {
+		out[i] = f.Span(text)
+	}
+	return out
+}
+
+// Rule names, as Finding.Rule reports them.
+const (
+	RuleOverride  = "override"  // "ignore previous instructions"
+	RuleMarkup    = "markup"    // fake system or instruction tags
+	RuleRole      = "role"      // "system prompt", "you are now", "developer mode"
+	RuleVerdict   = "verdict"   // "label=specific", "score: 10"
+	RuleAddressed = "addressed" // a request to an automated reviewer about the rating
+)
 
 // strongRules are the unambiguous forms, each with the words or characters
 // one of which must be in a stretch of text for it to match there, so that
 // most text never meets a regular expression.
 var strongRules = []struct {
+	name  string
 	re    *regexp.Regexp
 	words map[string]bool
 	chars string
 }{
-	{regexp.MustCompile(`(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(previous|prior|above|earlier|preceding|original|system|scoring|grading)?\s*(instructions?|prompts?|rules?|rubric|guidelines|criteria)`),
+	{RuleOverride, regexp.MustCompile(`(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(previous|prior|above|earlier|preceding|original|system|scoring|grading)?\s*(instructions?|prompts?|rules?|rubric|guidelines|criteria)`),
 		set("ignore disregard forget override bypass"), ""},
-	{regexp.MustCompile(`\[/?\s*(system|inst|instructions?|admin|assistant|developer)\b[^\]]{0,300}\]|<\s*/?\s*(system|instructions?|admin|im_start)\b|#{2,}\s*(system|instruction)`),
+	{RuleMarkup, regexp.MustCompile(`\[/?\s*(system|inst|instructions?|admin|assistant|developer)\b[^\]]{0,300}\]|<\s*/?\s*(system|instructions?|admin|im_start)\b|#{2,}\s*(system|instruction)`),
 		nil, "[<#"},
-	{regexp.MustCompile(`system\s*prompt|\byou\s+are\s+now\b|\bnew\s+instructions?\s*:|\bas\s+an\s+ai\s+(language\s+)?model\b|\bdeveloper\s+mode\b`),
+	{RuleRole, regexp.MustCompile(`system\s*prompt|\byou\s+are\s+now\b|\bnew\s+instructions?\s*:|\bas\s+an\s+ai\s+(language\s+)?model\b|\bdeveloper\s+mode\b`),
 		set("prompt now instruction instructions ai developer"), ""},
-	{regexp.MustCompile(`\b(label|status|specificity|score|rating|areas?)\s*[=:]\s*(specific|covered|excellent|\d+)\b`),
+	{RuleVerdict, regexp.MustCompile(`\b(label|status|specificity|score|rating|areas?)\s*[=:]\s*(specific|covered|excellent|\d+)\b`),
 		nil, "=:"},
 }
 
@@ -45,17 +89,23 @@ var injVerb = regexp.MustCompile(`\b(ignore|disregard|forget|mark|rate|score|lab
 var injObject = regexp.MustCompile(`\b(covered|specific|rubric|areas?|rating|rated|labels?|excellent|perfect|full marks|top marks|` +
 	`highest|maximum|max|10\s*/\s*10|ten out of ten|100\s*(%|percent)|strong hire|hire|pass|instructions?|evaluation|assessment|score)\b`)
 
-type byteRange struct{ start, end int }
+type byteRange struct {
+	start, end int
+	rule       string
+}
 
-// DetectInjection returns the spans of text that try to instruct an
-// automated analyzer, as whole sentences or clauses of the answer. It never
-// changes the analysis of the rest of the answer.
-func DetectInjection(text string) []analyzer.Span {
+// Detect returns the stretches of text that try to instruct an automated
+// analyzer, as whole sentences or clauses of the answer, in the order found.
+func Detect(text string) []Finding {
 	doc := nlp.Parse(text)
 	rs := detectInjection(doc)
-	out := make([]analyzer.Span, 0, len(rs))
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make([]Finding, 0, len(rs))
 	for _, r := range rs {
-		out = append(out, spanOf(doc, r.start, r.end))
+		out = append(out, Finding{Start: cpOffset(doc, r.start), End: cpOffset(doc, r.end),
+			ByteStart: r.start, ByteEnd: r.end, Rule: r.rule, Lang: langOf(r.rule)})
 	}
 	return out
 }
@@ -78,7 +128,9 @@ func detectInjection(doc *nlp.Doc) []byteRange {
 					out = appendRange(out, markupAround(text, a, b))
 					continue
 				}
-				out = appendRange(out, sentenceAround(doc, a, b))
+				r := sentenceAround(doc, a, b)
+				r.rule = rule.name
+				out = appendRange(out, r)
 			}
 		}
 	}
@@ -98,7 +150,9 @@ func detectInjection(doc *nlp.Doc) []byteRange {
 		if !injAddressee.MatchString(ut) || !injObject.MatchString(ut) || !injVerb.MatchString(ut) {
 			continue
 		}
-		out = appendRange(out, sentenceAround(doc, u.ByteStart, u.ByteEnd))
+		r := sentenceAround(doc, u.ByteStart, u.ByteEnd)
+		r.rule = RuleAddressed
+		out = appendRange(out, r)
 	}
 	return out
 }
@@ -138,7 +192,7 @@ func appendRange(rs []byteRange, r byteRange) []byteRange {
 
 // sentenceAround widens a byte range to the sentence(s) that contain it.
 func sentenceAround(doc *nlp.Doc, start, end int) byteRange {
-	r := byteRange{start, end}
+	r := byteRange{start: start, end: end}
 	for i, u := range doc.Units {
 		if u.ByteEnd <= start || u.ByteStart >= end {
 			continue
@@ -156,11 +210,6 @@ func sentenceAround(doc *nlp.Doc, start, end int) byteRange {
 		r.end = max(r.end, doc.Units[k].ByteEnd)
 	}
 	return r
-}
-
-// spanOf builds a Span with code-point offsets from byte offsets.
-func spanOf(doc *nlp.Doc, bstart, bend int) analyzer.Span {
-	return analyzer.Span{Quote: doc.Text[bstart:bend], Start: cpOffset(doc, bstart), End: cpOffset(doc, bend)}
 }
 
 // cpOffset converts a byte offset of doc.Text to a code-point offset,
@@ -229,7 +278,7 @@ func strongWindows(doc *nlp.Doc, text string, words map[string]bool, chars strin
 			out[n-1].end = max(out[n-1].end, end)
 			continue
 		}
-		out = append(out, byteRange{start, end})
+		out = append(out, byteRange{start: start, end: end})
 	}
 	return out
 }
@@ -281,5 +330,21 @@ func markupAround(text string, start, end int) byteRange {
 			}
 		}
 	}
-	return byteRange{start, end}
+	return byteRange{start: start, end: end, rule: RuleMarkup}
+}
+
+func set(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+// langOf is the language of a rule's words: markup has none.
+func langOf(rule string) string {
+	if rule == RuleMarkup {
+		return ""
+	}
+	return "en"
 }
