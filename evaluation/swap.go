@@ -49,9 +49,9 @@ type SwapLists struct {
 	rows      [][3]string
 	roleNames []string
 	pronoun   map[string]pronounPos
-	usToUK   map[string]string
-	ukToUS   map[string]string
-	spelling int
+	usToUK    map[string]string
+	ukToUS    map[string]string
+	spelling  int
 }
 
 type namePos struct {
