@@ -18,6 +18,9 @@ const repoEval = "../testdata/eval"
 // devSet is the shared development set (absent on a fresh clone).
 const devSet = "../../shared/eval/dev"
 
+// seedGuide is the guide the sets were labelled against (absent on a fresh clone).
+const seedGuide = "../../shared/seeds/000_d3797fe2d9603f3b.txt"
+
 func TestLoadRepoSet(t *testing.T) {
 	s, err := evaluation.LoadSet(repoEval)
 	if err != nil {

@@ -58,6 +58,8 @@ const usage = `Usage: candor <command> [flags] [args]
 Commands:
   analyze   analyze a transcript or answers file against a guide and print a report
   segment   show which transcript turns answer which guide question
+  eval      measure how far each engine agrees with your own labelled interviews
+  audit     compare groups of candidates (impact ratios) and run the counterfactual swap test
   guides    list, show or import interview guides
   serve     serve the HTTP API (with job workers in the same process)
   worker    run job workers on the Redis queue that serve fills (scale-out)
@@ -81,6 +83,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.analyze(ctx, rest)
 	case "segment":
 		return env.segment(ctx, rest)
+	case "eval":
+		return env.eval(ctx, rest)
+	case "audit":
+		return env.audit(ctx, rest)
 	case "guides":
 		return env.guides(ctx, rest)
 	case "serve":

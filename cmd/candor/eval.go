@@ -1,0 +1,342 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/evaluation"
+	"github.com/candorhq/candor/guide"
+	"github.com/candorhq/candor/render"
+	"github.com/candorhq/candor/store"
+)
+
+// setFlags are the flags eval and audit share.
+type setFlags struct {
+	guide       string
+	format      string
+	out         string
+	concurrency int
+	cacheDir    string
+	noCache     bool
+	llm         *llmFlags
+}
+
+func (f *setFlags) register(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&f.guide, "guide", "", "guide the set was labelled against: a built-in id or a guide file")
+	fs.StringVar(&f.format, "format", "text", "output format: text, json, md or html")
+	fs.StringVar(&f.out, "out", "", "write the output to this file instead of stdout")
+	fs.IntVar(&f.concurrency, "concurrency", runtime.GOMAXPROCS(0), "answers analyzed at once")
+	fs.StringVar(&f.cacheDir, "cache-dir", "", "where model engines' analyses are cached, so a rerun makes no model call (default: the user cache folder's candor/analyses)")
+	fs.BoolVar(&f.noCache, "no-cache", false, "do not read or write the analysis cache")
+	f.llm = registerLLMFlags(fs, getenv)
+}
+
+func (f *setFlags) check(cmd string, paths []string) (*analyzer.Guide, error) {
+	switch f.format {
+	case "json", "text", "md", "markdown", "html":
+	default:
+		return nil, usagef("%s: --format must be text, json, md or html, not %q", cmd, f.format)
+	}
+	if f.guide == "" {
+		return nil, usagef("%s: --guide is required: the guide the set was labelled against (a built-in id: %s; or a guide file)", cmd, strings.Join(guide.BuiltinIDs(), ", "))
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("%w: give a labelled set: a folder with answers.jsonl (or answers.csv) and/or transcripts/, or an answers file", errNoInput)
+	}
+	if f.format == "html" && len(paths) > 1 {
+		return nil, usagef("%s: --format html writes one page: give one set", cmd)
+	}
+	if f.concurrency < 1 {
+		return nil, usagef("%s: --concurrency must be at least 1", cmd)
+	}
+	return guide.Load(f.guide)
+}
+
+// engine builds a named engine; model engines go through the analysis
+// cache (the same decorator and keys as the service's, kept on disk), so
+// that a rerun of a set costs nothing.
+func (f *setFlags) engine(cmd, name string, getenv func(string) string) (analyzer.Engine, error) {
+	eng, err := newEngine(name, f.llm)
+	if err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			ue.msg = strings.Replace(ue.msg, "analyze:", cmd+":", 1)
+		}
+		return nil, err
+	}
+	if eng.Info().Name == "heuristic" || f.noCache {
+		// The embedded engine is faster than reading a cache entry.
+		return eng, nil
+	}
+	dir := f.cacheDir
+	if dir == "" {
+		base := getenv("XDG_CACHE_HOME")
+		if base == "" {
+			if base, err = os.UserCacheDir(); err != nil {
+				return nil, usagef("%s: no user cache folder (%v): give --cache-dir or --no-cache", cmd, err)
+			}
+		}
+		dir = filepath.Join(base, "candor", "analyses")
+	}
+	c, err := store.NewFileCache(dir)
+	if err != nil {
+		return nil, err
+	}
+	return store.CachedEngine(eng, c, 0), nil
+}
+
+// output opens --out or returns stdout.
+func (e *environment) output(path string) (io.Writer, func() error, error) {
+	if path == "" {
+		return e.stdout, func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, f.Close, nil
+}
+
+// progress returns a progress callback drawing a bar on a terminal stderr.
+func (e *environment) progress(what string) (func(done, total int), func()) {
+	if !isTerminal(e.stderr) {
+		return nil, func() {}
+	}
+	var bar *progressbar.ProgressBar
+	return func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription(what),
+					progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+			}
+			_ = bar.Set(done)
+		}, func() {
+			if bar != nil {
+				_ = bar.Finish()
+			}
+		}
+}
+
+func writeJSON(w io.Writer, v any, compact bool) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if !compact {
+		enc.SetIndent("", "  ")
+	}
+	return enc.Encode(v)
+}
+
+func (e *environment) eval(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var sf setFlags
+	sf.register(fs, e.getenv)
+	engines := fs.String("engine", "heuristic", "engines to evaluate, comma-separated: heuristic, llm, hybrid")
+	boot := fs.Int("bootstrap", evaluation.DefaultBootstrap, "bootstrap resamples for the 95% intervals (0: none)")
+	seed := fs.Uint64("seed-bootstrap", evaluation.BootstrapSeed, "seed of the bootstrap, so a rerun gives the same intervals")
+	prices := fs.String("prices", "", `prices file for the cost estimate: {"model": {"input": USD per million prompt tokens, "output": ...}} (adds to or replaces the built-in list prices)`)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: candor eval --guide GUIDE [--engine heuristic[,llm,hybrid]] [--format text|json|md|html] LABELS...\n\n"+
+			"Measures how far each engine agrees with your own labels. LABELS is a labelled set: a folder with answers.jsonl\n"+
+			"(or answers.csv) and/or transcripts/ with NAME.gold.json beside each transcript (see evaluation/schema), or an\n"+
+			"answers file. Several sets print one evaluation each (JSON: one per line).\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	paths, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	g, err := sf.check("eval", paths)
+	if err != nil {
+		return err
+	}
+	if *boot < 0 {
+		return usagef("eval: --bootstrap must be 0 or more")
+	}
+	opts := evaluation.Options{Concurrency: sf.concurrency, Bootstrap: *boot, Seed: *seed}
+	if *boot == 0 {
+		opts.Bootstrap = -1
+	}
+	if *prices != "" {
+		data, err := os.ReadFile(*prices)
+		if err != nil {
+			return err
+		}
+		if opts.Prices, err = evaluation.ParsePrices(*prices, data); err != nil {
+			return err
+		}
+	}
+	var engs []analyzer.Engine
+	seen := map[string]bool{}
+	for _, name := range strings.Split(*engines, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		eng, err := sf.engine("eval", name, e.getenv)
+		if err != nil {
+			return err
+		}
+		engs = append(engs, eng)
+	}
+	if len(engs) == 0 {
+		return usagef("eval: --engine names no engine")
+	}
+	sets := make([]*evaluation.Set, len(paths))
+	for i, p := range paths {
+		if sets[i], err = evaluation.LoadSet(p); err != nil {
+			return err
+		}
+		// Check every set before the first model call.
+		if err := evaluation.Check(g, sets[i]); err != nil {
+			return err
+		}
+	}
+	w, closeOut, err := e.output(sf.out)
+	if err != nil {
+		return err
+	}
+	for _, set := range sets {
+		progress, done := e.progress("evaluating " + set.Name)
+		opts.Progress = progress
+		ev, err := evaluation.EvaluateAll(ctx, engs, g, set, opts)
+		done()
+		if err != nil {
+			closeOut()
+			return err
+		}
+		if err := writeEvaluation(w, ev, sf.format, len(sets) > 1); err != nil {
+			closeOut()
+			return err
+		}
+	}
+	return closeOut()
+}
+
+func writeEvaluation(w io.Writer, ev *evaluation.Evaluation, format string, many bool) error {
+	var err error
+	switch format {
+	case "json":
+		return writeJSON(w, ev, many)
+	case "md", "markdown":
+		err = render.EvaluationMarkdown(w, ev)
+	case "html":
+		return render.EvaluationHTML(w, ev)
+	default:
+		err = render.EvaluationText(w, ev)
+	}
+	if err == nil && many {
+		_, err = fmt.Fprintln(w)
+	}
+	return err
+}
+
+func (e *environment) audit(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var sf setFlags
+	sf.register(fs, e.getenv)
+	engineName := fs.String("engine", "heuristic", "engine to audit: heuristic, llm or hybrid")
+	minGroup := fs.Int("min-group", evaluation.DefaultMinGroupSize, "smallest group whose rates are compared (smaller groups are listed, marked too small)")
+	var fields listFlag
+	fs.Var(&fields, "field", "group field to audit (repeatable or comma-separated; default: every field in the set)")
+	swap := fs.String("swap", "auto", "counterfactual swap test (names, pronouns, spellings): on, off, or auto (on for the embedded engine; it analyzes each answer about ten more times)")
+	swapLists := fs.String("swap-lists", "", "folder with your own names.tsv, pronouns.tsv and/or spelling.tsv (default: the built-in lists)")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: candor audit --guide GUIDE [--engine E] [--min-group N] [--swap auto|on|off] [--format text|json|md|html] SET...\n\n"+
+			"Compares, per group and intersection of the set's group fields, the rate of specific labels and the share of answers\n"+
+			"above the median specificity and coverage (impact ratios, four-fifths flags, Fisher's exact test), and re-analyses every\n"+
+			"answer with names, pronouns and spellings swapped. Labels are not needed.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	paths, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	g, err := sf.check("audit", paths)
+	if err != nil {
+		return err
+	}
+	if *minGroup < 1 {
+		return usagef("audit: --min-group must be at least 1")
+	}
+	eng, err := sf.engine("audit", *engineName, e.getenv)
+	if err != nil {
+		return err
+	}
+	var runSwap bool
+	switch *swap {
+	case "on":
+		runSwap = true
+	case "off":
+	case "auto":
+		runSwap = eng.Info().Name == "heuristic"
+	default:
+		return usagef("audit: --swap must be on, off or auto, not %q", *swap)
+	}
+	lists := evaluation.DefaultSwapLists()
+	if *swapLists != "" {
+		if lists, err = evaluation.LoadSwapLists(*swapLists); err != nil {
+			return err
+		}
+	}
+	sets := make([]*evaluation.Set, len(paths))
+	for i, p := range paths {
+		if sets[i], err = evaluation.LoadSet(p); err != nil {
+			return err
+		}
+		if err := evaluation.Check(g, sets[i]); err != nil {
+			return err
+		}
+	}
+	w, closeOut, err := e.output(sf.out)
+	if err != nil {
+		return err
+	}
+	for _, set := range sets {
+		progress, done := e.progress("auditing " + set.Name)
+		rep, err := evaluation.RunAudit(ctx, eng, g, set, evaluation.AuditOptions{MinGroupSize: *minGroup, Fields: fields, Concurrency: sf.concurrency, Progress: progress})
+		if err == nil && runSwap {
+			rep.Swap, err = evaluation.Swap(ctx, eng, g, set, evaluation.SwapOptions{Lists: lists, Concurrency: sf.concurrency, Progress: progress})
+		}
+		done()
+		if err != nil {
+			closeOut()
+			return err
+		}
+		if err := writeAudit(w, rep, sf.format, len(sets) > 1); err != nil {
+			closeOut()
+			return err
+		}
+	}
+	return closeOut()
+}
+
+func writeAudit(w io.Writer, a *evaluation.AuditReport, format string, many bool) error {
+	var err error
+	switch format {
+	case "json":
+		return writeJSON(w, a, many)
+	case "md", "markdown":
+		err = render.AuditMarkdown(w, a)
+	case "html":
+		return render.AuditHTML(w, a)
+	default:
+		err = render.AuditText(w, a)
+	}
+	if err == nil && many {
+		_, err = fmt.Fprintln(w)
+	}
+	return err
+}
