@@ -199,8 +199,6 @@ func EvaluationText(w io.Writer, ev *evaluation.Evaluation) error {
 	return ew.err
 }
 
-
-
 // EvaluationMarkdown writes an evaluation as Markdown.
 func EvaluationMarkdown(w io.Writer, ev *evaluation.Evaluation) error {
 	ew := &errWriter{w: w}
