@@ -66,7 +66,7 @@ func (f *setFlags) check(cmd string, paths []string) (*analyzer.Guide, error) {
 // engine builds a named engine; model engines go through the analysis
 // cache (the same decorator and keys as the service's, kept on disk), so
 // that a rerun of a set costs nothing.
-func (f *setFlags) engine(cmd, name string, getenv func(string) string) (analyzer.Engine, error) {
+func (f *setFlags) engine(cmd, name string) (analyzer.Engine, error) {
 	eng, err := newEngine(name, f.llm)
 	if err != nil {
 		var ue *usageError
@@ -81,11 +81,9 @@ func (f *setFlags) engine(cmd, name string, getenv func(string) string) (analyze
 	}
 	dir := f.cacheDir
 	if dir == "" {
-		base := getenv("XDG_CACHE_HOME")
-		if base == "" {
-			if base, err = os.UserCacheDir(); err != nil {
-				return nil, usagef("%s: no user cache folder (%v): give --cache-dir or --no-cache", cmd, err)
-			}
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return nil, usagef("%s: no user cache folder (%v): give --cache-dir or --no-cache", cmd, err)
 		}
 		dir = filepath.Join(base, "candor", "analyses")
 	}
@@ -184,7 +182,7 @@ func (e *environment) eval(ctx context.Context, args []string) error {
 			continue
 		}
 		seen[name] = true
-		eng, err := sf.engine("eval", name, e.getenv)
+		eng, err := sf.engine("eval", name)
 		if err != nil {
 			return err
 		}
@@ -271,7 +269,7 @@ func (e *environment) audit(ctx context.Context, args []string) error {
 	if *minGroup < 1 {
 		return usagef("audit: --min-group must be at least 1")
 	}
-	eng, err := sf.engine("audit", *engineName, e.getenv)
+	eng, err := sf.engine("audit", *engineName)
 	if err != nil {
 		return err
 	}
