@@ -81,7 +81,7 @@ func New(cfg Config) (*Engine, error) {
 		Name:          cfg.Mode,
 		Model:         cfg.Model,
 		PromptVersion: prompts.Version(),
-		Options: fmt.Sprintf("mode=%s,temperature=0,seed=%d,samples=%d,max_tokens=%d,redact=%s",
+		Options: fmt.Sprintf("mode=%s,temperature=0,seed=%d,samples=%d,max_tokens=%d,redact=%s,injection=withheld",
 			cfg.Mode, cfg.Seed, cfg.Samples, cfg.MaxTokens, e.redactor.options()),
 	}
 	return e, nil
@@ -112,14 +112,14 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		base = &b
 	}
 	// The same detector as the embedded engine's: flagged text never
-	// serves as evidence.
+	// serves as evidence, and the model does not see it.
 	injected := injection.Spans(answer)
 	if n := len(q.Areas); n == 0 || n > maxAreas {
 		// The reply schema judges 1..maxAreas areas; more would be
 		// rejected by every strict server, so do not spend a call.
 		return e.fallback(ctx, q, answer, base, injected, analyzer.Usage{}, &callError{class: "areas"})
 	}
-	v := e.redactor.view(answer)
+	v := e.redactor.view(answer, injected)
 	in := prompts.Input{Question: q.Text, Areas: q.Areas, FollowUps: q.FollowUps, Answer: v.sent}
 	if base != nil {
 		in.Hints = hints(base, v, injected)

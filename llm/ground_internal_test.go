@@ -27,7 +27,7 @@ func TestView(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := newRedactor(tt.redact, tt.names).view(tt.text)
+			v := newRedactor(tt.redact, tt.names).view(tt.text, nil)
 			if v.sent != tt.want {
 				t.Errorf("sent %q, want %q", v.sent, tt.want)
 			}
@@ -55,7 +55,7 @@ func TestFind(t *testing.T) {
 		{"March 2020", ""},
 		{"", ""},
 	}
-	g := newGrounder(newRedactor(false, nil).view(text), nil)
+	g := newGrounder(newRedactor(false, nil).view(text, nil), nil)
 	for _, tt := range tests {
 		sp, ok := g.find(tt.quote)
 		if got := sp.Quote; ok != (tt.want != "") || got != tt.want {
@@ -68,7 +68,7 @@ func TestFind(t *testing.T) {
 	// A quote found in a blocked span is taken from another occurrence, or
 	// not at all.
 	blocked := []analyzer.Span{{Start: 0, End: 11}}
-	g = newGrounder(newRedactor(false, nil).view(text), blocked)
+	g = newGrounder(newRedactor(false, nil).view(text, nil), blocked)
 	if sp, ok := g.find("last march"); !ok || sp.Start != 58 {
 		t.Errorf("find past a blocked span = %+v, %v; want the second occurrence", sp, ok)
 	}
@@ -87,7 +87,7 @@ func FuzzFind(f *testing.F) {
 		if !utf8.ValidString(text) || !utf8.ValidString(quote) {
 			t.Skip()
 		}
-		v := newRedactor(true, strings.Fields(name)).view(text)
+		v := newRedactor(true, strings.Fields(name)).view(text, nil)
 		sp, ok := newGrounder(v, nil).find(quote)
 		if !ok {
 			return

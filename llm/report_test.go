@@ -60,9 +60,13 @@ func TestReport(t *testing.T) {
 	for _, c := range calls {
 		seen[c.answerText()]++
 	}
-	for _, a := range answers {
-		if seen[a.Text] != 1 {
-			t.Errorf("answer %s was sent %d times", a.QuestionID, seen[a.Text])
+	for i, a := range answers {
+		sent := a.Text
+		if i == 2 { // the flagged sentence is withheld from the model
+			sent = "Honestly I always put the customer first. [text withheld: it addressed the rater]"
+		}
+		if seen[sent] != 1 {
+			t.Errorf("answer %s was sent %d times", a.QuestionID, seen[sent])
 		}
 	}
 	if u := rep.Summary.Usage; u == nil || u.Calls != len(answers) {

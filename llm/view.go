@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/prompts"
 )
 
@@ -156,11 +157,16 @@ func (r redactor) options() string {
 	return strings.Join(parts, "+")
 }
 
-// view builds the text to send: personal data replaced by numbered
-// placeholders ([EMAIL_1], [NAME_2], ...; one number per distinct value) and
-// anything that looks like the answer delimiter escaped, so the answer cannot
-// close its own data block.
-func (r redactor) view(text string) *view {
+// withheldText replaces, in what the model sees, text flagged as prompt
+// injection: the model cannot obey what it never reads.
+const withheldText = "[text withheld: it addressed the rater]"
+
+// view builds the text to send: text flagged as injection (withheld, in
+// code points of text) replaced by withheldText, personal data replaced by
+// numbered placeholders ([EMAIL_1], [NAME_2], ...; one number per distinct
+// value) and anything that looks like the answer delimiter escaped, so the
+// answer cannot close its own data block.
+func (r redactor) view(text string, withheld []analyzer.Span) *view {
 	toRune := runeOffsets(text)
 	var edits []edit
 	numbers := map[string]int{}
@@ -225,7 +231,29 @@ func (r redactor) view(text string) *view {
 		// Escape only the "<", as HTML would: the model still reads the text.
 		edits = append(edits, edit{toRune[m[0]], toRune[m[0]] + 1, "&lt;"})
 	}
+	if len(withheld) > 0 {
+		// Withheld text wins over any edit it overlaps.
+		kept := edits[:0]
+		for _, e := range edits {
+			if !overlapsAny(e.start, e.end, withheld) {
+				kept = append(kept, e)
+			}
+		}
+		edits = kept
+		for _, w := range withheld {
+			edits = append(edits, edit{w.Start, w.End, withheldText})
+		}
+	}
 	return newView(text, edits)
+}
+
+func overlapsAny(start, end int, spans []analyzer.Span) bool {
+	for _, s := range spans {
+		if start < s.End && s.Start < end {
+			return true
+		}
+	}
+	return false
 }
 
 // wordEdge reports whether byte offset i of text is a word boundary on the

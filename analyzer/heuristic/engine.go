@@ -19,7 +19,7 @@ import (
 
 // Version changes whenever the engine's rules change, so caches keyed on
 // EngineInfo drop stale results.
-const Version = "h1"
+const Version = "h1.1"
 
 // ShortAnswerWords is the length under which an answer is flagged as very
 // short.
@@ -74,9 +74,10 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	if strings.TrimSpace(answer) == "" || nlp.Words(answer) == 0 {
 		return analyzer.AnswerAnalysis{}, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
 	}
-	doc := nlp.Parse(answer)
-	// Text flagged as injection is kept out of every unit's evidence.
+	// Text flagged as injection is masked before the engine reads the
+	// answer (offsets unchanged), so it counts for nothing.
 	found := injection.Detect(answer)
+	doc := nlp.Parse(injection.Mask(answer, found))
 	inj := make([]byteRange, len(found))
 	for i, f := range found {
 		inj[i] = byteRange{f.ByteStart, f.ByteEnd}
@@ -103,6 +104,9 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	if res.Words < ShortAnswerWords {
 		res.Warnings = append(res.Warnings, analyzer.Warning{Code: analyzer.WarnShortAnswer, QuestionID: q.ID,
 			Message: fmt.Sprintf("the answer has %d words; a follow-up may draw out more", res.Words)})
+	}
+	if len(found) > 0 {
+		res.Words = nlp.Words(answer) // what was said, flagged words included
 	}
 	if e.offQuestion(q, af, cov) {
 		res.Warnings = append(res.Warnings, analyzer.Warning{Code: analyzer.WarnOffQuestion, QuestionID: q.ID,
