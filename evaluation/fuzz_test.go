@@ -98,3 +98,21 @@ func FuzzParseGold(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeSet(f *testing.F) {
+	f.Add([]byte(`{"name": "s", "answers": [{"id": "a", "question_id": "q1", "text": "t", "group": {"g": 1}}], "transcripts": [{"name": "t.txt", "text": "A: x\nB: y", "gold": {"segments": [{"question_id": "q1"}]}}]}`))
+	f.Add([]byte(`{"transcripts": [{"name": "t.txt", "text": "x", "gold": null}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := evaluation.DecodeSet(data)
+		if err != nil {
+			if !errors.Is(err, analyzer.ErrInvalidInput) {
+				t.Fatalf("error %v is not an input error", err)
+			}
+			return
+		}
+		checkItems(t, s.Answers, nil)
+		if s.Validate() != nil {
+			t.Fatal("a decoded set does not validate")
+		}
+	})
+}

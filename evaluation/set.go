@@ -656,3 +656,162 @@ func lineOf(data []byte, err error) int {
 	}
 	return 0
 }
+
+// Limits of a set sent whole in one request (the API): far above a
+// hand-labelled set, low enough to bound one job.
+const (
+	MaxSetAnswers     = 5000
+	MaxSetTranscripts = 500
+)
+
+// Validate checks a set that did not come through LoadSet (a JSON body):
+// the same rules as the files, with errors naming the field
+// ("answers[3].label", "transcripts[1].gold.segments[0].areas.2").
+func (s *Set) Validate() error {
+	if len(s.Answers) == 0 && len(s.Transcripts) == 0 {
+		return &analyzer.InputError{Field: "answers", Reason: "the set has no answers and no transcripts"}
+	}
+	if len(s.Answers) > MaxSetAnswers {
+		return &analyzer.InputError{Field: "answers", Reason: fmt.Sprintf("%d answers, over the limit of %d", len(s.Answers), MaxSetAnswers)}
+	}
+	if len(s.Transcripts) > MaxSetTranscripts {
+		return &analyzer.InputError{Field: "transcripts", Reason: fmt.Sprintf("%d transcripts, over the limit of %d", len(s.Transcripts), MaxSetTranscripts)}
+	}
+	prefix := func(err error, p string) error {
+		var ie *analyzer.InputError
+		if errors.As(err, &ie) {
+			if ie.Field == "" {
+				ie.Field = p
+			} else {
+				ie.Field = p + "." + ie.Field
+			}
+		}
+		return err
+	}
+	seen := map[string]int{}
+	for i := range s.Answers {
+		it := &s.Answers[i]
+		p := fmt.Sprintf("answers[%d]", i)
+		if err := it.validate(true); err != nil {
+			return prefix(err, p)
+		}
+		if j, ok := seen[it.ID]; ok {
+			return &analyzer.InputError{Field: p + ".id", Reason: fmt.Sprintf("%q is used again (first in answers[%d])", it.ID, j)}
+		}
+		seen[it.ID] = i
+		if it.Source == "" {
+			it.Source = p
+		}
+	}
+	names := map[string]bool{}
+	for i := range s.Transcripts {
+		t := &s.Transcripts[i]
+		p := fmt.Sprintf("transcripts[%d]", i)
+		if strings.TrimSpace(t.Name) == "" || strings.ContainsAny(t.Name, "/\\") {
+			return &analyzer.InputError{Field: p + ".name", Reason: "required: a file name without folders (t1.vtt)"}
+		}
+		if names[t.Name] {
+			return &analyzer.InputError{Field: p + ".name", Reason: fmt.Sprintf("%q is used again", t.Name)}
+		}
+		names[t.Name] = true
+		if strings.TrimSpace(t.Text) == "" {
+			return &analyzer.InputError{Field: p + ".text", Reason: "required: the transcript"}
+		}
+		if len(t.Text) > transcript.MaxSize {
+			return &analyzer.InputError{Field: p + ".text", Reason: fmt.Sprintf("over the limit of %d bytes", transcript.MaxSize)}
+		}
+		for k := range t.Gold.Group {
+			if strings.TrimSpace(k) == "" {
+				return &analyzer.InputError{Field: p + ".gold.group", Reason: "empty field name"}
+			}
+		}
+		qs := map[string]bool{}
+		for j := range t.Gold.Segments {
+			seg := &t.Gold.Segments[j]
+			sp := fmt.Sprintf("%s.gold.segments[%d]", p, j)
+			if err := seg.validate(false); err != nil {
+				return prefix(err, sp)
+			}
+			if qs[seg.QuestionID] {
+				return &analyzer.InputError{Field: sp + ".question_id", Reason: fmt.Sprintf("%q has a segment already", seg.QuestionID)}
+			}
+			qs[seg.QuestionID] = true
+			if seg.ID == "" {
+				seg.ID = strings.TrimSuffix(t.Name, filepath.Ext(t.Name)) + "/" + seg.QuestionID
+			}
+			seg.Source = sp
+		}
+	}
+	return nil
+}
+
+// DecodeSet reads a set sent as JSON (the API's "set" field):
+// {"name": ..., "answers": [answer, ...], "transcripts": [{"name": "t1.vtt",
+// "text": "...", "gold": {gold file}}]}, with the files' rules and errors
+// naming the field at fault.
+func DecodeSet(data []byte) (*Set, error) {
+	var raw struct {
+		Name        string            `json:"name"`
+		Answers     []json.RawMessage `json:"answers"`
+		Transcripts []struct {
+			Name string          `json:"name"`
+			Text string          `json:"text"`
+			Gold json.RawMessage `json:"gold"`
+		} `json:"transcripts"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return nil, &analyzer.InputError{Reason: "want {\"name\", \"answers\": [...], \"transcripts\": [{\"name\", \"text\", \"gold\"}]}: " + setReason(err)}
+	}
+	s := &Set{Name: strings.TrimSpace(raw.Name)}
+	if s.Name == "" {
+		s.Name = "set"
+	}
+	for i, a := range raw.Answers {
+		it, err := decodeItem(a)
+		if err != nil {
+			var ie *analyzer.InputError
+			if errors.As(err, &ie) {
+				ie.Field = strings.TrimSuffix(fmt.Sprintf("answers[%d].%s", i, ie.Field), ".")
+			}
+			return nil, err
+		}
+		s.Answers = append(s.Answers, it)
+	}
+	for i, t := range raw.Transcripts {
+		tr := Transcript{Name: t.Name, Text: t.Text}
+		if len(t.Gold) > 0 && string(t.Gold) != "null" {
+			g, err := ParseGold("", t.Gold)
+			if err != nil {
+				var ie *analyzer.InputError
+				if errors.As(err, &ie) {
+					ie.Field = strings.TrimSuffix(fmt.Sprintf("transcripts[%d].gold.%s", i, ie.Field), ".")
+					ie.Line = 0
+				}
+				return nil, err
+			}
+			for j := range g.Segments {
+				g.Segments[j].ID = "" // named after the transcript by Validate
+			}
+			tr.Gold = *g
+		}
+		s.Transcripts = append(s.Transcripts, tr)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// setReason describes a decoding error without quoting the input.
+func setReason(err error) string {
+	var ue *json.UnmarshalTypeError
+	if errors.As(err, &ue) {
+		return fmt.Sprintf("field %s: want %s, got %s", ue.Field, ue.Type, ue.Value)
+	}
+	if strings.HasPrefix(err.Error(), "json: unknown field ") {
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return jsonReason(err)
+}

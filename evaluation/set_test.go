@@ -226,3 +226,32 @@ func TestLoadSetErrors(t *testing.T) {
 		t.Errorf("missing path: %v", err)
 	}
 }
+
+func TestDecodeSet(t *testing.T) {
+	good := `{"name": "mine", "answers": [{"id": "a1", "question_id": "q1", "text": "I refunded it.", "label": "mixed", "group": {"native_speaker": false}}],
+	  "transcripts": [{"name": "t1.txt", "text": "Interviewer: hi\nCandidate: hello", "gold": {"segments": [{"question_id": "q1", "label": "specific"}], "group": {"gender": "female"}}}]}`
+	s, err := evaluation.DecodeSet([]byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "mine" || s.Answers[0].Group["native_speaker"] != "false" || s.Transcripts[0].Gold.Segments[0].ID != "t1/q1" || s.Transcripts[0].Gold.Group["gender"] != "female" {
+		t.Errorf("set %+v", s)
+	}
+	tests := []struct{ body, want string }{
+		{`{"answers": []}`, "answers: the set has no answers and no transcripts"},
+		{`{"answers": [{"id": "a", "question_id": "q1", "text": "x", "label": "nice"}]}`, `answers[0].label: "nice" is not one of`},
+		{`{"answers": [{"id": "a", "question_id": "q1", "text": "x", "lable": "mixed"}]}`, `answers[0].lable: unknown field`},
+		{`{"answers": [{"id": "a", "question_id": "q1", "text": "x"}, {"id": "a", "question_id": "q2", "text": "y"}]}`, `answers[1].id: "a" is used again`},
+		{`{"transcripts": [{"name": "", "text": "x"}]}`, "transcripts[0].name: required"},
+		{`{"transcripts": [{"name": "a/b.txt", "text": "x"}]}`, "transcripts[0].name: required: a file name without folders"},
+		{`{"transcripts": [{"name": "t.txt", "text": "x", "gold": {"segments": [{"question_id": "q1", "areas": {"1": "yes"}}]}}]}`, `transcripts[0].gold.segments[0].areas.1: "yes" is not one of`},
+		{`{"answers": "many"}`, "field answers: want []json.RawMessage, got string"},
+		{`{"answer": []}`, `unknown field "answer"`},
+	}
+	for _, tt := range tests {
+		_, err := evaluation.DecodeSet([]byte(tt.body))
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !errors.Is(err, analyzer.ErrInvalidInput) {
+			t.Errorf("%s: err = %v, want %q", tt.body, err, tt.want)
+		}
+	}
+}
