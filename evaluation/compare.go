@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/candorhq/candor/analyzer"
@@ -128,6 +129,10 @@ type Evaluation struct {
 	Guide     analyzer.GuideRef `json:"guide"`
 	Results   []*Result         `json:"results"`
 	Agreement []Agreement       `json:"agreement,omitempty"`
+	// Raters is the agreement between two people's labels of the same
+	// set, when a second rater's labels were given: the ceiling to read
+	// the engines' figures against.
+	Raters *Agreement `json:"raters,omitempty"`
 	// CreatedAt is when the evaluation was stored or run.
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 	// Disclaimer says what the figures are.
@@ -164,4 +169,87 @@ func EvaluateAll(ctx context.Context, engines []analyzer.Engine, g *analyzer.Gui
 		}
 	}
 	return ev, nil
+}
+
+// goldPredictions reads a set's labels as if they were an engine's
+// verdicts, so two raters can be compared like two engines.
+func goldPredictions(s *Set) []Prediction {
+	var out []Prediction
+	add := func(it *Item, transcript string) {
+		p := Prediction{ID: it.ID, QuestionID: it.QuestionID, Transcript: transcript, Label: it.Label}
+		if it.Specificity != nil {
+			p.Specificity = *it.Specificity
+		} else {
+			p.Specificity = -1
+		}
+		n := 0
+		for k := range it.Areas {
+			i, _ := strconv.Atoi(k)
+			n = max(n, i)
+		}
+		p.Areas = make([]string, n)
+		for k, st := range it.Areas {
+			i, _ := strconv.Atoi(k)
+			p.Areas[i-1] = st
+		}
+		out = append(out, p)
+	}
+	for i := range s.Answers {
+		add(&s.Answers[i], "")
+	}
+	for _, t := range s.Transcripts {
+		for i := range t.Gold.Segments {
+			add(&t.Gold.Segments[i], t.Name)
+		}
+	}
+	return out
+}
+
+// RaterAgreement measures how far two people's labels of the same answers
+// agree (answers paired by id, transcript segments by transcript and
+// question), with the figures Compare gives two engines: the ceiling to
+// read an engine's agreement against. Areas, labels and specificity one
+// rater left out are not compared.
+func RaterAgreement(a, b *Set) Agreement {
+	ag := Agreement{A: a.Name, B: b.Name}
+	other := map[string]*Prediction{}
+	pb := goldPredictions(b)
+	for i := range pb {
+		other[predKey(&pb[i])] = &pb[i]
+	}
+	var ga, gb []int
+	var la, lb []string
+	var sa, sb []float64
+	gap := 0.0
+	for _, x := range goldPredictions(a) {
+		y, ok := other[predKey(&x)]
+		if !ok {
+			continue
+		}
+		ag.Answers++
+		for k := range min(len(x.Areas), len(y.Areas)) {
+			u, ok1 := StatusValue(x.Areas[k])
+			v, ok2 := StatusValue(y.Areas[k])
+			if ok1 && ok2 {
+				ga, gb = append(ga, u), append(gb, v)
+			}
+		}
+		if x.Label != "" && y.Label != "" {
+			la, lb = append(la, x.Label), append(lb, y.Label)
+		}
+		if x.Specificity >= 0 && y.Specificity >= 0 {
+			sa, sb = append(sa, float64(x.Specificity)), append(sb, float64(y.Specificity))
+			gap += math.Abs(float64(x.Specificity - y.Specificity))
+		}
+	}
+	ag.CoverageQWK = QWK(ga, gb, 3)
+	ag.CoverageAgreement = Accuracy(ga, gb)
+	ag.LabelAgreement = Accuracy(la, lb)
+	ag.LabelKappa = Kappa(la, lb)
+	ag.SpecificitySpearman = Spearman(sa, sb)
+	ag.SpecificityMeanGap = math.NaN()
+	if len(sa) > 0 {
+		ag.SpecificityMeanGap = gap / float64(len(sa))
+	}
+	return ag
 }

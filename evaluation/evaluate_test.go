@@ -304,3 +304,20 @@ func TestPrices(t *testing.T) {
 		}
 	}
 }
+
+func TestRaterAgreement(t *testing.T) {
+	a := loadSet(t, "testdata/mini/answers.jsonl")
+	b := loadSet(t, "testdata/mini/answers.jsonl")
+	if ag := evaluation.RaterAgreement(a, b); ag.Answers != 3 || ag.CoverageQWK != 1 || ag.LabelAgreement != 1 || ag.LabelKappa != 1 {
+		t.Errorf("a rater against herself: %+v", ag)
+	}
+	// The second rater reads m-1's area 6 as partial and m-3 as rehearsed,
+	// and left m-2's labels out.
+	b.Answers[0].Areas["6"] = "partial"
+	b.Answers[2].Label = "rehearsed"
+	b.Answers[1].Label, b.Answers[1].Areas = "", nil
+	ag := evaluation.RaterAgreement(a, b)
+	if ag.Answers != 3 || math.Abs(ag.CoverageAgreement-15.0/16) > 1e-9 || math.Abs(ag.LabelAgreement-0.5) > 1e-9 {
+		t.Errorf("agreement %+v: want 15 of 16 areas and 1 of 2 labels", ag)
+	}
+}

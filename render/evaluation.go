@@ -77,6 +77,16 @@ func rowDefined(row figureRow, cols []figureColumn) bool {
 	return false
 }
 
+// RatersNames names the two label sets compared.
+func RatersNames(a *evaluation.Agreement) string { return a.A + " and " + a.B }
+
+// RatersLine describes two raters' agreement with each other.
+func RatersLine(a *evaluation.Agreement) string {
+	return fmt.Sprintf("on %d answers: coverage QWK %s (%s of areas the same), labels %s the same (kappa %s), specificity Spearman %s",
+		a.Answers, fnum(a.CoverageQWK, "%.3f"), fnum(100*a.CoverageAgreement, "%.0f%%"), fnum(100*a.LabelAgreement, "%.0f%%"),
+		fnum(a.LabelKappa, "%.2f"), fnum(a.SpecificitySpearman, "%.3f"))
+}
+
 // EngineName names a result's engine with its model.
 func EngineName(r *evaluation.Result) string { return engineName(r.Engine) }
 
@@ -125,6 +135,9 @@ func EvaluationText(w io.Writer, ev *evaluation.Evaluation) error {
 		}
 	}
 	ew.printf("%s\n", ev.Disclaimer)
+	if ev.Raters != nil {
+		ew.printf("\nYour two raters (%s)\n  %s\n", RatersNames(ev.Raters), RatersLine(ev.Raters))
+	}
 	for _, r := range ev.Results {
 		ew.printf("\n== %s\n", EngineName(r))
 		cols := columns(r)
@@ -203,6 +216,9 @@ func EvaluationText(w io.Writer, ev *evaluation.Evaluation) error {
 func EvaluationMarkdown(w io.Writer, ev *evaluation.Evaluation) error {
 	ew := &errWriter{w: w}
 	ew.printf("# Candor evaluation: %s\n\nGuide: %s (`%s`). %s\n", mdEscape(ev.Set), mdEscape(ev.Guide.Title), ev.Guide.ID, ev.Disclaimer)
+	if ev.Raters != nil {
+		ew.printf("\n**Your two raters** (%s): %s\n", mdEscape(RatersNames(ev.Raters)), RatersLine(ev.Raters))
+	}
 	for _, r := range ev.Results {
 		c := r.Counts
 		ew.printf("\n## %s\n\n%d answers, %d transcripts (%d gold segments). Intervals: 95%% bootstrap, %d resamples, seed %d.\n\n", EngineName(r), c.Answers, c.Transcripts, c.Segments, r.Bootstrap, r.Seed)

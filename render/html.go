@@ -51,6 +51,8 @@ var htmlTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 		return fmt.Sprintf("[%.2f, %.2f]", f.CI.Low, f.CI.High)
 	},
 	"usage":       UsageLine,
+	"ratersNames": RatersNames,
+	"ratersLine":  RatersLine,
 	"statuses":    func() []string { return evaluation.Statuses },
 	"labels":      func() []string { return evaluation.Labels },
 	"shade":       shade,

@@ -142,6 +142,7 @@ func (e *environment) eval(ctx context.Context, args []string) error {
 	engines := fs.String("engine", "heuristic", "engines to evaluate, comma-separated: heuristic, llm, hybrid")
 	boot := fs.Int("bootstrap", evaluation.DefaultBootstrap, "bootstrap resamples for the 95% intervals (0: none)")
 	seed := fs.Uint64("seed-bootstrap", evaluation.BootstrapSeed, "seed of the bootstrap, so a rerun gives the same intervals")
+	rater := fs.String("second-rater", "", "the same set labelled by a second person (same ids): their agreement is printed beside the engines', as the ceiling to read them against")
 	prices := fs.String("prices", "", `prices file for the cost estimate: {"model": {"input": USD per million prompt tokens, "output": ...}} (adds to or replaces the built-in list prices)`)
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: candor eval --guide GUIDE [--engine heuristic[,llm,hybrid]] [--format text|json|md|html] LABELS...\n\n"+
@@ -201,6 +202,15 @@ func (e *environment) eval(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	var second *evaluation.Set
+	if *rater != "" {
+		if len(sets) > 1 {
+			return usagef("eval: --second-rater compares with one set: give one")
+		}
+		if second, err = evaluation.LoadSet(*rater); err != nil {
+			return err
+		}
+	}
 	w, closeOut, err := e.output(sf.out)
 	if err != nil {
 		return err
@@ -213,6 +223,10 @@ func (e *environment) eval(ctx context.Context, args []string) error {
 		if err != nil {
 			closeOut()
 			return err
+		}
+		if second != nil {
+			ag := evaluation.RaterAgreement(set, second)
+			ev.Raters = &ag
 		}
 		if err := writeEvaluation(w, ev, sf.format, len(sets) > 1); err != nil {
 			closeOut()

@@ -136,6 +136,19 @@ func TestEvalFormats(t *testing.T) {
 			t.Errorf("text output lacks %q:\n%s", want, text)
 		}
 	}
+	// A second rater who read one area differently.
+	second := filepath.Join(t.TempDir(), "second.jsonl")
+	data, err := os.ReadFile(filepath.Join(miniSet, "answers.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(second, []byte(strings.Replace(string(data), `"6": "missing"`, `"6": "partial"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	raters := mustRun(t, "", "eval", "--guide", "cx-empathy", "--second-rater", second, miniSet)
+	if !strings.Contains(raters, "Your two raters (mini and second.jsonl)\n  on 3 answers:") || !strings.Contains(raters, "(96% of areas the same), labels 100% the same") {
+		t.Errorf("second rater:\n%s", raters)
+	}
 	md := mustRun(t, "", "eval", "--guide", "cx-empathy", "--format", "md", miniSet)
 	if !strings.Contains(md, "| coverage QWK |") || !strings.Contains(md, "### Reliability") {
 		t.Errorf("markdown:\n%s", md)
