@@ -263,7 +263,7 @@ func (e *environment) audit(ctx context.Context, args []string) error {
 	minGroup := fs.Int("min-group", evaluation.DefaultMinGroupSize, "smallest group whose rates are compared (smaller groups are listed, marked too small)")
 	var fields listFlag
 	fs.Var(&fields, "field", "group field to audit (repeatable or comma-separated; default: every field in the set)")
-	swap := fs.String("swap", "auto", "counterfactual swap test (names, pronouns, spellings): on, off, or auto (on for the embedded engine; it analyzes each answer about ten more times)")
+	swap := fs.String("swap", "auto", "counterfactual swap test (names, pronouns, spellings): on, off, or auto (on for the embedded engine; it re-analyzes each answer up to about ten times)")
 	swapLists := fs.String("swap-lists", "", "folder with your own names.tsv, pronouns.tsv and/or spelling.tsv (default: the built-in lists)")
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: candor audit --guide GUIDE [--engine E] [--min-group N] [--swap auto|on|off] [--format text|json|md|html] SET...\n\n"+
