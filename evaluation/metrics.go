@@ -260,26 +260,43 @@ const (
 // resample where it is undefined; those are left out. The interval is NaN
 // when fewer than half of the resamples are defined.
 func Bootstrap(n, reps int, seed uint64, stat func(idx []int) float64) Interval {
-	nan := Interval{Low: math.NaN(), High: math.NaN()}
+	return bootstrapMany(n, reps, seed, 1, func(idx []int, out []float64) { out[0] = stat(idx) })[0]
+}
+
+// bootstrapMany is Bootstrap for k statistics over the same resamples:
+// stats fills out[i] with statistic i of one resample, and each gets the
+// interval Bootstrap would give it alone.
+func bootstrapMany(n, reps int, seed uint64, k int, stats func(idx []int, out []float64)) []Interval {
+	res := make([]Interval, k)
+	for i := range res {
+		res[i] = Interval{Low: math.NaN(), High: math.NaN()}
+	}
 	if n == 0 || reps <= 0 {
-		return nan
+		return res
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	idx := make([]int, n)
-	vals := make([]float64, 0, reps)
+	one := make([]float64, k)
+	vals := make([][]float64, k)
 	for range reps {
 		for i := range idx {
 			idx[i] = rng.IntN(n)
 		}
-		if v := stat(idx); !math.IsNaN(v) {
-			vals = append(vals, v)
+		stats(idx, one)
+		for i, v := range one {
+			if !math.IsNaN(v) {
+				vals[i] = append(vals[i], v)
+			}
 		}
 	}
-	if len(vals) < reps/2 {
-		return nan
+	for i, vs := range vals {
+		if len(vs) < reps/2 {
+			continue
+		}
+		slices.Sort(vs)
+		res[i] = Interval{Low: Quantile(vs, 0.025), High: Quantile(vs, 0.975)}
 	}
-	slices.Sort(vals)
-	return Interval{Low: Quantile(vals, 0.025), High: Quantile(vals, 0.975)}
+	return res
 }
 
 // FisherExact returns the two-sided p-value of Fisher's exact test on the

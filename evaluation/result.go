@@ -463,14 +463,16 @@ func figures(units []unit, opts Options) Figures {
 	var f Figures
 	all := collect(units, nil)
 	f.Answers = all.answers
+	var figs []*Figure
+	var stats []func(*pairs) float64
 	for _, m := range metrics {
 		fig := m.get(&f)
 		*fig = Figure{Value: m.f(all), N: m.n(all)}
-		if opts.Bootstrap > 0 && fig.Defined() {
-			ci := Bootstrap(len(units), opts.Bootstrap, opts.Seed, func(idx []int) float64 { return m.f(collect(units, idx)) })
-			fig.CI = &ci
+		if fig.Defined() {
+			figs, stats = append(figs, fig), append(stats, m.f)
 		}
 	}
+	bootstrapInto(units, opts, figs, stats)
 	if all.segUnits > 0 {
 		var segUnits []unit
 		for _, u := range units {
@@ -478,16 +480,35 @@ func figures(units []unit, opts Options) Figures {
 				segUnits = append(segUnits, u)
 			}
 		}
+		figs, stats = nil, nil
 		for _, m := range segMetrics {
 			fig := &Figure{Value: m.f(all), N: all.segTP + all.segFN}
-			if opts.Bootstrap > 0 && fig.Defined() {
-				ci := Bootstrap(len(segUnits), opts.Bootstrap, opts.Seed, func(idx []int) float64 { return m.f(collect(segUnits, idx)) })
-				fig.CI = &ci
-			}
 			*m.get(&f) = fig
+			if fig.Defined() {
+				figs, stats = append(figs, fig), append(stats, m.f)
+			}
 		}
+		bootstrapInto(segUnits, opts, figs, stats)
 	}
 	return f
+}
+
+// bootstrapInto sets the intervals of figs, whose statistics are stats,
+// from one set of resamples of units: each resample's pairs are collected
+// once for all the figures.
+func bootstrapInto(units []unit, opts Options, figs []*Figure, stats []func(*pairs) float64) {
+	if opts.Bootstrap <= 0 || len(figs) == 0 {
+		return
+	}
+	all := func(idx []int, out []float64) {
+		p := collect(units, idx)
+		for i, st := range stats {
+			out[i] = st(p)
+		}
+	}
+	for i, ci := range bootstrapMany(len(units), opts.Bootstrap, opts.Seed, len(stats), all) {
+		figs[i].CI = &ci
+	}
 }
 
 func (r *Result) confusions() {
