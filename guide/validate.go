@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/candorhq/candor/analyzer"
 )
@@ -63,6 +64,61 @@ func (ps problems) err(file string, qlines []int) error {
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
+// Limits on a guide. A real guide is far inside them (the longest seen has
+// 15 questions of 8 areas and 3 follow-ups, texts under 300 characters);
+// they bound what one analysis can cost, since every answer is read against
+// every area of its question and every interviewer turn against every
+// question and follow-up. Every way a guide arrives (API upload, a guide
+// inline in a request, a CLI file, a Yardstick import) ends in Validate.
+const (
+	MaxQuestions    = 100   // questions per guide
+	MaxAreas        = 30    // areas to cover per question
+	MaxFollowUps    = 20    // follow-up questions per question
+	MaxDepthSignals = 30    // depth signals per guide
+	MaxNotes        = 100   // notes (FAQ entries) per guide
+	MaxTextChars    = 1000  // characters in a title, question, area, follow-up, depth signal or note title
+	MaxLongChars    = 10000 // characters in the description or a note's text
+	MaxGuideIDLen   = 128   // guide ids: 1..128 of A-Z a-z 0-9 . _ -
+	MaxQuestionID   = 64    // question and depth-signal ids: 1..64 of the same
+)
+
+// plainID reports an id of 1..n characters of A-Z a-z 0-9 . _ -: safe in a
+// URL path, a file name, a CSV cell or a Markdown heading as it is.
+func plainID(s string, n int) bool {
+	if s == "" || len(s) > n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_' || b == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidID reports whether id is a valid guide id.
+func ValidID(id string) bool { return plainID(id, MaxGuideIDLen) }
+
+// tooLong returns the problem with text s over max characters, or "".
+func tooLong(s string, max int) string {
+	if len(s) <= max { // bytes bound characters from above
+		return ""
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return fmt.Sprintf("%d characters, more than the limit of %d", n, max)
+	}
+	return ""
+}
+
+// over returns the problem with n items over max, or "".
+func over(n, max int, what string) string {
+	if n <= max {
+		return ""
+	}
+	return fmt.Sprintf("%d %s, more than the limit of %d", n, what, max)
+}
+
 func validate(g *analyzer.Guide) problems {
 	var ps problems
 	if g == nil {
@@ -71,16 +127,51 @@ func validate(g *analyzer.Guide) problems {
 	}
 	if blank(g.ID) {
 		ps.add(-1, "id", "empty")
+	} else if !ValidID(g.ID) {
+		ps.add(-1, "id", fmt.Sprintf("%q: a guide id is 1..%d characters of A-Z a-z 0-9 . _ -", clipID(g.ID), MaxGuideIDLen))
 	}
 	if len(g.Questions) == 0 {
 		ps.add(-1, "questions", "empty")
 	}
+	// Counts first: a guide far over a limit gets one problem, not one per
+	// item.
+	if p := over(len(g.Questions), MaxQuestions, "questions"); p != "" {
+		ps.add(-1, "questions", p)
+		return ps
+	}
+	for i, q := range g.Questions {
+		at := fmt.Sprintf("questions[%d]", i)
+		if p := over(len(q.Areas), MaxAreas, "areas"); p != "" {
+			ps.add(i, at+".areas", p)
+		}
+		if p := over(len(q.FollowUps), MaxFollowUps, "follow-ups"); p != "" {
+			ps.add(i, at+".follow_ups", p)
+		}
+	}
+	if p := over(len(g.DepthSignals), MaxDepthSignals, "depth signals"); p != "" {
+		ps.add(-1, "depth_signals", p)
+	}
+	if p := over(len(g.Notes), MaxNotes, "notes"); p != "" {
+		ps.add(-1, "notes", p)
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	long := func(q int, field, s string, max int) {
+		if p := tooLong(s, max); p != "" {
+			ps.add(q, field, p)
+		}
+	}
+	long(-1, "title", g.Title, MaxTextChars)
+	long(-1, "description", g.Description, MaxLongChars)
 	seen := make(map[string]int, len(g.Questions))
 	for i, q := range g.Questions {
 		at := fmt.Sprintf("questions[%d]", i)
 		switch {
 		case blank(q.ID):
 			ps.add(i, at+".id", "empty")
+		case !plainID(q.ID, MaxQuestionID):
+			ps.add(i, at+".id", fmt.Sprintf("%q: a question id is 1..%d characters of A-Z a-z 0-9 . _ -", clipID(q.ID), MaxQuestionID))
 		default:
 			if _, dup := seen[q.ID]; dup {
 				ps.add(i, at+".id", fmt.Sprintf("duplicate %q", q.ID))
@@ -91,6 +182,7 @@ func validate(g *analyzer.Guide) problems {
 		if blank(q.Text) {
 			ps.add(i, at+".text", "empty")
 		}
+		long(i, at+".text", q.Text, MaxTextChars)
 		if len(q.Areas) == 0 {
 			ps.add(i, at+".areas", "empty")
 		}
@@ -98,11 +190,13 @@ func validate(g *analyzer.Guide) problems {
 			if blank(a) {
 				ps.add(i, fmt.Sprintf("%s.areas[%d]", at, j), "empty")
 			}
+			long(i, fmt.Sprintf("%s.areas[%d]", at, j), a, MaxTextChars)
 		}
 		for j, f := range q.FollowUps {
 			if blank(f) {
 				ps.add(i, fmt.Sprintf("%s.follow_ups[%d]", at, j), "empty")
 			}
+			long(i, fmt.Sprintf("%s.follow_ups[%d]", at, j), f, MaxTextChars)
 		}
 	}
 	depthIDs := map[string]bool{}
@@ -110,6 +204,10 @@ func validate(g *analyzer.Guide) problems {
 		at := fmt.Sprintf("depth_signals[%d]", i)
 		if blank(d.Text) {
 			ps.add(-1, at+".text", "empty")
+		}
+		long(-1, at+".text", d.Text, MaxTextChars)
+		if d.ID != "" && !plainID(d.ID, MaxQuestionID) {
+			ps.add(-1, at+".id", fmt.Sprintf("%q: a depth signal id is 1..%d characters of A-Z a-z 0-9 . _ -", clipID(d.ID), MaxQuestionID))
 		}
 		if depthIDs[d.ID] {
 			ps.add(-1, at+".id", fmt.Sprintf("duplicate %q", d.ID))
@@ -120,6 +218,8 @@ func validate(g *analyzer.Guide) problems {
 		if blank(n.Title) && blank(n.Text) {
 			ps.add(-1, fmt.Sprintf("notes[%d]", i), "empty")
 		}
+		long(-1, fmt.Sprintf("notes[%d].title", i), n.Title, MaxTextChars)
+		long(-1, fmt.Sprintf("notes[%d].text", i), n.Text, MaxLongChars)
 	}
 	return ps
 }
@@ -263,4 +363,12 @@ func slug(title string) string {
 		dash = true
 	}
 	return strings.TrimRight(b.String(), "-")
+}
+
+// clipID shortens an id quoted in an error: it may be anything.
+func clipID(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }

@@ -72,12 +72,12 @@ func Markdown(w io.Writer, r *analyzer.Report) error {
 	if r.Candidate != "" {
 		ew.printf("**Candidate:** %s  \n", mdEscape(r.Candidate))
 	}
-	ew.printf("**Engine:** %s  \n**Answers:** %d · **Coverage:** %.0f%% · **Specificity:** %.0f/100\n\n", engineName(r.Engine),
+	ew.printf("**Engine:** %s  \n**Answers:** %d · **Coverage:** %.0f%% · **Specificity:** %.0f/100\n\n", mdEscape(engineName(r.Engine)),
 		r.Summary.Answers, 100*r.Summary.Coverage, r.Summary.Specificity)
 	ew.printf("> %s\n", r.Disclaimer)
 	for _, a := range r.Answers {
-		ew.printf("\n## %s. %s\n\n", a.QuestionID, mdEscape(a.Question))
-		ew.printf("**%s** · specificity %d/100 · coverage %.0f%% · STAR %s\n\n", a.Delivery.Label, a.Delivery.Specificity,
+		ew.printf("\n## %s. %s\n\n", mdEscape(a.QuestionID), mdEscape(a.Question))
+		ew.printf("**%s** · specificity %d/100 · coverage %.0f%% · STAR %s\n\n", mdEscape(a.Delivery.Label), a.Delivery.Specificity,
 			100*a.Coverage.Score, starString(a.Delivery.STAR))
 		ew.printf("| # | Area | Status | Evidence |\n|---|---|---|---|\n")
 		for _, ar := range a.Coverage.Areas {
@@ -85,7 +85,7 @@ func Markdown(w io.Writer, r *analyzer.Report) error {
 			for _, e := range ar.Evidence {
 				ev = append(ev, "“"+mdEscape(clip(e.Quote, 160))+"”")
 			}
-			ew.printf("| %d | %s | %s %s | %s |\n", ar.Index, mdEscape(ar.Text), statusMark[ar.Status], ar.Status, strings.Join(ev, "<br>"))
+			ew.printf("| %d | %s | %s %s | %s |\n", ar.Index, mdEscape(ar.Text), statusMark[ar.Status], mdEscape(ar.Status), strings.Join(ev, "<br>"))
 		}
 		if len(a.FollowUps) > 0 {
 			ew.printf("\n**Follow-ups to ask:**\n\n")
@@ -97,7 +97,7 @@ func Markdown(w io.Writer, r *analyzer.Report) error {
 	if len(r.Warnings) > 0 {
 		ew.printf("\n## Warnings\n\n")
 		for _, wr := range r.Warnings {
-			ew.printf("- `%s` %s %s\n", wr.Code, wr.QuestionID, mdEscape(wr.Message))
+			ew.printf("- `%s` %s %s\n", strings.ReplaceAll(wr.Code, "`", "'"), mdEscape(wr.QuestionID), mdEscape(wr.Message))
 		}
 	}
 	return ew.err
@@ -114,17 +114,28 @@ func CSV(w io.Writer, r *analyzer.Report) error {
 			for _, e := range ar.Evidence {
 				ev = append(ev, e.Quote)
 			}
-			_ = cw.Write([]string{r.ID, a.QuestionID, csvSafe(a.Question), a.Delivery.Label, strconv.Itoa(a.Delivery.Specificity),
-				strconv.FormatFloat(a.Coverage.Score, 'f', 3, 64), strconv.Itoa(ar.Index), csvSafe(ar.Text), ar.Status,
-				strconv.FormatFloat(ar.Confidence, 'f', 2, 64), csvSafe(strings.Join(ev, " | "))})
+			writeRow(cw, r.ID, a.QuestionID, a.Question, a.Delivery.Label, strconv.Itoa(a.Delivery.Specificity),
+				strconv.FormatFloat(a.Coverage.Score, 'f', 3, 64), strconv.Itoa(ar.Index), ar.Text, ar.Status,
+				strconv.FormatFloat(ar.Confidence, 'f', 2, 64), strings.Join(ev, " | "))
 		}
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
+// writeRow writes one CSV record with every cell through csvSafe: ids,
+// labels and numbers as well as text, since any field of a report may come
+// from input (a guide's question ids, say) or from a stored report older
+// than today's validation.
+func writeRow(cw *csv.Writer, cells ...string) {
+	for i, c := range cells {
+		cells[i] = csvSafe(c)
+	}
+	_ = cw.Write(cells)
+}
+
 // csvSafe defuses spreadsheet formula injection: a cell that starts with
-// = + - @ is prefixed with a quote, since answers are untrusted text.
+// = + - @ (or a tab or carriage return) is prefixed with a quote.
 func csvSafe(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
@@ -183,7 +194,12 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-var mdReplacer = strings.NewReplacer("|", "\\|", "\n", " ", "<", "&lt;", ">", "&gt;", "*", "\\*", "_", "\\_", "`", "\\`", "[", "\\[", "]", "\\]")
+// mdReplacer makes any text inert inside a Markdown table cell, heading or
+// list item: no line breaks (so no new block: "# Hired!"), no HTML, no
+// emphasis, code, links or images; the backslash first, so that input
+// cannot cancel an escape ("\\[x\\](javascript:...)").
+var mdReplacer = strings.NewReplacer("\\", "\\\\", "|", "\\|", "\r\n", " ", "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "&", "&amp;",
+	"*", "\\*", "_", "\\_", "`", "\\`", "[", "\\[", "]", "\\]", "#", "\\#", "!", "\\!", "~", "\\~")
 
 func mdEscape(s string) string { return mdReplacer.Replace(s) }
 
