@@ -333,6 +333,13 @@ func (s *Server) createAnalysis(c *gin.Context) {
 		}
 	}
 	eng, err := s.engine(a.Engine)
+	if err == nil {
+		var seg int64 // a transcript is checked again once its answers are found
+		if a.hasTranscript {
+			seg = segmentWork(a.Guide, len(a.Transcript))
+		}
+		err = s.checkWork(a.Guide, seg, givenAnswers(a.Answers))
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -408,6 +415,13 @@ func (s *Server) analyze(ctx context.Context, eng *store.Engine, a *analysis, pr
 	}
 	if err != nil {
 		return nil, nil, err
+	}
+	if a.hasTranscript {
+		// The answers found: what analyzing them costs, with what finding
+		// them did.
+		if err := s.checkWork(g, segmentWork(g, len(a.Transcript)), seg.Answers); err != nil {
+			return nil, nil, err
+		}
 	}
 	var run analyzer.Engine = eng
 	if progress != nil {

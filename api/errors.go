@@ -22,6 +22,7 @@ const (
 	CodeValidation          = "validation_failed"
 	CodeInvalidInput        = "invalid_input"
 	CodeInvalidGuide        = "invalid_guide"
+	CodeWorkBudget          = "work_budget_exceeded"
 	CodeUnknownQuestion     = "unknown_question"
 	CodeGuideNotFound       = "guide_not_found"
 	CodeNotFound            = "not_found"

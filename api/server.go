@@ -46,6 +46,10 @@ type Config struct {
 	MaxAnswers int
 	// MaxAnswerChars bounds one answer, in characters (default 20000).
 	MaxAnswerChars int
+	// MaxWork is the work budget of one analysis, in the units of
+	// budget.go (default DefaultMaxWork, about 0.6 s of one core;
+	// negative: none).
+	MaxWork int64
 	// AsyncThreshold is the transcript size in bytes above which an
 	// analysis runs as a job even without ?async=true (default 256 KiB).
 	AsyncThreshold int
@@ -121,6 +125,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxAnswerChars <= 0 {
 		c.MaxAnswerChars = 20000
+	}
+	if c.MaxWork == 0 {
+		c.MaxWork = DefaultMaxWork
 	}
 	if c.AsyncThreshold <= 0 {
 		c.AsyncThreshold = 256 << 10
