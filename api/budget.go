@@ -16,7 +16,7 @@ import (
 //     (every sentence is read against every area);
 //   - each question answered costs 12 units per character of its text and
 //     areas, for reading them (an inline guide is read anew);
-//   - a transcript costs 2 units per byte, and 2 per character of every
+//   - a transcript costs 2 units per byte, and 4 per character of every
 //     question and follow-up of the guide, for finding its answers.
 //
 // A two-hour interview against a real guide (30 answers, 120 KB, 15
@@ -40,9 +40,9 @@ func (s *Server) workError(need int64) error {
 func segmentWork(g *analyzer.Guide, n int) int64 {
 	w := 2 * int64(n)
 	for _, q := range g.Questions {
-		w += 2 * int64(utf8.RuneCountInString(q.Text))
+		w += 4 * int64(utf8.RuneCountInString(q.Text))
 		for _, f := range q.FollowUps {
-			w += 2 * int64(utf8.RuneCountInString(f))
+			w += 4 * int64(utf8.RuneCountInString(f))
 		}
 	}
 	return w
