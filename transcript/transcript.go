@@ -18,6 +18,7 @@ package transcript
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"unicode/utf8"
 
@@ -56,16 +57,41 @@ const expected = `expected answers JSON ({"answers": [...]}), turns JSON ([{"spe
 // analyzer.ErrInvalidInput) holds): empty or binary input, invalid UTF-8,
 // input over MaxSize, an unknown format, a malformed cue or field, and a
 // conversation with fewer than two speakers.
+//
+// Word (.docx) and PDF documents are read first (DocumentKind): their text
+// then goes through the same detection, and Transcript.Document names the
+// kind. Any other binary file is refused with an error that names the
+// formats Candor reads and how to export one from Zoom, Teams and Otter.
 func Parse(name string, data []byte) (*analyzer.Transcript, error) {
-	text, err := prepare(name, data)
+	data, kind, err := extract(name, data)
 	if err != nil {
 		return nil, err
 	}
+	text, err := prepare(name, data)
+	if err != nil {
+		return nil, inDocument(kind, err)
+	}
 	format := Detect(text)
 	if format == "" {
-		return nil, unknownFormat(name, text)
+		return nil, inDocument(kind, unknownFormat(name, text))
 	}
-	return parse(name, format, text)
+	t, err := parse(name, format, text)
+	if err != nil {
+		return nil, inDocument(kind, err)
+	}
+	t.Document = kind
+	return t, nil
+}
+
+// inDocument says that an error about the text of a document is about the
+// text read from it (its line numbers count the document's lines of text).
+func inDocument(kind string, err error) error {
+	var ie *analyzer.InputError
+	if kind == "" || !errors.As(err, &ie) {
+		return err
+	}
+	ie.Reason = "in the text of the ." + kind + " file: " + ie.Reason
+	return err
 }
 
 // ParseAs parses data as the named format (one of Formats) without detecting
@@ -77,11 +103,20 @@ func ParseAs(name, format string, data []byte) (*analyzer.Transcript, error) {
 		return nil, &analyzer.InputError{File: name, Field: "format",
 			Reason: fmt.Sprintf("unknown format %q; want one of %v", format, Formats)}
 	}
-	text, err := prepare(name, data)
+	data, kind, err := extract(name, data)
 	if err != nil {
 		return nil, err
 	}
-	return parse(name, format, text)
+	text, err := prepare(name, data)
+	if err != nil {
+		return nil, inDocument(kind, err)
+	}
+	t, err := parse(name, format, text)
+	if err != nil {
+		return nil, inDocument(kind, err)
+	}
+	t.Document = kind
+	return t, nil
 }
 
 func parse(name, format string, text []byte) (*analyzer.Transcript, error) {
@@ -120,7 +155,7 @@ func prepare(name string, data []byte) ([]byte, error) {
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return nil, &analyzer.InputError{File: name, Line: lineAt(data, i), Reason: fmt.Sprintf(
-			"binary data (a NUL byte at byte offset %d); expected a text transcript", i+skipped)}
+			"binary data (a NUL byte at byte offset %d), not a text transcript; %s", i+skipped, howToExport)}
 	}
 	if !utf8.Valid(data) {
 		i := invalidUTF8(data)
