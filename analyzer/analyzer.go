@@ -84,7 +84,15 @@ type Turn struct {
 type Transcript struct {
 	// Format names the detected input format (answers-json, turns-json,
 	// plain, vtt, srt, otter).
-	Format    string `json:"format"`
+	Format string `json:"format"`
+	// Document names the kind of file the text was read from ("docx",
+	// "pdf"); empty for a text file.
+	Document string `json:"document,omitempty"`
+	// Name is what the input was called (a file name, "stdin"), and
+	// SHA256 the hex digest of its bytes as received (set by the pipeline
+	// that read it, not by the parsers).
+	Name      string `json:"name,omitempty"`
+	SHA256    string `json:"sha256,omitempty"`
 	Candidate string `json:"candidate,omitempty"`
 	Turns     []Turn `json:"turns,omitempty"`
 	// Answers is set instead of Turns when the input already maps answers
@@ -115,6 +123,21 @@ type Answer struct {
 	Asked string `json:"asked,omitempty"`
 	// Match is how confidently Asked was matched to the question (0..1).
 	Match float64 `json:"match,omitempty"`
+	// Probes are the interviewer's turns inside the answer (follow-ups,
+	// prompts), each with where in Text the reply to it begins.
+	Probes []Probe `json:"probes,omitempty"`
+}
+
+// Probe is an interviewer turn asked inside an answer, after the question.
+type Probe struct {
+	// Turn is the index of the interviewer turn in the transcript.
+	Turn    int    `json:"turn"`
+	Speaker string `json:"speaker,omitempty"`
+	Text    string `json:"text"`
+	// Offset is the code-point offset in the answer's text where the
+	// candidate's reply to the probe begins (the text's length when the
+	// probe got no reply inside the answer).
+	Offset int `json:"offset"`
 }
 
 // Sentinel errors for expected conditions. Callers wrap them with context.

@@ -42,6 +42,13 @@ const (
 	WarnRolesSwapped    = "roles_swapped"
 	WarnNotAsked        = "question_not_asked"
 	WarnLLMFallback     = "llm_fallback"
+	// WarnProbeUnanswered: the interviewer already asked a probe (a
+	// specific example, the result, their own part) and the reply did not
+	// give it.
+	WarnProbeUnanswered = "probe_unanswered"
+	// WarnNothingAligned: no answer to any guide question was found in the
+	// transcript (a batch keeps going with this report).
+	WarnNothingAligned = "nothing_aligned"
 )
 
 // Span is a quote from an answer with its code-point offsets:
@@ -146,6 +153,11 @@ type AnswerAnalysis struct {
 	Coverage   Coverage `json:"coverage"`
 	Delivery   Delivery `json:"delivery"`
 	FollowUps  []string `json:"follow_ups"`
+	// Asked is the interviewer's wording of the question (transcripts
+	// only), and Probes the interviewer's turns inside the answer, each
+	// with where in Text the reply to it begins.
+	Asked  string  `json:"asked,omitempty"`
+	Probes []Probe `json:"probes,omitempty"`
 	// Engine names the engine that produced this analysis (an LLM report
 	// may fall back to the embedded engine for some answers).
 	Engine   string    `json:"engine,omitempty"`
@@ -223,15 +235,24 @@ type Summary struct {
 type Report struct {
 	SchemaVersion string `json:"schema_version"`
 	// SchemaRevision is SchemaRevision when the report was made.
-	SchemaRevision int              `json:"schema_revision,omitempty"`
-	ID             string           `json:"id"`
-	Guide          GuideRef         `json:"guide"`
-	Engine         EngineInfo       `json:"engine"`
-	Candidate      string           `json:"candidate,omitempty"`
-	Source         *SourceInfo      `json:"source,omitempty"`
-	Summary        Summary          `json:"summary"`
-	Answers        []AnswerAnalysis `json:"answers"`
-	Warnings       []Warning        `json:"warnings"`
+	SchemaRevision int        `json:"schema_revision,omitempty"`
+	ID             string     `json:"id"`
+	Guide          GuideRef   `json:"guide"`
+	Engine         EngineInfo `json:"engine"`
+	// Candidate is the candidate's display name (given, or found: see
+	// interview.Report); Source.Candidate is the speaker label that answers.
+	Candidate string `json:"candidate,omitempty"`
+	// Role is the role or requisition interviewed for, InterviewDate the
+	// day of the interview (YYYY-MM-DD) and Interviewers the interviewers'
+	// names, as the user gave them (or, for Interviewers, the transcript's
+	// speaker names).
+	Role          string           `json:"role,omitempty"`
+	InterviewDate string           `json:"interview_date,omitempty"`
+	Interviewers  []string         `json:"interviewers,omitempty"`
+	Source        *SourceInfo      `json:"source,omitempty"`
+	Summary       Summary          `json:"summary"`
+	Answers       []AnswerAnalysis `json:"answers"`
+	Warnings      []Warning        `json:"warnings"`
 	// Disclaimer reminds every reader what the report is for.
 	Disclaimer string `json:"disclaimer"`
 	// CreatedAt is set when a report is stored; the analysis itself is
@@ -243,6 +264,14 @@ type Report struct {
 
 // SourceInfo says what the report was made from.
 type SourceInfo struct {
+	// File is the input's name: the path given to the CLI, the uploaded
+	// file's name, or what the API request called it.
+	File string `json:"file,omitempty"`
+	// Document is the kind of document the text was read from (docx,
+	// pdf); empty for text.
+	Document string `json:"document,omitempty"`
+	// SHA256 is the hex digest of the input as received.
+	SHA256      string   `json:"sha256,omitempty"`
 	Format      string   `json:"format"`
 	Interviewer []string `json:"interviewers,omitempty"`
 	Candidate   string   `json:"candidate,omitempty"`

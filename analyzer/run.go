@@ -17,6 +17,10 @@ type Options struct {
 	Concurrency int
 	// Candidate is the candidate's display name, if known.
 	Candidate string
+	// Role, InterviewDate and Interviewers go into the report as given.
+	Role          string
+	InterviewDate string
+	Interviewers  []string
 	// Source describes the transcript the answers came from.
 	Source *SourceInfo
 	// Warnings found before analysis (roles, questions not asked) that
@@ -119,6 +123,9 @@ func Analyze(ctx context.Context, eng Engine, g *Guide, answers []Answer, opts O
 		Guide:          ref,
 		Engine:         info,
 		Candidate:      opts.Candidate,
+		Role:           opts.Role,
+		InterviewDate:  opts.InterviewDate,
+		Interviewers:   opts.Interviewers,
 		Source:         opts.Source,
 		Answers:        make([]AnswerAnalysis, 0, len(answers)),
 		Warnings:       append([]Warning{}, opts.Warnings...),
@@ -134,6 +141,8 @@ func Analyze(ctx context.Context, eng Engine, g *Guide, answers []Answer, opts O
 			return nil, fmt.Errorf("analyze answer to %s: %w", answers[i].QuestionID, err)
 		}
 		a := results[i]
+		a.Asked, a.Probes = answers[i].Asked, answers[i].Probes
+		checkProbes(&a, qs[i])
 		for _, w := range a.Warnings {
 			if w.QuestionID == "" {
 				w.QuestionID = a.QuestionID
@@ -144,7 +153,7 @@ func Analyze(ctx context.Context, eng Engine, g *Guide, answers []Answer, opts O
 	}
 	rep.Summary = Summarize(rep.Answers)
 	rep.Summary.NotAsked = opts.NotAsked
-	rep.ID = reportID(ref, info, answers)
+	rep.ID = reportID(ref, info, answers, rep)
 	return rep, nil
 }
 
@@ -201,10 +210,18 @@ func round(x float64, places int) float64 {
 }
 
 // reportID derives a stable id from what the report was made of, so the same
-// input gives the same report.
-func reportID(g GuideRef, e EngineInfo, answers []Answer) string {
+// input gives the same report. It covers the source (its name and the digest
+// of its bytes) and the candidate (display name and speaker), not only the
+// answers: two files of one interview, one with the small talk and one
+// without, give the same answers but are two reports, and so are two
+// candidates who gave word for word the same answers.
+func reportID(g GuideRef, e EngineInfo, answers []Answer, rep *Report) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", g.ID, g.Version, e.Name, e.Model, e.PromptVersion, e.Options)
+	fmt.Fprintf(h, "candidate\x00%s\x00", rep.Candidate)
+	if src := rep.Source; src != nil {
+		fmt.Fprintf(h, "source\x00%s\x00%s\x00%s\x00%s\x00%s\x00", src.File, src.Document, src.SHA256, src.Format, src.Candidate)
+	}
 	for _, a := range answers {
 		fmt.Fprintf(h, "%s\x00%d\x00%s\x00", a.QuestionID, len(a.Text), a.Text)
 	}

@@ -256,7 +256,8 @@ func TestUnknownQuestion(t *testing.T) {
 }
 
 // TestReportIdentity checks the report's header fields and that its id
-// depends on the answers and nothing else.
+// depends on the answers, the source and the candidate, and on nothing else
+// (not on concurrency, not on the role or date fields).
 func TestReportIdentity(t *testing.T) {
 	g := testGuide(2)
 	run := func(as []analyzer.Answer, opts analyzer.Options) *analyzer.Report {
@@ -272,7 +273,7 @@ func TestReportIdentity(t *testing.T) {
 		base.Engine.Model != "fake" || base.Disclaimer == "" || base.Warnings == nil {
 		t.Errorf("header = %+v %+v %+v, disclaimer %q, warnings %v", base.SchemaVersion, base.Guide, base.Engine, base.Disclaimer, base.Warnings)
 	}
-	same := run(answers(2), analyzer.Options{Concurrency: 2, Candidate: "Someone"})
+	same := run(answers(2), analyzer.Options{Concurrency: 2, Role: "CX lead", InterviewDate: "2026-03-02", Interviewers: []string{"Ana"}})
 	changed := answers(2)
 	changed[1].Text += "."
 	other := run(changed, analyzer.Options{})
@@ -282,8 +283,33 @@ func TestReportIdentity(t *testing.T) {
 	if other.ID == base.ID {
 		t.Errorf("changed answer text kept id %q", base.ID)
 	}
-	if same.Candidate != "Someone" {
-		t.Errorf("candidate = %q, want Someone", same.Candidate)
+	if same.Role != "CX lead" || same.InterviewDate != "2026-03-02" || len(same.Interviewers) != 1 {
+		t.Errorf("report fields: role %q date %q interviewers %v", same.Role, same.InterviewDate, same.Interviewers)
+	}
+	// The same answers from another candidate, or from another file of
+	// the interview (one with the small talk), are other reports.
+	src := func(file, sum string) *analyzer.SourceInfo {
+		return &analyzer.SourceInfo{File: file, SHA256: sum, Format: "plain", Candidate: "Candidate"}
+	}
+	ids := map[string]string{}
+	for name, opts := range map[string]analyzer.Options{
+		"no source":             {},
+		"candidate Sofia":       {Candidate: "Sofia Ruiz"},
+		"candidate Ana":         {Candidate: "Ana Diaz"},
+		"file a":                {Source: src("a.txt", "aa")},
+		"file a, other bytes":   {Source: src("a.txt", "bb")},
+		"file b, same bytes":    {Source: src("b.txt", "aa")},
+		"file a, Sofia":         {Source: src("a.txt", "aa"), Candidate: "Sofia Ruiz"},
+		"file a, other speaker": {Source: &analyzer.SourceInfo{File: "a.txt", SHA256: "aa", Format: "plain", Candidate: "A"}},
+	} {
+		id := run(answers(2), opts).ID
+		if prev, dup := ids[id]; dup {
+			t.Errorf("%s and %s share the id %s", prev, name, id)
+		}
+		ids[id] = name
+		if again := run(answers(2), opts).ID; again != id {
+			t.Errorf("%s: id %s, then %s for the same input", name, id, again)
+		}
 	}
 }
 

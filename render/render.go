@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/candorhq/candor/analyzer"
 )
@@ -28,6 +29,12 @@ func Text(w io.Writer, r *analyzer.Report) error {
 	if r.Candidate != "" {
 		ew.printf("Candidate: %s\n", r.Candidate)
 	}
+	if m := meta(r); m != "" {
+		ew.printf("%s\n", m)
+	}
+	if src := SourceLine(r); src != "" {
+		ew.printf("Source: %s\n", src)
+	}
 	ew.printf("Answers: %d   Coverage: %.0f%%   Specificity: %.0f/100   (%d specific, %d mixed, %d rehearsed)\n",
 		r.Summary.Answers, 100*r.Summary.Coverage, r.Summary.Specificity,
 		r.Summary.Labels[analyzer.LabelSpecific], r.Summary.Labels[analyzer.LabelMixed], r.Summary.Labels[analyzer.LabelRehearsed])
@@ -35,6 +42,9 @@ func Text(w io.Writer, r *analyzer.Report) error {
 		ew.printf("Not asked: %s\n", strings.Join(r.Summary.NotAsked, ", "))
 	}
 	ew.printf("%s\n", r.Disclaimer)
+	if nothingAligned(r) {
+		ew.printf("\n!! Nothing in this interview was recognised as an answer to this guide's questions: no findings.\n")
+	}
 	for _, a := range r.Answers {
 		ew.printf("\n%s  %s\n", a.QuestionID, a.Question)
 		ew.printf("    %s, specificity %d/100, coverage %.0f%%, %d words; STAR %s\n", a.Delivery.Label, a.Delivery.Specificity,
@@ -72,9 +82,23 @@ func Markdown(w io.Writer, r *analyzer.Report) error {
 	if r.Candidate != "" {
 		ew.printf("**Candidate:** %s  \n", mdEscape(r.Candidate))
 	}
+	if m := meta(r); m != "" {
+		ew.printf("%s  \n", mdEscape(m))
+	}
+	if r.Source != nil {
+		file, rest := sourceParts(r.Source)
+		if file != "" {
+			file = "`" + strings.ReplaceAll(file, "`", "'") + "` "
+		}
+		ew.printf("**Source:** %s%s  \n", file, mdEscape(rest))
+	}
+	ew.printf("**Report:** `%s`  \n", r.ID)
 	ew.printf("**Engine:** %s  \n**Answers:** %d · **Coverage:** %.0f%% · **Specificity:** %.0f/100\n\n", mdEscape(engineName(r.Engine)),
 		r.Summary.Answers, 100*r.Summary.Coverage, r.Summary.Specificity)
 	ew.printf("> %s\n", r.Disclaimer)
+	if nothingAligned(r) {
+		ew.printf("\n> **Warning:** nothing in this interview was recognised as an answer to this guide's questions: no findings.\n")
+	}
 	for _, a := range r.Answers {
 		ew.printf("\n## %s. %s\n\n", mdEscape(a.QuestionID), mdEscape(a.Question))
 		ew.printf("**%s** · specificity %d/100 · coverage %.0f%% · STAR %s\n\n", mdEscape(a.Delivery.Label), a.Delivery.Specificity,
@@ -103,20 +127,36 @@ func Markdown(w io.Writer, r *analyzer.Report) error {
 	return ew.err
 }
 
-// CSV writes one row per area of every answer, with the answer's delivery
-// figures repeated, for spreadsheets.
-func CSV(w io.Writer, r *analyzer.Report) error {
+// CSVHeader is the header row of CSV: who and what the report is about,
+// then one row per area of every answer, with the answer's delivery figures
+// repeated, for spreadsheets.
+var CSVHeader = []string{"report_id", "candidate", "role", "interview_date", "interviewers", "source", "guide_id",
+	"question_id", "question", "label", "specificity", "coverage", "area_index", "area", "status", "confidence", "evidence"}
+
+// CSV writes the report as CSV with its header row.
+func CSV(w io.Writer, r *analyzer.Report) error { return CSVRows(w, r, true) }
+
+// CSVRows writes the report's CSV rows, after the header row when header is
+// set: a batch writes the header once, then the rows of every report.
+func CSVRows(w io.Writer, r *analyzer.Report, header bool) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"report_id", "question_id", "question", "label", "specificity", "coverage", "area_index", "area", "status", "confidence", "evidence"})
+	if header {
+		_ = cw.Write(CSVHeader)
+	}
+	src := ""
+	if r.Source != nil {
+		src = r.Source.File
+	}
+	who := []string{r.ID, r.Candidate, r.Role, r.InterviewDate, strings.Join(r.Interviewers, "; "), src, r.Guide.ID}
 	for _, a := range r.Answers {
 		for _, ar := range a.Coverage.Areas {
 			ev := make([]string, 0, len(ar.Evidence))
 			for _, e := range ar.Evidence {
 				ev = append(ev, e.Quote)
 			}
-			writeRow(cw, r.ID, a.QuestionID, a.Question, a.Delivery.Label, strconv.Itoa(a.Delivery.Specificity),
+			writeRow(cw, append(append([]string{}, who...), a.QuestionID, a.Question, a.Delivery.Label, strconv.Itoa(a.Delivery.Specificity),
 				strconv.FormatFloat(a.Coverage.Score, 'f', 3, 64), strconv.Itoa(ar.Index), ar.Text, ar.Status,
-				strconv.FormatFloat(ar.Confidence, 'f', 2, 64), strings.Join(ev, " | "))
+				strconv.FormatFloat(ar.Confidence, 'f', 2, 64), strings.Join(ev, " | "))...)
 		}
 	}
 	cw.Flush()
@@ -132,6 +172,99 @@ func writeRow(cw *csv.Writer, cells ...string) {
 		cells[i] = csvSafe(c)
 	}
 	_ = cw.Write(cells)
+}
+
+// SourceLine says what a report was made from: the file, the document kind
+// and transcript format, the speakers.
+func SourceLine(r *analyzer.Report) string {
+	if r.Source == nil {
+		return ""
+	}
+	file, rest := sourceParts(r.Source)
+	return strings.TrimSpace(file + " " + rest)
+}
+
+// sourceParts are the file name and the rest of the source line.
+func sourceParts(src *analyzer.SourceInfo) (file, rest string) {
+	var parts []string
+	kind := src.Format
+	if src.Document != "" {
+		kind = src.Document + ", " + kind
+	}
+	if kind != "" {
+		parts = append(parts, "("+kind+")")
+	}
+	if len(src.Interviewer) > 0 {
+		parts = append(parts, "interviewer "+strings.Join(src.Interviewer, ", "))
+	}
+	if src.Candidate != "" {
+		parts = append(parts, "candidate speaker "+src.Candidate)
+	}
+	return src.File, strings.Join(parts, " ")
+}
+
+// meta is the line of the report's own fields: role, date, interviewers.
+func meta(r *analyzer.Report) string {
+	var parts []string
+	if r.Role != "" {
+		parts = append(parts, "Role: "+r.Role)
+	}
+	if r.InterviewDate != "" {
+		parts = append(parts, "Interviewed: "+r.InterviewDate)
+	}
+	if len(r.Interviewers) > 0 {
+		parts = append(parts, "Interviewers: "+strings.Join(r.Interviewers, ", "))
+	}
+	return strings.Join(parts, "   ")
+}
+
+func nothingAligned(r *analyzer.Report) bool {
+	for _, w := range r.Warnings {
+		if w.Code == analyzer.WarnNothingAligned {
+			return true
+		}
+	}
+	return false
+}
+
+// FileName is the name a downloaded report goes by: the candidate and the
+// day of the interview (or, without one, of the report), then ext:
+// "sofia-ruiz_2026-03-02.csv". Without a candidate, the report id stands in.
+func FileName(r *analyzer.Report, ext string) string {
+	name := slug(r.Candidate)
+	if name == "" {
+		name = slug(r.ID)
+	}
+	day := r.InterviewDate
+	if day == "" && r.CreatedAt != nil {
+		day = r.CreatedAt.UTC().Format("2006-01-02")
+	}
+	if d := slug(day); d != "" {
+		name += "_" + d
+	}
+	return name + "." + ext
+}
+
+// slug keeps letters (any script) and digits, joining words with "-".
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	out := b.String()
+	if r := []rune(out); len(r) > 60 {
+		out = string(r[:60])
+	}
+	return out
 }
 
 // csvSafe defuses spreadsheet formula injection: a cell that starts with

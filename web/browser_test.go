@@ -303,11 +303,15 @@ func TestBrowserUploadToReport(t *testing.T) {
 	if len(recs) != areas+1 || recs[0][0] != "report_id" || recs[1][0] != id {
 		t.Fatalf("CSV: %d records (want %d), first %v", len(recs), areas+1, recs[0])
 	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
 	row := 1
 	for _, a := range rep.Answers {
 		for _, ar := range a.Coverage.Areas {
-			if recs[row][1] != a.QuestionID || recs[row][8] != ar.Status {
-				t.Errorf("CSV row %d: %v, want %s %s", row, recs[row][:9], a.QuestionID, ar.Status)
+			if recs[row][col["question_id"]] != a.QuestionID || recs[row][col["status"]] != ar.Status || recs[row][col["candidate"]] != rep.Candidate {
+				t.Errorf("CSV row %d: %v, want %s %s %s", row, recs[row], rep.Candidate, a.QuestionID, ar.Status)
 			}
 			row++
 		}

@@ -61,6 +61,7 @@ func Segment(g *analyzer.Guide, t *analyzer.Transcript, opts Options) (*Result, 
 	}
 	res.Interviewers, res.Candidate, res.Warnings = roles.interviewers, roles.candidate, roles.warnings
 	res.Answers, res.Decisions = align(g, t, tt, roles, opts.Explain)
+	fillProbes(t, roles, res.Answers)
 	asked := map[string]bool{}
 	for _, a := range res.Answers {
 		asked[a.QuestionID] = true

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -34,27 +35,77 @@ type inputFlags struct {
 	candidate    string
 	format       string
 	explain      bool
+	// Report fields (analyze only).
+	candidateName    string
+	role             string
+	date             string
+	interviewerNames listFlag
 }
 
-func (f *inputFlags) register(fs *flag.FlagSet) {
+func (f *inputFlags) register(fs *flag.FlagSet, formats string) {
 	fs.StringVar(&f.guide, "guide", "", "guide: a built-in id (see 'candor guides list') or a guide file (Yardstick text, JSON, YAML)")
-	fs.Var(&f.interviewers, "interviewer", "name of a speaker who interviews (repeatable); default: inferred")
-	fs.StringVar(&f.candidate, "candidate", "", "name of the speaker who answers; default: inferred")
-	fs.StringVar(&f.format, "format", "text", "output format")
+	fs.Var(&f.interviewers, "interviewer", "speaker label of an interviewer, as the transcript writes it (repeatable); default: inferred")
+	fs.StringVar(&f.candidate, "candidate", "", "speaker label of the candidate, as the transcript writes it; default: inferred")
+	fs.StringVar(&f.format, "format", "text", "output format: "+formats)
 }
+
+// registerReportFields adds the flags of the report's own fields, apart
+// from the speaker labels.
+func (f *inputFlags) registerReportFields(fs *flag.FlagSet) {
+	fs.StringVar(&f.candidateName, "candidate-name", "", "the candidate's name in the report; default: the answering speaker's name, or the file name when labels are roles")
+	fs.StringVar(&f.role, "role", "", "the role or requisition interviewed for (a report field)")
+	fs.StringVar(&f.date, "date", "", "the day of the interview, YYYY-MM-DD (a report field)")
+	fs.Var(&f.interviewerNames, "interviewer-name", "an interviewer's name in the report (repeatable); default: the interviewing speakers' names")
+}
+
+func (f *inputFlags) options(conc int) interview.Options {
+	return interview.Options{Interviewers: f.interviewers, Candidate: f.candidate, Concurrency: conc, Explain: f.explain,
+		CandidateName: f.candidateName, Role: f.role, InterviewDate: f.date, InterviewerNames: f.interviewerNames}
+}
+
+// Exit statuses of a batch (several inputs): 0 when every input gave a
+// report with answers; 2 when an input failed (unreadable, not a
+// transcript) even though the others were reported; 3 when none failed but
+// in some nothing aligned with the guide (their reports say so).
+const exitNothingAligned = 3
+
+// batchError ends a batch that did not wholly succeed; its message is the
+// summary line, and its code the exit status.
+type batchError struct {
+	msg  string
+	code int
+}
+
+func (e *batchError) Error() string { return e.msg }
 
 func (e *environment) analyze(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var in inputFlags
-	in.register(fs)
+	in.register(fs, "text, json, md or csv")
+	in.registerReportFields(fs)
 	engineName := fs.String("engine", "heuristic", "engine: heuristic (embedded, offline), llm or hybrid")
 	concurrency := fs.Int("concurrency", runtime.GOMAXPROCS(0), "answers analyzed at once")
 	llmFlags := registerLLMFlags(fs, e.getenv)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: candor analyze --guide GUIDE [--engine heuristic|llm|hybrid] [--format text|json|md] INPUT...\n\n"+
-			"INPUT is a transcript (answers JSON, turns JSON, WebVTT, SRT, Otter text, plain \"Name: text\"), a directory of them, or - for stdin.\n"+
-			"Several inputs print one report each: JSON as one line per report (JSON Lines).\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), `Usage: candor analyze --guide GUIDE [flags] INPUT...
+
+Analyzes interview transcripts against a guide and prints a report per input.
+INPUT is a transcript file (WebVTT, SRT, Otter or plain text, answers or turns JSON,
+Word .docx, PDF), a directory of them, or - for stdin. Several inputs print one report
+each (JSON: one line per report; CSV: one header, rows of every report).
+A batch goes on past a file that fails; a summary line on stderr counts the reports,
+the failures (named with their reason) and the interviews in which nothing aligned.
+Exit status: 0 all reported; 2 usage error or some input failed; 3 nothing aligned in
+some input (none failed).
+
+Examples:
+  candor analyze --guide cx-empathy interview.vtt
+  candor analyze --guide cx-empathy --candidate-name "Sofia Ruiz" --role "CX lead" --date 2026-03-02 teams.docx
+  candor analyze --guide my-guide.txt --format csv transcripts/ > reports.csv
+
+Flags:
+`)
 		fs.PrintDefaults()
 	}
 	paths, err := parseFlags(fs, args)
@@ -62,12 +113,17 @@ func (e *environment) analyze(ctx context.Context, args []string) error {
 		return err
 	}
 	switch in.format {
-	case "json", "text", "md", "markdown":
+	case "json", "text", "md", "markdown", "csv":
 	default:
-		return usagef("analyze: --format must be json, text or md, not %q", in.format)
+		return usagef("analyze: --format must be text, json, md or csv, not %q", in.format)
 	}
 	if in.guide == "" {
 		return usagef("analyze: --guide is required (a built-in id: %s; or a guide file)", strings.Join(guide.BuiltinIDs(), ", "))
+	}
+	if in.date != "" {
+		if _, err := time.Parse(time.DateOnly, in.date); err != nil {
+			return usagef("analyze: --date must be a day as YYYY-MM-DD, not %q", in.date)
+		}
 	}
 	g, err := guide.Load(in.guide)
 	if err != nil {
@@ -81,32 +137,101 @@ func (e *environment) analyze(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var bar *progressbar.ProgressBar
-	if len(files) > 1 && isTerminal(e.stderr) {
-		bar = progressbar.NewOptions(len(files), progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("analyzing"),
-			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
-	}
-	for _, f := range files {
-		rep, err := e.analyzeOne(ctx, g, eng, f, in, *concurrency)
+	if len(files) == 1 {
+		rep, err := e.analyzeOne(ctx, g, eng, files[0], in, *concurrency, false)
 		if err != nil {
 			return err
 		}
-		if err := e.writeReport(rep, in.format, len(files) > 1); err != nil {
+		return e.writeReport(rep, in.format, false, true)
+	}
+	return e.analyzeBatch(ctx, g, eng, files, in, *concurrency)
+}
+
+// analyzeBatch analyzes every file, reporting (not stopping at) the ones
+// that fail, and ends with a summary line on stderr.
+func (e *environment) analyzeBatch(ctx context.Context, g *analyzer.Guide, eng analyzer.Engine, files []string, in inputFlags, conc int) error {
+	var bar *progressbar.ProgressBar
+	if isTerminal(e.stderr) {
+		bar = progressbar.NewOptions(len(files), progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("analyzing"),
+			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	}
+	var failed, empty []string
+	reports := 0
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
 			return err
+		}
+		rep, err := e.analyzeOne(ctx, g, eng, f, in, conc, true)
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			// The reason names the file; on a line of its own, above the bar.
+			if bar != nil {
+				_ = bar.Clear()
+			}
+			fmt.Fprintf(e.stderr, "candor: skipped: %s\n", oneLine(withFile(f, err)))
+			failed = append(failed, f)
+		} else {
+			if len(rep.Answers) == 0 {
+				empty = append(empty, f)
+			}
+			if err := e.writeReport(rep, in.format, true, reports == 0); err != nil {
+				return err
+			}
+			reports++
 		}
 		if bar != nil {
 			_ = bar.Add(1)
 		}
 	}
+	sum := fmt.Sprintf("%d of %d inputs reported (%d with answers), %d failed, %d with nothing aligned",
+		reports, len(files), reports-len(empty), len(failed), len(empty))
+	if len(failed) > 0 {
+		sum += "; failed: " + strings.Join(failed, ", ")
+	}
+	if len(empty) > 0 {
+		sum += "; nothing aligned: " + strings.Join(empty, ", ")
+	}
+	switch {
+	case len(failed) > 0:
+		return &batchError{msg: sum, code: 2}
+	case len(empty) > 0:
+		return &batchError{msg: sum, code: exitNothingAligned}
+	}
+	fmt.Fprintf(e.stderr, "candor: %s\n", sum)
 	return nil
 }
 
-func (e *environment) analyzeOne(ctx context.Context, g *analyzer.Guide, eng analyzer.Engine, path string, in inputFlags, conc int) (*analyzer.Report, error) {
+// withFile makes sure an error about one input names it.
+func withFile(path string, err error) string {
+	msg := err.Error()
+	name := path
+	if path == "-" {
+		name = "stdin"
+	}
+	if strings.HasPrefix(msg, name) {
+		return msg
+	}
+	return name + ": " + msg
+}
+
+// analyzeOne reads and analyzes one input. In a batch, an interview in
+// which nothing aligned gives a report that says so instead of an error.
+func (e *environment) analyzeOne(ctx context.Context, g *analyzer.Guide, eng analyzer.Engine, path string, in inputFlags, conc int, batch bool) (*analyzer.Report, error) {
 	name, data, err := e.readInput(path)
 	if err != nil {
 		return nil, err
 	}
-	return interview.Analyze(ctx, eng, g, name, data, interview.Options{Interviewers: in.interviewers, Candidate: in.candidate, Concurrency: conc})
+	opts := in.options(conc)
+	if !batch {
+		return interview.Analyze(ctx, eng, g, name, data, opts)
+	}
+	seg, t, err := interview.Parse(g, name, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	return interview.Report(ctx, eng, g, seg, t, opts)
 }
 
 // load reads, parses and segments one input.
@@ -115,7 +240,7 @@ func (e *environment) load(g *analyzer.Guide, path string, in inputFlags) (*segm
 	if err != nil {
 		return nil, nil, err
 	}
-	return interview.Parse(g, name, data, interview.Options{Interviewers: in.interviewers, Candidate: in.candidate, Explain: in.explain})
+	return interview.Parse(g, name, data, in.options(0))
 }
 
 func (e *environment) readInput(path string) (string, []byte, error) {
@@ -179,8 +304,12 @@ func expandInputs(paths []string) ([]string, error) {
 	return out, nil
 }
 
-func (e *environment) writeReport(rep *analyzer.Report, format string, many bool) error {
+// writeReport prints one report; many says it is one of a batch, first
+// that it is the first printed (CSV prints its header once).
+func (e *environment) writeReport(rep *analyzer.Report, format string, many, first bool) error {
 	switch format {
+	case "csv":
+		return render.CSVRows(e.stdout, rep, first)
 	case "json":
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)

@@ -254,7 +254,8 @@ func TestAnalyzeManyInputs(t *testing.T) {
 }
 
 // TestAnalyzeStdin checks that - reads the transcript from stdin and gives
-// the same report as the file.
+// the same report as the file, but for what names the source (its name,
+// so its id).
 func TestAnalyzeStdin(t *testing.T) {
 	for _, n := range []string{"t05_plain.txt", "t01_zoom.vtt", "t08_turns.json"} {
 		t.Run(n, func(t *testing.T) {
@@ -263,9 +264,18 @@ func TestAnalyzeStdin(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := mustRun(t, string(data), "analyze", "--guide", "cx-empathy", "--format", "json", "-")
-			want := mustRun(t, "", "analyze", "--guide", "cx-empathy", "--format", "json", path)
-			if got != want {
+			got := decodeReport(t, []byte(mustRun(t, string(data), "analyze", "--guide", "cx-empathy", "--format", "json", "--candidate-name", "Sam", "-")))
+			want := decodeReport(t, []byte(mustRun(t, "", "analyze", "--guide", "cx-empathy", "--format", "json", "--candidate-name", "Sam", path)))
+			if got.Source.File != "stdin" || want.Source.File != path {
+				t.Errorf("source files %q and %q, want stdin and %s", got.Source.File, want.Source.File, path)
+			}
+			if got.ID == want.ID {
+				t.Errorf("stdin and %s share the id %s", path, got.ID)
+			}
+			got.ID, got.Source.File, want.ID, want.Source.File = "", "", "", ""
+			gj, _ := json.Marshal(got)
+			wj, _ := json.Marshal(want)
+			if string(gj) != string(wj) {
 				t.Errorf("report from stdin differs from the report of %s", path)
 			}
 		})

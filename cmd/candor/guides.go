@@ -14,24 +14,69 @@ import (
 	"github.com/candorhq/candor/guide"
 )
 
+const guidesUsage = `Usage: candor guides <list|show|import> [flags]
+
+Lists the built-in guides, shows a guide's questions, areas and follow-ups, or
+converts a guide (Yardstick text, JSON, YAML) to YAML or JSON.
+
+Examples:
+  candor guides list
+  candor guides show --guide cx-empathy
+  candor guides import my-guide.txt -o my-guide.yaml
+
+Run 'candor guides <subcommand> -h' for its flags.
+`
+
 func (e *environment) guides(ctx context.Context, args []string) error {
 	if len(args) == 0 {
+		fmt.Fprint(e.stderr, guidesUsage)
 		return usagef("guides: want a subcommand: list, show or import")
 	}
-	fs := flag.NewFlagSet("guides "+args[0], flag.ContinueOnError)
+	sub := args[0]
+	switch sub {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stderr, guidesUsage)
+		return errHelp
+	case "list", "show", "import":
+	default:
+		fmt.Fprint(e.stderr, guidesUsage)
+		return usagef("guides: unknown subcommand %q (want list, show or import)", sub)
+	}
+	fs := flag.NewFlagSet("guides "+sub, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	ref := fs.String("guide", "", "a built-in id or a guide file")
-	format := fs.String("format", "text", "output format: text, json or yaml")
-	out := fs.String("o", "", "import: write the converted guide to this file (.json or .yaml) instead of stdout")
+	var ref, out *string
+	var format *string
+	switch sub {
+	case "list":
+		format = fs.String("format", "text", "output format: text, json or yaml")
+		fs.Usage = subUsage(fs, "Usage: candor guides list [--format text|json|yaml]\n\nLists the built-in guides.\n\n"+
+			"Example:\n  candor guides list --format json\n")
+	case "show":
+		ref = fs.String("guide", "", "a built-in id or a guide file (also accepted as the argument)")
+		format = fs.String("format", "text", "output format: text, json or yaml")
+		fs.Usage = subUsage(fs, "Usage: candor guides show --guide ID|FILE [--format text|json|yaml]\n\n"+
+			"Shows a guide's questions, areas to cover and follow-ups.\n\nExamples:\n  candor guides show --guide cx-empathy\n  candor guides show my-guide.txt --format yaml\n")
+	case "import":
+		ref = fs.String("guide", "", "the guide file to convert (also accepted as the argument)")
+		format = fs.String("format", "yaml", "output format: yaml or json")
+		out = fs.String("o", "", "write the converted guide to this file (.json, .yaml or .yml) instead of stdout")
+		fs.Usage = subUsage(fs, "Usage: candor guides import FILE [-o OUT.yaml|OUT.json] [--format yaml|json]\n\n"+
+			"Converts a guide (Yardstick text, JSON or YAML) to YAML or JSON.\n\nExample:\n  candor guides import my-guide.txt -o my-guide.yaml\n")
+	}
 	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
 		return err
 	}
-	if *format != "text" && *format != "json" && *format != "yaml" {
-		return usagef("guides: --format must be text, json or yaml, not %q", *format)
+	switch {
+	case sub == "import" && *format != "json" && *format != "yaml":
+		return usagef("guides import: --format must be yaml or json, not %q", *format)
+	case *format != "text" && *format != "json" && *format != "yaml":
+		return usagef("guides %s: --format must be text, json or yaml, not %q", sub, *format)
 	}
-	switch args[0] {
-	case "list":
+	if sub == "list" {
+		if len(pos) > 0 {
+			return usagef("guides list: unexpected argument %q", pos[0])
+		}
 		gs := guide.Builtins()
 		if *format != "text" {
 			type row struct {
@@ -49,33 +94,37 @@ func (e *environment) guides(ctx context.Context, args []string) error {
 			fmt.Fprintf(e.stdout, "%-18s %2d questions  %s\n", g.ID, len(g.Questions), g.Title)
 		}
 		return nil
-	case "show", "import":
-		if *ref == "" && len(pos) == 1 {
-			*ref = pos[0]
+	}
+	if *ref == "" && len(pos) == 1 {
+		*ref = pos[0]
+	} else if len(pos) > 0 {
+		return usagef("guides %s: unexpected argument %q", sub, pos[len(pos)-1])
+	}
+	if *ref == "" {
+		return usagef("guides %s: give a guide (--guide ID|FILE)", sub)
+	}
+	g, err := guide.Load(*ref)
+	if err != nil {
+		return err
+	}
+	if sub == "import" {
+		if *out != "" {
+			return e.writeGuideFile(g, *out)
 		}
-		if *ref == "" {
-			return usagef("guides %s: give a guide (--guide ID|FILE)", args[0])
-		}
-		g, err := guide.Load(*ref)
-		if err != nil {
-			return err
-		}
-		if args[0] == "import" {
-			if *format == "text" {
-				*format = "yaml"
-			}
-			if *out != "" {
-				return e.writeGuideFile(g, *out)
-			}
-			return e.encode(g, *format)
-		}
-		if *format != "text" {
-			return e.encode(g, *format)
-		}
-		e.printGuide(g)
-		return nil
-	default:
-		return usagef("guides: unknown subcommand %q (want list, show or import)", args[0])
+		return e.encode(g, *format)
+	}
+	if *format != "text" {
+		return e.encode(g, *format)
+	}
+	e.printGuide(g)
+	return nil
+}
+
+// subUsage prints a subcommand's text and its own flags only.
+func subUsage(fs *flag.FlagSet, text string) func() {
+	return func() {
+		fmt.Fprint(fs.Output(), text+"\nFlags:\n")
+		fs.PrintDefaults()
 	}
 }
 

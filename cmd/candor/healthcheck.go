@@ -21,8 +21,9 @@ func (e *environment) healthcheck(ctx context.Context, args []string) error {
 	timeout := fs.Duration("timeout", envDuration(e.getenv, "CANDOR_HEALTHCHECK_TIMEOUT", 3*time.Second),
 		"how long to wait for the answer (env CANDOR_HEALTHCHECK_TIMEOUT)")
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: candor healthcheck [--url URL] [--timeout D]\n\n"+
-			"Exits 0 when URL answers 200, 1 otherwise: a HEALTHCHECK for images without curl.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: candor healthcheck [--url URL] [--timeout D]\n\n"+
+			"Exits 0 when URL answers 200, 1 otherwise: a HEALTHCHECK for images without curl.\n\n"+
+			"Example:\n  candor healthcheck --url http://127.0.0.1:8080/healthz --timeout 2s\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if pos, err := parseFlags(fs, args); err != nil {

@@ -3,7 +3,9 @@
 // covers with quoted evidence, how specific it is, and what to ask next.
 //
 // Exit status: 0 on success, 2 for usage and input errors (with a one-line
-// reason on stderr), 1 for anything else.
+// reason on stderr), 1 for anything else. A batch (several inputs) goes on
+// past an input that fails and exits 2 when one did, 3 when none failed but
+// nothing aligned with the guide in some input.
 package main
 
 import (
@@ -42,6 +44,10 @@ func exitCode(err error, stderr io.Writer) int {
 		return 0
 	}
 	fmt.Fprintf(stderr, "candor: %s\n", oneLine(err.Error()))
+	var be *batchError
+	if errors.As(err, &be) {
+		return be.code
+	}
 	var ue *usageError
 	if errors.As(err, &ue) || errors.Is(err, analyzer.ErrInvalidInput) || errors.Is(err, analyzer.ErrInvalidGuide) ||
 		errors.Is(err, analyzer.ErrUnknownGuide) || errors.Is(err, analyzer.ErrUnknownQuestion) || errors.Is(err, os.ErrNotExist) ||

@@ -14,10 +14,19 @@ func (e *environment) segment(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("segment", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var in inputFlags
-	in.register(fs)
+	in.register(fs, "text or json")
 	explain := fs.Bool("explain", false, "show, for every interviewer turn, its best-matching guide questions and the decision")
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: candor segment --guide GUIDE [--format text|json] INPUT\n\nPrints which guide question each part of the transcript answers.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), `Usage: candor segment --guide GUIDE [--format text|json] [--explain] INPUT
+
+Prints which guide question each part of one transcript answers (INPUT: a file or - for stdin).
+
+Examples:
+  candor segment --guide cx-empathy interview.vtt
+  candor segment --guide cx-empathy --explain --candidate "Sofia Ruiz" interview.docx
+
+Flags:
+`)
 		fs.PrintDefaults()
 	}
 	paths, err := parseFlags(fs, args)

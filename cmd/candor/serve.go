@@ -62,7 +62,7 @@ type serverFlags struct {
 func registerServerFlags(fs *flag.FlagSet, getenv func(string) string, defAddr string) *serverFlags {
 	f := &serverFlags{}
 	fs.StringVar(&f.addr, "addr", envOr(getenv, "CANDOR_ADDR", defAddr), "listen address HOST:PORT (env CANDOR_ADDR; port 0 picks a free one)")
-	fs.IntVar(&f.workers, "workers", envInt(getenv, "CANDOR_WORKERS", 2), "job workers in this process (env CANDOR_WORKERS; 0 with serve: none, jobs wait for `candor worker`)")
+	fs.IntVar(&f.workers, "workers", envInt(getenv, "CANDOR_WORKERS", 2), "job workers in this process (env CANDOR_WORKERS; 0 with serve: none, jobs wait for 'candor worker')")
 	fs.StringVar(&f.keysFile, "api-keys-file", getenv("CANDOR_API_KEYS_FILE"), "file of tenant:key lines, added to CANDOR_API_KEYS (env CANDOR_API_KEYS_FILE)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", envDuration(getenv, "CANDOR_SHUTDOWN_TIMEOUT", 30*time.Second), "how long a graceful stop waits for requests and jobs in flight")
 	fs.DurationVar(&f.drainDelay, "drain-delay", envDuration(getenv, "CANDOR_DRAIN_DELAY", 0), "on stop, how long /readyz answers 503 before the listener closes, so load balancers stop sending (env CANDOR_DRAIN_DELAY)")
@@ -253,11 +253,12 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	fs.SetOutput(e.stderr)
 	f := registerServerFlags(fs, e.getenv, "127.0.0.1:8080")
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: candor serve [--addr HOST:PORT] [flags]\n\n"+
+		fmt.Fprint(fs.Output(), "Usage: candor serve [--addr HOST:PORT] [flags]\n\n"+
 			"Serves the HTTP API (see /openapi.yaml) with job workers in the same process.\n"+
 			"Environment: REDIS_URL (unset: in-memory store), CANDOR_API_KEYS=tenant:key,... (unset: no auth, loopback only),\n"+
 			"CANDOR_WEBHOOK_SECRET, OPENAI_API_KEY, OPENAI_BASE_URL, CANDOR_WEB_SECRET (signs web sessions; share it between replicas).\n"+
-			"Web pages: http://ADDR/ (sign in with an API key; no sign-in without keys).\n\nFlags:\n")
+			"Web pages: http://ADDR/ (sign in with an API key; no sign-in without keys).\n\n"+
+			"Examples:\n  candor serve\n  REDIS_URL=redis://127.0.0.1:6379/0 CANDOR_API_KEYS=acme:$(openssl rand -hex 16) candor serve --addr :8080 --workers 0\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if pos, err := parseFlags(fs, args); err != nil {

@@ -16,9 +16,10 @@ func (e *environment) worker(ctx context.Context, args []string) error {
 	fs.SetOutput(e.stderr)
 	f := registerServerFlags(fs, e.getenv, "")
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: candor worker [--workers N] [--addr HOST:PORT] [flags]\n\n"+
-			"Runs job workers on the Redis queue that `candor serve` fills (REDIS_URL is required): start\n"+
-			"as many as the load needs. --addr serves /healthz, /readyz and /metrics.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: candor worker [--workers N] [--addr HOST:PORT] [flags]\n\n"+
+			"Runs job workers on the Redis queue that 'candor serve' fills (REDIS_URL is required): start\n"+
+			"as many as the load needs. --addr serves /healthz, /readyz and /metrics.\n\n"+
+			"Example:\n  REDIS_URL=redis://127.0.0.1:6379/0 candor worker --workers 4 --addr 127.0.0.1:9090\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if pos, err := parseFlags(fs, args); err != nil {
