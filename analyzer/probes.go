@@ -173,26 +173,23 @@ func checkProbes(a *AnswerAnalysis, q Question) {
 	if len(dodged) == 0 {
 		return
 	}
-	// Drop suggestions that ask again for what was dodged, then offer the
-	// guide's own follow-ups from another angle in their place.
-	kept := a.FollowUps[:0:0]
-	dropped := 0
-	for _, f := range a.FollowUps {
-		if repeats(f, dodged) {
-			dropped++
-			continue
-		}
-		kept = append(kept, f)
-	}
+	// A suggestion that asks again for what was dodged gives its place to
+	// one of the guide's own follow-ups from another angle (or goes).
+	var alts []string
 	for _, f := range q.FollowUps {
-		if dropped == 0 {
-			break
+		if !repeats(f, dodged) && !contains(a.FollowUps, f) && !askedAlready(f, a.Probes) {
+			alts = append(alts, f)
 		}
-		if repeats(f, dodged) || contains(kept, f) || askedAlready(f, a.Probes) {
-			continue
+	}
+	kept := make([]string, 0, len(a.FollowUps))
+	for _, f := range a.FollowUps {
+		switch {
+		case !repeats(f, dodged):
+			kept = append(kept, f)
+		case len(alts) > 0:
+			kept = append(kept, alts[0])
+			alts = alts[1:]
 		}
-		kept = append(kept, f)
-		dropped--
 	}
 	a.FollowUps = kept
 }
