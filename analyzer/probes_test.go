@@ -12,7 +12,9 @@ import (
 // suggestions, like a real engine that did not read the interview.
 type suggestEngine struct{ followUps []string }
 
-func (e suggestEngine) Info() analyzer.EngineInfo { return analyzer.EngineInfo{Name: "heuristic", Model: "suggest"} }
+func (e suggestEngine) Info() analyzer.EngineInfo {
+	return analyzer.EngineInfo{Name: "heuristic", Model: "suggest"}
+}
 func (e suggestEngine) Analyze(_ context.Context, q analyzer.Question, text string) (analyzer.AnswerAnalysis, error) {
 	return analyzer.AnswerAnalysis{QuestionID: q.ID, Question: q.Text, Text: text, FollowUps: append([]string{}, e.followUps...),
 		Delivery: analyzer.Delivery{Label: analyzer.LabelMixed}}, nil
