@@ -3,6 +3,8 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -38,6 +41,14 @@ type analysis struct {
 	Interviewers []string               `json:"interviewers,omitempty"`
 	Webhook      string                 `json:"webhook_url,omitempty"`
 	RequestID    string                 `json:"request_id,omitempty"`
+	// Report fields, and what the transcript was read from when it came
+	// as a document (its text is what Transcript holds).
+	CandidateName    string   `json:"candidate_name,omitempty"`
+	Role             string   `json:"role,omitempty"`
+	InterviewDate    string   `json:"interview_date,omitempty"`
+	InterviewerNames []string `json:"interviewer_names,omitempty"`
+	Document         string   `json:"document,omitempty"`
+	SHA256           string   `json:"sha256,omitempty"`
 
 	async         bool
 	hasTranscript bool
@@ -47,6 +58,7 @@ type analysis struct {
 var transcriptTypes = map[string]bool{
 	"text/plain": true, "text/vtt": true, "text/srt": true, "text/x-srt": true, "application/x-subrip": true,
 	"application/srt": true, "text/markdown": true, "application/octet-stream": true,
+	"application/pdf": true, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": true,
 }
 
 // decodeAnalysis reads POST /v1/analyses in any of its shapes: a JSON
@@ -64,6 +76,10 @@ func (s *Server) decodeAnalysis(c *gin.Context, body []byte) (*analysis, error) 
 		}
 		a.GuideID, a.Engine, a.Answers, a.Candidate = req.GuideID, req.Engine, req.Answers, req.Candidate
 		a.Interviewers, a.Webhook, a.async = req.Interviewers, req.WebhookURL, req.Async
+		a.CandidateName, a.Role, a.InterviewDate, a.InterviewerNames = req.CandidateName, req.Role, req.InterviewDate, req.InterviewerNames
+		if req.FileName != "" {
+			a.Name = req.FileName
+		}
 		inline = req.Guide
 		if len(req.Answers) == 0 && req.Answers != nil {
 			return nil, fieldError("answers", "answers is empty; give at least one answer")
@@ -84,7 +100,9 @@ func (s *Server) decodeAnalysis(c *gin.Context, body []byte) (*analysis, error) 
 			return nil, err
 		}
 	case transcriptTypes[ct]:
-		a.Transcript, a.hasTranscript = string(body), true
+		if err := a.setTranscript(body); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, errorf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
 			"send application/json, multipart/form-data with a transcript file, or a transcript as text/plain, text/vtt or application/x-subrip; not %q", ct)
@@ -121,11 +139,51 @@ func queryOptions(q url.Values, a *analysis) error {
 	set(&a.Engine, "engine")
 	set(&a.Candidate, "candidate")
 	set(&a.Webhook, "webhook_url")
+	set(&a.CandidateName, "candidate_name")
+	set(&a.Role, "role")
+	set(&a.InterviewDate, "interview_date")
+	if v := q.Get("file_name"); v != "" {
+		a.Name = v
+	}
 	if len(a.Interviewers) == 0 {
 		for _, v := range q["interviewer"] {
 			a.Interviewers = append(a.Interviewers, strings.Split(v, ",")...)
 		}
 	}
+	if len(a.InterviewerNames) == 0 {
+		for _, v := range q["interviewer_name"] {
+			a.InterviewerNames = append(a.InterviewerNames, strings.Split(v, ",")...)
+		}
+	}
+	return nil
+}
+
+// setTranscript takes a transcript as received: a Word or PDF document is
+// read to its text here, so that a job carries text and the report still
+// names the document it came from and the digest of its bytes.
+func (a *analysis) setTranscript(data []byte) error {
+	a.hasTranscript = true
+	var text []byte
+	var kind string
+	var err error
+	switch {
+	case transcript.DocumentKind(data) != "":
+		text, kind, err = transcript.DocumentText(a.Name, data)
+	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
+		// Binary or not UTF-8: the parser's reason says what to send.
+		_, err = transcript.Parse(a.Name, data)
+		if err == nil {
+			err = &analyzer.InputError{Reason: "the transcript is not valid UTF-8 text"}
+		}
+	default:
+		a.Transcript = string(data)
+		return nil
+	}
+	if err != nil {
+		return &apiError{status: http.StatusUnprocessableEntity, code: CodeInvalidInput, field: "transcript", detail: err.Error(), err: err}
+	}
+	sum := sha256.Sum256(data)
+	a.Transcript, a.Document, a.SHA256 = string(text), kind, hex.EncodeToString(sum[:])
 	return nil
 }
 
@@ -146,8 +204,15 @@ func (s *Server) decodeMultipart(c *gin.Context, a *analysis) error {
 		return ""
 	}
 	a.GuideID, a.Engine, a.Candidate, a.Webhook = get("guide_id"), get("engine"), get("candidate"), get("webhook_url")
+	a.CandidateName, a.Role, a.InterviewDate = get("candidate_name"), get("role"), get("interview_date")
 	for _, v := range form.Value["interviewer"] {
 		a.Interviewers = append(a.Interviewers, strings.Split(v, ",")...)
+	}
+	for _, v := range form.Value["interviewer_names"] {
+		a.InterviewerNames = append(a.InterviewerNames, strings.Split(v, ",")...)
+	}
+	if n := get("file_name"); n != "" {
+		a.Name = n
 	}
 	if v := get("async"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -169,7 +234,12 @@ func (s *Server) decodeMultipart(c *gin.Context, a *analysis) error {
 		if err != nil {
 			return err
 		}
-		a.Transcript, a.hasTranscript, a.Name = string(data), true, fh[0].Filename
+		if get("file_name") == "" && fh[0].Filename != "" {
+			a.Name = fh[0].Filename
+		}
+		if err := a.setTranscript(data); err != nil {
+			return err
+		}
 	}
 	if gh := form.File["guide"]; len(gh) > 0 {
 		data, err := readPart(gh[0], guide.MaxSize, "guide")
@@ -273,7 +343,12 @@ func (s *Server) validate(a *analysis) error {
 		return &apiError{status: http.StatusRequestEntityTooLarge, code: CodeBodyTooLarge, field: "transcript",
 			detail: fmt.Sprintf("the transcript is %d bytes, over the limit of %d bytes", len(a.Transcript), transcript.MaxSize)}
 	case a.hasTranscript && !utf8.ValidString(a.Transcript):
-		return fieldError("transcript", "the transcript is not valid UTF-8")
+		return fieldError("transcript", "the transcript is not valid UTF-8 text; send a text transcript (saved as UTF-8), "+
+			"a Word .docx or a PDF")
+	case a.InterviewDate != "" && !isDay(a.InterviewDate):
+		return fieldError("interview_date", "interview_date must be a day as YYYY-MM-DD, not %q", a.InterviewDate)
+	case len(a.CandidateName) > 200 || len(a.Role) > 200:
+		return fieldError("candidate_name", "candidate_name and role are at most 200 characters")
 	}
 	for i, ans := range a.Answers {
 		if strings.TrimSpace(ans.QuestionID) == "" {
@@ -300,6 +375,11 @@ func (s *Server) validate(a *analysis) error {
 		a.async = true
 	}
 	return nil
+}
+
+func isDay(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 // createAnalysis is POST /v1/analyses: a report now (200), or a job (202)
@@ -398,7 +478,8 @@ func cacheHeader(rep *analyzer.Report) string {
 // progress, when set, is called after each answer.
 func (s *Server) analyze(ctx context.Context, eng *store.Engine, a *analysis, progress func(done, total int)) (*analyzer.Report, []string, error) {
 	g := a.Guide
-	opts := interview.Options{Interviewers: a.Interviewers, Candidate: a.Candidate, Concurrency: s.cfg.Concurrency}
+	opts := interview.Options{Interviewers: a.Interviewers, Candidate: a.Candidate, Concurrency: s.cfg.Concurrency,
+		CandidateName: a.CandidateName, Role: a.Role, InterviewDate: a.InterviewDate, InterviewerNames: a.InterviewerNames}
 	var (
 		seg *segment.Result
 		tr  *analyzer.Transcript
@@ -409,6 +490,9 @@ func (s *Server) analyze(ctx context.Context, eng *store.Engine, a *analysis, pr
 		seg, err = segment.Segment(g, tr, segment.Options{})
 	} else {
 		seg, tr, err = interview.Parse(g, a.Name, []byte(a.Transcript), opts)
+		if err == nil && a.Document != "" {
+			tr.Document, tr.SHA256 = a.Document, a.SHA256
+		}
 		if err == nil && len(seg.Answers) == 0 {
 			err = &analyzer.InputError{Field: "transcript", Reason: fmt.Sprintf("no answer to any question of guide %q was found (is it the guide this interview used?)", g.ID)}
 		}

@@ -103,6 +103,12 @@ func (s *Server) writeReport(c *gin.Context, status int, rep *analyzer.Report, r
 		s.fail(c, err)
 		return
 	}
+	// A file name people can tell apart: the candidate and the day.
+	ext := "md"
+	if format == formatCSV {
+		ext = "csv"
+	}
+	c.Header("Content-Disposition", `inline; filename="`+render.FileName(rep, ext)+`"`)
 	c.Data(status, ct, buf.Bytes())
 }
 
@@ -139,9 +145,17 @@ func (s *Server) deleteReport(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// listReports is GET /v1/reports?guide=&candidate=&from=&to=&date=&limit=&cursor=.
+// listReports is GET /v1/reports?guide=&candidate=&role=&interviewer=&interviewed_from=&interviewed_to=&from=&to=&date=&limit=&cursor=.
 func (s *Server) listReports(c *gin.Context) {
-	f := store.ReportFilter{GuideID: c.Query("guide"), Candidate: c.Query("candidate"), Cursor: c.Query("cursor")}
+	f := store.ReportFilter{GuideID: c.Query("guide"), Candidate: c.Query("candidate"), Cursor: c.Query("cursor"),
+		Role: c.Query("role"), Interviewer: c.Query("interviewer"),
+		InterviewedFrom: c.Query("interviewed_from"), InterviewedTo: c.Query("interviewed_to")}
+	for field, v := range map[string]string{"interviewed_from": f.InterviewedFrom, "interviewed_to": f.InterviewedTo} {
+		if v != "" && !isDay(v) {
+			s.fail(c, fieldError(field, "%s must be a day as YYYY-MM-DD, not %q", field, v))
+			return
+		}
+	}
 	var err error
 	if f.From, err = parseTime(c.Query("from"), "from"); err != nil {
 		s.fail(c, err)

@@ -24,11 +24,23 @@ type AnalysisRequest struct {
 	// Transcript is a transcript in any supported format: a string, or
 	// the answers or turns JSON inline.
 	Transcript json.RawMessage `json:"transcript,omitempty"`
-	// Candidate is the candidate's display name, or with a transcript the
-	// speaker who answers.
+	// Candidate is, with a transcript, the speaker label of the candidate
+	// (default: inferred); with answers, the candidate's display name.
 	Candidate string `json:"candidate,omitempty"`
 	// Interviewers names the speakers who interview (default: inferred).
 	Interviewers []string `json:"interviewers,omitempty"`
+	// CandidateName is the candidate's name in the report, apart from the
+	// speaker who answers (default: that speaker's name, or the file name
+	// when the transcript's labels are roles).
+	CandidateName string `json:"candidate_name,omitempty"`
+	// Role (role or requisition), InterviewDate (YYYY-MM-DD) and
+	// InterviewerNames are report fields.
+	Role             string   `json:"role,omitempty"`
+	InterviewDate    string   `json:"interview_date,omitempty"`
+	InterviewerNames []string `json:"interviewer_names,omitempty"`
+	// FileName names the transcript's source in the report (an upload's
+	// file name is used by default).
+	FileName string `json:"file_name,omitempty"`
 	// Engine is heuristic (default), llm or hybrid.
 	Engine string `json:"engine,omitempty"`
 	// Async asks for a job even for a small input (as ?async=true does).

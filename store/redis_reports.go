@@ -19,7 +19,9 @@ import (
 func reportFields(rep *analyzer.Report, raw []byte, analyses []string, job string) map[string]any {
 	summary, _ := json.Marshal(rep.Summary)
 	guide, _ := json.Marshal(rep.Guide)
+	meta, _ := json.Marshal(metaOf(rep))
 	return map[string]any{
+		"meta":      meta,
 		"json":      raw,
 		"guide":     guide,
 		"candidate": rep.Candidate,
@@ -130,7 +132,7 @@ func (r *Redis) infos(ctx context.Context, tenant string, ids []string) ([]Repor
 	cmds := make([]*redis.SliceCmd, len(ids))
 	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			cmds[i] = p.HMGet(ctx, r.k.report(tenant, id), "guide", "candidate", "created", "summary")
+			cmds[i] = p.HMGet(ctx, r.k.report(tenant, id), "guide", "candidate", "created", "summary", "meta")
 		}
 		return nil
 	})
@@ -141,7 +143,7 @@ func (r *Redis) infos(ctx context.Context, tenant string, ids []string) ([]Repor
 	var gone []any
 	for i, cmd := range cmds {
 		v := cmd.Val()
-		if len(v) != 4 || v[2] == nil {
+		if len(v) != 5 || v[2] == nil {
 			gone = append(gone, ids[i])
 			continue
 		}
@@ -152,6 +154,10 @@ func (r *Redis) infos(ctx context.Context, tenant string, ids []string) ([]Repor
 		ms, _ := strconv.ParseInt(s(v[2]), 10, 64)
 		ri.CreatedAt = time.UnixMilli(ms).UTC()
 		_ = json.Unmarshal([]byte(s(v[3])), &ri.Summary)
+		if m := s(v[4]); m != "" {
+			// Reports stored before the field have none.
+			_ = json.Unmarshal([]byte(m), &ri.ReportMeta)
+		}
 		out = append(out, ri)
 	}
 	if len(gone) > 0 {

@@ -53,20 +53,32 @@ func prepareReport(rep *analyzer.Report, analyses []string, now time.Time) ([]by
 }
 
 func infoOf(rep *analyzer.Report) ReportInfo {
-	ri := ReportInfo{ID: rep.ID, Guide: rep.Guide, Candidate: rep.Candidate, Summary: rep.Summary}
+	ri := ReportInfo{ID: rep.ID, Guide: rep.Guide, Candidate: rep.Candidate, Summary: rep.Summary, ReportMeta: metaOf(rep)}
 	if rep.CreatedAt != nil {
 		ri.CreatedAt = rep.CreatedAt.UTC()
 	}
 	return ri
 }
 
-// matches reports whether ri passes f's guide and candidate filters (the
-// time range is applied by the index scan).
-func (f ReportFilter) matches(ri ReportInfo) bool {
-	if f.GuideID != "" && ri.Guide.ID != f.GuideID {
-		return false
+func metaOf(rep *analyzer.Report) ReportMeta {
+	m := ReportMeta{Role: rep.Role, InterviewDate: rep.InterviewDate, Interviewers: rep.Interviewers}
+	if rep.Source != nil {
+		m.Source = rep.Source.File
 	}
-	if f.Candidate != "" && !strings.Contains(strings.ToLower(ri.Candidate), strings.ToLower(f.Candidate)) {
+	return m
+}
+
+// matches reports whether ri passes f's filters other than the creation
+// time range (which the index scan applies).
+func (f ReportFilter) matches(ri ReportInfo) bool {
+	has := func(s, sub string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(sub)) }
+	switch {
+	case f.GuideID != "" && ri.Guide.ID != f.GuideID,
+		f.Candidate != "" && !has(ri.Candidate, f.Candidate),
+		f.Role != "" && !has(ri.Role, f.Role),
+		f.Interviewer != "" && !has(strings.Join(ri.Interviewers, "\x00"), f.Interviewer),
+		f.InterviewedFrom != "" && (ri.InterviewDate == "" || ri.InterviewDate < f.InterviewedFrom),
+		f.InterviewedTo != "" && (ri.InterviewDate == "" || ri.InterviewDate > f.InterviewedTo):
 		return false
 	}
 	return true

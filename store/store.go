@@ -81,6 +81,12 @@ type ReportFilter struct {
 	GuideID string
 	// Candidate matches candidate names containing it, ignoring case.
 	Candidate string
+	// Role and Interviewer match the role and any interviewer's name
+	// containing them, ignoring case.
+	Role, Interviewer string
+	// InterviewedFrom and InterviewedTo (YYYY-MM-DD, both inclusive)
+	// bound the interview date; a report without one does not match.
+	InterviewedFrom, InterviewedTo string
 	// From and To bound CreatedAt: From <= CreatedAt < To.
 	From, To time.Time
 	// Limit is the page size: 0 means 50, and it is capped at 500.
@@ -103,6 +109,17 @@ type ReportInfo struct {
 	Candidate string            `json:"candidate,omitempty"`
 	CreatedAt time.Time         `json:"created_at"`
 	Summary   analyzer.Summary  `json:"summary"`
+	ReportMeta
+}
+
+// ReportMeta is what a list shows of who and what a report is about,
+// beside the candidate.
+type ReportMeta struct {
+	Role          string   `json:"role,omitempty"`
+	InterviewDate string   `json:"interview_date,omitempty"`
+	Interviewers  []string `json:"interviewers,omitempty"`
+	// Source is the name of the transcript the report was made from.
+	Source string `json:"source,omitempty"`
 }
 
 // Jobs is a queue of analysis jobs with at-least-once delivery and an

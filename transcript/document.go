@@ -47,6 +47,14 @@ func isPDF(data []byte) bool {
 	return bytes.Contains(data[:min(len(data), 1024)], sig) && !utf8.Valid(data)
 }
 
+// DocumentText reads the text of a Word or PDF document (see DocumentKind),
+// laid out for the text parsers, and names its kind; Parse of that text
+// gives what Parse of the document gives. Callers that must carry text (a
+// queued job) read documents with it on arrival.
+func DocumentText(name string, data []byte) (text []byte, kind string, err error) {
+	return extract(name, data)
+}
+
 // extract turns a document into transcript text. Text input comes back as
 // it is, with kind "". Binary input Candor cannot read is an InputError
 // that says what it reads and how to export it.
