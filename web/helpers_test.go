@@ -221,19 +221,24 @@ func (u *user) signIn(key string) {
 
 // upload posts a transcript file through the upload form and returns the
 // response (a redirect to the report or the job).
-func (u *user) upload(guideID, name string, data []byte, candidate string) page {
+// upload sends the upload form; candidate is the candidate's name, extra
+// more form fields as key, value pairs.
+func (u *user) upload(guideID, name string, data []byte, candidate string, extra ...string) page {
 	u.t.Helper()
 	if u.csrf == "" {
 		u.get("/")
 	}
-	return u.postMultipart("/analyses", map[string]string{"csrf": u.csrf, "guide_id": guideID, "engine": "heuristic",
-		"candidate": candidate}, name, data)
+	fields := map[string]string{"csrf": u.csrf, "guide_id": guideID, "engine": "heuristic", "candidate_name": candidate}
+	for i := 0; i+1 < len(extra); i += 2 {
+		fields[extra[i]] = extra[i+1]
+	}
+	return u.postMultipart("/analyses", fields, name, data)
 }
 
 // uploadReport uploads and returns the new report's id.
-func (u *user) uploadReport(guideID, name string, data []byte, candidate string) string {
+func (u *user) uploadReport(guideID, name string, data []byte, candidate string, extra ...string) string {
 	u.t.Helper()
-	p := u.upload(guideID, name, data, candidate)
+	p := u.upload(guideID, name, data, candidate, extra...)
 	loc := p.header.Get("Location")
 	if p.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/reports/") {
 		u.t.Fatalf("upload: %d to %q, want 303 to /reports/...; body:\n%s", p.status, loc, clipBody(p.body))

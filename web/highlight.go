@@ -14,6 +14,9 @@ type mark struct {
 	id         string // element id of the first piece; data-span of every piece
 	class      string
 	title      string
+	// cont marks a piece of a mark that began in an earlier segment of
+	// the text (see segments): it names the mark in data-span, not id.
+	cont bool
 }
 
 // highlight returns text as HTML with every valid mark wrapped in <mark>
@@ -86,7 +89,7 @@ func highlight(text string, marks []mark) template.HTML {
 			}
 		}
 		for next < len(ms) && ms[next].start == p {
-			writeOpen(&b, ms[next], started[next])
+			writeOpen(&b, ms[next], started[next] || ms[next].cont)
 			started[next] = true
 			open = append(open, next)
 			next++
@@ -122,4 +125,34 @@ func writeOpen(b *strings.Builder, m mark, continued bool) {
 		b.WriteByte('"')
 	}
 	b.WriteByte('>')
+}
+
+// segments cuts text at the code-point offsets cuts (ascending) and
+// highlights each piece: a mark that crosses a cut goes on in the next
+// piece as a continuation, so every quote stays highlighted whole.
+func segments(text string, marks []mark, cuts []int) []template.HTML {
+	runes := []rune(text)
+	bounds := []int{0}
+	for _, c := range cuts {
+		if c > bounds[len(bounds)-1] && c < len(runes) {
+			bounds = append(bounds, c)
+		}
+	}
+	bounds = append(bounds, len(runes))
+	out := make([]template.HTML, 0, len(bounds)-1)
+	for k := 0; k+1 < len(bounds); k++ {
+		s, e := bounds[k], bounds[k+1]
+		var ms []mark
+		for _, m := range marks {
+			if m.end <= s || m.start >= e || m.start < 0 || m.end > len(runes) {
+				continue
+			}
+			c := m
+			c.start, c.end = max(m.start, s)-s, min(m.end, e)-s
+			c.cont = m.start < s
+			ms = append(ms, c)
+		}
+		out = append(out, highlight(string(runes[s:e]), ms))
+	}
+	return out
 }

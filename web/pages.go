@@ -6,16 +6,21 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/api"
 	"github.com/candorhq/candor/guide"
+	"github.com/candorhq/candor/render"
 	"github.com/candorhq/candor/store"
 )
 
@@ -91,7 +96,11 @@ type uploadData struct {
 	Engines    []string
 	GuideID    string
 	Engine     string
-	Candidate  string
+	Candidate  string // the candidate's name, for the report
+	Speaker    string // the speaker label that answers, when inference would get it wrong
+	Role       string
+	Date       string
+	Interviews string // interviewers' names, comma-separated
 	Transcript string
 }
 
@@ -133,7 +142,9 @@ func (h *Handler) showUpload(w http.ResponseWriter, r *http.Request, rc *request
 // (go to its progress page).
 func (h *Handler) upload(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
 	d := &uploadData{GuideID: r.PostFormValue("guide_id"), Engine: r.PostFormValue("engine"),
-		Candidate: strings.TrimSpace(r.PostFormValue("candidate")), Transcript: r.PostFormValue("transcript")}
+		Candidate: strings.TrimSpace(r.PostFormValue("candidate_name")), Speaker: strings.TrimSpace(r.PostFormValue("speaker")),
+		Role: strings.TrimSpace(r.PostFormValue("role")), Date: strings.TrimSpace(r.PostFormValue("interview_date")),
+		Interviews: strings.TrimSpace(r.PostFormValue("interviewer_names")), Transcript: r.PostFormValue("transcript")}
 	name, data := "pasted transcript", []byte(d.Transcript)
 	if r.MultipartForm != nil {
 		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
@@ -162,8 +173,11 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, rc *requestCtx)
 	mw := multipart.NewWriter(&body)
 	_ = mw.WriteField("guide_id", d.GuideID)
 	_ = mw.WriteField("engine", d.Engine)
-	if d.Candidate != "" {
-		_ = mw.WriteField("candidate", d.Candidate)
+	for field, v := range map[string]string{"candidate_name": d.Candidate, "candidate": d.Speaker, "role": d.Role,
+		"interview_date": d.Date, "interviewer_names": d.Interviews} {
+		if v != "" {
+			_ = mw.WriteField(field, v)
+		}
 	}
 	if d.Engine != "heuristic" {
 		// A model takes seconds per answer: show progress.
@@ -260,17 +274,20 @@ func (h *Handler) jobStatus(w http.ResponseWriter, r *http.Request, rc *requestC
 // --- reports
 
 type reportsData struct {
-	Reports   []reportRow
-	Guides    []api.GuideInfo
-	Candidate string
-	GuideID   string
-	From, To  string
-	Next      string // URL of the next page
-	Filtered  bool
+	Reports     []reportRow
+	Guides      []api.GuideInfo
+	Candidate   string
+	GuideID     string
+	Role        string
+	Interviewer string
+	From, To    string // interview dates, inclusive
+	Next        string // URL of the next page
+	Filtered    bool
 }
 
 type reportRow struct {
 	store.ReportInfo
+	SourceName  string // the transcript's base name
 	Created     string
 	CoveragePct int
 	Specificity int
@@ -279,34 +296,34 @@ type reportRow struct {
 
 func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
 	in := r.URL.Query()
-	d := &reportsData{Candidate: strings.TrimSpace(in.Get("candidate")), GuideID: in.Get("guide"), From: in.Get("from"), To: in.Get("to")}
+	d := &reportsData{Candidate: strings.TrimSpace(in.Get("candidate")), GuideID: in.Get("guide"), From: in.Get("from"), To: in.Get("to"),
+		Role: strings.TrimSpace(in.Get("role")), Interviewer: strings.TrimSpace(in.Get("interviewer"))}
 	q := url.Values{"limit": {"25"}}
-	if d.Candidate != "" {
-		q.Set("candidate", d.Candidate)
-	}
-	if d.GuideID != "" {
-		q.Set("guide", d.GuideID)
+	for k, v := range map[string]string{"candidate": d.Candidate, "guide": d.GuideID, "role": d.Role, "interviewer": d.Interviewer} {
+		if v != "" {
+			q.Set(k, v)
+		}
 	}
 	var msg string
+	// The dates filter on the day of the interview (both inclusive).
 	if d.From != "" {
 		if _, err := time.Parse(time.DateOnly, d.From); err != nil {
 			msg, d.From = "The 'from' date must be a date (YYYY-MM-DD).", ""
 		} else {
-			q.Set("from", d.From)
+			q.Set("interviewed_from", d.From)
 		}
 	}
 	if d.To != "" {
-		// The form's "to" day is inclusive; the API's bound is not.
-		if t, err := time.Parse(time.DateOnly, d.To); err != nil {
+		if _, err := time.Parse(time.DateOnly, d.To); err != nil {
 			msg, d.To = "The 'to' date must be a date (YYYY-MM-DD).", ""
 		} else {
-			q.Set("to", t.AddDate(0, 0, 1).Format(time.DateOnly))
+			q.Set("interviewed_to", d.To)
 		}
 	}
 	if c := in.Get("cursor"); c != "" {
 		q.Set("cursor", c)
 	}
-	d.Filtered = d.Candidate != "" || d.GuideID != "" || d.From != "" || d.To != ""
+	d.Filtered = d.Candidate != "" || d.GuideID != "" || d.From != "" || d.To != "" || d.Role != "" || d.Interviewer != ""
 	var list api.ReportList
 	if err := h.api.getJSON(r.Context(), rc.tenant, "/v1/reports", q, &list); err != nil {
 		h.apiFailed(w, r, rc, err)
@@ -319,7 +336,7 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, rc *reques
 	}
 	d.Guides = gs
 	for _, ri := range list.Reports {
-		row := reportRow{ReportInfo: ri, Created: ri.CreatedAt.UTC().Format("2 Jan 2006 15:04"),
+		row := reportRow{ReportInfo: ri, SourceName: path.Base(strings.ReplaceAll(ri.Source, "\\", "/")), Created: ri.CreatedAt.UTC().Format("2 Jan 2006 15:04"),
 			CoveragePct: pct(ri.Summary.Coverage), Specificity: int(ri.Summary.Specificity + 0.5)}
 		for _, l := range []string{analyzer.LabelSpecific, analyzer.LabelMixed, analyzer.LabelRehearsed} {
 			if n := ri.Summary.Labels[l]; n > 0 {
@@ -331,7 +348,7 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, rc *reques
 	}
 	if list.NextCursor != "" {
 		nq := url.Values{}
-		for _, k := range []string{"candidate", "guide", "from", "to"} {
+		for _, k := range []string{"candidate", "guide", "role", "interviewer", "from", "to"} {
 			if v := in.Get(k); v != "" {
 				nq.Set(k, v)
 			}
@@ -339,7 +356,11 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, rc *reques
 		nq.Set("cursor", list.NextCursor)
 		d.Next = "/reports?" + nq.Encode()
 	}
-	h.render(w, http.StatusOK, "reports.html", &page{Title: "Reports", Nav: "reports", Tenant: rc.tenant, CSRF: rc.csrf, Error: msg, Data: d})
+	p := &page{Title: "Reports", Nav: "reports", Tenant: rc.tenant, CSRF: rc.csrf, Error: msg, Data: d}
+	if in.Get("deleted") != "" {
+		p.Notice = "The report was deleted, with its cached analyses."
+	}
+	h.render(w, http.StatusOK, "reports.html", p)
 }
 
 func (h *Handler) report(r *http.Request, rc *requestCtx) (*analyzer.Report, error) {
@@ -395,10 +416,42 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request, rc *requestCt
 		h.apiFailed(w, r, rc, err)
 		return
 	}
+	// Named after the candidate and the day, so downloads can be told apart.
+	name := fileSafe(id) + "." + ext
+	if format == "json" {
+		var rep analyzer.Report
+		if decode(res.body.Bytes(), &rep) == nil && rep.ID != "" {
+			name = render.FileName(&rep, ext)
+		}
+	} else if _, params, err := mime.ParseMediaType(res.header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
+		name = params["filename"]
+	}
 	w.Header().Set("Content-Type", res.header.Get("Content-Type"))
-	w.Header().Set("Content-Disposition", `attachment; filename="`+fileSafe(id)+"."+ext+`"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+fileNameSafe(name)+`"`)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(res.body.Bytes())
+}
+
+// fileNameSafe keeps a header's file name to characters that need no
+// quoting (the name is made by render.FileName, this is a second guard).
+func fileNameSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '"' || r == '\\' || r < 0x20 || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// deleteReport deletes a report through DELETE /v1/reports/{id}, then
+// goes to the list, which says so.
+func (h *Handler) deleteReport(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	id := r.PathValue("id")
+	if _, err := h.api.do(r.Context(), rc.tenant, http.MethodDelete, "/v1/reports/"+url.PathEscape(id), nil, "", nil); err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	http.Redirect(w, r, "/reports?deleted=1", http.StatusSeeOther)
 }
 
 // fileSafe keeps the characters of an id that are safe in a file name.
@@ -436,7 +489,11 @@ func (h *Handler) showGuides(w http.ResponseWriter, r *http.Request, rc *request
 			d.Own = append(d.Own, g)
 		}
 	}
-	h.render(w, status, "guides.html", &page{Title: "Interview guides", Nav: "guides", Tenant: rc.tenant, CSRF: rc.csrf, Error: msg, Data: d})
+	p := &page{Title: "Interview guides", Nav: "guides", Tenant: rc.tenant, CSRF: rc.csrf, Error: msg, Data: d}
+	if r.URL.Query().Get("deleted") != "" && status == http.StatusOK {
+		p.Notice = "The guide was deleted. Reports made with it keep their copy of its questions."
+	}
+	h.render(w, status, "guides.html", p)
 }
 
 // importGuide posts a Yardstick text guide (pasted or a file) to
@@ -482,6 +539,13 @@ func (h *Handler) importGuide(w http.ResponseWriter, r *http.Request, rc *reques
 type guideData struct {
 	G       *analyzer.Guide
 	Builtin bool
+	// Desc is the description's paragraphs.
+	Desc []string
+}
+
+type editGuideData struct {
+	G    *analyzer.Guide
+	Text string // the guide as YAML, or what was posted
 }
 
 func (h *Handler) guidePage(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
@@ -492,6 +556,68 @@ func (h *Handler) guidePage(w http.ResponseWriter, r *http.Request, rc *requestC
 		return
 	}
 	_, builtin := guide.Builtin(id)
-	h.render(w, http.StatusOK, "guide.html", &page{Title: g.Title, Nav: "guides", Tenant: rc.tenant, CSRF: rc.csrf,
-		Data: guideData{G: &g, Builtin: builtin}})
+	p := &page{Title: g.Title, Nav: "guides", Tenant: rc.tenant, CSRF: rc.csrf,
+		Data: guideData{G: &g, Builtin: builtin, Desc: paragraphs(g.Description)}}
+	if r.URL.Query().Get("saved") != "" {
+		p.Notice = "The guide was saved. New analyses use it; reports made before keep the version they were made with."
+	}
+	h.render(w, http.StatusOK, "guide.html", p)
+}
+
+// editGuidePage shows one of the tenant's guides as YAML to edit.
+func (h *Handler) editGuidePage(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	id := r.PathValue("id")
+	if _, builtin := guide.Builtin(id); builtin {
+		h.errorPage(w, r, rc, http.StatusForbidden, "Built-in guide", "Built-in guides are read-only. Download one with 'candor guides import', change it and import it as your own.")
+		return
+	}
+	var g analyzer.Guide
+	if err := h.api.getJSON(r.Context(), rc.tenant, "/v1/guides/"+url.PathEscape(id), nil, &g); err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	g.Version = "" // recomputed on save
+	text, err := yaml.Marshal(&g)
+	if err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	h.render(w, http.StatusOK, "guide_edit.html", &page{Title: "Edit " + g.Title, Nav: "guides", Tenant: rc.tenant, CSRF: rc.csrf,
+		Data: editGuideData{G: &g, Text: string(text)}})
+}
+
+// saveGuide sends the edited guide to PUT /v1/guides/{id}: YAML or JSON
+// as the editor shows it, or Yardstick text pasted over it.
+func (h *Handler) saveGuide(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	id := r.PathValue("id")
+	text := r.PostFormValue("guide")
+	ct := "text/plain"
+	if f, err := guide.Detect("guide", []byte(text)); err == nil && f == guide.FormatYAML {
+		ct = "application/yaml"
+	} else if err == nil && f == guide.FormatJSON {
+		ct = "application/json"
+	}
+	_, err := h.api.do(r.Context(), rc.tenant, http.MethodPut, "/v1/guides/"+url.PathEscape(id), nil, ct, []byte(text))
+	if err != nil {
+		var p *problem
+		if errors.As(err, &p) && p.Status < 500 && p.Status != http.StatusTooManyRequests {
+			g := &analyzer.Guide{ID: id, Title: id}
+			h.render(w, p.Status, "guide_edit.html", &page{Title: "Edit " + id, Nav: "guides", Tenant: rc.tenant, CSRF: rc.csrf,
+				Error: p.Detail, Data: editGuideData{G: g, Text: text}})
+			return
+		}
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	http.Redirect(w, r, "/guides/"+url.PathEscape(id)+"?saved=1", http.StatusSeeOther)
+}
+
+// deleteGuide deletes one of the tenant's guides.
+func (h *Handler) deleteGuide(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
+	id := r.PathValue("id")
+	if _, err := h.api.do(r.Context(), rc.tenant, http.MethodDelete, "/v1/guides/"+url.PathEscape(id), nil, "", nil); err != nil {
+		h.apiFailed(w, r, rc, err)
+		return
+	}
+	http.Redirect(w, r, "/guides?deleted=1", http.StatusSeeOther)
 }

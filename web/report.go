@@ -37,6 +37,12 @@ type reportView struct {
 	Areas       []labelCount
 	Cols        []int
 	Rows        []matrixRow
+	// NotAsked are the guide's questions the interview never asked,
+	// listed apart (collapsed) below the matrix.
+	NotAsked []matrixRow
+	// Legend names every area of every answered question, so no name
+	// hides behind a tooltip.
+	Legend []legendRow
 	Answers     []answerView
 	Warnings    []warningView
 	Source      string
@@ -56,6 +62,16 @@ type matrixRow struct {
 	Label                badge
 	Specificity          int
 	NotAskedSpan         int // colspan of the one "not asked" cell of a question never asked
+}
+
+type legendRow struct {
+	QuestionID, Href string
+	Areas            []legendArea
+}
+
+type legendArea struct {
+	Index                int
+	Text, Symbol, Status string
 }
 
 type cell struct {
@@ -78,12 +94,21 @@ type answerView struct {
 	STARText   string
 	Areas      []areaView
 	Text       template.HTML
+	// Asked is the interviewer's question as asked; Parts the answer cut
+	// where the interviewer's follow-ups came, each part after its probe.
+	Asked      string
+	Parts      []answerPart
 	Specific   []signalView
 	Rehearsed  []signalView
 	Warnings   []warningView
 	FollowUps  []string
 	Engine     string
 	Confidence string
+}
+
+type answerPart struct {
+	Speaker, Probe string // empty for the part that answers the question
+	HTML           template.HTML
 }
 
 type chip struct {
@@ -120,6 +145,8 @@ var warningTitles = map[string]string{
 	analyzer.WarnRolesSwapped:    "Speaker roles may be swapped",
 	analyzer.WarnNotAsked:        "Question not asked",
 	analyzer.WarnLLMFallback:     "Model unavailable for an answer",
+	analyzer.WarnProbeUnanswered: "A follow-up went unanswered",
+	analyzer.WarnNothingAligned:  "Nothing matched the guide",
 }
 
 func pct(f float64) int { return int(f*100 + 0.5) }
@@ -217,7 +244,7 @@ func buildReport(rep *analyzer.Report, g *analyzer.Guide) *reportView {
 				}
 			}
 			if !found && isNotAsked[q.ID] {
-				v.Rows = append(v.Rows, notAsked(q.ID, q.Text))
+				v.NotAsked = append(v.NotAsked, notAsked(q.ID, q.Text))
 			}
 		}
 		for i := range v.Answers {
@@ -230,8 +257,16 @@ func buildReport(rep *analyzer.Report, g *analyzer.Guide) *reportView {
 			v.Rows = append(v.Rows, row(&v.Answers[i]))
 		}
 		for _, id := range rep.Summary.NotAsked {
-			v.Rows = append(v.Rows, notAsked(id, ""))
+			v.NotAsked = append(v.NotAsked, notAsked(id, ""))
 		}
+	}
+	for i := range v.Answers {
+		av := &v.Answers[i]
+		lr := legendRow{QuestionID: av.A.QuestionID, Href: "#" + av.Anchor}
+		for _, ar := range av.Areas {
+			lr.Areas = append(lr.Areas, legendArea{Index: ar.Index, Text: ar.Text, Symbol: ar.Symbol, Status: ar.Status})
+		}
+		v.Legend = append(v.Legend, lr)
 	}
 
 	for _, w := range rep.Warnings {
@@ -321,8 +356,55 @@ func buildAnswer(i int, a *analyzer.AnswerAnalysis) answerView {
 		}
 	}
 	av.Specific, av.Rehearsed = groupSignals(a.Delivery.Signals)
+	av.Asked = a.Asked
+	av.Parts = answerParts(a, marks)
 	av.Text = highlight(a.Text, marks)
 	return av
+}
+
+// answerParts cuts the answer where the interviewer's follow-ups came:
+// the first part answers the question, each later one follows its probe
+// (probes asked back to back share a part). A probe the candidate never
+// replied to ends the list with an empty part.
+func answerParts(a *analyzer.AnswerAnalysis, marks []mark) []answerPart {
+	n := len([]rune(a.Text))
+	type group struct {
+		off            int
+		speaker, probe string
+	}
+	var groups []group
+	for _, p := range a.Probes {
+		off := min(max(p.Offset, 0), n)
+		if k := len(groups); k > 0 && groups[k-1].off == off {
+			groups[k-1].probe += " " + p.Text
+			continue
+		}
+		if k := len(groups); k > 0 && off < groups[k-1].off {
+			continue // out of order: not from this answer's text
+		}
+		groups = append(groups, group{off: off, speaker: p.Speaker, probe: p.Text})
+	}
+	cuts := make([]int, 0, len(groups))
+	for _, g := range groups {
+		cuts = append(cuts, g.off)
+	}
+	pieces := segments(a.Text, marks, cuts)
+	// segments drops cuts at 0 and at the end: walk the pieces by offset.
+	var parts []answerPart
+	pi := 0
+	if len(groups) == 0 || groups[0].off > 0 {
+		parts = append(parts, answerPart{HTML: pieces[0]})
+		pi = 1
+	}
+	for _, g := range groups {
+		part := answerPart{Speaker: g.speaker, Probe: g.probe}
+		if g.off < n && pi < len(pieces) {
+			part.HTML = pieces[pi]
+			pi++
+		}
+		parts = append(parts, part)
+	}
+	return parts
 }
 
 func orNone(ss []string) string {
@@ -409,9 +491,9 @@ func cellsHTML(cells []cell) template.HTML {
 		} else {
 			b.WriteString(`<span role="img" `)
 		}
-		b.WriteString(`title="`)
-		b.WriteString(idx + ". " + esc(c.Area))
-		b.WriteString(`" aria-label="Area `)
+		// The area's name is in the legend under the table, not in a
+		// tooltip (which hid it); the label says which area and its state.
+		b.WriteString(`aria-label="Area `)
 		b.WriteString(idx + ": " + esc(c.Word))
 		b.WriteString(`">`)
 		b.WriteString(c.Symbol)

@@ -137,9 +137,13 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /reports", h.auth(h.reportsPage))
 	m.HandleFunc("GET /reports/{id}", h.auth(h.reportPage))
 	m.HandleFunc("GET /reports/{id}/download/{format}", h.auth(h.download))
+	m.HandleFunc("POST /reports/{id}/delete", h.auth(h.deleteReport))
 	m.HandleFunc("GET /guides", h.auth(h.guidesPage))
 	m.HandleFunc("POST /guides", h.auth(h.importGuide))
 	m.HandleFunc("GET /guides/{id}", h.auth(h.guidePage))
+	m.HandleFunc("GET /guides/{id}/edit", h.auth(h.editGuidePage))
+	m.HandleFunc("POST /guides/{id}", h.auth(h.saveGuide))
+	m.HandleFunc("POST /guides/{id}/delete", h.auth(h.deleteGuide))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, nil, http.StatusNotFound, "Page not found", "There is no page at this address.")
 	})
@@ -245,6 +249,7 @@ type page struct {
 	Tenant   string
 	CSRF     string
 	Error    string
+	Notice   string // what the last action did ("Report deleted.")
 	Data     any
 	Refresh  bool
 	BodyAttr string
@@ -356,6 +361,8 @@ func (h *Handler) loadTemplates() error {
 		"asset": func(name string) string { return h.assetURL[name] },
 		"add":   func(a, b int) int { return a + b },
 		"clip":  clip,
+		"join":  strings.Join,
+		"paras": paragraphs,
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -374,6 +381,23 @@ func (h *Handler) loadTemplates() error {
 		h.pages[base] = t
 	}
 	return nil
+}
+
+// paragraphs splits prose at blank lines (or, in text without any, at
+// line breaks), so a guide's description keeps its paragraphs apart.
+func paragraphs(s string) []string {
+	s = strings.ReplaceAll(strings.TrimSpace(s), "\r\n", "\n")
+	sep := "\n\n"
+	if !strings.Contains(s, sep) {
+		sep = "\n"
+	}
+	var out []string
+	for _, p := range strings.Split(s, sep) {
+		if p = strings.Join(strings.Fields(p), " "); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // clip shortens s to n characters at a word boundary.

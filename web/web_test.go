@@ -103,14 +103,15 @@ func TestUploadAndReport(t *testing.T) {
 
 	p := u.get("/")
 	for _, want := range []string{`enctype="multipart/form-data"`, `<label for="file">`, `<label for="transcript">`,
-		`<label for="guide_id">`, `<option value="cx-empathy"`, `<label for="engine">`, `<label for="candidate">`,
+		`<label for="guide_id">`, `<option value="cx-empathy"`, `<label for="engine">`, `<label for="candidate_name">`, `<label for="role">`, `<label for="interview_date">`, `<label for="interviewer_names">`, `<label for="speaker">`, `.docx`, `.pdf`,
 		"rather than replace it"} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("upload page lacks %q", want)
 		}
 	}
 
-	id := u.uploadReport("cx-empathy", "t01_zoom.vtt", readFixture(t, "testdata/eval/transcripts/t01_zoom.vtt"), "")
+	id := u.uploadReport("cx-empathy", "t01_zoom.vtt", readFixture(t, "testdata/eval/transcripts/t01_zoom.vtt"), "",
+		"role", "CX lead", "interview_date", "2026-03-02", "interviewer_names", "Marcus Oyelaran")
 	rep, status := e.apiReport(acmeKey, id)
 	if status != http.StatusOK {
 		t.Fatalf("API report: %d", status)
@@ -137,12 +138,18 @@ func TestUploadAndReport(t *testing.T) {
 	}
 
 	// The matrix: one answered row per answer, its cells the areas'
-	// statuses; the unasked questions as rows of their own.
+	// statuses; the unasked questions listed apart, collapsed.
 	answered := map[string][]string{}
 	var unasked []string
+	for _, m := range regexp.MustCompile(`<li data-question="([^"]+)">`).FindAllStringSubmatch(p.body, -1) {
+		unasked = append(unasked, m[1])
+	}
+	if !strings.Contains(p.body, `<details class="not-asked" id="not-asked">`) {
+		t.Error("the questions not asked are not collapsed")
+	}
 	for _, m := range rowRE.FindAllStringSubmatch(p.body, -1) {
 		if m[2] == "false" {
-			unasked = append(unasked, m[1])
+			t.Errorf("question %s not asked has a matrix row", m[1])
 			continue
 		}
 		var st []string
@@ -217,11 +224,17 @@ func TestUploadAndReport(t *testing.T) {
 	if p = u.get("/reports?guide=behavioral-core"); strings.Contains(p.body, id) {
 		t.Error("guide filter keeps a report of another guide")
 	}
-	if p = u.get("/reports?from=2000-01-01&to=2999-01-01&guide=cx-empathy"); !strings.Contains(p.body, id) {
-		t.Error("date filter drops the report")
+	if p = u.get("/reports?from=2026-03-02&to=2026-03-02&guide=cx-empathy"); !strings.Contains(p.body, id) {
+		t.Error("interview date filter drops the report")
 	}
-	if p = u.get("/reports?to=2000-01-01"); strings.Contains(p.body, id) {
-		t.Error("date filter keeps a later report")
+	if p = u.get("/reports?to=2026-03-01"); strings.Contains(p.body, id) {
+		t.Error("interview date filter keeps a later interview")
+	}
+	if p = u.get("/reports?role=cx&interviewer=marcus"); !strings.Contains(p.body, id) || !strings.Contains(p.body, "t01_zoom.vtt") || !strings.Contains(p.body, "2026-03-02") {
+		t.Error("role and interviewer filters drop the report, or the list lacks its file and date")
+	}
+	if p = u.get("/reports?role=engineer"); strings.Contains(p.body, id) {
+		t.Error("role filter keeps a report of another role")
 	}
 
 	// Unknown pages and reports.

@@ -27,6 +27,14 @@
   });
   if (location.hash.length > 1) activate(decodeURIComponent(location.hash.slice(1)));
 
+  // Destructive forms ask first (without script they go straight on; the
+  // page they come from says what they do).
+  document.querySelectorAll('form[data-confirm]').forEach(function (f) {
+    f.addEventListener('submit', function (e) {
+      if (!window.confirm(f.getAttribute('data-confirm'))) e.preventDefault();
+    });
+  });
+
   // Progress of a long analysis: poll the job, go to the report when done.
   var job = document.querySelector('[data-poll]');
   if (job) {
