@@ -42,10 +42,10 @@ type reportView struct {
 	NotAsked []matrixRow
 	// Legend names every area of every answered question, so no name
 	// hides behind a tooltip.
-	Legend []legendRow
-	Answers     []answerView
-	Warnings    []warningView
-	Source      string
+	Legend   []legendRow
+	Answers  []answerView
+	Warnings []warningView
+	Source   string
 }
 
 type labelCount struct {
@@ -85,15 +85,15 @@ type cell struct {
 type badge struct{ Class, Symbol, Word, Help string }
 
 type answerView struct {
-	N          int
-	Anchor     string
-	A          *analyzer.AnswerAnalysis
-	Label      badge
-	CovPct     int
-	STAR       []chip
-	STARText   string
-	Areas      []areaView
-	Text       template.HTML
+	N        int
+	Anchor   string
+	A        *analyzer.AnswerAnalysis
+	Label    badge
+	CovPct   int
+	STAR     []chip
+	STARText string
+	Areas    []areaView
+	Text     template.HTML
 	// Asked is the interviewer's question as asked; Parts the answer cut
 	// where the interviewer's follow-ups came, each part after its probe.
 	Asked      string
