@@ -56,7 +56,7 @@ func TestGuideLimitsEveryPath(t *testing.T) {
 	body, _ = json.Marshal(many)
 	r := e.do(req{method: "POST", path: "/v1/guides", key: keyA, ctype: "application/json", body: body})
 	want(t, r, http.StatusUnprocessableEntity, api.CodeInvalidGuide)
-	if p := r.problem(t); !strings.Contains(p.Detail, "10000 questions, more than the limit of 100") {
+	if p := r.problem(t); !strings.Contains(p.Detail, "10000 questions, more than the limit of 1000") {
 		t.Errorf("10,000 questions: %q", p.Detail)
 	}
 	// Nothing was stored.

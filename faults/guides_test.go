@@ -128,7 +128,7 @@ func TestOversizedGuides(t *testing.T) {
 		qs[i] = map[string]any{"id": fmt.Sprintf("q%d", i+1), "text": "Tell me about it?", "areas": []string{"a"}}
 	}
 	many, _ := json.Marshal(map[string]any{"id": "many", "title": "Many", "questions": qs})
-	if r := mustDo(t, "POST", api.url+"/v1/guides", many); r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "limit of 100") {
+	if r := mustDo(t, "POST", api.url+"/v1/guides", many); r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "limit of 1000") {
 		t.Fatalf("10,000 questions: %d %s", r.status, r.body)
 	}
 

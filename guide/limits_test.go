@@ -35,8 +35,8 @@ func TestLimits(t *testing.T) {
 		want   string // "" when the guide is within the limits
 	}{
 		{"questions at the limit", func(g *analyzer.Guide) { g.Questions = questions(guide.MaxQuestions) }, ""},
-		{"questions over", func(g *analyzer.Guide) { g.Questions = questions(guide.MaxQuestions + 1) }, "questions: 101 questions, more than the limit of 100"},
-		{"ten thousand questions", func(g *analyzer.Guide) { g.Questions = questions(10000) }, "questions: 10000 questions, more than the limit of 100"},
+		{"questions over", func(g *analyzer.Guide) { g.Questions = questions(guide.MaxQuestions + 1) }, "questions: 1001 questions, more than the limit of 1000"},
+		{"ten thousand questions", func(g *analyzer.Guide) { g.Questions = questions(10000) }, "questions: 10000 questions, more than the limit of 1000"},
 		{"areas at the limit", func(g *analyzer.Guide) { g.Questions[0].Areas = many(guide.MaxAreas, "area") }, ""},
 		{"areas over", func(g *analyzer.Guide) { g.Questions[0].Areas = many(guide.MaxAreas+1, "area") }, "questions[0].areas: 31 areas, more than the limit of 30"},
 		{"forty thousand areas", func(g *analyzer.Guide) { g.Questions[1].Areas = many(40000, "area") }, "questions[1].areas: 40000 areas, more than the limit of 30"},

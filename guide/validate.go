@@ -66,12 +66,16 @@ func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
 // Limits on a guide. A real guide is far inside them (the longest seen has
 // 15 questions of 8 areas and 3 follow-ups, texts under 300 characters);
+// key-point matching sets written as guides (one question per argument, as
+// ../shared/eval/external/argkp.py writes them) reach 168 questions, so the
+// question limit leaves room for those: the work budget of a request, not
+// this count, bounds what an analysis costs.
 // they bound what one analysis can cost, since every answer is read against
 // every area of its question and every interviewer turn against every
 // question and follow-up. Every way a guide arrives (API upload, a guide
 // inline in a request, a CLI file, a Yardstick import) ends in Validate.
 const (
-	MaxQuestions    = 100   // questions per guide
+	MaxQuestions    = 1000  // questions per guide
 	MaxAreas        = 30    // areas to cover per question
 	MaxFollowUps    = 20    // follow-up questions per question
 	MaxDepthSignals = 30    // depth signals per guide
