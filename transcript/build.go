@@ -35,7 +35,8 @@ type piece struct {
 // speakers each start a blank-line separated block, a recurring label that
 // never starts a block is prose (an answer quoting a dialogue). A name that
 // occurs once in plain text is not trusted: it is more often a title or a
-// heading than a speaker who said one thing.
+// heading than a speaker who said one thing, unless every line of the text
+// is labelled and the labels differ (a question and its answer, two lines).
 //
 // Pieces before the first speaker are dropped (a title, a preamble).
 func resolve(pieces []piece) []analyzer.Turn {
@@ -54,8 +55,15 @@ func resolve(pieces []piece) []analyzer.Turn {
 			}
 		}
 	}
+	allLabelled := len(labels) >= 2
+	for i := range pieces {
+		if p := &pieces[i]; p.label == nil || isStopLabel(p.label) {
+			allLabelled = false
+			break
+		}
+	}
 	candidate := func(label []byte, st *stats) bool {
-		return isRoleLabel(label) || st.count >= 2 && !isStopLabel(label)
+		return isRoleLabel(label) || (st.count >= 2 || allLabelled) && !isStopLabel(label)
 	}
 	starters, starts := 0, 0
 	for label, st := range labels {

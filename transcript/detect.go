@@ -81,12 +81,14 @@ func nextNonBlank(text []byte) (line, rest []byte) {
 }
 
 // looksPlain reports whether text has speaker-labelled lines: a label that
-// recurs, a role word (Interviewer, Q, ...) or two different labels each
-// starting a block.
+// recurs, a role word (Interviewer, Q, ...), two different labels each
+// starting a block, or every line labelled with two different labels (a
+// question and its answer: "Dana: ..." then "Sam: ...").
 func looksPlain(text []byte) bool {
 	counts := map[string]int{}
 	starts := 0
 	prevBlank := true
+	allLabelled := true
 	for len(text) > 0 {
 		var line []byte
 		line, text = cutLine(text)
@@ -102,6 +104,7 @@ func looksPlain(text []byte) bool {
 		}
 		label, _, ok := splitLabel(t)
 		if !ok || isStopLabel(label) {
+			allLabelled = false
 			continue
 		}
 		if isRoleLabel(label) {
@@ -115,7 +118,7 @@ func looksPlain(text []byte) bool {
 			starts++
 		}
 	}
-	return starts >= 2 && len(counts) >= 2
+	return len(counts) >= 2 && (starts >= 2 || allLabelled)
 }
 
 // jsonTopKey scans a JSON object's top-level keys and returns "answers" or

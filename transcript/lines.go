@@ -149,7 +149,10 @@ func isRoleLabel(label []byte) bool {
 	return false
 }
 
-var roleLabels = []string{"Interviewer", "Interviewee", "Candidate", "Recruiter", "Hiring Manager", "Q", "A"}
+// The one-letter I and R are the interviewer and respondent of research
+// transcripts; numbered roles ("Interviewer 2") are panels.
+var roleLabels = []string{"Interviewer", "Interviewee", "Candidate", "Recruiter", "Hiring Manager", "Applicant", "Respondent",
+	"Interviewer 1", "Interviewer 2", "Interviewer 3", "Q", "A", "I", "R"}
 
 // isStopLabel reports words that begin a line with a colon inside an answer
 // ("Note: ...", "Result: we shipped", a STAR outline) far more often than they

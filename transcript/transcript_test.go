@@ -273,6 +273,10 @@ func TestDetect(t *testing.T) {
 		{"plain two block starts", "Ana Silva: hi\n\nBo Chen: hello\n", transcript.FormatPlain},
 		{"plain timestamps", "[00:00:01] Ana: hi\n[00:00:03] Ana: hello?\n", transcript.FormatPlain},
 		{"role word", "Interviewer: hello\n", transcript.FormatPlain},
+		{"question and answer, two lines", "Dana: Tell me about a time.\nSam: Sure, last year.\n", transcript.FormatPlain},
+		{"I and R", "I: hello\nR: hi\n", transcript.FormatPlain},
+		{"a note and a line", "Note: call back.\nThe candidate seemed keen.\n", ""},
+		{"two notes", "Note: call back.\nResult: hired.\n", ""},
 		{"otter single space needs a second header", "Speaker 1 0:00\nHello.\n\nSpeaker 2 0:04\nHi.\n\nSpeaker 1 0:06\nGood.\n", transcript.FormatOtter},
 		{"plain with a title ending in a time", "Interview 10:30\nAna: hi\nBo: hello\nAna: shall we?\n", transcript.FormatPlain},
 	}
@@ -540,6 +544,33 @@ func TestLongLines(t *testing.T) {
 			}
 			if len(tr.Turns) < 2 {
 				t.Errorf("%d turns, want at least 2", len(tr.Turns))
+			}
+		})
+	}
+}
+
+// TestTwoLines: a question and its answer, each once, are two turns.
+func TestTwoLines(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want       []string // speakers
+	}{
+		{"names", "Dana: Tell me about a time when you had to handle an upset customer.\nSam: A woman came in furious.\n", []string{"Dana", "Sam"}},
+		{"blank line between", "Dana Li: Tell me about yourself.\n\nSam Ode: I study physics.\n", []string{"Dana Li", "Sam Ode"}},
+		{"I and R", "I: Tell me about yourself.\nR: I study physics.\n", []string{"I", "R"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr, err := transcript.Parse("t.txt", []byte(tc.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, turn := range tr.Turns {
+				got = append(got, turn.Speaker)
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("speakers %q, want %q", got, tc.want)
 			}
 		})
 	}
