@@ -46,6 +46,9 @@ func suite(t *testing.T, open opener) {
 		{"JobRetriesThenDeadLetter", testJobDeadLetter},
 		{"JobReclaimedAfterWorkerDeath", testJobReclaimed},
 		{"JobStoredOnceWhenAckLost", testJobStoredOnce},
+		{"Results", testResults},
+		{"ResultRetention", testResultRetention},
+		{"JobResult", testJobResult},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

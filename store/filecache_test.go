@@ -16,6 +16,7 @@ import (
 type cacheOnly struct {
 	*store.FileCache
 	store.Reports
+	store.Results
 	store.Jobs
 }
 

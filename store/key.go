@@ -100,6 +100,10 @@ func (k keys) stream() string                { return k.prefix + ":jobs" }
 func (k keys) deadLetters() string           { return k.prefix + ":jobs:dead" }
 func (k keys) tenantPattern(t string) string { return escapeGlob(k.tenant(t)) + "*" }
 
+// A result's key and its kind's index (kinds are lower case words).
+func (k keys) result(t, kind, id string) string  { return k.tenant(t) + "res:" + kind + ":" + id }
+func (k keys) resultIndex(t, kind string) string { return k.tenant(t) + "ress:" + kind }
+
 // escapeGlob escapes SCAN MATCH's special characters; the braces and
 // brackets in a key name must match literally.
 func escapeGlob(s string) string {

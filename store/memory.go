@@ -22,6 +22,7 @@ type Memory struct {
 	mu      sync.Mutex
 	entries map[string]memEntry   // analyses and locks, by Redis-style key
 	reports map[string]*memReport // by report key
+	results map[string]*memResult // by result key
 	jobs    map[string]*memJob    // by job key
 	queue   []*memDelivery        // undelivered and pending deliveries, in order
 	seq     int
@@ -66,7 +67,8 @@ func NewMemory(opts Options) *Memory {
 	return &Memory{
 		opts: o, k: keys{prefix: o.Prefix},
 		entries: map[string]memEntry{}, reports: map[string]*memReport{}, jobs: map[string]*memJob{},
-		notify: make(chan struct{}),
+		results: map[string]*memResult{},
+		notify:  make(chan struct{}),
 	}
 }
 
@@ -241,6 +243,7 @@ func (m *Memory) PurgeTenant(_ context.Context, tenant string) error {
 	prefix := m.k.tenant(tenant)
 	deleteByPrefix(m.entries, prefix)
 	deleteByPrefix(m.reports, prefix)
+	deleteByPrefix(m.results, prefix)
 	deleteByPrefix(m.jobs, prefix)
 	m.dead = slices.DeleteFunc(m.dead, func(dl DeadLetter) bool { return dl.Tenant == tenant })
 	return nil

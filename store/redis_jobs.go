@@ -66,6 +66,7 @@ func (r *Redis) Status(ctx context.Context, tenant, id string) (JobStatus, error
 	return JobStatus{
 		ID: id, State: JobState(m["state"]), Attempts: atoi(m["attempts"]),
 		Done: atoi(m["done"]), Total: atoi(m["total"]), ReportID: m["report_id"], Error: m["error"],
+		ResultKind: m["result_kind"], ResultID: m["result_id"],
 		CreatedAt: ms(m["created"]), UpdatedAt: ms(m["updated"]),
 	}, nil
 }
@@ -225,7 +226,7 @@ func (q redisQueue) heartbeat(ctx context.Context, d delivery, consumer string) 
 // keeps it. KEYS: job, report, index. ARGV: report id, created ms,
 // retention ms, now ms, then the report's fields as name/value pairs.
 var completeScript = redis.NewScript(`
-if redis.call('HEXISTS', KEYS[1], 'report_id') == 1 then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'report_id') == 1 or redis.call('HEXISTS', KEYS[1], 'result_id') == 1 then return 0 end
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], unpack(ARGV, 5))
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])

@@ -71,8 +71,8 @@ type Reports interface {
 	// Delete removes the report and the cached analyses of its answers.
 	// It returns ErrNotFound when tenant has no such report.
 	Delete(ctx context.Context, tenant, id string) error
-	// PurgeTenant removes everything kept for tenant: reports, cached
-	// analyses and job records (a deletion request).
+	// PurgeTenant removes everything kept for tenant: reports, results,
+	// cached analyses and job records (a deletion request).
 	PurgeTenant(ctx context.Context, tenant string) error
 }
 
@@ -164,13 +164,19 @@ type Job struct {
 	Attempt int
 }
 
-// JobResult is what a finished job produced.
+// JobResult is what a finished job produced: a report, or, when Kind is
+// set, a result of that kind (see Results).
 type JobResult struct {
 	// Report is the report as JSON (analyzer.Report).
 	Report []byte
 	// Analyses are the AnalysisKey hashes the report used (see
 	// Reports.Create).
 	Analyses []string
+	// Kind, Result and Info are a result's kind ("evaluation",
+	// "audit"), JSON and list entry, stored as PutResult does.
+	Kind   string
+	Result []byte
+	Info   ResultInfo
 }
 
 // JobState is where a job is in its life.
@@ -192,8 +198,11 @@ type JobStatus struct {
 	// Done and Total are the progress the handler last reported.
 	Done  int `json:"done"`
 	Total int `json:"total"`
-	// ReportID is set once the job is done.
-	ReportID string `json:"report_id,omitempty"`
+	// ReportID is set once the job is done, for a job that makes a
+	// report; ResultKind and ResultID for one that makes a result.
+	ReportID   string `json:"report_id,omitempty"`
+	ResultKind string `json:"result_kind,omitempty"`
+	ResultID   string `json:"result_id,omitempty"`
 	// Error is the last failure's reason.
 	Error     string    `json:"error,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
@@ -214,6 +223,7 @@ type DeadLetter struct {
 type Store interface {
 	Cache
 	Reports
+	Results
 	Jobs
 	// Ping reports whether the backend serves; it returns an error
 	// wrapping ErrUnavailable when it does not (the API says degraded).

@@ -36,6 +36,8 @@ type queue interface {
 	// complete stores the job's report unless the job already has one,
 	// and marks the job done, as one atomic step.
 	complete(ctx context.Context, d delivery, rep *analyzer.Report, raw []byte, analyses []string) error
+	// completeResult is complete for a result (JobResult.Kind set).
+	completeResult(ctx context.Context, d delivery, info ResultInfo, raw []byte) error
 	// fail records reason and queues the job again, or, when final, marks
 	// it failed and adds it to the dead letters.
 	fail(ctx context.Context, d delivery, job Job, reason string, final bool) error
@@ -123,6 +125,21 @@ func (w *worker) one(ctx context.Context, d delivery) error {
 		// Shutting down (or killed): leave the job pending for another
 		// worker, and do not count it as a failure.
 		return ctx.Err()
+	}
+	if herr == nil && res.Kind != "" {
+		info := res.Info
+		info.Kind = res.Kind
+		if err := prepareResult(&info, w.opts.Now()); err != nil {
+			herr = fmt.Errorf("%w: %w", ErrPermanent, err)
+		} else {
+			if err := w.q.completeResult(fctx, d, info, res.Result); err != nil {
+				return err
+			}
+			if w.afterComplete != nil {
+				w.afterComplete()
+			}
+			return w.q.ack(fctx, d)
+		}
 	}
 	if herr == nil {
 		var rep analyzer.Report
