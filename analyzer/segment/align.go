@@ -7,6 +7,7 @@ import (
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
+	"github.com/candorhq/candor/analyzer/spoken"
 )
 
 // Alignment thresholds on the match score of an interviewer turn to a guide
@@ -48,8 +49,9 @@ func init() {
 }
 
 type matchers struct {
-	text *nlp.Matcher // question texts
-	ext  *nlp.Matcher // areas and follow-ups
+	text  *nlp.Matcher      // question texts
+	ext   *nlp.Matcher      // areas and follow-ups
+	topic []map[string]bool // each question's topic words (lemmas)
 }
 
 var matcherCache sync.Map // guide id+version -> *matchers
@@ -67,11 +69,39 @@ func guideMatchers(g *analyzer.Guide) *matchers {
 		texts[i] = q.Text
 		ext[i] = strings.Join(q.Areas, ". ") + ". " + strings.Join(q.FollowUps, " ")
 	}
-	m := &matchers{text: nlp.NewMatcher(texts, genericWords), ext: nlp.NewMatcher(ext, genericWords)}
+	m := &matchers{text: nlp.NewMatcher(texts, genericWords), ext: nlp.NewMatcher(ext, genericWords), topic: make([]map[string]bool, len(texts))}
+	for i, q := range texts {
+		m.topic[i] = map[string]bool{}
+		for _, l := range lemmasOf(q) {
+			if len(l) > 2 && !genericWords[l] {
+				m.topic[i][l] = true
+			}
+		}
+	}
 	if g.Version != "" {
 		matcherCache.Store(key, m)
 	}
 	return m
+}
+
+// covers reports a turn that says at least half of question q's topic
+// words (and at most two topic words more than the question has).
+func (m *matchers) covers(q int, lemmas []string) bool {
+	qw := m.topic[q]
+	if len(qw) == 0 {
+		return false
+	}
+	said := map[string]bool{}
+	n := 0
+	for _, l := range lemmas {
+		if len(l) > 2 && !genericWords[l] {
+			n++
+			if qw[l] {
+				said[l] = true
+			}
+		}
+	}
+	return n <= len(qw)+2 && 2*len(said) >= len(qw)
 }
 
 // guideMatcher is the question-text matcher, for role inference.
@@ -79,8 +109,13 @@ func guideMatcher(g *analyzer.Guide) *nlp.Scorer { return guideMatchers(g).text.
 
 // turnText parses each turn at most once, when first needed, for role
 // inference and alignment alike.
+//
+// Matching reads each turn as normalised by package spoken (no fillers,
+// stutters, false starts or transcriber's notes); answers keep the original
+// text.
 type turnText struct {
 	turns  []analyzer.Turn
+	clean  []string
 	lower  []string
 	lemmas [][]string
 	parsed []bool
@@ -88,19 +123,26 @@ type turnText struct {
 
 func newTurnText(t *analyzer.Transcript) *turnText {
 	n := len(t.Turns)
-	return &turnText{turns: t.Turns, lower: make([]string, n), lemmas: make([][]string, n), parsed: make([]bool, n)}
+	return &turnText{turns: t.Turns, clean: make([]string, n), lower: make([]string, n), lemmas: make([][]string, n), parsed: make([]bool, n)}
+}
+
+func (tt *turnText) cleanOf(i int) string {
+	if tt.clean[i] == "" && tt.turns[i].Text != "" {
+		tt.clean[i] = spoken.Normalize(tt.turns[i].Text).Clean
+	}
+	return tt.clean[i]
 }
 
 func (tt *turnText) lowerOf(i int) string {
 	if tt.lower[i] == "" && tt.turns[i].Text != "" {
-		tt.lower[i] = strings.ToLower(tt.turns[i].Text)
+		tt.lower[i] = strings.ToLower(tt.cleanOf(i))
 	}
 	return tt.lower[i]
 }
 
 func (tt *turnText) lemmasOf(i int) []string {
 	if !tt.parsed[i] {
-		tt.lemmas[i], tt.parsed[i] = lemmasOf(tt.turns[i].Text), true
+		tt.lemmas[i], tt.parsed[i] = lemmasOf(tt.cleanOf(i)), true
 	}
 	return tt.lemmas[i]
 }
@@ -252,6 +294,13 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, ex
 			transition := hasAny(l, transitionCues)
 			prompt := hasAny(l, promptCues) || transition
 			content := contentWords(lem)
+			// A brief ask that says most of its question's own topic words
+			// ("Tell me about yourself.", "And your weaknesses?") is the
+			// question, however few words it has.
+			brief := bq >= 0 && content > 0 && m.covers(bq, lem)
+			if brief {
+				prompt = true
+			}
 			novelty := 1.0
 			if cur >= 0 && len(answers[cur].Turns) > 0 {
 				if replySetOf != lastReply && lastReply >= 0 {
@@ -271,12 +320,19 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, ex
 			case bq < 0 || bs < newAt:
 				decide(i, "no_match", score)
 				continue
-			case hasAny(l, introCues) && len(answers) == 0:
+			case hasAny(l, introCues) && len(answers) == 0 && !(transition && hasAny(l, promptCues)):
+				// How the interview will go, unless the turn goes on to ask
+				// ("... Let's start with this one: tell me about a time").
 				decide(i, "intro", score)
 				continue
-			case content < minContent:
-				decide(i, "follow_up", score) // "Owen, the next one is yours?"
+			case content < minContent && curQ >= 0 && !brief:
+				// Short, with a question open: "Owen, the next one is
+				// yours?", "Can you be more specific?".
+				decide(i, "follow_up", score)
 				continue
+			case brief && bq != curQ && (curQ < 0 || words[cur] > 0):
+				// A brief ask of another question after a reply: spoken
+				// answers are often shorter than answeredWords.
 			case curQ >= 0 && (bq == curQ || bs-curScore < margin && !transition):
 				// A full behavioural prompt with new words, after the current
 				// question was answered, opens the best other question even

@@ -136,7 +136,8 @@ type speakerStats struct {
 }
 
 var roleNames = map[string]string{"interviewer": "i", "q": "i", "question": "i", "recruiter": "i", "hiring manager": "i",
-	"candidate": "c", "a": "c", "answer": "c", "applicant": "c", "interviewee": "c"}
+	"i": "i", "int": "i", "interviewer 1": "i", "interviewer 2": "i", "interviewer 3": "i",
+	"candidate": "c", "a": "c", "answer": "c", "applicant": "c", "interviewee": "c", "r": "c", "respondent": "c"}
 
 func inferRoles(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, opts Options) (*roles, error) {
 	stats := map[string]*speakerStats{}
