@@ -26,11 +26,23 @@ import (
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// safeNext keeps a post-sign-in redirect on this site: a path, never a
-// scheme-relative or absolute URL.
+// safeNext keeps a post-sign-in redirect on this site: a clean path and
+// query, never something a browser could read as another host. Only
+// printable ASCII is let through (requests send the rest percent-encoded),
+// so tabs, vertical tabs, newlines and other control characters, which
+// browsers strip before resolving, cannot turn "/\t/host" into "//host";
+// backslashes (read as slashes) and "//" anywhere are refused too.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") || strings.HasPrefix(next, "/signin") {
+	if !strings.HasPrefix(next, "/") || strings.Contains(next, "//") || strings.HasPrefix(next, "/signin") {
+		return "/"
+	}
+	for i := 0; i < len(next); i++ {
+		if b := next[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return "/"
 	}
 	return next
