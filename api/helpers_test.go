@@ -34,7 +34,7 @@ import (
 
 func TestMain(m *testing.M) {
 	gin.SetMode(gin.ReleaseMode)
-	for _, ct := range []string{"text/markdown", "text/vtt"} {
+	for _, ct := range []string{"text/markdown", "text/vtt", "text/html"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.PlainBodyDecoder)
 	}
 	os.Exit(m.Run())

@@ -57,6 +57,10 @@ func (s *Server) getJob(c *gin.Context) {
 		j.ReportURL = "/v1/reports/" + st.ReportID
 		c.Header("Content-Location", j.ReportURL)
 	}
+	if st.State == store.JobDone && st.ResultID != "" {
+		j.ResultURL = resultPath(st.ResultKind, st.ResultID)
+		c.Header("Content-Location", j.ResultURL)
+	}
 	if st.State == store.JobQueued || st.State == store.JobRunning {
 		c.Header("Retry-After", "1")
 	}
@@ -115,6 +119,12 @@ func (s *Server) waitQueue() {
 // handleJob runs one analysis job.
 func (s *Server) handleJob(ctx context.Context, job store.Job) (store.JobResult, error) {
 	start := time.Now()
+	var kind struct {
+		Kind string `json:"kind"`
+	}
+	if json.Unmarshal(job.Payload, &kind) == nil && (kind.Kind == kindEvaluation || kind.Kind == kindAudit) {
+		return s.handleSetJobLogged(ctx, job, start)
+	}
 	var a analysis
 	if err := json.Unmarshal(job.Payload, &a); err != nil || a.Guide == nil {
 		s.jobEnded(job, "failed")
@@ -143,6 +153,38 @@ func (s *Server) handleJob(ctx context.Context, job store.Job) (store.JobResult,
 		s.metrics.jobs.WithLabelValues("retried").Inc()
 	}
 	return store.JobResult{}, err
+}
+
+// handleSetJobLogged runs an evaluation or audit job, with handleJob's
+// log lines and metrics.
+func (s *Server) handleSetJobLogged(ctx context.Context, job store.Job, start time.Time) (store.JobResult, error) {
+	var j setJob
+	if err := json.Unmarshal(job.Payload, &j); err != nil {
+		s.jobEnded(job, "failed")
+		return store.JobResult{}, fmt.Errorf("%w: unreadable job payload", store.ErrPermanent)
+	}
+	log := s.log.With("job_id", job.ID, "tenant", job.Tenant, "request_id", j.RequestID, "attempt", job.Attempt, "kind", j.Kind)
+	res, err := s.handleSetJob(ctx, job, &j)
+	switch {
+	case err == nil:
+		log.Info("job done", "result_id", res.Info.ID, "latency_ms", time.Since(start).Milliseconds())
+		s.jobEnded(job, "done")
+	case errors.Is(err, store.ErrPermanent) || job.Attempt >= s.cfg.JobMaxAttempts:
+		log.Warn("job failed", "error", loggable(err))
+		s.jobEnded(job, "failed")
+	default:
+		log.Warn("job attempt failed; it will be retried", "error", loggable(err))
+		s.metrics.jobs.WithLabelValues("retried").Inc()
+	}
+	return res, err
+}
+
+// resultPath is the API path of a stored result.
+func resultPath(kind, id string) string {
+	if kind == kindAudit {
+		return "/v1/audits/" + id
+	}
+	return "/v1/evaluations/" + id
 }
 
 // loggable describes err for the log. Input errors can quote the input

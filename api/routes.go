@@ -28,6 +28,15 @@ func (s *Server) routes() *gin.Engine {
 		v1.GET("/reports/:id", s.getReport)
 		v1.DELETE("/reports/:id", s.deleteReport)
 
+		v1.POST("/evaluations", s.limitBody, s.idempotent, s.createEvaluation)
+		v1.GET("/evaluations", s.listEvaluations)
+		v1.GET("/evaluations/:id", s.getEvaluation)
+		v1.DELETE("/evaluations/:id", s.deleteEvaluation)
+		v1.POST("/audits", s.limitBody, s.idempotent, s.createAudit)
+		v1.GET("/audits", s.listAudits)
+		v1.GET("/audits/:id", s.getAudit)
+		v1.DELETE("/audits/:id", s.deleteAudit)
+
 		v1.GET("/guides", s.listGuides)
 		v1.POST("/guides", s.limitBody, s.idempotent, s.createGuide)
 		v1.GET("/guides/:id", s.getGuide)

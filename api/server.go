@@ -178,6 +178,7 @@ type Server struct {
 	log      *slog.Logger
 	store    store.Store
 	engines  map[string]*store.Engine
+	plain    map[string]analyzer.Engine // the engines without the cache
 	builtins map[string]*analyzer.Guide
 	guides   guideStore
 	limiter  *limiter
@@ -213,6 +214,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 		log:      log,
 		store:    deps.Store,
 		engines:  map[string]*store.Engine{},
+		plain:    deps.Engines,
 		builtins: map[string]*analyzer.Guide{},
 		web:      deps.Web,
 		redis:    deps.Redis,

@@ -59,8 +59,10 @@ type JobAccepted struct {
 // Job is GET /v1/jobs/{id}.
 type Job struct {
 	store.JobStatus
-	// ReportURL is set once the job is done.
+	// ReportURL is set once the job is done, for an analysis;
+	// ResultURL for an evaluation or audit.
 	ReportURL string `json:"report_url,omitempty"`
+	ResultURL string `json:"result_url,omitempty"`
 }
 
 // GuideCreated is the 201 body of POST /v1/guides and of PUT.

@@ -231,6 +231,8 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, rc *requestCtx)
 type jobData struct {
 	Job       api.Job
 	StatusURL string
+	// Kind is evaluation or audit for a set job ("" for an analysis).
+	Kind string
 }
 
 func (h *Handler) job(r *http.Request, rc *requestCtx) (api.Job, error) {
@@ -249,8 +251,16 @@ func (h *Handler) jobPage(w http.ResponseWriter, r *http.Request, rc *requestCtx
 		http.Redirect(w, r, "/reports/"+url.PathEscape(j.ReportID), http.StatusSeeOther)
 		return
 	}
-	p := &page{Title: "Analysing", Nav: "new", Tenant: rc.tenant, CSRF: rc.csrf,
-		Data: jobData{Job: j, StatusURL: "/jobs/" + url.PathEscape(j.ID) + "/status"}}
+	if j.State == store.JobDone && j.ResultID != "" {
+		http.Redirect(w, r, resultURL(j.ResultKind, j.ResultID), http.StatusSeeOther)
+		return
+	}
+	d := jobData{Job: j, StatusURL: "/jobs/" + url.PathEscape(j.ID) + "/status"}
+	p := &page{Title: "Analysing", Nav: "new", Tenant: rc.tenant, CSRF: rc.csrf, Data: &d}
+	if k := r.URL.Query().Get("kind"); k == kindEvaluation || k == kindAudit {
+		d.Kind, p.Nav = k, "evals"
+		p.Title = map[string]string{kindEvaluation: "Evaluating", kindAudit: "Auditing"}[k]
+	}
 	p.Refresh = j.State == store.JobQueued || j.State == store.JobRunning
 	h.render(w, http.StatusOK, "job.html", p)
 }
@@ -277,6 +287,10 @@ func (h *Handler) jobStatus(w http.ResponseWriter, r *http.Request, rc *requestC
 	}{State: j.State, Done: j.Done, Total: j.Total}
 	if j.State == store.JobDone && j.ReportID != "" {
 		out.ReportURL = "/reports/" + url.PathEscape(j.ReportID)
+	}
+	if j.State == store.JobDone && j.ResultID != "" {
+		// The page's script goes wherever report_url points.
+		out.ReportURL = resultURL(j.ResultKind, j.ResultID)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)

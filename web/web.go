@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/candorhq/candor/api"
+	"github.com/candorhq/candor/render"
 )
 
 //go:embed templates/*.html
@@ -138,6 +139,14 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /reports/{id}", h.auth(h.reportPage))
 	m.HandleFunc("GET /reports/{id}/download/{format}", h.auth(h.download))
 	m.HandleFunc("POST /reports/{id}/delete", h.auth(h.deleteReport))
+	m.HandleFunc("GET /evaluations", h.auth(h.evaluationsPage))
+	m.HandleFunc("POST /evaluations", h.auth(h.startEvaluation))
+	m.HandleFunc("GET /evaluations/{id}", h.auth(h.evaluationPage))
+	m.HandleFunc("GET /evaluations/{id}/download/{format}", h.auth(h.downloadResult(kindEvaluation)))
+	m.HandleFunc("POST /evaluations/{id}/delete", h.auth(h.deleteResult(kindEvaluation)))
+	m.HandleFunc("GET /audits/{id}", h.auth(h.auditPage))
+	m.HandleFunc("GET /audits/{id}/download/{format}", h.auth(h.downloadResult(kindAudit)))
+	m.HandleFunc("POST /audits/{id}/delete", h.auth(h.deleteResult(kindAudit)))
 	m.HandleFunc("GET /guides", h.auth(h.guidesPage))
 	m.HandleFunc("POST /guides", h.auth(h.importGuide))
 	m.HandleFunc("GET /guides/{id}", h.auth(h.guidePage))
@@ -253,6 +262,8 @@ type page struct {
 	Data     any
 	Refresh  bool
 	BodyAttr string
+	// Styles are stylesheets the page needs beside app.css (asset names).
+	Styles []string
 }
 
 func (h *Handler) render(w http.ResponseWriter, status int, name string, p *page) {
@@ -315,6 +326,8 @@ func errString(err error) string {
 
 func (h *Handler) loadAssets() error {
 	h.assets, h.assetURL = map[string]asset{}, map[string]string{}
+	// The evaluation and audit pages' stylesheet is the render package's.
+	h.addAsset("eval.css", []byte(render.EvalCSS))
 	return fs.WalkDir(assetFS, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -323,23 +336,27 @@ func (h *Handler) loadAssets() error {
 		if err != nil {
 			return err
 		}
-		if path.Ext(p) == ".css" {
-			body = minifyCSS(body)
-		}
-		sum := sha256.Sum256(body)
-		name := path.Base(p)
-		ext := path.Ext(name)
-		// The content hash in the name lets browsers keep it for ever.
-		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
-		ct := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-			".svg": "image/svg+xml"}[ext]
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		h.assets[hashed] = asset{body: body, contentType: ct}
-		h.assetURL[name] = "/assets/" + hashed
+		h.addAsset(path.Base(p), body)
 		return nil
 	})
+}
+
+// addAsset serves body under a name with its content hash.
+func (h *Handler) addAsset(name string, body []byte) {
+	if path.Ext(name) == ".css" {
+		body = minifyCSS(body)
+	}
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	// The content hash in the name lets browsers keep it for ever.
+	hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+	ct := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+		".svg": "image/svg+xml"}[ext]
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h.assets[hashed] = asset{body: body, contentType: ct}
+	h.assetURL[name] = "/assets/" + hashed
 }
 
 func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request) {
