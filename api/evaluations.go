@@ -341,6 +341,12 @@ func (s *Server) decodeSetMultipart(c *gin.Context, j *setJob) error {
 	if j.Set == nil {
 		return fieldError("set", "give the labelled set as a file: answers.jsonl, answers.csv, or a whole set as .json")
 	}
+	if n := get("name"); n != "" {
+		if len(n) > 200 {
+			return fieldError("name", "name is at most 200 characters")
+		}
+		j.Set.Name = n
+	}
 	if gh := form.File["guide"]; len(gh) > 0 {
 		data, err := readPart(gh[0], guide.MaxSize, "guide")
 		if err != nil {

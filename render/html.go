@@ -112,9 +112,12 @@ func shade(n int, m [3][3]int) string {
 // against their accuracy, dots sized by count, with the diagonal. Only
 // numbers go into it, so it is safe as HTML.
 func reliabilitySVG(r *evaluation.Result) template.HTML {
-	const size, pad = 260, 34
+	// left is the plot's left margin: room for the tick labels beside
+	// the rotated axis title.
+	const size, pad, left = 260, 34, 44
+	const width = size - pad + left
 	plot := float64(size - 2*pad)
-	x := func(v float64) float64 { return pad + v*plot }
+	x := func(v float64) float64 { return left + v*plot }
 	y := func(v float64) float64 { return size - pad - v*plot }
 	id := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
@@ -123,17 +126,17 @@ func reliabilitySVG(r *evaluation.Result) template.HTML {
 		return '-'
 	}, strings.ToLower(r.Engine.Name))
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-labelledby="rel-%s">`, size, size, size, size, id)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-labelledby="rel-%s">`, width, size, width, size, id)
 	fmt.Fprintf(&b, `<title id="rel-%s">Reliability diagram: confidence against the share of areas matching your labels</title>`, id)
-	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.0f" height="%.0f" fill="#fafbfc" stroke="#d5dae0"/>`, pad, pad, plot, plot)
+	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.0f" height="%.0f" fill="#fafbfc" stroke="#d5dae0"/>`, left, pad, plot, plot)
 	for _, t := range []float64{0, 0.25, 0.5, 0.75, 1} {
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#e3e7eb"/>`, x(t), y(0), x(t), y(1))
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#e3e7eb"/>`, x(0), y(t), x(1), y(t))
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="10" text-anchor="middle" fill="#56606b">%.2g</text>`, x(t), size-pad+14, t)
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="10" text-anchor="end" fill="#56606b">%.2g</text>`, pad-4, y(t)+3, t)
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="10" text-anchor="end" fill="#56606b">%.2g</text>`, left-4, y(t)+3, t)
 	}
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#56606b" stroke-dasharray="4 3"/>`, x(0), y(0), x(1), y(1))
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" text-anchor="middle" fill="#1c2127">confidence</text>`, size/2, size-6)
+	fmt.Fprintf(&b, `<text x="%.0f" y="%d" font-size="11" text-anchor="middle" fill="#1c2127">confidence</text>`, x(0.5), size-6)
 	fmt.Fprintf(&b, `<text x="12" y="%d" font-size="11" text-anchor="middle" fill="#1c2127" transform="rotate(-90 12 %d)">matches your label</text>`, size/2, size/2)
 	total := 0
 	for _, bin := range r.Reliability {

@@ -36,6 +36,7 @@ type evaluationsData struct {
 	GuideID      string
 	Kind         string
 	Engine       string
+	Name         string
 	Evaluations  []resultRow
 	Audits       []resultRow
 }
@@ -107,7 +108,8 @@ func (h *Handler) showEvaluations(w http.ResponseWriter, r *http.Request, rc *re
 // startEvaluation sends the uploaded set to POST /v1/evaluations or
 // /v1/audits and goes to the job's progress page.
 func (h *Handler) startEvaluation(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
-	d := &evaluationsData{GuideID: r.PostFormValue("guide_id"), Kind: r.PostFormValue("kind"), Engine: r.PostFormValue("engine")}
+	d := &evaluationsData{GuideID: r.PostFormValue("guide_id"), Kind: r.PostFormValue("kind"), Engine: r.PostFormValue("engine"),
+		Name: strings.TrimSpace(r.PostFormValue("name"))}
 	fail := func(status int, msg string) {
 		h.showEvaluations(w, r, rc, status, d, &page{Error: msg})
 	}
@@ -140,6 +142,9 @@ func (h *Handler) startEvaluation(w http.ResponseWriter, r *http.Request, rc *re
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	_ = mw.WriteField("guide_id", d.GuideID)
+	if d.Name != "" {
+		_ = mw.WriteField("name", d.Name)
+	}
 	if d.Kind == kindAudit {
 		_ = mw.WriteField("engine", d.Engine)
 	} else {
