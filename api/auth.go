@@ -130,6 +130,42 @@ func (k *Keys) Tenant(key string) (string, bool) {
 	return e.tenant, ok
 }
 
+// Identify returns the tenant of key and the key's fingerprint (the first
+// 48 bits of its sha256, as logs and rate limits name it), comparing in
+// constant time. Web sessions carry the fingerprint, so that a session
+// ends when its key is no longer configured (Current).
+func (k *Keys) Identify(key string) (tenant, fingerprint string, ok bool) {
+	if k.Len() == 0 {
+		return "", "", false
+	}
+	e, ok := k.lookup(key)
+	return e.tenant, e.id, ok
+}
+
+// Current reports whether a key with fingerprint is configured for tenant.
+func (k *Keys) Current(tenant, fingerprint string) bool {
+	if k == nil {
+		return false
+	}
+	for _, e := range k.entries {
+		if e.tenant == tenant && e.id == fingerprint {
+			return true
+		}
+	}
+	return false
+}
+
+// Fingerprints returns every configured key's fingerprint with its tenant.
+func (k *Keys) Fingerprints() map[string]string {
+	out := map[string]string{}
+	if k != nil {
+		for _, e := range k.entries {
+			out[e.id] = e.tenant
+		}
+	}
+	return out
+}
+
 type actAsKey struct{}
 
 // ActAs returns a context under which the API serves a request for tenant

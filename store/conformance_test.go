@@ -49,6 +49,8 @@ func suite(t *testing.T, open opener) {
 		{"Results", testResults},
 		{"ResultRetention", testResultRetention},
 		{"JobResult", testJobResult},
+		{"SessionGenerations", testSessionGenerations},
+		{"SessionKeys", testSessionKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -758,4 +760,76 @@ func testJobStoredOnce(t *testing.T, open opener) {
 	if err != nil || !slices.Equal(ids(p), []string{"rep_once"}) {
 		t.Errorf("reports = %v, %v; want exactly one", ids(p), err)
 	}
+}
+
+// testSessionGenerations: a bump ends one tenant's sessions on every
+// replica, and purging the tenant's data does not reset it.
+func testSessionGenerations(t *testing.T, open opener) {
+	f := open(t, store.Options{})
+	ctx := context.Background()
+	gen := func(s store.Store, tenant string) int64 {
+		t.Helper()
+		n, err := s.SessionGeneration(ctx, tenant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := gen(f.s, "acme"); n != 0 {
+		t.Fatalf("fresh generation %d, want 0", n)
+	}
+	for want := int64(1); want <= 2; want++ {
+		n, err := f.s.BumpSessionGeneration(ctx, "acme")
+		if err != nil || n != want {
+			t.Fatalf("bump: %d, %v; want %d", n, err, want)
+		}
+	}
+	if n := gen(f.sibling(), "acme"); n != 2 {
+		t.Errorf("another replica reads %d, want 2", n)
+	}
+	if n := gen(f.s, "globex"); n != 0 {
+		t.Errorf("globex moved with acme: %d", n)
+	}
+	if err := f.s.PurgeTenant(ctx, "acme"); err != nil {
+		t.Fatal(err)
+	}
+	if n := gen(f.s, "acme"); n != 2 {
+		t.Errorf("after PurgeTenant the generation is %d, want 2 (a reset revives old sessions)", n)
+	}
+}
+
+// testSessionKeys: a start without a recorded key bumps its tenant, once;
+// so does a key moved to another tenant; a key back again bumps nothing.
+func testSessionKeys(t *testing.T, open opener) {
+	f := open(t, store.Options{})
+	ctx := context.Background()
+	syncKeys := func(s store.Store, keys map[string]string, want ...string) {
+		t.Helper()
+		got, err := s.SyncSessionKeys(ctx, keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("SyncSessionKeys(%v) bumped %v, want %v", keys, got, want)
+		}
+	}
+	both := map[string]string{"k1": "acme", "k2": "acme", "k3": "globex"}
+	syncKeys(f.s, both)
+	syncKeys(f.sibling(), both)
+	syncKeys(f.s, map[string]string{"k1": "acme", "k2": "acme"}, "globex")
+	syncKeys(f.sibling(), map[string]string{"k1": "acme", "k2": "acme"})
+	if n, _ := f.s.SessionGeneration(ctx, "globex"); n != 1 {
+		t.Errorf("globex generation %d after its key went, want 1", n)
+	}
+	// k2 goes and k3 comes back: acme bumped; globex's returning key
+	// does not revive its old sessions (its generation stays bumped).
+	syncKeys(f.s, map[string]string{"k1": "acme", "k3": "globex"}, "acme")
+	syncKeys(f.s, map[string]string{"k1": "globex", "k3": "globex"}, "acme")
+	if n, _ := f.s.SessionGeneration(ctx, "acme"); n != 2 {
+		t.Errorf("acme generation %d, want 2", n)
+	}
+	if n, _ := f.s.SessionGeneration(ctx, "globex"); n != 1 {
+		t.Errorf("globex generation %d, want 1", n)
+	}
+	syncKeys(f.s, map[string]string{}, "globex")
 }

@@ -18,6 +18,7 @@ type cacheOnly struct {
 	store.Reports
 	store.Results
 	store.Jobs
+	store.Sessions
 }
 
 func (cacheOnly) Ping(context.Context) error { return nil }

@@ -29,6 +29,9 @@ type Memory struct {
 	dead    []DeadLetter  // newest first
 	notify  chan struct{} // closed and replaced when a job is queued
 
+	sessionGen  map[string]int64  // by tenant
+	sessionKeys map[string]string // key fingerprint to tenant
+
 	// afterComplete is a test hook (see Redis.afterComplete).
 	afterComplete func()
 }
@@ -69,6 +72,8 @@ func NewMemory(opts Options) *Memory {
 		entries: map[string]memEntry{}, reports: map[string]*memReport{}, jobs: map[string]*memJob{},
 		results: map[string]*memResult{},
 		notify:  make(chan struct{}),
+
+		sessionGen: map[string]int64{}, sessionKeys: map[string]string{},
 	}
 }
 

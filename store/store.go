@@ -225,6 +225,7 @@ type Store interface {
 	Reports
 	Results
 	Jobs
+	Sessions
 	// Ping reports whether the backend serves; it returns an error
 	// wrapping ErrUnavailable when it does not (the API says degraded).
 	Ping(ctx context.Context) error

@@ -74,7 +74,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 			t.Fatal(err)
 		}
 		cfg.Keys = keys
-		wc.Authenticate = keys.Tenant
+		wc.Keys = keys
 	}
 	e := &env{t: t}
 	wc.API = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.srv.ServeHTTP(w, r) })

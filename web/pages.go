@@ -53,7 +53,7 @@ func safeNext(next string) string {
 type signinData struct{ Next string }
 
 func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
-	if h.cfg.Authenticate == nil {
+	if !h.keyed() {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
@@ -68,7 +68,7 @@ func (h *Handler) showSignin(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
-	if h.cfg.Authenticate == nil {
+	if !h.keyed() {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
@@ -82,21 +82,41 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.PostFormValue("next"))
 	// The key is only compared with the configured hashes: never logged,
 	// never stored, never put in the cookie.
-	tenant, ok := h.cfg.Authenticate(strings.TrimSpace(r.PostFormValue("key")))
+	tenant, fp, ok := h.cfg.Keys.Identify(strings.TrimSpace(r.PostFormValue("key")))
 	if !ok {
 		h.log.Info("web: sign-in refused")
 		h.showSignin(w, r, http.StatusUnauthorized, next, "That API key is not valid. Check it and try again.")
 		return
 	}
+	gen, err := h.cfg.Sessions.SessionGeneration(r.Context(), tenant)
+	if err != nil {
+		h.log.Error("web: session generation unavailable", "error", err.Error())
+		h.showSignin(w, r, http.StatusServiceUnavailable, next, "The server cannot sign you in right now. Try again in a moment.")
+		return
+	}
 	// A fresh nonce at every sign-in: a token planted before it is useless.
-	h.sessions.set(w, r, sessionCookie, h.sessions.issue(tenant, h.cfg.SessionTTL))
+	ses := h.sessions.issue(tenant, h.cfg.SessionTTL)
+	ses.gen, ses.key = gen, fp
+	h.sessions.set(w, r, sessionCookie, ses)
 	clearCookie(w, r, signinCookie)
 	h.log.Info("web: signed in", "tenant", tenant)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// signout ends the session on the server too: it bumps the tenant's
+// session generation, which ends every session of the tenant (each browser
+// signed in with its keys), so a copied cookie is worthless afterwards.
 func (h *Handler) signout(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
 	clearCookie(w, r, sessionCookie)
+	if h.keyed() {
+		if _, err := h.cfg.Sessions.BumpSessionGeneration(r.Context(), rc.tenant); err != nil {
+			h.log.Error("web: sign-out could not end the session on the server", "tenant", rc.tenant, "error", err.Error())
+			h.errorPage(w, r, nil, http.StatusServiceUnavailable, "Not signed out",
+				"The server could not end your session just now. Try signing out again in a moment.")
+			return
+		}
+		h.log.Info("web: signed out", "tenant", rc.tenant)
+	}
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
 

@@ -14,8 +14,8 @@ import (
 	"time"
 )
 
-// Cookies. The session cookie holds a signed token (tenant, expiry, nonce),
-// never the API key. The sign-in form gets a cookie of its own so that a
+// Cookies. The session cookie holds a signed token (tenant, expiry, nonce,
+// session generation, key fingerprint), never the API key. The sign-in form gets a cookie of its own so that a
 // visit that arrives without the session cookie (SameSite=Strict drops it
 // on cross-site navigations) cannot overwrite a signed-in session.
 const (
@@ -30,6 +30,11 @@ type session struct {
 	tenant  string
 	expires time.Time
 	nonce   string
+	// gen is the tenant's session generation at sign-in and key the
+	// fingerprint of the key signed in with: the session ends when
+	// either is no longer current.
+	gen int64
+	key string
 }
 
 // sessions signs and verifies tokens with an HMAC key.
@@ -69,7 +74,8 @@ func (s *sessions) issue(tenant string, ttl time.Duration) session {
 // encode signs ses as "payload.mac", both base64url. kind binds the token
 // to its cookie, so a sign-in token cannot pass as a session.
 func (s *sessions) encode(kind string, ses session) string {
-	payload := "v1|" + ses.tenant + "|" + strconv.FormatInt(ses.expires.Unix(), 10) + "|" + ses.nonce
+	payload := "v2|" + ses.tenant + "|" + strconv.FormatInt(ses.expires.Unix(), 10) + "|" + ses.nonce + "|" +
+		strconv.FormatInt(ses.gen, 10) + "|" + ses.key
 	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." +
 		base64.RawURLEncoding.EncodeToString(s.mac(kind, payload))
 }
@@ -85,14 +91,15 @@ func (s *sessions) decode(kind, tok string) (session, error) {
 		return session{}, errBadToken
 	}
 	f := strings.Split(string(payload), "|")
-	if len(f) != 4 || f[0] != "v1" || f[3] == "" {
+	if len(f) != 6 || f[0] != "v2" || f[3] == "" {
 		return session{}, errBadToken
 	}
-	exp, err := strconv.ParseInt(f[2], 10, 64)
-	if err != nil {
+	exp, err1 := strconv.ParseInt(f[2], 10, 64)
+	gen, err2 := strconv.ParseInt(f[4], 10, 64)
+	if err1 != nil || err2 != nil {
 		return session{}, errBadToken
 	}
-	ses := session{tenant: f[1], expires: time.Unix(exp, 0), nonce: f[3]}
+	ses := session{tenant: f[1], expires: time.Unix(exp, 0), nonce: f[3], gen: gen, key: f[5]}
 	if !s.now().Before(ses.expires) {
 		return session{}, errBadToken
 	}

@@ -8,12 +8,16 @@
 // The pages call the API in the same process (api.ActAs) as the signed-in
 // tenant, so they follow the API's tenant rules, limits and validation.
 // Signing in takes an API key and gives an HttpOnly, SameSite=Strict cookie
-// holding an HMAC-signed token (tenant, expiry, nonce), never the key; every
-// form carries a CSRF token derived from the session.
+// holding an HMAC-signed token (tenant, expiry, nonce, the tenant's session
+// generation and the key's fingerprint), never the key; every form carries
+// a CSRF token derived from the session. Each request re-checks that the
+// key is still configured and the generation still current, so sign-out
+// and a removed key end sessions at once, on every replica.
 package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"embed"
@@ -32,6 +36,7 @@ import (
 
 	"github.com/candorhq/candor/api"
 	"github.com/candorhq/candor/render"
+	"github.com/candorhq/candor/store"
 )
 
 //go:embed templates/*.html
@@ -44,10 +49,14 @@ var assetFS embed.FS
 type Config struct {
 	// API serves the /v1 API in this process; required.
 	API http.Handler
-	// Authenticate returns the tenant of an API key. Nil means the server
-	// runs without keys (loopback only): nobody signs in and every page
-	// acts for the API's local tenant.
-	Authenticate func(key string) (tenant string, ok bool)
+	// Keys are the API keys that sign in. None means the server runs
+	// without keys (loopback only): nobody signs in and every page acts
+	// for the API's local tenant.
+	Keys *api.Keys
+	// Sessions keeps each tenant's session generation (sign-out and
+	// removed keys end sessions through it); replicas must share it (the
+	// Redis store). Nil: this process's memory.
+	Sessions store.Sessions
 	// Secret signs session cookies. Empty: a random secret per process, so
 	// sessions end when it restarts; replicas behind one address must
 	// share one.
@@ -104,12 +113,15 @@ func New(cfg Config) (*Handler, error) {
 	h := &Handler{
 		cfg:      cfg,
 		log:      cfg.Logger,
-		api:      apiClient{h: cfg.API, noAuth: cfg.Authenticate == nil},
+		api:      apiClient{h: cfg.API, noAuth: cfg.Keys.Len() == 0},
 		sessions: &sessions{key: key, mode: "keys", ttl: cfg.SessionTTL, now: time.Now},
 		bufs:     sync.Pool{New: func() any { return new(bytes.Buffer) }},
 	}
-	if cfg.Authenticate == nil {
+	if cfg.Keys.Len() == 0 {
 		h.sessions.mode = "local"
+	}
+	if h.cfg.Sessions == nil {
+		h.cfg.Sessions = store.NewMemory(store.Options{})
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -172,6 +184,33 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
+// keyed reports whether the server has keys (users sign in).
+func (h *Handler) keyed() bool { return h.cfg.Keys.Len() > 0 }
+
+// current reports whether a signed session still stands: a tenant's, its
+// key still configured for that tenant, its generation the tenant's.
+func (h *Handler) current(ctx context.Context, ses session) (bool, error) {
+	if ses.tenant == "" || !h.cfg.Keys.Current(ses.tenant, ses.key) {
+		return false, nil
+	}
+	gen, err := h.cfg.Sessions.SessionGeneration(ctx, ses.tenant)
+	if err != nil {
+		return false, err
+	}
+	return gen == ses.gen, nil
+}
+
+// RevokeRemovedKeys ends the sessions of every tenant one of whose keys
+// was configured at the last start and is not now (a key seen again later
+// does not revive them). The command calls it at start; it returns the
+// tenants whose sessions it ended.
+func (h *Handler) RevokeRemovedKeys(ctx context.Context) ([]string, error) {
+	if !h.keyed() {
+		return nil, nil
+	}
+	return h.cfg.Sessions.SyncSessionKeys(ctx, h.cfg.Keys.Fingerprints())
+}
+
 // requestCtx is what a signed-in handler gets.
 type requestCtx struct {
 	ses    session
@@ -184,11 +223,21 @@ type requestCtx struct {
 func (h *Handler) auth(next func(http.ResponseWriter, *http.Request, *requestCtx)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ses, ok := h.sessions.read(r, sessionCookie)
-		if ok && h.cfg.Authenticate != nil && ses.tenant == "" {
-			ok = false
+		if ok && h.keyed() {
+			var err error
+			ok, err = h.current(r.Context(), ses)
+			if err != nil {
+				h.log.Error("web: session generation unavailable", "error", err.Error())
+				h.errorPage(w, r, nil, http.StatusServiceUnavailable, "Unavailable",
+					"The server cannot check your session right now. Try again in a moment.")
+				return
+			}
+			if !ok {
+				clearCookie(w, r, sessionCookie)
+			}
 		}
 		if !ok {
-			if h.cfg.Authenticate != nil {
+			if h.keyed() {
 				if r.Method == http.MethodGet || r.Method == http.MethodHead {
 					http.Redirect(w, r, "/signin?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 					return
@@ -271,7 +320,7 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, p *page
 	if !ok {
 		panic("web: no template " + name)
 	}
-	p.Auth = h.cfg.Authenticate != nil
+	p.Auth = h.keyed()
 	buf := h.bufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer h.bufs.Put(buf)

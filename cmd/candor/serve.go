@@ -279,10 +279,8 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	// every path outside /v1 and its operational routes.
 	var srv *api.Server
 	wc := web.Config{API: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.ServeHTTP(w, r) }),
-		Secret: []byte(e.getenv("CANDOR_WEB_SECRET")), Logger: b.log, MaxUploadBytes: f.maxBody}
-	if b.cfg.Keys.Len() > 0 {
-		wc.Authenticate = b.cfg.Keys.Tenant
-	}
+		Secret: []byte(e.getenv("CANDOR_WEB_SECRET")), Logger: b.log, MaxUploadBytes: f.maxBody,
+		Keys: b.cfg.Keys, Sessions: b.deps.Store}
 	for _, m := range []string{api.EngineHeuristic, api.EngineLLM, api.EngineHybrid} {
 		if b.deps.Engines[m] != nil {
 			wc.Engines = append(wc.Engines, m)
@@ -291,6 +289,17 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	pages, err := web.New(wc)
 	if err != nil {
 		return err
+	}
+	// A key configured at the last start and gone now ends the sessions
+	// signed in with it (the pages also refuse a session whose key is not
+	// configured, on every request).
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	revoked, err := pages.RevokeRemovedKeys(rctx)
+	cancel()
+	if err != nil {
+		b.log.Warn("could not record the configured keys for web sessions; sessions of a removed key stay refused, but would come back with it", "error", err.Error())
+	} else if len(revoked) > 0 {
+		b.log.Info("web sessions ended: a key of these tenants is no longer configured", "tenants", strings.Join(revoked, ","))
 	}
 	b.deps.Web = pages
 	srv = api.NewServer(b.cfg, b.deps)

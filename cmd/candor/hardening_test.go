@@ -1,0 +1,103 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/candorhq/candor/internal/redistest"
+)
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]*)"`)
+
+// webSignIn signs a browser in to the pages at base with key and returns
+// its session cookie.
+func webSignIn(t *testing.T, base, key string) *http.Cookie {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(base + "/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfField.FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("sign-in page without a form: %d", res.StatusCode)
+	}
+	res, err = c.PostForm(base+"/signin", url.Values{"csrf": {string(m[1])}, "key": {key}, "next": {"/reports"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/reports" {
+		t.Fatalf("sign in: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	for _, ck := range jar.Cookies(mustParse(t, base)) {
+		if ck.Name == "candor_session" {
+			return ck
+		}
+	}
+	t.Fatal("no session cookie")
+	return nil
+}
+
+func mustParse(t *testing.T, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// pageWith GETs path with only cookie and returns the status and Location.
+func pageWith(t *testing.T, base, path string, cookie *http.Cookie) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+	req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode, res.Header.Get("Location")
+}
+
+// TestServeRemovedKeyEndsWebSessions is issue 18's row 2 as it was found:
+// signed in as acme, `candor serve` restarted (same Redis, same web
+// secret) without acme's key: acme's Bearer key gets 401 and its cookie
+// the sign-in page; the other tenant's session goes on.
+func TestServeRemovedKeyEndsWebSessions(t *testing.T) {
+	rs := redistest.Start(t)
+	env := map[string]string{"REDIS_URL": rs.URL(), "CANDOR_REDIS_PREFIX": "sess",
+		"CANDOR_WEB_SECRET": "a-web-secret-0123456789abcdef0123",
+		"CANDOR_API_KEYS":   "acme:" + e2eKey + ",other:" + otherKey}
+	p := start(t, env, "serve", "--addr", "127.0.0.1:0")
+	acme, other := webSignIn(t, p.url, e2eKey), webSignIn(t, p.url, otherKey)
+	if st, _ := pageWith(t, p.url, "/reports", acme); st != http.StatusOK {
+		t.Fatalf("acme's session before the restart: %d", st)
+	}
+	if err := p.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	env["CANDOR_API_KEYS"] = "other:" + otherKey
+	p = start(t, env, "serve", "--addr", "127.0.0.1:0")
+	if r := call(t, "GET", p.url+"/v1/reports", e2eKey, "", nil); r.status != http.StatusUnauthorized {
+		t.Errorf("removed Bearer key: %d, want 401", r.status)
+	}
+	if st, loc := pageWith(t, p.url, "/reports", acme); st != http.StatusSeeOther || !strings.HasPrefix(loc, "/signin") {
+		t.Errorf("removed key's web session: %d to %q, want 303 to the sign-in page", st, loc)
+	}
+	if st, _ := pageWith(t, p.url, "/reports", other); st != http.StatusOK {
+		t.Errorf("the other tenant's session: %d, want 200", st)
+	}
+	if !strings.Contains(p.stderr.String(), `"tenants":"acme"`) {
+		t.Errorf("start-up does not say which tenants' sessions ended:\n%s", p.stderr.String())
+	}
+}
