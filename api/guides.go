@@ -218,7 +218,8 @@ func guideInfo(g *analyzer.Guide, builtin bool) GuideInfo {
 }
 
 func guideCreated(g *analyzer.Guide) GuideCreated {
-	return GuideCreated{ID: g.ID, Title: g.Title, Version: g.Version, Questions: len(g.Questions), URL: "/v1/guides/" + g.ID}
+	return GuideCreated{ID: g.ID, Title: g.Title, Version: g.Version, Questions: len(g.Questions), URL: "/v1/guides/" + g.ID,
+		Warnings: guide.Lint(g)}
 }
 
 func (s *Server) listGuides(c *gin.Context) {

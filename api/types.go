@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/guide"
 	"github.com/candorhq/candor/store"
 )
 
@@ -72,6 +73,9 @@ type GuideCreated struct {
 	Version   string `json:"version"`
 	Questions int    `json:"questions"`
 	URL       string `json:"url"`
+	// Warnings are guide lint's findings (overlapping areas, trait areas,
+	// repeated follow-ups...): the guide is stored all the same.
+	Warnings []guide.Finding `json:"warnings,omitempty"`
 }
 
 // GuideInfo is one guide in GET /v1/guides.

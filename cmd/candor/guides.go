@@ -14,15 +14,17 @@ import (
 	"github.com/candorhq/candor/guide"
 )
 
-const guidesUsage = `Usage: candor guides <list|show|import> [flags]
+const guidesUsage = `Usage: candor guides <list|show|import|lint> [flags]
 
-Lists the built-in guides, shows a guide's questions, areas and follow-ups, or
-converts a guide (Yardstick text, JSON, YAML) to YAML or JSON.
+Lists the built-in guides, shows a guide's questions, areas and follow-ups,
+converts a guide (Yardstick text, JSON, YAML) to YAML or JSON, or checks a
+guide for overlapping areas, duplicate questions, trait areas and the like.
 
 Examples:
   candor guides list
   candor guides show --guide cx-empathy
   candor guides import my-guide.txt -o my-guide.yaml
+  candor guides lint my-guide.txt
 
 Run 'candor guides <subcommand> -h' for its flags.
 `
@@ -30,7 +32,7 @@ Run 'candor guides <subcommand> -h' for its flags.
 func (e *environment) guides(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, guidesUsage)
-		return usagef("guides: want a subcommand: list, show or import")
+		return usagef("guides: want a subcommand: list, show, import or lint")
 	}
 	sub := args[0]
 	switch sub {
@@ -38,9 +40,11 @@ func (e *environment) guides(ctx context.Context, args []string) error {
 		fmt.Fprint(e.stderr, guidesUsage)
 		return errHelp
 	case "list", "show", "import":
+	case "lint":
+		return e.guidesLint(args[1:])
 	default:
 		fmt.Fprint(e.stderr, guidesUsage)
-		return usagef("guides: unknown subcommand %q (want list, show or import)", sub)
+		return usagef("guides: unknown subcommand %q (want list, show, import or lint)", sub)
 	}
 	fs := flag.NewFlagSet("guides "+sub, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
