@@ -11,6 +11,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -368,6 +369,9 @@ func (s *Server) validate(a *analysis) error {
 		u, err := url.Parse(a.Webhook)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(a.Webhook) > 2048 {
 			return fieldError("webhook_url", "webhook_url must be an absolute http or https URL")
+		}
+		if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !s.cfg.WebhookAllowPrivate && !PublicAddr(ip) {
+			return fieldError("webhook_url", "webhook_url points at a non-public address (loopback, private, shared, reserved or special-purpose); webhooks go to public addresses only")
 		}
 		a.async = true
 	}

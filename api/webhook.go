@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -99,12 +100,14 @@ type webhooks struct {
 func newWebhooks(cfg Config, log *slog.Logger, m *metrics) *webhooks {
 	d := &net.Dialer{Timeout: 5 * time.Second}
 	if !cfg.WebhookAllowPrivate {
-		// Checked on the address actually dialled, after DNS, so a name
-		// that resolves inside cannot slip through.
+		// Checked on the address actually dialled, after DNS, on every
+		// connection: a name that resolves inside, or is rebound to an
+		// inside address after the request was accepted, cannot slip
+		// through.
 		d.Control = func(_, address string, _ syscall.RawConn) error {
-			host, _, _ := net.SplitHostPort(address)
-			ip := net.ParseIP(host)
-			if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil || !PublicAddr(ap.Addr()) {
+				host, _, _ := net.SplitHostPort(address)
 				return fmt.Errorf("webhook: refusing to call the non-public address %s", host)
 			}
 			return nil

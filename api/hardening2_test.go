@@ -1,0 +1,100 @@
+package api_test
+
+import (
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/candorhq/candor/api"
+)
+
+// TestPublicAddr (row 4): the webhook dialer's one list of non-public
+// ranges covers the IANA special-purpose blocks the red team named and
+// their neighbours, in every spelling.
+func TestPublicAddr(t *testing.T) {
+	for _, tc := range []struct {
+		addr   string
+		public bool
+	}{
+		{"100.64.0.1", false},      // CGNAT, dialled in the red-team run
+		{"100.127.255.254", false}, // its last address
+		{"198.18.0.1", false},      // benchmarking
+		{"198.19.255.255", false},
+		{"240.0.0.1", false}, // reserved
+		{"255.255.255.255", false},
+		{"64:ff9b::a00:1", false}, // NAT64 of 10.0.0.1
+		{"64:ff9b::808:808", false},
+		{"64:ff9b:1::1", false},
+		{"2002:7f00:1::", false}, // 6to4 of 127.0.0.1
+		{"2001::1", false},       // Teredo
+		{"::ffff:100.64.0.1", false},
+		{"::ffff:127.0.0.1", false},
+		{"::7f00:1", false}, // IPv4-compatible
+		{"fe80::1%eth0", false},
+		{"fd00::1", false},
+		{"ff02::1", false},
+		{"0.0.0.0", false},
+		{"127.0.0.1", false},
+		{"10.1.2.3", false},
+		{"172.31.0.1", false},
+		{"192.168.1.1", false},
+		{"169.254.169.254", false}, // cloud metadata
+		{"192.0.0.170", false},
+		{"192.0.2.1", false},
+		{"198.51.100.7", false},
+		{"203.0.113.9", false},
+		{"224.0.0.251", false},
+		{"2001:db8::1", false},
+		{"3fff::1", false},
+		{"5f00::1", false},
+		{"100::1", false},
+		{"::1", false},
+		{"::", false},
+		{"8.8.8.8", true},
+		{"100.63.255.255", true},
+		{"100.128.0.0", true},
+		{"198.17.255.255", true},
+		{"198.20.0.0", true},
+		{"239.255.255.255", false},
+		{"223.255.255.255", true},
+		{"2606:4700:4700::1111", true},
+		{"::ffff:8.8.8.8", true},
+	} {
+		if got := api.PublicAddr(netip.MustParseAddr(tc.addr)); got != tc.public {
+			t.Errorf("PublicAddr(%s) = %v, want %v", tc.addr, got, tc.public)
+		}
+	}
+}
+
+// TestWebhookNonPublicTargets (row 4): a literal non-public address is
+// refused when the request comes; a name is checked when dialled, so a name
+// that resolves (or is rebound) to an inside address reaches nothing.
+func TestWebhookNonPublicTargets(t *testing.T) {
+	var calls atomic.Int32
+	hook := newHookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) { calls.Add(1) })
+	e := newEnv(t, options{noRedis: true, cfg: api.Config{WebhookSecret: "whsec-test", WebhookAttempts: 1}})
+	for _, target := range []string{"http://100.64.0.1:8080/l", "http://198.18.0.1/l", "http://240.0.0.1/l",
+		"http://[64:ff9b::a00:1]/l", "http://[::ffff:10.0.0.1]/l", "http://127.0.0.1:1/l"} {
+		r := e.postJSON("/v1/analyses", keyA, map[string]any{"guide_id": "cx-empathy", "webhook_url": target,
+			"answers": []map[string]string{{"question_id": "q1", "text": answerQ1}}})
+		want(t, r, http.StatusUnprocessableEntity, api.CodeValidation)
+		if p := r.problem(t); p.Field != "webhook_url" || !strings.Contains(p.Detail, "non-public") {
+			t.Errorf("%s: %+v", target, p)
+		}
+	}
+	// localhost resolves to the hook server's loopback address: accepted
+	// (it is a name), refused at the dial.
+	named := strings.Replace(hook, "127.0.0.1", "localhost", 1)
+	r := e.postJSON("/v1/analyses", keyA, map[string]any{"guide_id": "cx-empathy", "webhook_url": named,
+		"answers": []map[string]string{{"question_id": "q1", "text": answerQ1}}})
+	want(t, r, http.StatusAccepted, "")
+	eventually(t, 20*time.Second, "the webhook delivery to fail", func() bool {
+		return strings.Contains(string(e.get("/metrics", "").body), `candor_webhook_deliveries_total{result="failed"} 1`)
+	})
+	if n := calls.Load(); n != 0 {
+		t.Errorf("the hook on loopback was called %d times", n)
+	}
+}
