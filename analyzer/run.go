@@ -151,6 +151,7 @@ func Analyze(ctx context.Context, eng Engine, g *Guide, answers []Answer, opts O
 		}
 		rep.Answers = append(rep.Answers, a)
 	}
+	checkReuse(rep) // analyzer/reuse.go: one episode told for several questions
 	rep.Summary = Summarize(rep.Answers)
 	rep.Summary.NotAsked = opts.NotAsked
 	rep.ID = reportID(ref, info, answers, rep)

@@ -147,6 +147,7 @@ var warningTitles = map[string]string{
 	analyzer.WarnLLMFallback:     "Model unavailable for an answer",
 	analyzer.WarnProbeUnanswered: "A follow-up went unanswered",
 	analyzer.WarnNothingAligned:  "Nothing matched the guide",
+	analyzer.WarnStoryReused:     "One story told for several questions",
 }
 
 func pct(f float64) int { return int(f*100 + 0.5) }
