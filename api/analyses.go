@@ -118,7 +118,7 @@ func (s *Server) decodeAnalysis(c *gin.Context, body []byte) (*analysis, error) 
 		}
 		a.Guide = g
 	}
-	return a, s.validate(a)
+	return a, s.validate(tenant(c), a)
 }
 
 // queryOptions applies the query's options; they fill what the body left
@@ -328,7 +328,7 @@ func jsonKind(k string) string {
 }
 
 // validate checks the request's shape and limits.
-func (s *Server) validate(a *analysis) error {
+func (s *Server) validate(tenant string, a *analysis) error {
 	switch {
 	case a.GuideID == "" && a.Guide == nil:
 		return fieldError("guide_id", "give guide_id (a built-in id such as cx-empathy, or one of your guides) or an inline guide")
@@ -363,8 +363,8 @@ func (s *Server) validate(a *analysis) error {
 		}
 	}
 	if a.Webhook != "" {
-		if s.cfg.WebhookSecret == "" {
-			return fieldError("webhook_url", "webhooks are not enabled on this server (no signing secret is configured)")
+		if len(s.cfg.WebhookSecrets.For(tenant)) == 0 {
+			return fieldError("webhook_url", "webhooks are not enabled for this account (no signing secret is configured for it)")
 		}
 		u, err := url.Parse(a.Webhook)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(a.Webhook) > 2048 {

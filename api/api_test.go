@@ -382,7 +382,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestAsyncJobAndWebhook(t *testing.T) {
-	const secret = "whsec-test"
+	const secret = "whsec-test-0123456789"
 	got := make(chan *http.Request, 4)
 	bodies := make(chan []byte, 4)
 	var calls atomic.Int32
@@ -395,7 +395,7 @@ func TestAsyncJobAndWebhook(t *testing.T) {
 		got <- r
 		bodies <- body
 	})
-	e := newEnv(t, options{cfg: api.Config{WebhookSecret: secret, WebhookAllowPrivate: true, WebhookBackoff: 10 * time.Millisecond}})
+	e := newEnv(t, options{cfg: api.Config{WebhookSecrets: hookSecrets(t, tenantA+":"+secret), WebhookAllowPrivate: true, WebhookBackoff: 10 * time.Millisecond}})
 	data, err := os.ReadFile("../testdata/eval/transcripts/t05_plain.txt")
 	if err != nil {
 		t.Fatal(err)

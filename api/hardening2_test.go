@@ -75,7 +75,7 @@ func TestPublicAddr(t *testing.T) {
 func TestWebhookNonPublicTargets(t *testing.T) {
 	var calls atomic.Int32
 	hook := newHookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) { calls.Add(1) })
-	e := newEnv(t, options{noRedis: true, cfg: api.Config{WebhookSecret: "whsec-test", WebhookAttempts: 1}})
+	e := newEnv(t, options{noRedis: true, cfg: api.Config{WebhookSecrets: hookSecrets(t, tenantA+":whsec-test-0123456789"), WebhookAttempts: 1}})
 	for _, target := range []string{"http://100.64.0.1:8080/l", "http://198.18.0.1/l", "http://240.0.0.1/l",
 		"http://[64:ff9b::a00:1]/l", "http://[::ffff:10.0.0.1]/l", "http://127.0.0.1:1/l"} {
 		r := e.postJSON("/v1/analyses", keyA, map[string]any{"guide_id": "cx-empathy", "webhook_url": target,
@@ -96,5 +96,86 @@ func TestWebhookNonPublicTargets(t *testing.T) {
 	})
 	if n := calls.Load(); n != 0 {
 		t.Errorf("the hook on loopback was called %d times", n)
+	}
+}
+
+func hookSecrets(t *testing.T, spec string) *api.WebhookSecrets {
+	t.Helper()
+	w, err := api.ParseWebhookSecrets(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// TestWebhookSecretPerTenant (row 5): each tenant's events are signed with
+// its own secret only, so one tenant's receiver cannot forge another's; a
+// tenant rotating its secret gets a signature by each of its two; a tenant
+// without a secret cannot ask for webhooks.
+func TestWebhookSecretPerTenant(t *testing.T) {
+	const (
+		acmeOld = "acme-hook-old-0123456789"
+		acmeNew = "acme-hook-new-0123456789"
+		globex  = "globex-hook-0123456789ab"
+	)
+	type delivery struct {
+		sig  string
+		body []byte
+	}
+	got := make(chan delivery, 4)
+	hook := newHookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		got <- delivery{r.Header.Get(api.SignatureHeader), body}
+	})
+	e := newEnv(t, options{noRedis: true, cfg: api.Config{WebhookAllowPrivate: true,
+		WebhookSecrets: hookSecrets(t, tenantA+":"+acmeOld+","+tenantA+":"+acmeNew+","+tenantB+":"+globex)}})
+	send := func(key string) delivery {
+		t.Helper()
+		r := e.postJSON("/v1/analyses", key, map[string]any{"guide_id": "cx-empathy", "webhook_url": hook,
+			"answers": []map[string]string{{"question_id": "q1", "text": answerQ1}}})
+		want(t, r, http.StatusAccepted, "")
+		select {
+		case d := <-got:
+			return d
+		case <-time.After(20 * time.Second):
+			t.Fatal("no webhook delivered")
+		}
+		return delivery{}
+	}
+	verify := func(secret string, d delivery) bool {
+		return api.VerifySignature(secret, d.sig, d.body, time.Minute, time.Now()) == nil
+	}
+	a, b := send(keyA), send(keyB)
+	if !verify(acmeOld, a) || !verify(acmeNew, a) {
+		t.Errorf("acme's event does not verify with both of its secrets while rotating: %q", a.sig)
+	}
+	if verify(globex, a) {
+		t.Error("acme's event verifies with globex's secret")
+	}
+	if !verify(globex, b) {
+		t.Errorf("globex's event does not verify with its secret: %q", b.sig)
+	}
+	if verify(acmeOld, b) || verify(acmeNew, b) {
+		t.Error("globex's event verifies with an acme secret: acme's receiver could forge it")
+	}
+	if n := strings.Count(a.sig, "v1="); n != 2 {
+		t.Errorf("acme's signature header has %d v1 signatures, want 2", n)
+	}
+
+	// A tenant without a secret is refused at once.
+	e2 := newEnv(t, options{noRedis: true, cfg: api.Config{WebhookAllowPrivate: true, WebhookSecrets: hookSecrets(t, tenantA+":"+acmeNew)}})
+	r := e2.postJSON("/v1/analyses", keyB, map[string]any{"guide_id": "cx-empathy", "webhook_url": hook,
+		"answers": []map[string]string{{"question_id": "q1", "text": answerQ1}}})
+	want(t, r, http.StatusUnprocessableEntity, api.CodeValidation)
+	if p := r.problem(t); p.Field != "webhook_url" {
+		t.Errorf("field %q", p.Field)
+	}
+
+	for _, bad := range []string{"acme:short", "acme:" + acmeOld + ",globex:" + acmeOld,
+		"acme:" + acmeOld + ",acme:" + acmeNew + ",acme:third-secret-0123456789", "acme"} {
+		if _, err := api.ParseWebhookSecrets(bad); err == nil {
+			t.Errorf("ParseWebhookSecrets(%q) accepted", bad)
+		} else if strings.Contains(err.Error(), acmeOld) {
+			t.Errorf("the error quotes the secret: %v", err)
+		}
 	}
 }

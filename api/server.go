@@ -78,9 +78,10 @@ type Config struct {
 	JobMaxAttempts int
 	// JobTimeout bounds one job run (default 10 minutes).
 	JobTimeout time.Duration
-	// WebhookSecret signs webhook bodies (Candor-Signature); webhooks
-	// are refused when it is empty.
-	WebhookSecret string
+	// WebhookSecrets sign each tenant's webhook bodies with the tenant's
+	// own secret (Candor-Signature); a tenant without one cannot ask for
+	// webhooks.
+	WebhookSecrets *WebhookSecrets
 	// WebhookAttempts is how often a delivery is tried (default 5), with
 	// WebhookBackoff doubling between tries (default 1s).
 	WebhookAttempts int

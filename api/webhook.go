@@ -24,11 +24,16 @@ import (
 )
 
 // Webhooks: when a job with a webhook_url ends, its worker POSTs a
-// WebhookEvent there, signed like Stripe's: the header
+// WebhookEvent there, signed like Stripe's with the tenant's own secret:
+// the header
 //
 //	Candor-Signature: t=UNIX_SECONDS,v1=HEX(HMAC-SHA256(secret, "UNIX_SECONDS." + body))
 //
-// Receivers check it with VerifySignature. A delivery is retried with
+// Each tenant has its own secret (WebhookSecrets), so one tenant's receiver
+// cannot forge another tenant's events. While a tenant's secret is being
+// rotated it has two, and the header carries a v1 signature by each (newest
+// first); a receiver that knows either accepts. Receivers check it with
+// VerifySignature. A delivery is retried with
 // exponential backoff on network errors, 408, 429 and 5xx; other answers
 // end it. Deliveries run in the worker's process after the job is marked
 // done, and a graceful stop waits for them (Server.Close).
@@ -42,10 +47,84 @@ const (
 	EventFailed    = "analysis.failed"
 )
 
-// Sign returns the Candor-Signature value of body at time t.
-func Sign(secret string, t time.Time, body []byte) string {
+// Sign returns the Candor-Signature value of body at time t: one v1
+// signature by each secret, in their order.
+func Sign(secret string, t time.Time, body []byte, more ...string) string {
 	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + mac(secret, ts, body)
+	out := "t=" + ts
+	for _, s := range append([]string{secret}, more...) {
+		out += ",v1=" + mac(s, ts, body)
+	}
+	return out
+}
+
+// WebhookSecrets are the tenants' webhook signing secrets: one per tenant,
+// two while it is rotated (both sign every event).
+type WebhookSecrets struct {
+	m map[string][]string
+}
+
+// ParseWebhookSecrets parses CANDOR_WEBHOOK_SECRETS: tenant:secret pairs
+// separated by commas; a tenant named twice has two secrets (rotation).
+// Secrets are 16+ characters without spaces or commas. Errors name the
+// tenant, never the secret.
+func ParseWebhookSecrets(s string) (*WebhookSecrets, error) {
+	w := &WebhookSecrets{m: map[string][]string{}}
+	for i, pair := range strings.Split(s, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		tenant, secret, ok := strings.Cut(pair, ":")
+		if !ok {
+			return nil, fmt.Errorf("webhook secrets: entry %d is not tenant:secret", i+1)
+		}
+		if err := w.Add(strings.TrimSpace(tenant), strings.TrimSpace(secret)); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// Add adds a secret for tenant; a tenant has at most two.
+func (w *WebhookSecrets) Add(tenant, secret string) error {
+	if !plainID(tenant, 64) {
+		return fmt.Errorf("webhook secrets: tenant %q: want 1..64 characters of A-Z a-z 0-9 . _ -", tenant)
+	}
+	if len(secret) < 16 || strings.ContainsAny(secret, " \t\r\n,") {
+		return fmt.Errorf("webhook secrets: the secret of tenant %q is shorter than 16 characters or holds spaces or commas", tenant)
+	}
+	if w.m == nil {
+		w.m = map[string][]string{}
+	}
+	for t, ss := range w.m {
+		for _, s := range ss {
+			if s == secret {
+				return fmt.Errorf("webhook secrets: a secret is given twice (tenants %q and %q); each tenant needs its own", t, tenant)
+			}
+		}
+	}
+	if len(w.m[tenant]) == 2 {
+		return fmt.Errorf("webhook secrets: tenant %q has more than two secrets (two while rotating: the new one and the old one)", tenant)
+	}
+	w.m[tenant] = append(w.m[tenant], secret)
+	return nil
+}
+
+// For returns tenant's secrets (none: webhooks are off for it).
+func (w *WebhookSecrets) For(tenant string) []string {
+	if w == nil {
+		return nil
+	}
+	return w.m[tenant]
+}
+
+// Len returns the number of tenants with a secret.
+func (w *WebhookSecrets) Len() int {
+	if w == nil {
+		return 0
+	}
+	return len(w.m)
 }
 
 func mac(secret, ts string, body []byte) string {
@@ -135,7 +214,7 @@ func (w *webhooks) send(jobs store.Jobs, job store.Job, target string, state sto
 			ev = WebhookEvent{Event: EventFailed, JobID: job.ID, Error: st.Error, SentAt: ev.SentAt}
 		}
 		body, _ := json.Marshal(ev)
-		w.deliver(ctx, target, job.ID, ev.Event, body)
+		w.deliver(ctx, job.Tenant, target, job.ID, ev.Event, body)
 	}()
 }
 
@@ -164,10 +243,10 @@ func waitJob(ctx context.Context, jobs store.Jobs, job store.Job, state store.Jo
 	}
 }
 
-func (w *webhooks) deliver(ctx context.Context, target, jobID, event string, body []byte) {
+func (w *webhooks) deliver(ctx context.Context, tenant, target, jobID, event string, body []byte) {
 	backoff := w.cfg.WebhookBackoff
 	for attempt := 1; ; attempt++ {
-		status, err := w.post(ctx, target, jobID, event, body)
+		status, err := w.post(ctx, tenant, target, jobID, event, body)
 		retry := err != nil || status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
 		switch {
 		case err == nil && status >= 200 && status < 300:
@@ -200,7 +279,11 @@ func (w *webhooks) deliver(ctx context.Context, target, jobID, event string, bod
 	}
 }
 
-func (w *webhooks) post(ctx context.Context, target, jobID, event string, body []byte) (int, error) {
+func (w *webhooks) post(ctx context.Context, tenant, target, jobID, event string, body []byte) (int, error) {
+	secrets := w.cfg.WebhookSecrets.For(tenant)
+	if len(secrets) == 0 {
+		return 0, errors.New("webhook: no signing secret is configured for the tenant any more")
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -209,7 +292,7 @@ func (w *webhooks) post(ctx context.Context, target, jobID, event string, body [
 	req.Header.Set("User-Agent", "candor-webhook/"+w.cfg.Version)
 	req.Header.Set("Candor-Event", event)
 	req.Header.Set("Candor-Delivery", jobID)
-	req.Header.Set(SignatureHeader, Sign(w.cfg.WebhookSecret, time.Now(), body))
+	req.Header.Set(SignatureHeader, Sign(secrets[len(secrets)-1], time.Now(), body, secrets[:len(secrets)-1]...))
 	resp, err := w.client.Do(req)
 	if err != nil {
 		return 0, err

@@ -30,8 +30,12 @@ var envOnlySettings = []struct {
 			"`redis-sentinel://[user:pass@]h1:26379,h2:26379/mastername[?db=N]`, `redis-cluster://[user:pass@]h1:7000,h2:7001`"},
 	{"CANDOR_API_KEYS", "serve, worker", "unset: no auth, loopback addresses only",
 		"API keys as `tenant:key,tenant:key`; keys are 16+ characters, a tenant may have several (rotation)"},
-	{"CANDOR_WEBHOOK_SECRET", "serve, worker", "unset: requests with a `webhook_url` are refused",
-		"signs webhook bodies (`Candor-Signature`); workers send the webhooks, so give it to them too"},
+	{"CANDOR_WEBHOOK_SECRETS", "serve, worker", "unset: requests with a `webhook_url` are refused",
+		"each tenant's webhook signing secret as `tenant:secret,tenant:secret` (16+ characters; `Candor-Signature`); a tenant named twice has two " +
+			"secrets while rotating and every event carries a signature by each; workers send the webhooks, so give it to them too"},
+	{"CANDOR_WEBHOOK_SECRET", "serve, worker", "unset",
+		"earlier versions' one secret for every tenant: refused when API keys are configured (any tenant's receiver could forge another's events); " +
+			"without keys, the local tenant's secret"},
 	{"CANDOR_WEB_SECRET", "serve", "unset: a random secret per process (sessions end at restart and do not cross replicas)",
 		"signs the web pages' session cookies; share one value between API replicas"},
 	{"OPENAI_API_KEY", "analyze, serve, worker", "unset: no key (a local server needs only `OPENAI_BASE_URL`)",

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -99,5 +101,33 @@ func TestServeRemovedKeyEndsWebSessions(t *testing.T) {
 	}
 	if !strings.Contains(p.stderr.String(), `"tenants":"acme"`) {
 		t.Errorf("start-up does not say which tenants' sessions ended:\n%s", p.stderr.String())
+	}
+}
+
+// TestServeWebhookSecrets (row 5): one webhook secret for every tenant is
+// refused when there are keys (any tenant's receiver could forge another's
+// events); per-tenant secrets are read and checked without echoing them.
+func TestServeWebhookSecrets(t *testing.T) {
+	keys := "acme:" + e2eKey + ",other:" + otherKey
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		msg  string
+	}{
+		{"one secret for every tenant", map[string]string{"CANDOR_API_KEYS": keys, "CANDOR_WEBHOOK_SECRET": "one-secret-0123456789"}, "CANDOR_WEBHOOK_SECRETS=tenant:secret"},
+		{"a short secret", map[string]string{"CANDOR_API_KEYS": keys, "CANDOR_WEBHOOK_SECRETS": "acme:short-one"}, `the secret of tenant "acme" is shorter`},
+		{"one secret shared", map[string]string{"CANDOR_API_KEYS": keys, "CANDOR_WEBHOOK_SECRETS": "acme:shared-0123456789abc,other:shared-0123456789abc"}, "each tenant needs its own"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, func(k string) string { return tc.env[k] },
+				strings.NewReader(""), io.Discard, &stderr)
+			if code := exitCode(err, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.msg) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr.String(), tc.msg)
+			}
+			if strings.Contains(stderr.String(), "0123456789") {
+				t.Errorf("the error quotes a secret: %q", stderr.String())
+			}
+		})
 	}
 }

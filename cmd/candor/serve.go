@@ -32,7 +32,7 @@ import (
 
 // serverFlags are the settings `candor serve` and `candor worker` share,
 // read once from flags and the environment: REDIS_URL, CANDOR_API_KEYS,
-// CANDOR_API_KEYS_FILE, CANDOR_WEBHOOK_SECRET, OPENAI_API_KEY,
+// CANDOR_API_KEYS_FILE, CANDOR_WEBHOOK_SECRETS, OPENAI_API_KEY,
 // OPENAI_BASE_URL and the CANDOR_* settings named in each flag's help.
 type serverFlags struct {
 	addr            string
@@ -203,11 +203,15 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 			return nil, usagef("%s: %s: %v", cmd, f.keysFile, err)
 		}
 	}
+	hooks, err := webhookSecrets(e.getenv, keys)
+	if err != nil {
+		return nil, usagef("%s: %v", cmd, err)
+	}
 	b.cfg = api.Config{
 		Keys: keys, MaxBodyBytes: f.maxBody, MaxAnswers: f.maxAnswers, MaxAnswerChars: f.maxAnswerChars,
 		AsyncThreshold: f.asyncThreshold, RateLimit: f.rateLimit, RateBurst: f.rateBurst, CacheTTL: f.cacheTTL,
 		Concurrency: runtime.GOMAXPROCS(0), JobMaxAttempts: f.jobAttempts, JobTimeout: f.jobTimeout,
-		WebhookSecret: e.getenv("CANDOR_WEBHOOK_SECRET"), WebhookAllowPrivate: f.allowPrivate,
+		WebhookSecrets: hooks, WebhookAllowPrivate: f.allowPrivate,
 		KeyPrefix: f.prefix, Version: version, Retention: f.retention,
 	}
 	sopts := store.Options{Prefix: f.prefix, Retention: f.retention, MaxAttempts: f.jobAttempts}
@@ -248,6 +252,27 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 	return b, nil
 }
 
+// webhookSecrets reads CANDOR_WEBHOOK_SECRETS (tenant:secret,...). The
+// single CANDOR_WEBHOOK_SECRET of earlier versions signed every tenant's
+// webhooks with one key, so any tenant's receiver could forge another's:
+// it is taken only without API keys (the one local tenant's secret).
+func webhookSecrets(getenv func(string) string, keys *api.Keys) (*api.WebhookSecrets, error) {
+	w, err := api.ParseWebhookSecrets(getenv("CANDOR_WEBHOOK_SECRETS"))
+	if err != nil {
+		return nil, fmt.Errorf("CANDOR_WEBHOOK_SECRETS: %v", err)
+	}
+	if one := getenv("CANDOR_WEBHOOK_SECRET"); one != "" {
+		if keys.Len() > 0 {
+			return nil, errors.New("CANDOR_WEBHOOK_SECRET would sign every tenant's webhooks with one key (any tenant's receiver could forge another's events); " +
+				"give each tenant its own: CANDOR_WEBHOOK_SECRETS=tenant:secret,tenant:secret")
+		}
+		if err := w.Add(api.LocalTenant, one); err != nil {
+			return nil, fmt.Errorf("CANDOR_WEBHOOK_SECRET: %v", err)
+		}
+	}
+	return w, nil
+}
+
 func (e *environment) serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -256,7 +281,8 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		fmt.Fprint(fs.Output(), "Usage: candor serve [--addr HOST:PORT] [flags]\n\n"+
 			"Serves the HTTP API (see /openapi.yaml) with job workers in the same process.\n"+
 			"Environment: REDIS_URL (unset: in-memory store), CANDOR_API_KEYS=tenant:key,... (unset: no auth, loopback only),\n"+
-			"CANDOR_WEBHOOK_SECRET, OPENAI_API_KEY, OPENAI_BASE_URL, CANDOR_WEB_SECRET (signs web sessions; share it between replicas).\n"+
+			"CANDOR_WEBHOOK_SECRETS=tenant:secret,... (each tenant's webhook signing secret), OPENAI_API_KEY, OPENAI_BASE_URL,\n"+
+			"CANDOR_WEB_SECRET (signs web sessions; share it between replicas).\n"+
 			"Web pages: http://ADDR/ (sign in with an API key; no sign-in without keys).\n\n"+
 			"Examples:\n  candor serve\n  REDIS_URL=redis://127.0.0.1:6379/0 CANDOR_API_KEYS=acme:$(openssl rand -hex 16) candor serve --addr :8080 --workers 0\n\nFlags:\n")
 		fs.PrintDefaults()
