@@ -59,10 +59,7 @@ func TestDocumentUploads(t *testing.T) {
 		t.Errorf("the .docx and the text share the id %s", rep.ID)
 	}
 
-	var lines []string
-	for _, l := range strings.Split(string(plain), "\n") {
-		lines = append(lines, l)
-	}
+	lines := strings.Split(string(plain), "\n")
 	pdf := doctest.PDF(lines, doctest.PDFOptions{})
 	r = e.do(req{method: http.MethodPost, path: "/v1/analyses?guide_id=cx-empathy&file_name=interview.pdf&candidate_name=Sofia%20Ruiz&async=true",
 		key: keyA, ctype: "application/pdf", body: pdf})

@@ -27,8 +27,6 @@ import (
 // claimed it dies without an answer.
 const pendingTTL = 2 * time.Minute
 
-var errKeyPending = errors.New("idempotency key pending")
-
 // savedResponse is a kept response, or a claim (Pending) on the key.
 type savedResponse struct {
 	Pending     bool   `json:"pending,omitempty"`

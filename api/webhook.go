@@ -154,7 +154,7 @@ func VerifySignature(secret, header string, body []byte, tolerance time.Duration
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil || len(sigs) == 0 {
-		return fmt.Errorf("%w: want t=...,v1=...", ErrBadSignature)
+		return fmt.Errorf("%w: want t=<unix seconds>,v1=<hex HMAC>", ErrBadSignature)
 	}
 	if d := now.Sub(time.Unix(sec, 0)); d > tolerance || d < -tolerance {
 		return fmt.Errorf("%w: timestamp outside the tolerance", ErrBadSignature)

@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -38,9 +37,12 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	candorBin = filepath.Join(dir, "candor")
+	// go test puts its own GOROOT/bin first on the PATH of the tests it runs.
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		fmt.Fprintf(os.Stderr, "faults: go is not on PATH: %v\n", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
 	}
 	build := exec.Command(goBin, "build", "-trimpath", "-o", candorBin, "./cmd/candor")
 	build.Dir = ".."

@@ -167,6 +167,10 @@ func (e *Engine) request(m prompts.Messages, f format, seed int) openai.ChatComp
 			{Role: openai.ChatMessageRoleSystem, Content: m.System},
 			{Role: openai.ChatMessageRoleUser, Content: m.User},
 		},
+		// max_tokens, not max_completion_tokens: OpenAI-compatible servers
+		// (llama.cpp, vLLM, Ollama) know only the older name; reasoning
+		// models get max_completion_tokens below.
+		//lint:ignore SA1019 deliberate, see above
 		MaxTokens: e.cfg.MaxTokens,
 		// go-openai omits Temperature when it is 0 (omitempty), and servers
 		// then use their default (often 0.7-1). The smallest non-zero
@@ -190,6 +194,7 @@ func (e *Engine) request(m prompts.Messages, f format, seed int) openai.ChatComp
 	// Reasoning models (o1, o3, gpt-5, ...) reject max_tokens and any
 	// temperature but 1: ask go-openai's own validator and adapt.
 	if openai.NewReasoningValidator().Validate(req) != nil {
+		//lint:ignore SA1019 moves the deliberate max_tokens (see above) to its new name
 		req.MaxCompletionTokens, req.MaxTokens = req.MaxTokens, 0
 		req.Temperature = 0
 	}

@@ -122,8 +122,8 @@ func TestAnalyze(t *testing.T) {
 			if c.req.Seed == nil || *c.req.Seed != 7 {
 				t.Errorf("seed %v, want 7", c.req.Seed)
 			}
-			if c.req.MaxTokens != llm.DefaultMaxTokens {
-				t.Errorf("max_tokens %d", c.req.MaxTokens)
+			if mt, _ := c.raw["max_tokens"].(float64); int(mt) != llm.DefaultMaxTokens {
+				t.Errorf("max_tokens on the wire = %v, want %d", c.raw["max_tokens"], llm.DefaultMaxTokens)
 			}
 			rf := c.req.ResponseFormat
 			if rf == nil || rf.Type != openai.ChatCompletionResponseFormatTypeJSONSchema || rf.JSONSchema == nil || !rf.JSONSchema.Strict {

@@ -58,7 +58,7 @@ func otterHeader(line []byte) (label []byte, ms int64, double, ok bool) {
 		return nil, 0, false, false
 	}
 	stamp := line[sp+1:]
-	if len(stamp) < 4 || len(stamp) > 9 || bytes.IndexAny(stamp, ".,") >= 0 {
+	if len(stamp) < 4 || len(stamp) > 9 || bytes.ContainsAny(stamp, ".,") {
 		return nil, 0, false, false
 	}
 	if ms, ok = parseClock(stamp); !ok {

@@ -88,7 +88,7 @@ func srtTiming(line []byte) (start, end int64, ok bool) {
 
 // srtStamp parses "hh:mm:ss,mmm": hours required, fraction of 1 to 3 digits.
 func srtStamp(s []byte) (int64, bool) {
-	if bytes.Count(s, []byte{':'}) != 2 || bytes.IndexAny(s, ",.") < 0 {
+	if bytes.Count(s, []byte{':'}) != 2 || !bytes.ContainsAny(s, ",.") {
 		return 0, false
 	}
 	return parseClock(s)
