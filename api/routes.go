@@ -37,6 +37,11 @@ func (s *Server) routes() *gin.Engine {
 		v1.GET("/audits/:id", s.getAudit)
 		v1.DELETE("/audits/:id", s.deleteAudit)
 
+		v1.POST("/slates", s.limitBody, s.idempotent, s.createSlate)
+		v1.GET("/slates", s.listSlates)
+		v1.GET("/slates/:id", s.getSlate)
+		v1.DELETE("/slates/:id", s.deleteSlate)
+
 		v1.GET("/guides", s.listGuides)
 		v1.POST("/guides", s.limitBody, s.idempotent, s.createGuide)
 		v1.GET("/guides/:id", s.getGuide)

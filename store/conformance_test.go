@@ -47,6 +47,7 @@ func suite(t *testing.T, open opener) {
 		{"JobReclaimedAfterWorkerDeath", testJobReclaimed},
 		{"JobStoredOnceWhenAckLost", testJobStoredOnce},
 		{"Results", testResults},
+		{"Slates", testSlates},
 		{"ResultRetention", testResultRetention},
 		{"JobResult", testJobResult},
 		{"SessionGenerations", testSessionGenerations},
