@@ -282,6 +282,12 @@ func inlineGuideError(err error) error {
 // decodeStrict decodes JSON, refusing unknown fields, and says where a
 // body is malformed.
 func decodeStrict(body []byte, v any) error {
+	if !utf8.Valid(body) {
+		// encoding/json would put U+FFFD in place of the bad bytes and
+		// go on; the same bytes as a raw transcript are refused, and so
+		// are they here, naming the field.
+		return utf8Error(body)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -379,6 +385,98 @@ func (s *Server) validate(tenant string, a *analysis) error {
 		a.async = true
 	}
 	return nil
+}
+
+// utf8Error names the JSON field whose string holds bytes that are not
+// UTF-8 (RFC 8259 requires UTF-8), with its byte offset.
+func utf8Error(body []byte) error {
+	field, off := invalidUTF8Field(body)
+	if field == "" {
+		return &apiError{status: http.StatusUnprocessableEntity, code: CodeInvalidInput,
+			detail: fmt.Sprintf("the JSON body is not valid UTF-8 (at byte %d); send UTF-8 text", off)}
+	}
+	return &apiError{status: http.StatusUnprocessableEntity, code: CodeInvalidInput, field: field,
+		detail: fmt.Sprintf("%s is not valid UTF-8 text (at byte %d of the body); send UTF-8 text", field, off)}
+}
+
+// invalidUTF8Field walks body's tokens and returns the path of the first
+// one holding bytes that are not UTF-8 ("answers[1].text"), and where the
+// bad bytes start. The path is "" when body is not JSON to walk.
+func invalidUTF8Field(body []byte) (string, int) {
+	type frame struct {
+		array     bool
+		index     int
+		key       string
+		expectKey bool
+	}
+	var stack []*frame
+	path := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			if f.array {
+				fmt.Fprintf(&b, "[%d]", f.index)
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(f.key)
+		}
+		return b.String()
+	}
+	firstBad := func(b []byte) int {
+		for i := 0; i < len(b); {
+			r, n := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && n <= 1 {
+				return i
+			}
+			i += n
+		}
+		return -1
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	prev := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", max(firstBad(body), 0)
+		}
+		off := int(dec.InputOffset())
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if i := firstBad(body[prev:off]); i >= 0 {
+			if top != nil && !top.array && top.expectKey {
+				top.key = "(a field name)"
+			}
+			return path(), prev + i
+		}
+		prev = off
+		if s, ok := tok.(string); ok && top != nil && !top.array && top.expectKey {
+			top.key, top.expectKey = s, false
+			continue
+		}
+		done := true
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{expectKey: true})
+			done = false
+		case json.Delim('['):
+			stack = append(stack, &frame{array: true})
+			done = false
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		if done && len(stack) > 0 {
+			if t := stack[len(stack)-1]; t.array {
+				t.index++
+			} else {
+				t.expectKey = true
+			}
+		}
+	}
 }
 
 func isDay(s string) bool {

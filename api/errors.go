@@ -101,6 +101,14 @@ func toProblem(err error) (Problem, int) {
 		}
 		return p(http.StatusUnprocessableEntity, CodeInvalidGuide, err.Error(), field), 0
 	case errors.As(err, &ie):
+		if f, ok := flagFields[ie.Field]; ok {
+			// The engine names the command line's flag; the API's
+			// callers sent a JSON field (or form field, or query
+			// parameter) of the same meaning.
+			c := *ie
+			c.Field = f
+			ie = &c
+		}
 		code := CodeInvalidInput
 		if errors.Is(err, analyzer.ErrUnknownQuestion) || strings.HasSuffix(ie.Field, ".question_id") {
 			code = CodeUnknownQuestion
@@ -122,6 +130,10 @@ func toProblem(err error) (Problem, int) {
 	}
 	return p(http.StatusInternalServerError, CodeInternal, "internal error; see the server log for the request id", ""), 0
 }
+
+// flagFields maps the command line's flags, which the engine's input
+// errors name, to the API's fields.
+var flagFields = map[string]string{"--candidate": "candidate", "--interviewer": "interviewers"}
 
 // statusClientClosed is nginx's status for a client that went away; it is
 // only logged, since nobody reads the response.

@@ -1,12 +1,20 @@
 package api_test
 
 import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/netip"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/candorhq/candor/api"
 )
@@ -177,5 +185,109 @@ func TestWebhookSecretPerTenant(t *testing.T) {
 		} else if strings.Contains(err.Error(), acmeOld) {
 			t.Errorf("the error quotes the secret: %v", err)
 		}
+	}
+}
+
+// TestOversizedBodyGets413 (row 14): an 11 MiB body with its
+// Content-Length, over the 10 MiB limit, is read to the end and answered
+// with a readable 413, not a connection reset mid-upload.
+func TestOversizedBodyGets413(t *testing.T) {
+	e := newEnv(t, options{noRedis: true, workers: -1})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const size = 11 << 20
+	head := fmt.Sprintf("POST /v1/analyses HTTP/1.1\r\nHost: candor\r\nAuthorization: Bearer %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n", keyA, size)
+	wrote := make(chan error, 1)
+	go func() {
+		if _, err := conn.Write([]byte(head)); err != nil {
+			wrote <- err
+			return
+		}
+		chunk := bytes.Repeat([]byte("All of this is one long answer. "), 1<<10)
+		for n := 0; n < size; {
+			k := min(len(chunk), size-n)
+			if _, err := conn.Write(chunk[:k]); err != nil {
+				wrote <- fmt.Errorf("after %d bytes: %w", n, err)
+				return
+			}
+			n += k
+		}
+		wrote <- nil
+	}()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("reading the answer: %v", err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatalf("reading the answer's body: %v", err)
+	}
+	if err := <-wrote; err != nil {
+		t.Errorf("sending the body: %v (the server cut the upload off)", err)
+	}
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !bytes.Contains(body, []byte("over the limit of 10485760 bytes")) {
+		t.Errorf("answer %d %s, want 413 naming the limit", resp.StatusCode, body)
+	}
+}
+
+// TestAPIErrorsNameAPIFields (row 14): an unknown candidate names the JSON
+// field, not the command line's flag; invalid UTF-8 inside JSON strings is
+// refused like the same bytes as a raw transcript, naming the field.
+func TestAPIErrorsNameAPIFields(t *testing.T) {
+	e := newEnv(t, options{noRedis: true, workers: -1})
+	transcript := "Interviewer: Tell me about a time a customer was upset.\nAlex: " + answerQ1 + "\n"
+	r := e.postJSON("/v1/analyses", keyA, map[string]any{"guide_id": "cx-empathy", "transcript": transcript, "candidate": "Nobody"})
+	want(t, r, http.StatusUnprocessableEntity, "")
+	if p := r.problem(t); p.Field != "candidate" || strings.Contains(p.Detail, "--candidate") {
+		t.Errorf("unknown candidate: field %q, detail %q; want field candidate and no CLI flag", p.Field, p.Detail)
+	}
+
+	raw := e.do(req{method: "POST", path: "/v1/analyses?guide_id=cx-empathy", key: keyA, ctype: "text/plain",
+		body: []byte("Interviewer: Why?\nAlex: Because \xff\xfe it was.\n")})
+	want(t, raw, http.StatusUnprocessableEntity, api.CodeInvalidInput)
+	for _, tc := range []struct{ body, field string }{
+		{`{"guide_id":"cx-empathy","answers":[{"question_id":"q1","text":"ok"},{"question_id":"q2","text":"bad \xff here"}]}`, "answers[1].text"},
+		{`{"guide_id":"cx-empathy","transcript":"Interviewer: Why?\nAlex: Because \xc3 it was."}`, "transcript"},
+		{`{"guide_id":"cx-empathy","candidate_name":"D\xe9sir\xe9e","answers":[{"question_id":"q1","text":"ok"}]}`, "candidate_name"},
+		{`{"guide_id":"cx-empathy","interviewer_names":["Ann","B\xffb"],"answers":[{"question_id":"q1","text":"ok"}]}`, "interviewer_names[1]"},
+	} {
+		// \xHH in the raw strings above: the bytes themselves.
+		body := regexp.MustCompile(`\\x[0-9a-f]{2}`).ReplaceAllStringFunc(tc.body, func(h string) string {
+			b, _ := strconv.ParseUint(h[2:], 16, 8)
+			return string([]byte{byte(b)})
+		})
+		if utf8.ValidString(body) {
+			t.Fatalf("%s: the test body is valid UTF-8", tc.field)
+		}
+		r := e.do(req{method: "POST", path: "/v1/analyses", key: keyA, ctype: "application/json", body: []byte(body)})
+		want(t, r, http.StatusUnprocessableEntity, api.CodeInvalidInput)
+		if p := r.problem(t); p.Field != tc.field || !strings.Contains(p.Detail, "UTF-8") {
+			t.Errorf("%s: field %q detail %q, want field %s", tc.field, p.Field, p.Detail, tc.field)
+		}
+	}
+}
+
+// TestIdempotencyKeepsOnlySuccess (row 14): a 4xx is not kept under its
+// Idempotency-Key, so the client that fixes its body and retries with the
+// same key gets the new answer; a 2xx is replayed.
+func TestIdempotencyKeepsOnlySuccess(t *testing.T) {
+	e := newEnv(t, options{workers: -1})
+	post := func(body string) *response {
+		return e.do(req{method: "POST", path: "/v1/analyses", key: keyA, ctype: "application/json", body: []byte(body),
+			header: map[string]string{"Idempotency-Key": "retry-after-fix"}})
+	}
+	want(t, post(`{"guide_id":"cx-empathy","answers":[{"question_id":"q1","text":"ok"}],"enigne":"heuristic"}`), http.StatusUnprocessableEntity, "")
+	fixed := `{"guide_id":"cx-empathy","answers":[{"question_id":"q1","text":` + mustJSON(answerQ1) + `}]}`
+	r := post(fixed)
+	want(t, r, http.StatusOK, "")
+	if r.header.Get("Idempotent-Replayed") != "" {
+		t.Error("the fixed request got a replay")
+	}
+	if r := post(fixed); r.status != http.StatusOK || r.header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("the repeat of a 200: %d, replayed %q", r.status, r.header.Get("Idempotent-Replayed"))
 	}
 }

@@ -20,8 +20,9 @@ import (
 // repeat of the same request gets it again (with Idempotent-Replayed:
 // true), so a client can retry a POST whose answer it lost without making
 // a second job or guide. A repeat while the first is still running gets
-// 409; a key reused for a different request gets 422. 5xx responses are
-// not kept: the client should retry those.
+// 409; a key reused for a different request gets 422. Only 2xx responses
+// are kept: a 4xx or 5xx frees the key, so a client that fixes its request
+// (or retries after a failure) with the same key gets a fresh answer.
 
 // pendingTTL bounds how long a claim blocks its key when the request that
 // claimed it dies without an answer.
@@ -226,7 +227,7 @@ func (s *Server) idempotent(c *gin.Context) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	status := rec.Status()
-	if status >= 500 || status == statusClientClosed || status == http.StatusTooManyRequests {
+	if status < 200 || status >= 300 {
 		_ = s.idem.release(sctx, t, key)
 		return
 	}

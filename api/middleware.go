@@ -105,14 +105,32 @@ func (s *Server) observe(c *gin.Context) {
 
 // limitBody bounds the request body; reading past the limit fails with
 // *http.MaxBytesError, answered 413.
+//
+// A body announced over the limit is answered 413 at once, but a client
+// still sending it would see the connection reset (the server stops
+// reading, and closing a socket with unread data sends RST) instead of the
+// answer. So a body up to drainFactor times the limit is read and thrown
+// away first (within the server's read deadline), then answered on a
+// connection that stays usable; a larger one is answered with Connection:
+// close.
 func (s *Server) limitBody(c *gin.Context) {
-	if c.Request.ContentLength > s.cfg.MaxBodyBytes {
+	if n := c.Request.ContentLength; n > s.cfg.MaxBodyBytes {
+		if n <= drainFactor*s.cfg.MaxBodyBytes {
+			if _, err := io.CopyN(io.Discard, c.Request.Body, n); err != nil {
+				c.Header("Connection", "close")
+			}
+		} else {
+			c.Header("Connection", "close")
+		}
 		s.fail(c, &http.MaxBytesError{Limit: s.cfg.MaxBodyBytes})
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
 	c.Next()
 }
+
+// drainFactor bounds the over-limit bodies limitBody reads to the end.
+const drainFactor = 4
 
 // tenant returns the tenant the request acts for.
 func tenant(c *gin.Context) string { return c.GetString(ctxTenant) }
