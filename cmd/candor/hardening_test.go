@@ -3,13 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/candorhq/candor/internal/redistest"
 )
@@ -129,5 +134,52 @@ func TestServeWebhookSecrets(t *testing.T) {
 				t.Errorf("the error quotes a secret: %q", stderr.String())
 			}
 		})
+	}
+}
+
+// TestServeReadDeadline (row 8): a client that sends its headers and then
+// trickles (here: stops sending) its body has its connection closed once
+// --read-timeout has passed, instead of holding it for as long as it likes.
+func TestServeReadDeadline(t *testing.T) {
+	p := start(t, map[string]string{"CANDOR_API_KEYS": "acme:" + e2eKey}, "serve", "--addr", "127.0.0.1:0", "--read-timeout", "300ms")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "POST /signin HTTP/1.1\r\nHost: candor\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nk"); err != nil {
+		t.Fatal(err)
+	}
+	// A guard, not a measurement: the server must end the connection on
+	// its own long before it.
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	_, err = io.ReadAll(conn)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatal("the server kept a stalled upload's connection open")
+	}
+}
+
+// TestServeRequestDeadline (row 8): the server reads a whole request within
+// --read-timeout, answers within --request-timeout (its handlers' context
+// carries that deadline), and closes a connection whose answer overruns it.
+func TestServeRequestDeadline(t *testing.T) {
+	f := &serverFlags{readTimeout: 30 * time.Second, requestTimeout: 2 * time.Minute}
+	var got time.Time
+	hs := newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, _ = r.Context().Deadline()
+	}), f, slog.New(slog.DiscardHandler))
+	if hs.ReadTimeout != 30*time.Second || hs.ReadHeaderTimeout != 10*time.Second || hs.WriteTimeout < 2*time.Minute {
+		t.Errorf("server timeouts: read %v, header %v, write %v", hs.ReadTimeout, hs.ReadHeaderTimeout, hs.WriteTimeout)
+	}
+	before := time.Now()
+	hs.Handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if got.IsZero() || got.Before(before.Add(2*time.Minute)) || got.After(time.Now().Add(2*time.Minute)) {
+		t.Errorf("the handler's deadline %v, want two minutes after the request came", got)
+	}
+	// Zero: no deadlines (the flags' documented meaning).
+	hs = newHTTPServer(http.NotFoundHandler(), &serverFlags{}, slog.New(slog.DiscardHandler))
+	if hs.ReadTimeout != 0 || hs.WriteTimeout != 0 || hs.ReadHeaderTimeout != 10*time.Second {
+		t.Errorf("zero timeouts: read %v, write %v, header %v", hs.ReadTimeout, hs.WriteTimeout, hs.ReadHeaderTimeout)
 	}
 }

@@ -40,6 +40,8 @@ type serverFlags struct {
 	keysFile        string
 	shutdownTimeout time.Duration
 	drainDelay      time.Duration
+	readTimeout     time.Duration
+	requestTimeout  time.Duration
 	rateLimit       int
 	rateBurst       int
 	maxBody         int64
@@ -65,6 +67,10 @@ func registerServerFlags(fs *flag.FlagSet, getenv func(string) string, defAddr s
 	fs.IntVar(&f.workers, "workers", envInt(getenv, "CANDOR_WORKERS", 2), "job workers in this process (env CANDOR_WORKERS; 0 with serve: none, jobs wait for 'candor worker')")
 	fs.StringVar(&f.keysFile, "api-keys-file", getenv("CANDOR_API_KEYS_FILE"), "file of tenant:key lines, added to CANDOR_API_KEYS (env CANDOR_API_KEYS_FILE)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", envDuration(getenv, "CANDOR_SHUTDOWN_TIMEOUT", 30*time.Second), "how long a graceful stop waits for requests and jobs in flight")
+	fs.DurationVar(&f.readTimeout, "read-timeout", envDuration(getenv, "CANDOR_READ_TIMEOUT", 30*time.Second),
+		"longest time to read one request, headers and body, 0 for none: a client that sends slower (a 10 MiB upload in 30 s is 350 KB/s) has its connection closed (env CANDOR_READ_TIMEOUT)")
+	fs.DurationVar(&f.requestTimeout, "request-timeout", envDuration(getenv, "CANDOR_REQUEST_TIMEOUT", 2*time.Minute),
+		"longest time one request may take to be answered, 0 for none: past it the work stops (504) and the connection is closed soon after; long analyses belong in jobs, ?async=true (env CANDOR_REQUEST_TIMEOUT)")
 	fs.DurationVar(&f.drainDelay, "drain-delay", envDuration(getenv, "CANDOR_DRAIN_DELAY", 0), "on stop, how long /readyz answers 503 before the listener closes, so load balancers stop sending (env CANDOR_DRAIN_DELAY)")
 	fs.IntVar(&f.rateLimit, "rate-limit", envInt(getenv, "CANDOR_RATE_LIMIT", 600), "requests per minute per API key, 0 for none (env CANDOR_RATE_LIMIT)")
 	fs.IntVar(&f.rateBurst, "rate-burst", envInt(getenv, "CANDOR_RATE_BURST", 0), "burst per API key (env CANDOR_RATE_BURST; default rate-limit/10)")
@@ -332,6 +338,30 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	return e.runServer(ctx, "serve", b, f, srv, srv, f.workers)
 }
 
+// newHTTPServer is the server of h: headers within 10 s, the whole request
+// (headers and body) within --read-timeout, so a client trickling its body
+// cannot hold a connection for long; a deadline of --request-timeout on
+// every request's context, which the handlers' work honours (504); and
+// past it, with a few seconds' grace for that answer, the connection is
+// closed however the handler fares.
+// A zero timeout is none.
+func newHTTPServer(h http.Handler, f *serverFlags, log *slog.Logger) *http.Server {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: f.readTimeout, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	if f.readTimeout > 0 {
+		hs.ReadHeaderTimeout = min(hs.ReadHeaderTimeout, f.readTimeout)
+	}
+	if d := f.requestTimeout; d > 0 {
+		hs.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			h.ServeHTTP(w, r.WithContext(ctx))
+		})
+		hs.WriteTimeout = d + 5*time.Second
+	}
+	return hs
+}
+
 // runServer serves h on f.addr (when h is set) and runs workers until ctx is
 // done, then stops gracefully: readiness turns 503, in-flight requests
 // finish, workers finish their jobs and take no more, webhooks in flight
@@ -353,8 +383,7 @@ func (e *environment) runServer(ctx context.Context, cmd string, b *backend, f *
 		if err != nil {
 			return fmt.Errorf("%s: %w", cmd, err)
 		}
-		hs = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		hs = newHTTPServer(h, f, log)
 		go func() { serveErr <- hs.Serve(ln) }()
 		storeKind := "redis"
 		if b.client == nil {
