@@ -83,7 +83,7 @@ func TestPublicAddr(t *testing.T) {
 func TestWebhookNonPublicTargets(t *testing.T) {
 	var calls atomic.Int32
 	hook := newHookServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) { calls.Add(1) })
-	e := newEnv(t, options{noRedis: true, cfg: api.Config{WebhookSecrets: hookSecrets(t, tenantA+":whsec-test-0123456789"), WebhookAttempts: 1}})
+	e := newEnv(t, options{noRedis: true, cfg: api.Config{WebhookSecrets: hookSecrets(t, tenantA+":whsec-test-0123456789"), WebhookAttempts: 1, MetricsToken: metricsToken}})
 	for _, target := range []string{"http://100.64.0.1:8080/l", "http://198.18.0.1/l", "http://240.0.0.1/l",
 		"http://[64:ff9b::a00:1]/l", "http://[::ffff:10.0.0.1]/l", "http://127.0.0.1:1/l"} {
 		r := e.postJSON("/v1/analyses", keyA, map[string]any{"guide_id": "cx-empathy", "webhook_url": target,
@@ -100,7 +100,7 @@ func TestWebhookNonPublicTargets(t *testing.T) {
 		"answers": []map[string]string{{"question_id": "q1", "text": answerQ1}}})
 	want(t, r, http.StatusAccepted, "")
 	eventually(t, 20*time.Second, "the webhook delivery to fail", func() bool {
-		return strings.Contains(string(e.get("/metrics", "").body), `candor_webhook_deliveries_total{result="failed"} 1`)
+		return strings.Contains(string(e.get("/metrics", metricsToken).body), `candor_webhook_deliveries_total{result="failed"} 1`)
 	})
 	if n := calls.Load(); n != 0 {
 		t.Errorf("the hook on loopback was called %d times", n)
@@ -290,4 +290,30 @@ func TestIdempotencyKeepsOnlySuccess(t *testing.T) {
 	if r := post(fixed); r.status != http.StatusOK || r.header.Get("Idempotent-Replayed") != "true" {
 		t.Errorf("the repeat of a 200: %d, replayed %q", r.status, r.header.Get("Idempotent-Replayed"))
 	}
+}
+
+const metricsToken = "metrics-token-0123456789"
+
+// TestMetricsNeedTheirToken (row 12): on a server with API keys, /metrics
+// answers only to its own token: refused without one configured, and
+// neither a tenant's key nor nothing opens it.
+func TestMetricsNeedTheirToken(t *testing.T) {
+	e := newEnv(t, options{noRedis: true, workers: -1})
+	want(t, e.get("/metrics", ""), http.StatusForbidden, api.CodeForbidden)
+	want(t, e.get("/metrics", keyA), http.StatusForbidden, api.CodeForbidden)
+
+	e = newEnv(t, options{noRedis: true, workers: -1, cfg: api.Config{MetricsToken: metricsToken}})
+	for _, key := range []string{"", keyA, metricsToken + "x"} {
+		r := e.get("/metrics", key)
+		want(t, r, http.StatusUnauthorized, api.CodeInvalidCredentials)
+		if strings.Contains(string(r.body), "candor_") {
+			t.Errorf("key %q: the refusal carries metrics", key)
+		}
+	}
+	if r := e.get("/metrics", metricsToken); r.status != http.StatusOK || !strings.Contains(string(r.body), "candor_http_request_duration_seconds") {
+		t.Errorf("with the token: %d", r.status)
+	}
+	// Without keys (loopback only) it stays open, as before.
+	e = newEnv(t, options{noRedis: true, workers: -1, noAuth: true})
+	want(t, e.get("/metrics", ""), http.StatusOK, "")
 }

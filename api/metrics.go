@@ -2,8 +2,11 @@ package api
 
 import (
 	"context"
+	"crypto/subtle"
 	"math"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -124,7 +127,21 @@ func (s *Server) queueDepth() float64 {
 	return float64(n)
 }
 
-func (s *Server) metricsHandler(c *gin.Context) { s.metrics.handler(c) }
+func (s *Server) metricsHandler(c *gin.Context) {
+	switch {
+	case s.cfg.MetricsToken != "":
+		scheme, tok, _ := strings.Cut(c.GetHeader("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.cfg.MetricsToken)) != 1 {
+			c.Header("WWW-Authenticate", `Bearer realm="candor-metrics"`)
+			s.fail(c, errorf(http.StatusUnauthorized, CodeInvalidCredentials, "/metrics needs the metrics token (CANDOR_METRICS_TOKEN) as Authorization: Bearer TOKEN"))
+			return
+		}
+	case s.cfg.Keys.Len() > 0:
+		s.fail(c, errorf(http.StatusForbidden, CodeForbidden, "/metrics is off on a server with API keys until CANDOR_METRICS_TOKEN is set; scrape it with that token"))
+		return
+	}
+	s.metrics.handler(c)
+}
 
 // countingEngine counts an LLM engine's calls, tokens and fallbacks. It
 // sits under the cache, so cached answers cost nothing here.

@@ -318,7 +318,7 @@ func (fakeLLM) Analyze(ctx context.Context, q analyzer.Question, text string) (a
 }
 
 func TestMetrics(t *testing.T) {
-	e := newEnv(t, options{engines: map[string]analyzer.Engine{api.EngineLLM: fakeLLM{}}})
+	e := newEnv(t, options{cfg: api.Config{MetricsToken: metricsToken}, engines: map[string]analyzer.Engine{api.EngineLLM: fakeLLM{}}})
 	e.postJSON("/v1/analyses", keyA, answers(answerQ1))
 	e.postJSON("/v1/analyses", keyA, answers(answerQ1))
 	e.get("/v1/reports/nope", keyA)
@@ -328,7 +328,7 @@ func TestMetrics(t *testing.T) {
 	// Cached answers cost no model calls.
 	llmReq["candidate"] = "Someone"
 	want(t, e.postJSON("/v1/analyses", keyA, llmReq), 200, "")
-	r := e.get("/metrics", "")
+	r := e.get("/metrics", metricsToken)
 	want(t, r, 200, "")
 	text := string(r.body)
 	for _, s := range []string{

@@ -90,6 +90,11 @@ type Config struct {
 	// addresses (tests, single-host setups); off, they are refused so a
 	// tenant cannot make the server call into its own network.
 	WebhookAllowPrivate bool
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	// Unset, /metrics is open on a server without API keys (loopback
+	// only) and refused (403) on one with keys: tenants' clients reach
+	// that port, and the metrics describe every tenant's traffic.
+	MetricsToken string
 	// KeyPrefix starts the API's own Redis keys (guides, rate limits,
 	// idempotency); default "candor".
 	KeyPrefix string

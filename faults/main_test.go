@@ -102,7 +102,7 @@ var listenLine = regexp.MustCompile(`"msg":"listening","addr":"(http://[^"]+)"`)
 func startCandor(t *testing.T, name string, env map[string]string, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(candorBin, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "CANDOR_METRICS_TOKEN=" + metricsToken}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -419,11 +419,21 @@ func readiness(base string) (string, int, error) {
 	return r.Status, resp.StatusCode, nil
 }
 
+// metricsToken opens /metrics on every process the tests start.
+const metricsToken = "faults-metrics-token-0123"
+
 // metric returns the value of a sample line of /metrics ("name{labels}").
 func metric(t *testing.T, base, sample string) float64 {
 	t.Helper()
-	r := mustDo(t, "GET", base+"/metrics", nil)
-	for _, line := range strings.Split(string(r.body), "\n") {
+	req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("GET /metrics: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, line := range strings.Split(string(b), "\n") {
 		if v, ok := strings.CutPrefix(line, sample+" "); ok {
 			var f float64
 			if _, err := fmt.Sscan(v, &f); err == nil {

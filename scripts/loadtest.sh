@@ -52,7 +52,8 @@ KEY=loadtest-key-0123456789abcdef
 CPORT=$(free_port)
 # A rate limit far above the load, so that the limiter runs (and costs
 # what it costs) without refusing anything.
-CANDOR_LOG_LEVEL=${CANDOR_LOG_LEVEL:-info} CANDOR_API_KEYS="load:$KEY" CANDOR_RATE_LIMIT=100000000 CANDOR_RATE_BURST=1000000 \
+MTOKEN=loadtest-metrics-token-0123456789
+CANDOR_LOG_LEVEL=${CANDOR_LOG_LEVEL:-info} CANDOR_API_KEYS="load:$KEY" CANDOR_METRICS_TOKEN=$MTOKEN CANDOR_RATE_LIMIT=100000000 CANDOR_RATE_BURST=1000000 \
 	"$OUT/bin/candor" serve --addr "127.0.0.1:$CPORT" 2>"$OUT/serve.log" &
 CPID=$!
 PIDS+=($CPID)
@@ -103,7 +104,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 # Every API response must have been a cache hit: the counters say so.
-curl -fsS "http://127.0.0.1:$CPORT/metrics" | grep -E '^candor_(response|analysis)_cache_total' >"$OUT/cache-metrics.txt"
+curl -fsS -H "Authorization: Bearer $MTOKEN" "http://127.0.0.1:$CPORT/metrics" | grep -E '^candor_(response|analysis)_cache_total' >"$OUT/cache-metrics.txt"
 cat "$OUT/cache-metrics.txt"
 
 python3 - "$OUT/results.jsonl" "$OUT/cpu.jsonl" <<'PY'

@@ -57,7 +57,8 @@ done
 CPORT=$(free_port)
 BASE=http://127.0.0.1:$CPORT
 # No rate limit: the soak measures the server, not the limiter's refusals.
-REDIS_URL="redis://127.0.0.1:$RPORT" CANDOR_API_KEYS="soak:$KEY" CANDOR_RATE_LIMIT=0 CANDOR_REDIS_PREFIX=soak \
+MTOKEN=soak-metrics-token-0123456789
+REDIS_URL="redis://127.0.0.1:$RPORT" CANDOR_API_KEYS="soak:$KEY" CANDOR_METRICS_TOKEN=$MTOKEN CANDOR_RATE_LIMIT=0 CANDOR_REDIS_PREFIX=soak \
 	"$OUT/bin/candor" serve --addr "127.0.0.1:$CPORT" 2>"$OUT/serve.log" &
 SERVE=$!
 PIDS+=("$SERVE")
@@ -79,7 +80,7 @@ done
 PIDS+=($!)
 
 vm() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$SERVE/status"; }
-metric() { curl -fsS "$BASE/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+metric() { curl -fsS -H "Authorization: Bearer $MTOKEN" "$BASE/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 
 echo "candor serve pid $SERVE on $BASE; $CONNS connections, $DUR per phase; results in $OUT"
 

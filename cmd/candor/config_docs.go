@@ -36,6 +36,8 @@ var envOnlySettings = []struct {
 	{"CANDOR_WEBHOOK_SECRET", "serve, worker", "unset",
 		"earlier versions' one secret for every tenant: refused when API keys are configured (any tenant's receiver could forge another's events); " +
 			"without keys, the local tenant's secret"},
+	{"CANDOR_METRICS_TOKEN", "serve, worker", "unset: `/metrics` is open without API keys (loopback only) and refused (403) with them",
+		"bearer token `GET /metrics` requires (`Authorization: Bearer TOKEN`); give it to Prometheus"},
 	{"CANDOR_WEB_SECRET", "serve", "unset: a random secret per process (sessions end at restart and do not cross replicas)",
 		"signs the web pages' session cookies; share one value between API replicas"},
 	{"OPENAI_API_KEY", "analyze, serve, worker", "unset: no key (a local server needs only `OPENAI_BASE_URL`)",

@@ -217,7 +217,7 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 		Keys: keys, MaxBodyBytes: f.maxBody, MaxAnswers: f.maxAnswers, MaxAnswerChars: f.maxAnswerChars,
 		AsyncThreshold: f.asyncThreshold, RateLimit: f.rateLimit, RateBurst: f.rateBurst, CacheTTL: f.cacheTTL,
 		Concurrency: runtime.GOMAXPROCS(0), JobMaxAttempts: f.jobAttempts, JobTimeout: f.jobTimeout,
-		WebhookSecrets: hooks, WebhookAllowPrivate: f.allowPrivate,
+		WebhookSecrets: hooks, WebhookAllowPrivate: f.allowPrivate, MetricsToken: e.getenv("CANDOR_METRICS_TOKEN"),
 		KeyPrefix: f.prefix, Version: version, Retention: f.retention,
 	}
 	sopts := store.Options{Prefix: f.prefix, Retention: f.retention, MaxAttempts: f.jobAttempts}

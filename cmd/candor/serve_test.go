@@ -277,7 +277,8 @@ func waitJob(t *testing.T, url, key, state string) {
 // them.
 func TestWorkerScaleOut(t *testing.T) {
 	rs := redistest.Start(t)
-	env := map[string]string{"REDIS_URL": rs.URL(), "CANDOR_API_KEYS": "acme:" + e2eKey, "CANDOR_REDIS_PREFIX": "scale"}
+	env := map[string]string{"REDIS_URL": rs.URL(), "CANDOR_API_KEYS": "acme:" + e2eKey, "CANDOR_REDIS_PREFIX": "scale",
+		"CANDOR_METRICS_TOKEN": "metrics-token-0123456789"}
 	p := start(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "0")
 	var jobs []string
 	for i := range 4 {
@@ -296,7 +297,7 @@ func TestWorkerScaleOut(t *testing.T) {
 		waitJob(t, p.url+j, e2eKey, "done")
 	}
 	// A worker serves only its operational routes.
-	if r := call(t, "GET", w1.url+"/metrics", "", "", nil); r.status != 200 || !bytes.Contains(r.body, []byte("candor_jobs_total")) {
+	if r := call(t, "GET", w1.url+"/metrics", "metrics-token-0123456789", "", nil); r.status != 200 || !bytes.Contains(r.body, []byte("candor_jobs_total")) {
 		t.Errorf("worker /metrics: %d", r.status)
 	}
 	if r := call(t, "POST", w2.url+"/v1/analyses", e2eKey, "application/json", []byte(`{}`)); r.status != 404 {
