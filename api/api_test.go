@@ -534,8 +534,8 @@ func hasWarning(rep analyzer.Report, code string) bool {
 func TestRateLimitSharedByReplicas(t *testing.T) {
 	e := newEnv(t, options{workers: -1, cfg: api.Config{RateLimit: 40, RatePeriod: time.Hour, RateBurst: 40}})
 	// A second replica: same Redis, same key prefix.
-	cfg := api.Config{Keys: testKeys(t), RateLimit: 40, RatePeriod: time.Hour, RateBurst: 40, KeyPrefix: e.srv.KeyPrefix()}
-	second := api.NewServer(cfg, api.Deps{Store: e.store, Redis: e.rc,
+	cfg := api.Config{Keys: testKeys(t), RateLimit: 40, RatePeriod: time.Hour, RateBurst: 40}
+	second := api.NewServer(cfg, api.Deps{Store: e.store,
 		Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
 	ts := httptest.NewServer(second)
 	defer ts.Close()

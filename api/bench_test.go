@@ -10,18 +10,22 @@ import (
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/api"
-	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/store"
 )
 
 // BenchmarkCachedAnalysis is the load test's request in process: the same
 // 3 KB answer analyzed again and again, served from the Redis cache.
 func BenchmarkCachedAnalysis(b *testing.B) {
-	rs := redistest.Start(b)
-	rc := rs.Client(b)
+	rs := testkit.StartRedis(b)
+	rc, err := store.OpenRedis(rs.URL(), store.RedisOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rc.Close()
 	keys, _ := api.ParseKeys("bench:bench-key-0123456789abcdef")
 	srv := api.NewServer(api.Config{Keys: keys, RateLimit: 100_000_000, RateBurst: 1_000_000},
-		api.Deps{Store: store.NewRedis(rc, store.Options{}), Redis: rc,
+		api.Deps{Store: store.NewRedis(rc, store.Options{}),
 			Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
 	body, err := os.ReadFile("loadtest/testdata/answer-3k.json")
 	if err != nil {

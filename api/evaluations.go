@@ -129,7 +129,7 @@ func (s *Server) createSetJob(c *gin.Context, kind string) {
 		s.fail(c, err)
 		return
 	}
-	if s.redis == nil {
+	if !s.shared {
 		s.inMemoryQueue.Add(1)
 	}
 	s.metrics.jobs.WithLabelValues("queued").Inc()

@@ -27,7 +27,7 @@ func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	r := Readiness{Status: "ready", Checks: map[string]Check{}}
-	if s.redis == nil {
+	if !s.shared {
 		r.Checks["redis"] = Check{Status: "disabled", Detail: "no REDIS_URL: the in-memory store serves this process alone"}
 	} else if err := s.store.Ping(ctx); err != nil {
 		r.Status = "degraded"

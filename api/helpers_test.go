@@ -22,13 +22,12 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/gin-gonic/gin"
-	"github.com/redis/go-redis/v9"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/api"
-	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/store"
 )
 
@@ -75,8 +74,7 @@ type env struct {
 	t     *testing.T
 	url   string
 	srv   *api.Server
-	redis *redistest.Server
-	rc    *redis.Client
+	redis *testkit.Redis
 	store store.Store
 	http  *http.Client
 }
@@ -91,7 +89,6 @@ func newEnv(t *testing.T, o options) *env {
 		cfg.Keys = testKeys(t)
 	}
 	prefix := fmt.Sprintf("t%d", prefixes.Add(1))
-	cfg.KeyPrefix = prefix
 	sopts := store.Options{Prefix: prefix, JobIdle: 2 * time.Second, Poll: 50 * time.Millisecond, MaxAttempts: cfg.JobMaxAttempts}
 	deps := api.Deps{Engines: o.engines, LLMProbe: o.llmProbe, Web: o.web}
 	if deps.Engines == nil {
@@ -103,12 +100,14 @@ func newEnv(t *testing.T, o options) *env {
 	if o.noRedis {
 		e.store = store.NewMemory(sopts)
 	} else {
-		e.redis = redistest.Start(t)
-		e.rc = redis.NewClient(&redis.Options{Addr: e.redis.Addr, MaxRetries: -1, DialTimeout: 250 * time.Millisecond,
+		e.redis = testkit.StartRedis(t)
+		rc, err := store.OpenRedis(e.redis.URL(), store.RedisOptions{MaxRetries: -1, DialTimeout: 250 * time.Millisecond,
 			ReadTimeout: time.Second, WriteTimeout: time.Second})
-		t.Cleanup(func() { _ = e.rc.Close() })
-		e.store = store.NewRedis(e.rc, sopts)
-		deps.Redis = e.rc
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = rc.Close() })
+		e.store = store.NewRedis(rc, sopts)
 	}
 	deps.Store = e.store
 	e.srv = api.NewServer(cfg, deps)

@@ -6,14 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/redis/go-redis/v9"
 )
 
 // Idempotency-Key on POST: the first response to a key is kept and every
@@ -39,44 +36,13 @@ type savedResponse struct {
 	Body        []byte `json:"body,omitempty"`
 }
 
-// idempotencyStore keeps responses by tenant and key.
-type idempotencyStore interface {
-	// claim takes key for a request with fingerprint fp. It returns the
-	// kept response (or claim) when the key is taken, nil when it was
-	// free and is now claimed.
-	claim(ctx context.Context, tenant, key, fp string) (*savedResponse, error)
-	// save keeps resp under key for ttl.
-	save(ctx context.Context, tenant, key string, resp *savedResponse, ttl time.Duration) error
-	// release frees a claimed key whose request failed.
-	release(ctx context.Context, tenant, key string) error
-}
-
-func idemKey(prefix, tenant, key string) string {
-	sum := sha256.Sum256([]byte(tenant + "\x00" + key))
-	return prefix + ":idem:" + hex.EncodeToString(sum[:16])
-}
-
-type redisIdempotency struct {
-	c      redis.UniversalClient
-	prefix string
-}
-
-func (r *redisIdempotency) claim(ctx context.Context, tenant, key, fp string) (*savedResponse, error) {
-	k := idemKey(r.prefix, tenant, key)
+// claimIdempotencyKey takes key for a request with fingerprint fp. It
+// returns the kept response (or claim) when the key is taken, nil when it
+// was free and is now claimed.
+func (s *Server) claimIdempotencyKey(ctx context.Context, tenant, key, fp string) (*savedResponse, error) {
 	claim, _ := json.Marshal(savedResponse{Pending: true, Fingerprint: fp})
-	ok, err := r.c.SetNX(ctx, k, claim, pendingTTL).Result()
-	if err != nil || ok {
-		return nil, err
-	}
-	raw, err := r.c.Get(ctx, k).Bytes()
-	if errors.Is(err, redis.Nil) {
-		// Released between our SETNX and GET: try once more.
-		if ok, err := r.c.SetNX(ctx, k, claim, pendingTTL).Result(); err != nil || ok {
-			return nil, err
-		}
-		return &savedResponse{Pending: true, Fingerprint: fp}, nil
-	}
-	if err != nil {
+	raw, err := s.store.ClaimIdempotencyKey(ctx, tenant, key, claim, pendingTTL)
+	if err != nil || raw == nil {
 		return nil, err
 	}
 	var saved savedResponse
@@ -84,64 +50,6 @@ func (r *redisIdempotency) claim(ctx context.Context, tenant, key, fp string) (*
 		return nil, err
 	}
 	return &saved, nil
-}
-
-func (r *redisIdempotency) save(ctx context.Context, tenant, key string, resp *savedResponse, ttl time.Duration) error {
-	raw, err := json.Marshal(resp)
-	if err != nil {
-		return err
-	}
-	return r.c.Set(ctx, idemKey(r.prefix, tenant, key), raw, ttl).Err()
-}
-
-func (r *redisIdempotency) release(ctx context.Context, tenant, key string) error {
-	return r.c.Del(ctx, idemKey(r.prefix, tenant, key)).Err()
-}
-
-type memoryIdempotency struct {
-	mu sync.Mutex
-	m  map[string]memIdem
-}
-
-type memIdem struct {
-	resp    savedResponse
-	expires time.Time
-}
-
-func newMemoryIdempotency() *memoryIdempotency { return &memoryIdempotency{m: map[string]memIdem{}} }
-
-func (m *memoryIdempotency) claim(_ context.Context, tenant, key, fp string) (*savedResponse, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	now := time.Now()
-	k := idemKey("", tenant, key)
-	if e, ok := m.m[k]; ok && now.Before(e.expires) {
-		r := e.resp
-		return &r, nil
-	}
-	if len(m.m) > 100000 {
-		for k, e := range m.m {
-			if !now.Before(e.expires) {
-				delete(m.m, k)
-			}
-		}
-	}
-	m.m[k] = memIdem{resp: savedResponse{Pending: true, Fingerprint: fp}, expires: now.Add(pendingTTL)}
-	return nil, nil
-}
-
-func (m *memoryIdempotency) save(_ context.Context, tenant, key string, resp *savedResponse, ttl time.Duration) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.m[idemKey("", tenant, key)] = memIdem{resp: *resp, expires: time.Now().Add(ttl)}
-	return nil
-}
-
-func (m *memoryIdempotency) release(_ context.Context, tenant, key string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.m, idemKey("", tenant, key))
-	return nil
 }
 
 // recorder keeps a copy of what a handler writes.
@@ -189,7 +97,7 @@ func (s *Server) idempotent(c *gin.Context) {
 
 	ctx := c.Request.Context()
 	t := tenant(c)
-	saved, err := s.idem.claim(ctx, t, key, fp)
+	saved, err := s.claimIdempotencyKey(ctx, t, key, fp)
 	if err != nil {
 		s.log.Warn("idempotency store unavailable; going on without it", "request_id", c.GetString(ctxRequestID), "error", err.Error())
 		c.Header("Idempotency-Status", "unavailable")
@@ -228,13 +136,17 @@ func (s *Server) idempotent(c *gin.Context) {
 	defer cancel()
 	status := rec.Status()
 	if status < 200 || status >= 300 {
-		_ = s.idem.release(sctx, t, key)
+		_ = s.store.ReleaseIdempotencyKey(sctx, t, key)
 		return
 	}
 	resp := &savedResponse{Fingerprint: fp, Status: status, ContentType: rec.Header().Get("Content-Type"),
 		Location: rec.Header().Get("Location"), XCache: rec.Header().Get("X-Cache"), Body: rec.buf.Bytes()}
-	if err := s.idem.save(sctx, t, key, resp, s.cfg.IdempotencyTTL); err != nil {
+	raw, err := json.Marshal(resp)
+	if err == nil {
+		err = s.store.SaveIdempotencyKey(sctx, t, key, raw, s.cfg.IdempotencyTTL)
+	}
+	if err != nil {
 		s.log.Warn("idempotency: could not keep the response", "request_id", c.GetString(ctxRequestID), "error", err.Error())
-		_ = s.idem.release(sctx, t, key)
+		_ = s.store.ReleaseIdempotencyKey(sctx, t, key)
 	}
 }

@@ -32,7 +32,7 @@ func (s *Server) enqueue(c *gin.Context, a *analysis) {
 		s.fail(c, err)
 		return
 	}
-	if s.redis == nil {
+	if !s.shared {
 		s.inMemoryQueue.Add(1)
 	}
 	s.metrics.jobs.WithLabelValues("queued").Inc()
@@ -97,7 +97,7 @@ func (s *Server) Work(ctx context.Context, n int) error {
 		s.workers.Wait()
 		return err
 	}
-	if s.redis == nil {
+	if !s.shared {
 		// The memory queue dies with the process: finish what is queued
 		// (the HTTP server has stopped taking requests by now).
 		s.waitQueue()
@@ -206,7 +206,7 @@ func loggable(err error) string {
 
 func (s *Server) jobEnded(job store.Job, state string) {
 	s.metrics.jobs.WithLabelValues(state).Inc()
-	if s.redis == nil {
+	if !s.shared {
 		s.inMemoryQueue.Add(-1)
 	}
 }

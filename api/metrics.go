@@ -111,16 +111,14 @@ func (m *metrics) cacheLookup(hit bool) {
 	}
 }
 
-// queueDepth reads the job stream's length: the store keeps only live
-// work there (its key layout, "<prefix>:jobs", is the one thing the API
-// assumes about it, since store.Jobs has no depth method).
+// queueDepth is the number of jobs queued or running.
 func (s *Server) queueDepth() float64 {
-	if s.redis == nil {
+	if !s.shared {
 		return float64(s.inMemoryQueue.Load())
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	n, err := s.redis.XLen(ctx, s.cfg.KeyPrefix+":jobs").Result()
+	n, err := s.store.QueueDepth(ctx)
 	if err != nil {
 		return math.NaN()
 	}

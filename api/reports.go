@@ -133,8 +133,8 @@ func (s *Server) deleteReport(c *gin.Context) {
 	id := c.Param("id")
 	if s.resp != nil {
 		// First, so that no response-cache entry outlives the report.
-		if err := s.resp.invalidate(c.Request.Context(), tenant(c), id); err != nil {
-			s.fail(c, unavailable("forget cached responses", err))
+		if err := s.resp.st.ForgetResponses(c.Request.Context(), tenant(c), id); err != nil {
+			s.fail(c, err)
 			return
 		}
 	}

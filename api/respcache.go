@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/store"
 )
 
 // The response cache sits in front of the pipeline: a sync analysis that
@@ -41,9 +41,8 @@ const respKeyVersion = "resp2"
 const inlineGuide = "\x00inline"
 
 type responseCache struct {
-	c      redis.UniversalClient
-	prefix string
-	ttl    time.Duration
+	st  store.ResponseCache
+	ttl time.Duration
 }
 
 // entryHeader is the first line of an entry.
@@ -63,11 +62,6 @@ func (h entryHeader) String() string {
 	return strings.Join([]string{h.reportID, h.guide, h.guideVersion, h.engine.Name, engineTag(h.engine)}, "\t")
 }
 
-func (r *responseCache) ns(tenant string) string {
-	sum := sha256.Sum256([]byte(tenant))
-	return r.prefix + ":resp:{" + hex.EncodeToString(sum[:12]) + "}:"
-}
-
 // requestKey hashes a request's bytes with what else decides its answer:
 // the limits that validated it and the build that parsed it.
 func (s *Server) requestKey(tenant, contentType, query string, body []byte) string {
@@ -83,12 +77,12 @@ func (s *Server) requestKey(tenant, contentType, query string, body []byte) stri
 // to the pipeline.
 func (s *Server) serveCached(c *gin.Context, key string) bool {
 	ctx, t := c.Request.Context(), tenant(c)
-	v, err := s.resp.c.Get(ctx, s.resp.ns(t)+key).Bytes()
+	v, err := s.resp.st.GetResponse(ctx, t, key)
 	if err != nil {
 		if ctx.Err() != nil {
 			return false // the client left; nothing to count
 		}
-		if !errors.Is(err, redis.Nil) {
+		if !errors.Is(err, store.ErrNotFound) {
 			s.log.Debug("response cache unavailable", "request_id", c.GetString(ctxRequestID), "error", err.Error())
 		}
 		s.metrics.responseCache(false)
@@ -142,7 +136,7 @@ func (s *Server) entryCurrent(ctx context.Context, tenant, header string) bool {
 }
 
 // put keeps rep, as a fully cached analysis shows it, under key, and
-// indexes key under the report's id for invalidate.
+// indexes key under the report's id (deleting the report forgets it).
 func (r *responseCache) put(ctx context.Context, tenant, key string, h entryHeader, rep *analyzer.Report) error {
 	view := *rep
 	view.Answers = make([]analyzer.AnswerAnalysis, len(rep.Answers))
@@ -156,26 +150,5 @@ func (r *responseCache) put(ctx context.Context, tenant, key string, h entryHead
 		return err
 	}
 	entry := append(append([]byte(h.String()), '\n'), raw...)
-	ns := r.ns(tenant)
-	idx := ns + "rep:" + rep.ID
-	_, err = r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, ns+key, entry, r.ttl)
-		p.SAdd(ctx, idx, key)
-		p.PExpire(ctx, idx, r.ttl)
-		return nil
-	})
-	return err
-}
-
-// invalidateScript deletes a report's entries and their index.
-var invalidateScript = redis.NewScript(`
-local keys = redis.call('SMEMBERS', KEYS[1])
-for _, k in ipairs(keys) do redis.call('DEL', ARGV[1] .. k) end
-redis.call('DEL', KEYS[1])
-return #keys`)
-
-// invalidate forgets every entry that serves report id.
-func (r *responseCache) invalidate(ctx context.Context, tenant, id string) error {
-	ns := r.ns(tenant)
-	return invalidateScript.Run(ctx, r.c, []string{ns + "rep:" + id}, ns).Err()
+	return r.st.PutResponse(ctx, tenant, key, rep.ID, entry, r.ttl)
 }

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/guide"
@@ -95,9 +94,6 @@ type Config struct {
 	// only) and refused (403) on one with keys: tenants' clients reach
 	// that port, and the metrics describe every tenant's traffic.
 	MetricsToken string
-	// KeyPrefix starts the API's own Redis keys (guides, rate limits,
-	// idempotency); default "candor".
-	KeyPrefix string
 	// Version is reported in /healthz and the OpenAPI document's server.
 	Version string
 }
@@ -105,11 +101,10 @@ type Config struct {
 // Deps are the server's collaborators.
 type Deps struct {
 	Logger *slog.Logger
-	// Store keeps the analysis cache, reports and jobs.
+	// Store keeps every piece of tenant state: the analysis cache,
+	// reports, results, jobs, guides, idempotency keys, the response cache
+	// and rate limits. A shared one (Redis) lets replicas share them.
 	Store store.Store
-	// Redis, when set, backs tenant guides, rate limits and idempotency
-	// keys, so that replicas share them; nil keeps them in memory.
-	Redis redis.UniversalClient
 	// Engines maps engine names to uncached engines; EngineHeuristic is
 	// required, EngineLLM and EngineHybrid are there when an LLM is
 	// configured. The server wraps them with the cache.
@@ -168,9 +163,6 @@ func (c Config) withDefaults() Config {
 	if c.WebhookBackoff <= 0 {
 		c.WebhookBackoff = time.Second
 	}
-	if c.KeyPrefix == "" {
-		c.KeyPrefix = "candor"
-	}
 	if c.Version == "" {
 		c.Version = "dev"
 	}
@@ -186,16 +178,16 @@ type Server struct {
 	engines  map[string]*store.Engine
 	plain    map[string]analyzer.Engine // the engines without the cache
 	builtins map[string]*analyzer.Guide
-	guides   guideStore
 	limiter  *limiter
-	idem     idempotencyStore
 	resp     *responseCache
 	metrics  *metrics
 	hooks    *webhooks
 	llmProbe *probe
 	router   *gin.Engine
 	web      http.Handler
-	redis    redis.UniversalClient
+	// shared is set when the store is seen by other processes (Redis);
+	// the in-memory twin's queue dies with this one.
+	shared bool
 
 	// inMemoryQueue counts jobs queued or running when the store is the
 	// in-memory twin (its depth is not visible otherwise).
@@ -223,7 +215,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 		plain:    deps.Engines,
 		builtins: map[string]*analyzer.Guide{},
 		web:      deps.Web,
-		redis:    deps.Redis,
+		shared:   deps.Store.Shared(),
 	}
 	s.metrics = newMetrics(s)
 	for name, eng := range deps.Engines {
@@ -235,18 +227,12 @@ func NewServer(cfg Config, deps Deps) *Server {
 	for _, g := range guide.Builtins() {
 		s.builtins[g.ID] = g
 	}
-	if deps.Redis != nil {
-		s.guides = &redisGuides{c: deps.Redis, prefix: cfg.KeyPrefix}
-		s.idem = &redisIdempotency{c: deps.Redis, prefix: cfg.KeyPrefix}
-		if cfg.ResponseCacheTTL > 0 {
-			s.resp = &responseCache{c: deps.Redis, prefix: cfg.KeyPrefix, ttl: cfg.ResponseCacheTTL}
-		}
-	} else {
-		s.guides = newMemoryGuides()
-		s.idem = newMemoryIdempotency()
+	if s.shared && cfg.ResponseCacheTTL > 0 {
+		// In one process the pipeline is cheap: the cache is for replicas.
+		s.resp = &responseCache{st: deps.Store, ttl: cfg.ResponseCacheTTL}
 	}
 	if cfg.RateLimit > 0 {
-		s.limiter = newLimiter(cfg, deps.Redis)
+		s.limiter = newLimiter(cfg, deps.Store)
 	}
 	if deps.LLMProbe != nil {
 		s.llmProbe = &probe{check: deps.LLMProbe, every: 10 * time.Second}
@@ -258,10 +244,6 @@ func NewServer(cfg Config, deps Deps) *Server {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
-
-// KeyPrefix returns the prefix of the API's own Redis keys (replicas
-// share state by sharing it).
-func (s *Server) KeyPrefix() string { return s.cfg.KeyPrefix }
 
 // Drain makes /readyz answer 503 so that load balancers stop sending
 // requests; call it when shutdown starts.
@@ -296,7 +278,7 @@ func (s *Server) lookupGuide(ctx context.Context, tenant, id string) (*analyzer.
 	if g, ok := s.builtins[id]; ok {
 		return g, nil
 	}
-	g, err := s.guides.Get(ctx, tenant, id)
+	g, err := s.store.GetGuide(ctx, tenant, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w %q: not a built-in guide nor one of this tenant's", analyzer.ErrUnknownGuide, id)
 	}

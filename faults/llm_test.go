@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 // Answers carrying these markers always fail at the model server, so that
@@ -97,7 +97,7 @@ func TestLLMFailsInBursts(t *testing.T) {
 			return 0
 		}
 	})
-	rs := redistest.Start(t)
+	rs := testkit.StartRedis(t)
 	const timeout, retries = 2 * time.Second, 2
 	env := map[string]string{
 		"REDIS_URL": rs.URL(), "CANDOR_API_KEYS": tenant + ":" + apiKey, "CANDOR_REDIS_PREFIX": "bursts",
@@ -167,7 +167,7 @@ func TestLLMHangs(t *testing.T) {
 	skipShort(t)
 	t.Parallel()
 	llm := newFakeLLM(t, func(f *fakeLLM) { f.hang = true })
-	rs := redistest.Start(t)
+	rs := testkit.StartRedis(t)
 	const timeout, retries = time.Second, 1
 	env := map[string]string{
 		"REDIS_URL": rs.URL(), "CANDOR_API_KEYS": tenant + ":" + apiKey, "CANDOR_REDIS_PREFIX": "hang",

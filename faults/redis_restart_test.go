@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 // syncLoad sends synchronous analyses, each a distinct answer (no cache
@@ -97,7 +97,7 @@ func (l *syncLoad) slowest(from, to time.Time) time.Duration {
 // reports are stored again after the restart.
 func TestRedisRestartUnderLoad(t *testing.T) {
 	skipShort(t)
-	rs := redistest.Start(t)
+	rs := testkit.StartRedis(t)
 	env := map[string]string{
 		"REDIS_URL": rs.URL(), "CANDOR_API_KEYS": tenant + ":" + apiKey, "CANDOR_REDIS_PREFIX": "restart",
 		"CANDOR_RATE_LIMIT": "0",

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 // TestSIGTERMUnderLoad: `candor serve` gets SIGTERM while synchronous
@@ -26,7 +26,7 @@ import (
 // signal comes; the rest is a steady heuristic load.
 func TestSIGTERMUnderLoad(t *testing.T) {
 	skipShort(t)
-	rs := redistest.Start(t)
+	rs := testkit.StartRedis(t)
 	llm := newFakeLLM(t, nil)
 	env := map[string]string{
 		"REDIS_URL": rs.URL(), "CANDOR_API_KEYS": tenant + ":" + apiKey, "CANDOR_REDIS_PREFIX": "term",

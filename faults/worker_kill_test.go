@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 // TestWorkerKilledMidJob: two `candor worker` processes share a queue of
@@ -22,7 +22,7 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	skipShort(t)
 	t.Parallel()
 	const jobs = 100
-	rs := redistest.Start(t)
+	rs := testkit.StartRedis(t)
 	llm := newFakeLLM(t, nil)
 	llm.closeGate()
 	env := map[string]string{

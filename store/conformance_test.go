@@ -52,6 +52,10 @@ func suite(t *testing.T, open opener) {
 		{"JobResult", testJobResult},
 		{"SessionGenerations", testSessionGenerations},
 		{"SessionKeys", testSessionKeys},
+		{"Guides", testGuides},
+		{"Idempotency", testIdempotency},
+		{"RateLimits", testRateLimits},
+		{"ResponseCache", testResponseCache},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -551,6 +555,9 @@ func testPurgeTenant(t *testing.T, open opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, tenant := range []string{"acme", "globex"} {
+		seedTenantState(t, f.s, tenant)
+	}
 	if err := f.s.PurgeTenant(ctx, "acme"); err != nil {
 		t.Fatal(err)
 	}
@@ -569,6 +576,52 @@ func testPurgeTenant(t *testing.T, open opener) {
 	}
 	if _, err := f.s.GetAnalysis(ctx, "globex", key); err != nil {
 		t.Errorf("globex's cache after acme's purge: %v", err)
+	}
+	checkTenantState(t, f.s, "acme", false)
+	checkTenantState(t, f.s, "globex", true)
+}
+
+// seedTenantState gives tenant a guide, an idempotency key, a cached
+// response and a spent rate-limit bucket.
+func seedTenantState(t *testing.T, s store.Store, tenant string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.AddGuide(ctx, tenant, &analyzer.Guide{ID: "own", Version: "v1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveIdempotencyKey(ctx, tenant, "idem-1", []byte("kept"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutResponse(ctx, tenant, "resp-1", "rep_1", []byte("entry"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if n, _, err := s.TakeTokens(ctx, tenant, "key", time.Hour, time.Hour, 1); err != nil || n != 1 {
+		t.Fatalf("TakeTokens = %d, %v", n, err)
+	}
+}
+
+// checkTenantState checks that what seedTenantState made is there (kept)
+// or gone.
+func checkTenantState(t *testing.T, s store.Store, tenant string, kept bool) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := s.GetGuide(ctx, tenant, "own")
+	if (err == nil) != kept {
+		t.Errorf("%s's guide: err = %v, want kept %v", tenant, err, kept)
+	}
+	v, err := s.ClaimIdempotencyKey(ctx, tenant, "idem-1", []byte("new"), time.Minute)
+	if (err == nil && string(v) == "kept") != kept {
+		t.Errorf("%s's idempotency key: %q, %v; want kept %v", tenant, v, err, kept)
+	}
+	if s.Shared() {
+		_, err := s.GetResponse(ctx, tenant, "resp-1")
+		if (err == nil) != kept {
+			t.Errorf("%s's cached response: err = %v, want kept %v", tenant, err, kept)
+		}
+	}
+	n, _, err := s.TakeTokens(ctx, tenant, "key", time.Hour, time.Hour, 1)
+	if err != nil || (n == 0) != kept {
+		t.Errorf("%s's rate-limit bucket gave %d tokens (%v); want it spent %v", tenant, n, err, kept)
 	}
 }
 

@@ -19,9 +19,15 @@ type cacheOnly struct {
 	store.Results
 	store.Jobs
 	store.Sessions
+	store.Guides
+	store.Idempotency
+	store.ResponseCache
+	store.RateLimits
 }
 
-func (cacheOnly) Ping(context.Context) error { return nil }
+func (cacheOnly) Ping(context.Context) error                { return nil }
+func (cacheOnly) Shared() bool                              { return false }
+func (cacheOnly) QueueDepth(context.Context) (int64, error) { return 0, nil }
 
 func openFileCache(t *testing.T, _ store.Options) fixture {
 	c, err := store.NewFileCache(filepath.Join(t.TempDir(), "cache"))

@@ -12,14 +12,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/candorhq/candor/analyzer"
-	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/store"
 )
 
 // srv is the redis-server shared by the package's tests; each test keys
 // its data under a prefix of its own.
-var srv *redistest.Server
+var srv *testkit.Redis
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "candor-redis-")
@@ -27,7 +29,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	srv, err = redistest.New(dir)
+	srv, err = testkit.NewRedis(dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -36,6 +38,18 @@ func TestMain(m *testing.M) {
 	srv.Stop()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// client returns a client of rs that the test closes at its end. Its
+// retries and timeouts are short so that outage tests stay fast.
+func client(tb testing.TB, rs *testkit.Redis) *redis.Client {
+	tb.Helper()
+	c := redis.NewClient(&redis.Options{
+		Addr: rs.Addr, MaxRetries: -1, DialTimeout: 250 * time.Millisecond, DialerRetries: 1,
+		ReadTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second,
+	})
+	tb.Cleanup(func() { _ = c.Close() })
+	return c
 }
 
 var prefixes atomic.Int64
@@ -86,9 +100,9 @@ func openMemory(t *testing.T, o store.Options) fixture {
 func openRedis(t *testing.T, o store.Options) fixture {
 	o.Prefix = uniquePrefix(t)
 	return fixture{
-		s:       store.NewRedis(srv.Client(t), o),
+		s:       store.NewRedis(client(t, srv), o),
 		pass:    func(time.Duration) {},
-		sibling: func() store.Store { return store.NewRedis(srv.Client(t), o) },
+		sibling: func() store.Store { return store.NewRedis(client(t, srv), o) },
 	}
 }
 

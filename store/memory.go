@@ -29,6 +29,9 @@ type Memory struct {
 	dead    []DeadLetter  // newest first
 	notify  chan struct{} // closed and replaced when a job is queued
 
+	guides map[string]map[string][]byte // by guides key, then guide id: JSON
+	rates  GCRA                         // rate-limit buckets, by bucket key
+
 	sessionGen  map[string]int64  // by tenant
 	sessionKeys map[string]string // key fingerprint to tenant
 
@@ -70,8 +73,8 @@ func NewMemory(opts Options) *Memory {
 	return &Memory{
 		opts: o, k: keys{prefix: o.Prefix},
 		entries: map[string]memEntry{}, reports: map[string]*memReport{}, jobs: map[string]*memJob{},
-		results: map[string]*memResult{},
-		notify:  make(chan struct{}),
+		results: map[string]*memResult{}, guides: map[string]map[string][]byte{},
+		notify: make(chan struct{}),
 
 		sessionGen: map[string]int64{}, sessionKeys: map[string]string{},
 	}
@@ -250,8 +253,20 @@ func (m *Memory) PurgeTenant(_ context.Context, tenant string) error {
 	deleteByPrefix(m.reports, prefix)
 	deleteByPrefix(m.results, prefix)
 	deleteByPrefix(m.jobs, prefix)
+	deleteByPrefix(m.guides, prefix)
+	m.rates.purge(prefix)
 	m.dead = slices.DeleteFunc(m.dead, func(dl DeadLetter) bool { return dl.Tenant == tenant })
 	return nil
+}
+
+// Shared implements Store: the in-memory twin dies with its process.
+func (m *Memory) Shared() bool { return false }
+
+// QueueDepth implements Store.
+func (m *Memory) QueueDepth(context.Context) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return int64(len(m.queue)), nil
 }
 
 func deleteByPrefix[V any](mp map[string]V, prefix string) {

@@ -146,7 +146,47 @@ func (r *Redis) PurgeTenant(ctx context.Context, tenant string) error {
 	if err != nil {
 		return r.wrap("purge tenant", err)
 	}
+	if err := r.purgeQueue(ctx, tenant); err != nil {
+		return err
+	}
 	return r.purgeDeadLetters(ctx, tenant)
+}
+
+// purgeQueue deletes the tenant's entries from the job stream (they name
+// the tenant; their jobs are gone). A worker that holds one acks it as a
+// job that is gone.
+func (r *Redis) purgeQueue(ctx context.Context, tenant string) error {
+	start := "-"
+	for {
+		msgs, err := r.c.XRangeN(ctx, r.k.stream(), start, "+", 500).Result()
+		if err != nil {
+			return r.wrap("purge job queue", err)
+		}
+		var ids []string
+		for _, m := range msgs {
+			if t, _ := m.Values["tenant"].(string); t == tenant {
+				ids = append(ids, m.ID)
+			}
+		}
+		if len(ids) > 0 {
+			if err := r.c.XDel(ctx, r.k.stream(), ids...).Err(); err != nil {
+				return r.wrap("purge job queue", err)
+			}
+		}
+		if len(msgs) < 500 {
+			return nil
+		}
+		start = "(" + msgs[len(msgs)-1].ID
+	}
+}
+
+// Shared implements Store: every process on the server sees its state.
+func (r *Redis) Shared() bool { return true }
+
+// QueueDepth implements Store: the stream holds only live work.
+func (r *Redis) QueueDepth(ctx context.Context) (int64, error) {
+	n, err := r.c.XLen(ctx, r.k.stream()).Result()
+	return n, r.wrap("queue depth", err)
 }
 
 func randomHex(n int) string {

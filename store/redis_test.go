@@ -10,7 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/store"
 )
 
@@ -21,8 +21,8 @@ func TestRedisTwoReplicasOneComputation(t *testing.T) {
 	eng := newEngine()
 	eng.gate = make(chan struct{})
 	replicas := []*store.Engine{
-		store.CachedEngine(eng, store.NewRedis(srv.Client(t), o), time.Hour),
-		store.CachedEngine(eng, store.NewRedis(srv.Client(t), o), time.Hour),
+		store.CachedEngine(eng, store.NewRedis(client(t, srv), o), time.Hour),
+		store.CachedEngine(eng, store.NewRedis(client(t, srv), o), time.Hour),
 	}
 	ctx := tenantCtx("acme")
 	type res struct {
@@ -62,8 +62,8 @@ func TestRedisTwoReplicasOneComputation(t *testing.T) {
 // submission fails with ErrUnavailable, Ping says degraded; when it comes
 // back on the same port everything recovers with the same client.
 func TestRedisOutageAndRecovery(t *testing.T) {
-	rs := redistest.Start(t)
-	client := rs.Client(t)
+	rs := testkit.StartRedis(t)
+	client := client(t, rs)
 	o := jobOpts
 	o.Prefix = "outage"
 	s := store.NewRedis(client, o)
@@ -124,7 +124,7 @@ func TestRedisOutageAndRecovery(t *testing.T) {
 
 // Work returns when its client is closed under it, instead of spinning.
 func TestRedisWorkReturnsOnClosedClient(t *testing.T) {
-	c := srv.Client(t)
+	c := client(t, srv)
 	s := store.NewRedis(c, store.Options{Prefix: uniquePrefix(t), Poll: 20 * time.Millisecond})
 	_, done := work(t, s, "w1", func(context.Context, store.Job) (store.JobResult, error) {
 		return store.JobResult{}, nil
@@ -199,7 +199,7 @@ func typeName(c redis.UniversalClient) string {
 // BenchmarkCacheHit measures a hit served as stored bytes (the API path)
 // from the local redis-server.
 func BenchmarkCacheHit(b *testing.B) {
-	c := srv.Client(b)
+	c := client(b, srv)
 	s := store.NewRedis(c, store.Options{Prefix: uniquePrefix(b)})
 	ce := store.CachedEngine(newEngine(), s, time.Hour)
 	ctx := tenantCtx("acme")
@@ -219,7 +219,7 @@ func BenchmarkCacheHit(b *testing.B) {
 // BenchmarkCacheHitDecoded is the same hit through the Engine interface,
 // which decodes the bytes.
 func BenchmarkCacheHitDecoded(b *testing.B) {
-	c := srv.Client(b)
+	c := client(b, srv)
 	s := store.NewRedis(c, store.Options{Prefix: uniquePrefix(b)})
 	ce := store.CachedEngine(newEngine(), s, time.Hour)
 	ctx := tenantCtx("acme")

@@ -71,8 +71,12 @@ type Reports interface {
 	// Delete removes the report and the cached analyses of its answers.
 	// It returns ErrNotFound when tenant has no such report.
 	Delete(ctx context.Context, tenant, id string) error
-	// PurgeTenant removes everything kept for tenant: reports, results,
-	// cached analyses and job records (a deletion request).
+	// PurgeTenant removes everything kept for tenant (a deletion
+	// request): reports, results, cached analyses and their locks, job
+	// records and their queue entries, dead letters, guides, idempotency
+	// keys, cached responses and rate-limit buckets. Only the tenant's
+	// web-session generation stays (see Sessions), a number that keeps
+	// sessions signed in before the purge ended.
 	PurgeTenant(ctx context.Context, tenant string) error
 }
 
@@ -226,6 +230,15 @@ type Store interface {
 	Results
 	Jobs
 	Sessions
+	Guides
+	Idempotency
+	ResponseCache
+	RateLimits
+	// Shared reports whether other processes see this store's state
+	// (Redis), or it dies with the process (the in-memory twin).
+	Shared() bool
+	// QueueDepth is the number of jobs queued or running.
+	QueueDepth(ctx context.Context) (int64, error)
 	// Ping reports whether the backend serves; it returns an error
 	// wrapping ErrUnavailable when it does not (the API says degraded).
 	Ping(ctx context.Context) error

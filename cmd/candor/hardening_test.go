@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]*)"`)
@@ -80,7 +80,7 @@ func pageWith(t *testing.T, base, path string, cookie *http.Cookie) (int, string
 // secret) without acme's key: acme's Bearer key gets 401 and its cookie
 // the sign-in page; the other tenant's session goes on.
 func TestServeRemovedKeyEndsWebSessions(t *testing.T) {
-	rs := redistest.Start(t)
+	rs := testkit.StartRedis(t)
 	env := map[string]string{"REDIS_URL": rs.URL(), "CANDOR_REDIS_PREFIX": "sess",
 		"CANDOR_WEB_SECRET": "a-web-secret-0123456789abcdef0123",
 		"CANDOR_API_KEYS":   "acme:" + e2eKey + ",other:" + otherKey}

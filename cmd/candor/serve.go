@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
@@ -118,7 +117,7 @@ type backend struct {
 	log    *slog.Logger
 	cfg    api.Config
 	deps   api.Deps
-	client redis.UniversalClient
+	client io.Closer // the Redis client, when there is one
 	logs   *logWriter
 }
 
@@ -218,7 +217,7 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 		AsyncThreshold: f.asyncThreshold, RateLimit: f.rateLimit, RateBurst: f.rateBurst, CacheTTL: f.cacheTTL,
 		Concurrency: runtime.GOMAXPROCS(0), JobMaxAttempts: f.jobAttempts, JobTimeout: f.jobTimeout,
 		WebhookSecrets: hooks, WebhookAllowPrivate: f.allowPrivate, MetricsToken: e.getenv("CANDOR_METRICS_TOKEN"),
-		KeyPrefix: f.prefix, Version: version, Retention: f.retention,
+		Version: version, Retention: f.retention,
 	}
 	sopts := store.Options{Prefix: f.prefix, Retention: f.retention, MaxAttempts: f.jobAttempts}
 	if url := e.getenv("REDIS_URL"); url != "" {
@@ -231,7 +230,6 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 		}
 		b.client = c
 		b.deps.Store = store.NewRedis(c, sopts)
-		b.deps.Redis = c
 	} else if needRedis {
 		return nil, usagef("%s: REDIS_URL is not set: workers in their own process share the job queue through Redis", cmd)
 	} else {

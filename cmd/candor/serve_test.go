@@ -19,7 +19,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/candorhq/candor/internal/redistest"
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's log writes and the
@@ -174,7 +174,7 @@ func contractSchema(t *testing.T) *jsonschema.Schema {
 }
 
 func TestServeEndToEnd(t *testing.T) {
-	rs := redistest.Start(t)
+	rs := testkit.StartRedis(t)
 	env := map[string]string{"REDIS_URL": rs.URL(), "CANDOR_API_KEYS": "acme:" + e2eKey + ",other:" + otherKey,
 		"CANDOR_REDIS_PREFIX": "e2e"}
 	p := start(t, env, "serve", "--addr", "127.0.0.1:0")
@@ -276,7 +276,7 @@ func waitJob(t *testing.T, url, key, state string) {
 // shutdown in Redis, and `candor worker` processes on the same Redis run
 // them.
 func TestWorkerScaleOut(t *testing.T) {
-	rs := redistest.Start(t)
+	rs := testkit.StartRedis(t)
 	env := map[string]string{"REDIS_URL": rs.URL(), "CANDOR_API_KEYS": "acme:" + e2eKey, "CANDOR_REDIS_PREFIX": "scale",
 		"CANDOR_METRICS_TOKEN": "metrics-token-0123456789"}
 	p := start(t, env, "serve", "--addr", "127.0.0.1:0", "--workers", "0")

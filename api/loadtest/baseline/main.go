@@ -1,6 +1,7 @@
 // Command baseline is the yardstick for the API's load test: a minimal gin
 // handler that does the least a cached analysis must do, hash the request
-// body and GET an 8 KB value from Redis, and writes that value back.
+// body and read an 8 KB value from the store's analysis cache on Redis (one
+// GET), and writes that value back.
 //
 //	REDIS_URL=redis://127.0.0.1:6379 baseline -addr 127.0.0.1:8081
 package main
@@ -9,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,18 +22,19 @@ import (
 	"syscall"
 
 	"github.com/gin-gonic/gin"
-	"github.com/redis/go-redis/v9"
+
+	"github.com/candorhq/candor/store"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8081", "listen address")
 	flag.Parse()
-	opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	rc, err := store.OpenRedis(os.Getenv("REDIS_URL"), store.RedisOptions{})
 	if err != nil {
 		log.Fatalf("baseline: REDIS_URL: %v", err)
 	}
-	rc := redis.NewClient(opts)
 	defer rc.Close()
+	st := store.NewRedis(rc, store.Options{Prefix: "baseline"})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -48,11 +51,11 @@ func main() {
 			return
 		}
 		sum := sha256.Sum256(body)
-		key := "baseline:" + hex.EncodeToString(sum[:])
-		raw, err := rc.Get(c.Request.Context(), key).Bytes()
-		if err == redis.Nil {
+		key := hex.EncodeToString(sum[:])
+		raw, err := st.GetAnalysis(c.Request.Context(), "baseline", key)
+		if errors.Is(err, store.ErrNotFound) {
 			raw = value
-			err = rc.Set(c.Request.Context(), key, raw, 0).Err()
+			err = st.PutAnalysis(c.Request.Context(), "baseline", key, raw, 0)
 		}
 		if err != nil {
 			c.Status(http.StatusServiceUnavailable)
