@@ -35,6 +35,7 @@ type ctxKey int
 const (
 	tenantKey ctxKey = iota
 	guideKey
+	questionsKey
 )
 
 // WithTenant returns a context that carries the tenant a request acts for;
@@ -61,6 +62,20 @@ func GuideFrom(ctx context.Context) (GuideRef, bool) {
 	return g, ok
 }
 
+// WithQuestions returns a context that carries all the questions of the
+// guide, so that an engine can tell an answer that fits another question
+// better than its own (the answer_off_question warning). Results then
+// depend on the whole guide, which the cache keys on by its version.
+func WithQuestions(ctx context.Context, qs []Question) context.Context {
+	return context.WithValue(ctx, questionsKey, qs)
+}
+
+// QuestionsFrom returns the guide's questions carried by ctx (nil if none).
+func QuestionsFrom(ctx context.Context) []Question {
+	qs, _ := ctx.Value(questionsKey).([]Question)
+	return qs
+}
+
 // Analyze runs eng over every answer and assembles the report. Answers whose
 // question is not in the guide are an error (ErrUnknownQuestion); empty
 // answers are left out with a warning. The first engine error cancels the
@@ -68,6 +83,7 @@ func GuideFrom(ctx context.Context) (GuideRef, bool) {
 func Analyze(ctx context.Context, eng Engine, g *Guide, answers []Answer, opts Options) (*Report, error) {
 	ref := GuideRef{ID: g.ID, Title: g.Title, Version: g.Version}
 	ctx = WithGuide(ctx, ref)
+	ctx = WithQuestions(ctx, g.Questions)
 	qs := make([]Question, len(answers))
 	for i, a := range answers {
 		q, ok := g.Question(a.QuestionID)

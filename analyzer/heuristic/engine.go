@@ -9,12 +9,14 @@ package heuristic
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/injection"
 	"github.com/candorhq/candor/analyzer/nlp"
+	"github.com/candorhq/candor/analyzer/semantic"
 )
 
 // Version changes whenever the engine's rules change, so caches keyed on
@@ -27,11 +29,8 @@ const ShortAnswerWords = 40
 
 // Engine is the embedded engine. The zero value is not usable; call New.
 type Engine struct {
-	areas         cache // area text -> areaInfo
-	questions     cache // question text and areas -> *questionTopics
-	followUpUnits cache // follow-up text -> *unitFeat
-	// trace, when set (tests only), sees every area's raw score.
-	trace func(area int, x []float64, kind string)
+	areas     cache // area text -> areaInfo
+	questions cache // question text, areas and follow-ups -> *qSem
 }
 
 // New returns the embedded engine.
@@ -84,7 +83,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	}
 	af := analyzeFeatures(doc, inj)
 	del, st := e.delivery(af)
-	cov := e.coverage(q, af, st)
+	cov, decs, as := e.coverage(q, af, st)
 	res := analyzer.AnswerAnalysis{
 		QuestionID: q.ID,
 		Question:   q.Text,
@@ -108,36 +107,85 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	if len(found) > 0 {
 		res.Words = nlp.Words(answer) // what was said, flagged words included
 	}
-	if e.offQuestion(q, af, cov) {
+	if e.offQuestion(q, analyzer.QuestionsFrom(ctx), af, decs, as) {
 		res.Warnings = append(res.Warnings, analyzer.Warning{Code: analyzer.WarnOffQuestion, QuestionID: q.ID,
 			Message: "the answer shares little with the question and its areas; it may answer a different question"})
 	}
 	return res, nil
 }
 
-// offQuestion reports an answer that covers nothing of its question and
-// shares almost no topic with it.
-func (e *Engine) offQuestion(q analyzer.Question, af *answerFeat, cov analyzer.Coverage) bool {
-	if af.words < ShortAnswerWords {
+// OffQuestionFeatures names the off-question model's features in order.
+var OffQuestionFeatures = []string{
+	"question_answer",  // pair probability of the question against the whole answer
+	"question_unit",    // ... against the answer's best unit
+	"area_unit_mean",   // mean over areas of the best unit's pair probability
+	"area_unit_top",    // the highest of those
+	"area_answer_mean", // mean over areas of the whole answer's pair probability
+	"addressed_mean",   // mean over areas of P(partial or covered)
+	"answer_words",     // log(1 + words of the answer)
+	"guide_cosine",     // cosine of the answer with the question and its areas, as one text
+	"guide_recall",     // Recall(question and areas, answer)
+	"answer_recall",    // Recall(answer, question and areas): how much of the answer is the question's
+	// Against the guide's other questions (0 when the guide has one):
+	"closer_others", // share of the other questions whose text is closer to the answer (cosine)
+	"margin_others", // guide_cosine minus the best cosine with another question
+}
+
+// offQuestion reports an answer that is about something other than its
+// question, by the off-question model at its held-out cut-off.
+func (e *Engine) offQuestion(q analyzer.Question, others []analyzer.Question, af *answerFeat, decs []areaDecision, as *answerSem) bool {
+	w := e.mustWeights()
+	if w.OffQuestion == nil || len(decs) == 0 {
 		return false
 	}
-	partial := 0
-	for _, a := range cov.Areas {
-		switch a.Status {
-		case analyzer.StatusCovered:
-			return false
-		case analyzer.StatusPartial:
-			partial++
+	x := e.offQuestionVector(q, others, af, decs, as)
+	return w.OffQuestion.Prob(x) >= w.OffQuestionCut
+}
+
+func (e *Engine) offQuestionVector(q analyzer.Question, others []analyzer.Question, af *answerFeat, decs []areaDecision, as *answerSem) []float64 {
+	w := e.mustWeights()
+	qs := e.questionSem(q)
+	buf := pairAlone(&qs.question, &as.all, as.sims, nil)
+	qa := w.Pair.Prob(buf)
+	qu := 0.0
+	for ui := range as.units {
+		if as.units[ui].Empty() {
+			continue
 		}
+		buf = pairAlone(&qs.question, &as.units[ui], as.sims, buf)
+		qu = max(qu, w.Pair.Prob(buf))
 	}
-	if 2*partial > len(cov.Areas) {
-		return false // it touches most of what the question asks
+	var mean, top, ans, addr float64
+	for _, d := range decs {
+		m := 0.0
+		for _, p := range d.pair {
+			m = max(m, p)
+		}
+		mean += m
+		top = max(top, m)
+		ans += d.pAnswer
+		addr += d.pAddressed
 	}
-	qa := e.area(q.Text)
-	simCache := map[[2]string]float64{}
-	best := 0.0
-	for i := range af.units {
-		best = max(best, e.unitTopic(&qa, &af.units[i], simCache))
+	n := float64(len(decs))
+	own := semantic.Cosine(&qs.whole, &as.all)
+	closer, margin, m := 0.0, 0.0, 0
+	bestOther := -1.0
+	for i := range others {
+		o := &others[i]
+		if o.ID == q.ID && o.Text == q.Text {
+			continue
+		}
+		c := semantic.Cosine(&e.questionSem(*o).whole, &as.all)
+		if c > own {
+			closer++
+		}
+		bestOther = max(bestOther, c)
+		m++
 	}
-	return best < 0.35
+	if m > 0 {
+		closer /= float64(m)
+		margin = own - bestOther
+	}
+	return []float64{qa, qu, mean / n, top, ans / n, addr / n, math.Log1p(float64(af.words)),
+		own, semantic.Recall(&qs.whole, &as.all), semantic.Recall(&as.all, &qs.whole), closer, margin}
 }

@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/candorhq/candor/analyzer"
-	"github.com/candorhq/candor/analyzer/nlp"
 )
 
 // MaxFollowUps bounds the follow-ups suggested per answer: an interviewer
@@ -50,31 +49,28 @@ var probes = [nFacets]string{
 func (e *Engine) followUps(q analyzer.Question, cov analyzer.Coverage) []string {
 	out := []string{}
 	used := map[string]bool{}
-	fus := make([]*unitFeat, len(q.FollowUps))
-	for i, fu := range q.FollowUps {
-		fus[i] = e.followUpUnits.get(fu, func() any { return lemmaUnit(fu) }).(*unitFeat)
-	}
-	simCache := map[[2]string]float64{}
-	for _, ar := range cov.Areas {
+	qs := e.questionSem(q)
+	for ai, ar := range cov.Areas {
 		if len(out) >= MaxFollowUps {
 			break
 		}
-		if ar.Status == analyzer.StatusCovered {
+		if ar.Status == analyzer.StatusCovered || ai >= len(qs.areas) {
 			continue
 		}
-		a := e.area(ar.Text)
-		best, bestScore := "", 0.0
+		// The guide's follow-up that the pair model reads as asking for
+		// this area, if one is at least as likely as a partial claim.
+		best, bestP := "", 0.0
 		for i, fu := range q.FollowUps {
 			if used[fu] {
 				continue
 			}
-			s := e.unitTopic(&a, fus[i], simCache)
-			if s > bestScore {
-				best, bestScore = fu, s
+			if p := qs.followUp[ai][i]; p > bestP {
+				best, bestP = fu, p
 			}
 		}
+		a := &qs.info[ai]
 		var pick string
-		if bestScore >= 0.45 {
+		if bestP >= claimPartial {
 			pick = best
 		} else if len(a.facets) > 0 {
 			pick = probes[a.facets[0]]
@@ -87,15 +83,6 @@ func (e *Engine) followUps(q analyzer.Question, cov analyzer.Coverage) []string 
 		}
 	}
 	return out
-}
-
-func lemmaUnit(text string) *unitFeat {
-	doc := nlp.Parse(text)
-	f := &unitFeat{}
-	for _, t := range doc.Tokens {
-		f.lemmas = append(f.lemmas, t.Lemma)
-	}
-	return f
 }
 
 func lowerFirst(s string) string {

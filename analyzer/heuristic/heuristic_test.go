@@ -461,9 +461,9 @@ func TestAnalyzeErrorsAndWarnings(t *testing.T) {
 	}{
 		{"short", "q1", "A customer shouted at me once and I calmed him down.", []string{analyzer.WarnShortAnswer}, []string{analyzer.WarnPromptInjection}},
 		{"full answer", "q1", specificStory, nil, []string{analyzer.WarnShortAnswer, analyzer.WarnOffQuestion, analyzer.WarnPromptInjection}},
-		{"another question's answer", "q9",
-			`Honestly my biggest weakness is that I find it hard to say no when people ask me for favours. Last year I agreed to organise the office move, the summer party and the charity run in the same month, and I ended up working every weekend of June. My manager sat me down and we agreed I would check my calendar before saying yes to anything new, and now I keep a list of what I have taken on.`,
-			[]string{analyzer.WarnOffQuestion}, []string{analyzer.WarnShortAnswer}},
+		// An answer to another question: measured over a probe set
+		// in probes_test.go (TestOffQuestionProbes), since the warning
+		// is a learned, deliberately rare decision.
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,134 @@
+package heuristic
+
+import (
+	"math"
+	"strings"
+
+	"github.com/candorhq/candor/analyzer/nlp"
+	"github.com/candorhq/candor/lexicon"
+)
+
+// Claim or description? A guide's area describes content to look for
+// ("How the candidate calmed the customer", "The final resolution"); a key
+// point of an argument set states a claim ("Uniforms reduce bullying",
+// "The US is a powerful country"). A claim is judged by whether the answer
+// makes it (the pair model); a description by the coverage model. The
+// claim-form model (weights.json, "claim_form") reads the form of the text.
+
+// ClaimFormFeatures names the claim-form model's features in order.
+var ClaimFormFeatures = []string{
+	"wh_first",         // opens with how, what, why, which, whether, when, where or who
+	"determiner_first", // opens with the, a, an, any, each, their, its, his or her
+	"gerund_first",     // opens with an -ing form ("Handling ...")
+	"wh_inside",        // how, what, why, which, that or who among the next six words
+	"aux_verb",         // a modal or auxiliary verb among the first seven words
+	"s_verb",           // a third-person verb form ("reduces") among the first seven words
+	"base_verb",        // a base-form verb after a noun ("uniforms encourage")
+	"to_verb",          // "to" before a verb ("actions taken to ...")
+	"name_early",       // a capitalised word other than the first among the first three
+	"question_mark",    // ends with a question mark
+	"words",            // log(1 + words)
+	"candidate_ref",    // names the candidate, the interviewee or "they/their"
+	"s_verb_loose",     // a word that can be a third-person verb ("results", "cuts") among the first seven
+	"base_verb_loose",  // a word that can be a base-form verb right after a noun ("guns lead")
+	"question_asks",    // the question ends with a question mark
+	"question_opener",  // the question opens as interviews do (tell, describe, how, can ...)
+}
+
+var auxVerbs = map[string]bool{"can": true, "could": true, "will": true, "would": true, "should": true, "must": true,
+	"may": true, "might": true, "is": true, "are": true, "was": true, "were": true, "has": true, "have": true,
+	"does": true, "do": true, "cannot": true, "can't": true, "won't": true, "isn't": true, "aren't": true, "doesn't": true}
+
+// claimFormVector computes ClaimFormFeatures for an area's text and its
+// question.
+func claimFormVector(doc *nlp.Doc, question string) []float64 {
+	x := make([]float64, len(ClaimFormFeatures))
+	toks := doc.Tokens
+	if len(toks) == 0 {
+		return x
+	}
+	switch toks[0].Lower {
+	case "how", "what", "why", "which", "whether", "when", "where", "who":
+		x[0] = 1
+	case "the", "a", "an", "any", "each", "their", "its", "his", "her":
+		x[1] = 1
+	}
+	if strings.HasSuffix(toks[0].Lower, "ing") && len(toks[0].Lower) > 4 {
+		x[2] = 1
+	}
+	for i := 1; i < len(toks) && i < 7; i++ {
+		t := &toks[i]
+		switch t.Lower {
+		case "how", "what", "why", "which", "that", "who":
+			x[3] = 1
+		}
+		if auxVerbs[t.Lower] {
+			x[4] = 1
+		}
+		pos := lexicon.POS(t.Lemma)
+		if strings.HasSuffix(t.Lower, "s") && t.Lower != t.Lemma && strings.Contains(pos, "v") && !strings.Contains(pos, "n") {
+			x[5] = 1
+		}
+		if pos == "v" && t.Lower == t.Lemma && !strings.HasSuffix(toks[i-1].Lower, "ing") {
+			x[6] = 1
+		}
+		if toks[i-1].Lower == "to" && strings.Contains(pos, "v") {
+			x[7] = 1
+		}
+		if i < 3 && t.Cap {
+			x[8] = 1
+		}
+		if strings.HasSuffix(t.Lower, "s") && t.Lower != t.Lemma && strings.Contains(pos, "v") {
+			x[12] = 1
+		}
+		if prev := lexicon.POS(toks[i-1].Lemma); t.Lower == t.Lemma && strings.Contains(pos, "v") && strings.Contains(prev, "n") &&
+			!strings.HasSuffix(toks[i-1].Lower, "ing") {
+			x[13] = 1
+		}
+	}
+	if strings.HasSuffix(strings.TrimSpace(doc.Text), "?") {
+		x[9] = 1
+	}
+	x[10] = math.Log1p(float64(len(toks)))
+	x[14], x[15] = questionForm(question)
+	for _, t := range toks {
+		switch t.Lower {
+		case "candidate", "candidate's", "interviewee", "they", "their", "them":
+			x[11] = 1
+		}
+	}
+	return x
+}
+
+// questionForm reads the question an area belongs to: an interview asks
+// ("Tell me about a time ...?"), an argument set states its topic ("Social
+// media should be regulated").
+func questionForm(q string) (asks, opener float64) {
+	q = strings.TrimSpace(q)
+	if strings.HasSuffix(q, "?") {
+		asks = 1
+	}
+	doc := nlp.Parse(q)
+	if len(doc.Tokens) > 0 {
+		switch doc.Tokens[0].Lower {
+		case "tell", "describe", "give", "walk", "share", "talk", "explain", "think", "recall", "how", "what", "why",
+			"when", "where", "which", "who", "can", "could", "would", "have", "has", "did", "do", "are", "were", "is", "was":
+			opener = 1
+		}
+	}
+	return asks, opener
+}
+
+// ClaimForm returns the claim-form features of an area with its question
+// (for the training command).
+func ClaimForm(text, question string) []float64 { return claimFormVector(nlp.Parse(text), question) }
+
+// isClaim reads an area as a claim when the claim-form model gives it at
+// least even odds.
+func isClaim(area, question string) bool {
+	w, err := loadWeights()
+	if err != nil || w.ClaimForm == nil {
+		return false
+	}
+	return w.ClaimForm.Prob(ClaimForm(area, question)) >= 0.5
+}

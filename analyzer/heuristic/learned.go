@@ -1,0 +1,547 @@
+package heuristic
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/nlp"
+	"github.com/candorhq/candor/analyzer/semantic"
+	"github.com/candorhq/candor/lexicon"
+)
+
+// The decisions of coverage: text -> features (pair.go, and the kinds of
+// content of cues.go) -> models (weights.json) -> statuses and evidence.
+//
+// For every area and every unit (sentence or clause) of the answer:
+//   pair      P(the unit says what the area asks), the pair model
+//   evidence  P(the unit is the one to quote for the area), the evidence
+//             model over the pair probability, the unit's kind of content
+//             and its place among the answer's units
+// For every area: the coverage model (ordinal: missing < partial < covered)
+// over the area's best units, the answer's length and specificity.
+// A claim (an argument's key point rather than a description of content) is
+// decided by its pair probability alone.
+
+// EvidenceFeatures names the evidence model's features in order.
+var EvidenceFeatures = []string{
+	"pair",       // the unit's pair probability for the area
+	"pair_gap",   // minus the best pair probability among the answer's units
+	"pair_mean",  // minus the mean pair probability over the answer's units
+	"kind_head",  // the unit shows the area's head kind of content (0..1)
+	"kind_any",   // the unit shows any kind the area names (0..1, later kinds weigh 0.6)
+	"kind_gap",   // kind_head minus the best kind_head among the units
+	"content",    // log(1 + content words of the unit)
+	"generic",    // the unit is a habit or a hypothetical
+	"hedged",     // the unit is hedged
+	"position",   // the unit's place in the answer, 0 first .. 1 last
+	"speech",     // the unit reports speech
+	"first_sing", // the unit has a first-person singular subject
+	// Where an area's content is told: a situation opens a story, its end
+	// and lessons close it.
+	"position_x_opening", // position, for an area that asks for the situation or what led to it
+	"position_x_closing", // position, for an area that asks for an outcome, follow-up, lesson or measure
+}
+
+// CoverageFeatures names the coverage model's features in order.
+var CoverageFeatures = []string{
+	"pair_max",         // the best unit's pair probability
+	"pair_second",      // the second best
+	"pair_answer",      // the pair probability of the whole answer
+	"evidence_max",     // the best unit's evidence probability
+	"evidence_count",   // units with evidence probability >= 0.5, over 4
+	"kind_max",         // the best head-kind score of any unit
+	"kind_concrete",    // the best head-kind score of a unit that is no habit or hypothetical
+	"kind_units",       // units with head-kind score >= 0.5, over 4
+	"has_kinds",        // the area names kinds of content (1) or only a topic (0)
+	"answer_words",     // log(1 + words of the answer)
+	"specificity",      // the answer's specificity, over 100
+	"not_particular",   // the area asks for "the specific ..." and no particular episode is told
+	"evidence_generic", // the quoted unit is a habit or a hypothetical
+	"result_generic",   // ... and the area asks for a result, follow-up or measure
+	"kind_any_max",     // the best any-kind score of any unit
+	"pair_kind_max",    // the best product of pair probability and any-kind score
+	"evidence_pair",    // the quoted unit's pair probability
+	"evidence_kind",    // the quoted unit's any-kind score
+	// Against the question's other areas in the same answer: an answer
+	// that is long and concrete lifts every area; these say which areas
+	// it lifts most.
+	"pair_max_vs_areas",     // pair_max minus its mean over the areas
+	"evidence_max_vs_areas", // evidence_max minus its mean over the areas
+	"kind_any_vs_areas",     // kind_any_max minus its mean over the areas
+	// Length and concreteness count through what the answer says of the
+	// area: a long, concrete answer about something else covers nothing.
+	"words_x_pair",     // answer_words * pair_max
+	"words_x_kind",     // answer_words * kind_any_max
+	"specific_x_pair",  // specificity * pair_max
+	"specific_x_kind",  // specificity * kind_any_max
+	"words_x_evidence", // answer_words * evidence_max
+}
+
+// nCoverageOwn is the number of coverage features of an area alone.
+const nCoverageOwn = 18
+
+// Claim decisions on the calibrated pair probability: covered when the
+// claim is more likely made than not; partial when it has at least a one in
+// four chance (the pair model's reliability table on ArgKP dev is in the
+// engine's README).
+const (
+	claimCovered = 0.5
+	claimPartial = 0.25
+)
+
+// qSem is a question read for matching, cached per question.
+type qSem struct {
+	question areaText      // the question itself, as an area (off-question check)
+	whole    semantic.Text // the question and its areas as one text
+	areas    []areaText
+	info     []areaInfo
+	// followUp[ai][fi] is the pair probability that follow-up fi asks
+	// for area ai.
+	followUp [][]float64
+}
+
+func (e *Engine) questionSem(q analyzer.Question) *qSem {
+	key := q.Text + "\x00" + joinAreas(q.Areas) + "\x00" + joinAreas(q.FollowUps)
+	return e.questions.get(key, func() any {
+		qt := semantic.New(q.Text)
+		sib := make([]semantic.Text, len(q.Areas))
+		for i, a := range q.Areas {
+			sib[i] = semantic.New(a)
+		}
+		s := &qSem{question: readAreaText(q.Text, nil, nil), whole: semantic.New(q.Text + "\n" + strings.Join(q.Areas, "\n"))}
+		for i, a := range q.Areas {
+			others := append(append([]semantic.Text(nil), sib[:i]...), sib[i+1:]...)
+			s.areas = append(s.areas, readAreaText(a, &qt, others))
+			info := e.area(a)
+			if isClaim(a, q.Text) {
+				// A claim ("uniforms reduce bullying") rather than a
+				// kind of content: the pair model alone decides it.
+				info.claim, info.facets, info.kind = true, nil, "topic"
+			}
+			s.info = append(s.info, info)
+		}
+		w := e.mustWeights()
+		s.followUp = make([][]float64, len(q.Areas))
+		sims := newSimCache()
+		var buf [][]float64
+		for fi, f := range q.FollowUps {
+			ft := semantic.New(f)
+			buf = pairVectors(s.areas, &ft, sims, buf)
+			for ai, x := range buf {
+				if fi == 0 {
+					s.followUp[ai] = make([]float64, len(q.FollowUps))
+				}
+				s.followUp[ai][fi] = w.Pair.Prob(x)
+			}
+		}
+		return s
+	}).(*qSem)
+}
+
+func joinAreas(areas []string) string {
+	n := 0
+	for _, a := range areas {
+		n += len(a) + 1
+	}
+	b := make([]byte, 0, n)
+	for _, a := range areas {
+		b = append(b, a...)
+		b = append(b, 0)
+	}
+	return string(b)
+}
+
+// answerSem is the answer's units and whole text read for matching, and
+// their pair probabilities for every area of the question.
+type answerSem struct {
+	units   []semantic.Text
+	all     semantic.Text
+	sims    *simCache
+	pair    [][]float64 // [unit][area]
+	pairAll []float64   // [area], the whole answer
+}
+
+func (as *answerSem) score(w *Weights, qs *qSem) {
+	var buf [][]float64
+	as.pair = make([][]float64, len(as.units))
+	for ui := range as.units {
+		if as.units[ui].Empty() {
+			continue
+		}
+		buf = pairVectors(qs.areas, &as.units[ui], as.sims, buf)
+		as.pair[ui] = probs(w, buf)
+	}
+	buf = pairVectors(qs.areas, &as.all, as.sims, buf)
+	as.pairAll = probs(w, buf)
+}
+
+func probs(w *Weights, xs [][]float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = w.Pair.Prob(x)
+	}
+	return out
+}
+
+func readAnswerSem(af *answerFeat) *answerSem {
+	as := &answerSem{units: make([]semantic.Text, len(af.doc.Units)), sims: newSimCache()}
+	var all []semantic.Word
+	for i, u := range af.doc.Units {
+		if af.units[i].injected {
+			continue
+		}
+		t := semantic.FromTokens(af.doc.Tokens, u.First, u.Last)
+		as.units[i] = withoutNames(t, af.doc.Tokens, u.First)
+		all = append(all, as.units[i].Words...)
+	}
+	as.all.Add(all...)
+	return as
+}
+
+// areaDecision is everything the engine derived for one area, kept for the
+// report and for explanations.
+type areaDecision struct {
+	pair     []float64   // per unit
+	evidence []float64   // per unit
+	x        []float64   // CoverageFeatures (nil for a claim)
+	evx      [][]float64 // EvidenceFeatures per unit (nil for a claim and unread units)
+	best     int         // the unit to quote first (-1: none)
+	pAnswer  float64
+	// pAddressed is P(partial or covered).
+	pAddressed float64
+}
+
+// decideArea computes an area's unit probabilities, features and decision.
+func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *answerSem, st deliveryStats) (areaDecision, string, float64) {
+	info := &qs.info[ai]
+	n := len(af.units)
+	d := areaDecision{pair: make([]float64, n), evidence: make([]float64, n), best: -1}
+	live := 0
+	pMax, pSum := 0.0, 0.0
+	for ui := range af.units {
+		if af.units[ui].injected || as.units[ui].Empty() {
+			continue
+		}
+		d.pair[ui] = as.pair[ui][ai]
+		pMax = max(pMax, d.pair[ui])
+		pSum += d.pair[ui]
+		live++
+	}
+	d.pAnswer = as.pairAll[ai]
+	if info.claim {
+		p := d.pAnswer
+		d.pAddressed = p
+		for ui := range d.pair {
+			if live > 0 && d.pair[ui] == pMax && d.best < 0 && pMax > 0 {
+				d.best = ui
+			}
+		}
+		switch {
+		case p >= claimCovered:
+			return d, analyzer.StatusCovered, p
+		case p >= claimPartial:
+			return d, analyzer.StatusPartial, p
+		}
+		return d, analyzer.StatusMissing, p
+	}
+	pMean := 0.0
+	if live > 0 {
+		pMean = pSum / float64(live)
+	}
+	kinds := make([]float64, n)
+	kindMax := 0.0
+	for ui := range af.units {
+		kinds[ui] = headKind(info, &af.units[ui])
+		if !af.units[ui].injected {
+			kindMax = max(kindMax, kinds[ui])
+		}
+	}
+	var ev []float64
+	opening, closing := areaPlace(info)
+	x := make([]float64, len(CoverageFeatures))
+	anyK := make([]float64, n)
+	var pairs []float64
+	evCount := 0
+	for ui := range af.units {
+		u := &af.units[ui]
+		if u.injected || as.units[ui].Empty() {
+			continue
+		}
+		anyK[ui] = anyKind(info, u)
+		x[14] = max(x[14], anyK[ui])
+		x[15] = max(x[15], d.pair[ui]*anyK[ui])
+		ev = evidenceVector(make([]float64, 0, len(EvidenceFeatures)), d.pair[ui], pMax, pMean, kinds[ui], anyK[ui], kindMax, u, ui, n, opening, closing)
+		if d.evx == nil {
+			d.evx = make([][]float64, n)
+		}
+		d.evx[ui] = ev
+		p := d.pair[ui]
+		if w.Evidence != nil {
+			p = w.Evidence.Prob(ev)
+		}
+		d.evidence[ui] = p
+		if d.best < 0 || p > d.evidence[d.best] {
+			d.best = ui
+		}
+		if p >= 0.5 {
+			evCount++
+		}
+		pairs = append(pairs, d.pair[ui])
+		if !u.habitual && !u.hypothetical {
+			x[6] = max(x[6], kinds[ui])
+		}
+		if kinds[ui] >= 0.5 {
+			x[7]++
+		}
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(pairs)))
+	if len(pairs) > 0 {
+		x[0] = pairs[0]
+	}
+	if len(pairs) > 1 {
+		x[1] = pairs[1]
+	}
+	x[2] = d.pAnswer
+	if d.best >= 0 {
+		x[3] = d.evidence[d.best]
+	}
+	x[4] = math.Min(float64(evCount), 4) / 4
+	x[5] = kindMax
+	x[7] = math.Min(x[7], 4) / 4
+	if len(info.facets) > 0 {
+		x[8] = 1
+	}
+	x[9] = math.Log1p(float64(af.words))
+	x[10] = float64(st.score) / 100
+	if info.specific && !st.particular {
+		x[11] = 1
+	}
+	if d.best >= 0 {
+		x[16], x[17] = d.pair[d.best], anyK[d.best]
+		u := &af.units[d.best]
+		if u.habitual || u.hypothetical {
+			x[12] = 1
+			if len(info.facets) > 0 {
+				switch info.facets[0] {
+				case fOutcome, fFollowUp, fMeasure, fResponse, fImpact, fSituation:
+					x[13] = 1
+				}
+			}
+		}
+	}
+	d.x = x
+	return d, "", 0
+}
+
+// relativeFeatures fills the features that compare an area with the
+// question's other areas in the same answer.
+func relativeFeatures(decs []areaDecision) {
+	var sums [3]float64
+	n := 0
+	for _, d := range decs {
+		if d.x == nil {
+			continue
+		}
+		sums[0] += d.x[0]
+		sums[1] += d.x[3]
+		sums[2] += d.x[14]
+		n++
+	}
+	for _, d := range decs {
+		if d.x == nil {
+			continue
+		}
+		d.x[nCoverageOwn] = d.x[0] - sums[0]/float64(n)
+		d.x[nCoverageOwn+1] = d.x[3] - sums[1]/float64(n)
+		d.x[nCoverageOwn+2] = d.x[14] - sums[2]/float64(n)
+		d.x[nCoverageOwn+3] = d.x[9] * d.x[0]
+		d.x[nCoverageOwn+4] = d.x[9] * d.x[14]
+		d.x[nCoverageOwn+5] = d.x[10] * d.x[0]
+		d.x[nCoverageOwn+6] = d.x[10] * d.x[14]
+		d.x[nCoverageOwn+7] = d.x[9] * d.x[3]
+	}
+}
+
+// decide maps a descriptive area's features to its status and confidence
+// (P(covered)).
+func (d *areaDecision) decide(w *Weights) (string, float64) {
+	x := d.x
+	if w.Coverage == nil {
+		// Before the coverage model is trained (the training command's
+		// first stages), the pair probability decides.
+		d.pAddressed = x[0]
+		return statusByProb(x[0]), x[0]
+	}
+	score := w.Coverage.Score(x)
+	d.pAddressed = w.Coverage.AtLeast(score, 1)
+	c := w.Coverage.Decide(score)
+	return statuses[c], w.Coverage.AtLeast(score, 2)
+}
+
+func statusByProb(p float64) string {
+	switch {
+	case p >= claimCovered:
+		return analyzer.StatusCovered
+	case p >= claimPartial:
+		return analyzer.StatusPartial
+	}
+	return analyzer.StatusMissing
+}
+
+// headKind is how well a unit shows the area's head kind of content (its
+// first-ranked facet).
+func headKind(a *areaInfo, u *unitFeat) float64 {
+	if len(a.facets) == 0 || u.injected {
+		return 0
+	}
+	return u.facet[a.facets[0]]
+}
+
+// anyKind is how well a unit shows any kind the area names, later kinds
+// weighing 0.6.
+func anyKind(a *areaInfo, u *unitFeat) float64 {
+	s := 0.0
+	for k, f := range a.facets {
+		w := 1.0
+		if k > 0 {
+			w = 0.6
+		}
+		s = max(s, w*u.facet[f])
+	}
+	return s
+}
+
+func evidenceVector(x []float64, p, pMax, pMean, kind, kindAny, kindMax float64, u *unitFeat, ui, n int, opening, closing bool) []float64 {
+	pos := 0.0
+	if n > 1 {
+		pos = float64(ui) / float64(n-1)
+	}
+	return append(x, p, p-pMax, p-pMean, kind, kindAny, kind-kindMax,
+		math.Log1p(float64(u.content)), b2f(u.habitual || u.hypothetical), b2f(u.hedge), pos,
+		b2f(u.speech), b2f(u.iSubj > 0), pos*b2f(opening), pos*b2f(closing))
+}
+
+// areaPlace tells an area that asks for how a story opens (the situation)
+// or how it closes (an outcome, a follow-up, a lesson, a measure), by the
+// kinds of content it names.
+func areaPlace(a *areaInfo) (opening, closing bool) {
+	for _, f := range a.facets {
+		switch f {
+		case fSituation, fDiscovery:
+			opening = true
+		case fOutcome, fFollowUp, fLesson, fMeasure, fFuture, fImpact:
+			closing = true
+		}
+	}
+	return opening, closing
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+var statuses = [3]string{analyzer.StatusMissing, analyzer.StatusPartial, analyzer.StatusCovered}
+
+func (e *Engine) mustWeights() *Weights {
+	w, err := loadWeights()
+	if err != nil {
+		// The weights are embedded and checked by a test; a bad file is a
+		// build defect, not an input error.
+		panic(err)
+	}
+	return w
+}
+
+// coverage decides every area of the question.
+func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats) (analyzer.Coverage, []areaDecision, *answerSem) {
+	w := e.mustWeights()
+	qs := e.questionSem(q)
+	as := readAnswerSem(af)
+	as.score(w, qs)
+	cov := analyzer.Coverage{Areas: make([]analyzer.AreaResult, len(q.Areas))}
+	decs := make([]areaDecision, len(q.Areas))
+	used := make([]int, len(af.units))
+	total := 0.0
+	stat := make([]string, len(q.Areas))
+	conf := make([]float64, len(q.Areas))
+	for ai := range q.Areas {
+		decs[ai], stat[ai], conf[ai] = e.decideArea(w, qs, ai, af, as, st)
+	}
+	relativeFeatures(decs)
+	for ai, text := range q.Areas {
+		d := &decs[ai]
+		if d.x != nil {
+			stat[ai], conf[ai] = d.decide(w)
+		}
+		status := stat[ai]
+		res := analyzer.AreaResult{Index: ai + 1, Text: text, Kind: qs.info[ai].kind, Evidence: []analyzer.Span{},
+			Status: status, Confidence: round3(conf[ai])}
+		switch status {
+		case analyzer.StatusCovered:
+			total++
+		case analyzer.StatusPartial:
+			total += 0.5
+		}
+		if status != analyzer.StatusMissing && d.best >= 0 {
+			res.Evidence = e.quotes(af, *d, used)
+		}
+		cov.Areas[ai] = res
+	}
+	if len(q.Areas) > 0 {
+		cov.Score = round3(total / float64(len(q.Areas)))
+	}
+	return cov, decs, as
+}
+
+// quotes picks an area's evidence: the unit the evidence model ranks first,
+// and a second one when it is nearly as likely (at least 0.5 and 0.8 of the
+// first), preferring units not yet quoted for another area on ties.
+func (e *Engine) quotes(af *answerFeat, d areaDecision, used []int) []analyzer.Span {
+	first := d.best
+	second := -1
+	for ui, p := range d.evidence {
+		if ui == first || af.units[ui].injected {
+			continue
+		}
+		if p >= 0.5 && p >= 0.8*d.evidence[first] && (second < 0 || p > d.evidence[second] ||
+			p == d.evidence[second] && used[ui] < used[second]) {
+			second = ui
+		}
+	}
+	out := []analyzer.Span{}
+	for _, ui := range []int{first, second} {
+		if ui < 0 {
+			continue
+		}
+		used[ui]++
+		u := af.doc.Units[ui]
+		out = append(out, analyzer.Span{Quote: af.doc.UnitText(u), Start: u.Start, End: u.End})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+// withoutNames drops the words written with a capital inside a sentence:
+// names of people, places and companies say nothing of what an area asks,
+// and reading them would let a candidate's or a customer's name move a
+// status (the audit's swap test changes only names).
+func withoutNames(t semantic.Text, toks []nlp.Token, first int) semantic.Text {
+	keep := t.Words[:0:0]
+	for _, w := range t.Words {
+		if w.Token >= 0 && w.Token < len(toks) && toks[w.Token].Cap && (w.Token > first || lexicon.POS(toks[w.Token].Lower) == "") {
+			continue // a name: capitalised inside a unit, or unknown as a common word at its start
+		}
+		keep = append(keep, w)
+	}
+	if len(keep) == len(t.Words) {
+		return t
+	}
+	var out semantic.Text
+	out.Add(keep...)
+	return out
+}

@@ -1,0 +1,290 @@
+// Package fit fits the models of package model. Only the training command
+// and tests use it; the engine predicts with package model alone.
+//
+// Fits minimise the negative log-likelihood plus an L2 penalty on the
+// weights (not the bias or cut-points) over standardised features with
+// BFGS from zero, so they are deterministic.
+package fit
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/optimize"
+
+	"github.com/candorhq/candor/analyzer/heuristic/model"
+)
+
+// Logistic fits P(y=1|x) with penalty lambda (per row: the penalty is
+// lambda * |w|^2 / 2 against the mean log-loss). Row weights sw may be nil.
+func Logistic(features []string, X [][]float64, y []bool, sw []float64, lambda float64) (*model.Logistic, error) {
+	if len(X) == 0 || len(X) != len(y) {
+		return nil, errors.New("fit: no rows, or rows and labels differ in number")
+	}
+	d := len(features)
+	mean, scale := standardise(X)
+	Z := standardised(X, mean, scale)
+	wsum := 0.0
+	for i := range y {
+		wsum += rowWeight(sw, i)
+	}
+	f := func(p []float64) float64 {
+		loss := 0.0
+		for i, z := range Z {
+			s := p[d]
+			for j, v := range z {
+				s += p[j] * v
+			}
+			loss += rowWeight(sw, i) * logLoss(s, y[i])
+		}
+		return loss/wsum + penalty(p[:d], lambda)
+	}
+	g := func(grad, p []float64) {
+		for j := range grad {
+			grad[j] = 0
+		}
+		for i, z := range Z {
+			s := p[d]
+			for j, v := range z {
+				s += p[j] * v
+			}
+			r := model.Sigmoid(s)
+			if y[i] {
+				r -= 1
+			}
+			r *= rowWeight(sw, i) / wsum
+			for j, v := range z {
+				grad[j] += r * v
+			}
+			grad[d] += r
+		}
+		for j := 0; j < d; j++ {
+			grad[j] += lambda * p[j]
+		}
+	}
+	p, err := minimise(f, g, make([]float64, d+1))
+	if err != nil {
+		return nil, err
+	}
+	return &model.Logistic{Linear: model.Linear{Features: features, Mean: mean, Scale: scale, W: p[:d], Bias: p[d]}}, nil
+}
+
+// Ordinal fits a cumulative-logit model over classes 0..k-1; row weights
+// sw may be nil.
+func Ordinal(features []string, X [][]float64, y []int, sw []float64, k int, lambda float64) (*model.Ordinal, error) {
+	if len(X) == 0 || len(X) != len(y) || k < 2 {
+		return nil, errors.New("fit: no rows, rows and labels differ in number, or fewer than two classes")
+	}
+	for _, c := range y {
+		if c < 0 || c >= k {
+			return nil, fmt.Errorf("fit: class %d outside 0..%d", c, k-1)
+		}
+	}
+	d := len(features)
+	mean, scale := standardise(X)
+	Z := standardised(X, mean, scale)
+	n := 0.0
+	for i := range X {
+		n += rowWeight(sw, i)
+	}
+	// Cut-points are kept ordered by parametrising them as c1 and positive
+	// gaps exp(g).
+	cuts := func(p []float64) []float64 {
+		c := make([]float64, k-1)
+		c[0] = p[d]
+		for j := 1; j < k-1; j++ {
+			c[j] = c[j-1] + math.Exp(p[d+j])
+		}
+		return c
+	}
+	nll := func(p []float64) float64 {
+		c := cuts(p)
+		loss := 0.0
+		for i, z := range Z {
+			s := 0.0
+			for j, v := range z {
+				s += p[j] * v
+			}
+			loss -= rowWeight(sw, i) * math.Log(max(classProb(s, c, y[i]), 1e-300))
+		}
+		return loss/n + penalty(p[:d], lambda)
+	}
+	g := func(grad, p []float64) {
+		numGrad(nll, grad, p)
+	}
+	init := make([]float64, d+k-1)
+	p, err := minimise(nll, g, init)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Ordinal{Linear: model.Linear{Features: features, Mean: mean, Scale: scale, W: p[:d]}, Cuts: cuts(p)}, nil
+}
+
+// classProb is P(y=c) under the cumulative logit with score s.
+func classProb(s float64, cuts []float64, c int) float64 {
+	up := 1.0
+	if c > 0 {
+		up = model.Sigmoid(s - cuts[c-1])
+	}
+	lo := 0.0
+	if c < len(cuts) {
+		lo = model.Sigmoid(s - cuts[c])
+	}
+	return up - lo
+}
+
+// numGrad is a central-difference gradient: the ordinal likelihood's
+// analytic gradient buys nothing at these sizes.
+func numGrad(f func([]float64) float64, grad, p []float64) {
+	q := append([]float64(nil), p...)
+	for j := range p {
+		h := 1e-6 * max(1, math.Abs(p[j]))
+		q[j] = p[j] + h
+		a := f(q)
+		q[j] = p[j] - h
+		b := f(q)
+		q[j] = p[j]
+		grad[j] = (a - b) / (2 * h)
+	}
+}
+
+func minimise(f func([]float64) float64, g func([]float64, []float64), init []float64) ([]float64, error) {
+	prob := optimize.Problem{Func: f, Grad: g}
+	res, err := optimize.Minimize(prob, init, &optimize.Settings{GradientThreshold: 1e-7, MajorIterations: 2000}, &optimize.BFGS{})
+	if err != nil && res == nil {
+		return nil, fmt.Errorf("fit: %w", err)
+	}
+	return res.X, nil
+}
+
+func logLoss(s float64, y bool) float64 {
+	// log(1+exp(-s)) for y, log(1+exp(s)) otherwise, computed stably.
+	if !y {
+		s = -s
+	}
+	if s > 0 {
+		return math.Log1p(math.Exp(-s))
+	}
+	return -s + math.Log1p(math.Exp(s))
+}
+
+func penalty(w []float64, lambda float64) float64 {
+	s := 0.0
+	for _, v := range w {
+		s += v * v
+	}
+	return lambda * s / 2
+}
+
+func rowWeight(sw []float64, i int) float64 {
+	if sw == nil {
+		return 1
+	}
+	return sw[i]
+}
+
+func standardise(X [][]float64) (mean, scale []float64) {
+	d := len(X[0])
+	mean, scale = make([]float64, d), make([]float64, d)
+	for _, x := range X {
+		for j, v := range x {
+			mean[j] += v
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(len(X))
+	}
+	for _, x := range X {
+		for j, v := range x {
+			scale[j] += (v - mean[j]) * (v - mean[j])
+		}
+	}
+	for j := range scale {
+		scale[j] = math.Sqrt(scale[j] / float64(len(X)))
+		if scale[j] < 1e-9 {
+			scale[j] = 1
+		}
+	}
+	return mean, scale
+}
+
+func standardised(X [][]float64, mean, scale []float64) [][]float64 {
+	Z := make([][]float64, len(X))
+	for i, x := range X {
+		z := make([]float64, len(x))
+		for j, v := range x {
+			z[j] = (v - mean[j]) / scale[j]
+		}
+		Z[i] = z
+	}
+	return Z
+}
+
+// QWK is Cohen's quadratically weighted kappa of two ratings over classes
+// 0..k-1.
+func QWK(a, b []int, k int) float64 {
+	if len(a) == 0 {
+		return 0
+	}
+	obs := make([][]float64, k)
+	for i := range obs {
+		obs[i] = make([]float64, k)
+	}
+	ha, hb := make([]float64, k), make([]float64, k)
+	for i := range a {
+		obs[a[i]][b[i]]++
+		ha[a[i]]++
+		hb[b[i]]++
+	}
+	n := float64(len(a))
+	num, den := 0.0, 0.0
+	for i := 0; i < k; i++ {
+		for j := 0; j < k; j++ {
+			wt := float64((i-j)*(i-j)) / float64((k-1)*(k-1))
+			num += wt * obs[i][j]
+			den += wt * ha[i] * hb[j] / n
+		}
+	}
+	if den == 0 {
+		return 1
+	}
+	return 1 - num/den
+}
+
+// Thresholds chooses the k-1 cut-offs on scores that maximise QWK against
+// y on the rows given (candidates: midpoints between sorted scores, thinned
+// to at most 200), searched exhaustively for k = 3.
+func Thresholds(scores []float64, y []int, k int) []float64 {
+	s := append([]float64(nil), scores...)
+	sort.Float64s(s)
+	var cand []float64
+	step := max(1, len(s)/200)
+	for i := step; i < len(s); i += step {
+		cand = append(cand, (s[i-1]+s[i])/2)
+	}
+	if len(cand) == 0 || k != 3 {
+		return nil
+	}
+	best, bt := -2.0, []float64{cand[0], cand[0]}
+	pred := make([]int, len(scores))
+	for i, lo := range cand {
+		for _, hi := range cand[i:] {
+			for r, v := range scores {
+				c := 0
+				if v >= lo {
+					c++
+				}
+				if v >= hi {
+					c++
+				}
+				pred[r] = c
+			}
+			if q := QWK(y, pred, k); q > best {
+				best, bt = q, []float64{lo, hi}
+			}
+		}
+	}
+	return bt
+}

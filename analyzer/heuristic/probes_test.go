@@ -1,0 +1,168 @@
+package heuristic_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/heuristic"
+)
+
+// readJSONL decodes every non-blank line of a JSON Lines file into a T.
+func readJSONL[T any](t *testing.T, path string) []T {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []T
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<22)
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// analyzeInGuide analyzes one answer as a report does: with the guide's
+// questions in the context.
+func analyzeInGuide(t *testing.T, e *heuristic.Engine, g *analyzer.Guide, qid, text string) analyzer.AnswerAnalysis {
+	t.Helper()
+	q, ok := g.Question(qid)
+	if !ok {
+		t.Fatalf("no question %s in %s", qid, g.ID)
+	}
+	a, err := e.Analyze(analyzer.WithQuestions(context.Background(), g.Questions), *q, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func hasWarning(a analyzer.AnswerAnalysis, code string) bool {
+	return slices.ContainsFunc(a.Warnings, func(w analyzer.Warning) bool { return w.Code == code })
+}
+
+// TestOffQuestionProbes measures the off-question warning on a probe set
+// the engine was never trained on (testdata/probes/offtopic.jsonl: 24
+// answers given to a question they do not answer, 24 on-topic answers in
+// everyday words).
+func TestOffQuestionProbes(t *testing.T) {
+	probes := readJSONL[struct {
+		ID         string `json:"id"`
+		QuestionID string `json:"question_id"`
+		Text       string `json:"text"`
+		Off        bool   `json:"off_question"`
+	}](t, "../../testdata/probes/offtopic.jsonl")
+	e := heuristic.New()
+	g := cxGuide(t)
+	caught, off, alarms, on := 0, 0, 0, 0
+	for _, p := range probes {
+		a := analyzeInGuide(t, e, g, p.QuestionID, p.Text)
+		flagged := hasWarning(a, analyzer.WarnOffQuestion)
+		if p.Off {
+			off++
+			if flagged {
+				caught++
+			}
+		} else {
+			on++
+			if flagged {
+				alarms++
+				t.Logf("false alarm on %s", p.ID)
+			}
+		}
+	}
+	t.Logf("off-question probes: %d of %d off-question answers flagged, %d of %d on-topic", caught, off, alarms, on)
+	// Measured when the model was last trained: 7 of 24 and 1 of 24. The
+	// warning is rare by design (its cut-off allows 5% false alarms on
+	// held-out folds), so it misses most off-question answers; these
+	// bounds catch a change that makes it blind or noisy.
+	if caught < 5 {
+		t.Errorf("%d of %d off-question answers flagged, want at least 5", caught, off)
+	}
+	if alarms > 2 {
+		t.Errorf("%d of %d on-topic answers flagged, want at most 2", alarms, on)
+	}
+}
+
+// TestOffQuestionNeverOnLabelledAnswers: no labelled answer to its own
+// question (../shared/eval/dev, testdata/eval) gets the warning.
+func TestOffQuestionNeverOnLabelledAnswers(t *testing.T) {
+	type item struct {
+		ID         string `json:"id"`
+		QuestionID string `json:"question_id"`
+		Text       string `json:"text"`
+	}
+	e := heuristic.New()
+	g := cxGuide(t)
+	files := []string{evalAnswers}
+	if _, err := os.Stat(devAnswers); err == nil {
+		files = append(files, devAnswers)
+	} else {
+		t.Logf("%s is absent (a fresh clone without ../shared): checking testdata/eval only", devAnswers)
+	}
+	n := 0
+	for _, f := range files {
+		for _, it := range readJSONL[item](t, f) {
+			n++
+			if a := analyzeInGuide(t, e, g, it.QuestionID, it.Text); hasWarning(a, analyzer.WarnOffQuestion) {
+				t.Errorf("%s: %s flagged off the question", f, it.ID)
+			}
+		}
+	}
+	t.Logf("%d labelled answers, none flagged", n)
+}
+
+// TestInvarianceProbes: the same story told in standard English, in
+// non-native grammar and in two dialects (testdata/probes/invariance.jsonl)
+// gets the same area statuses.
+func TestInvarianceProbes(t *testing.T) {
+	type story struct {
+		Story      string `json:"story"`
+		QuestionID string `json:"question_id"`
+		Variants   []struct {
+			ID      string `json:"id"`
+			Variety string `json:"variety"`
+			Text    string `json:"text"`
+		} `json:"variants"`
+	}
+	e := heuristic.New()
+	g := cxGuide(t)
+	same, total, labels := 0, 0, 0
+	for _, s := range readJSONL[story](t, "../../testdata/probes/invariance.jsonl") {
+		var base analyzer.AnswerAnalysis
+		for i, v := range s.Variants {
+			a := analyzeInGuide(t, e, g, s.QuestionID, v.Text)
+			if i == 0 {
+				base = a
+				continue
+			}
+			if a.Delivery.Label == base.Delivery.Label {
+				labels++
+			}
+			for k := range a.Coverage.Areas {
+				total++
+				if a.Coverage.Areas[k].Status == base.Coverage.Areas[k].Status {
+					same++
+				} else {
+					t.Logf("%s %s area %d: %s, standard telling %s", s.Story, v.Variety, k+1, a.Coverage.Areas[k].Status, base.Coverage.Areas[k].Status)
+				}
+			}
+		}
+	}
+	t.Logf("invariance: %d of %d area statuses as in the standard telling; %d labels the same", same, total, labels)
+}

@@ -1,0 +1,66 @@
+package heuristic
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/injection"
+	"github.com/candorhq/candor/analyzer/nlp"
+)
+
+// Trace is what the engine computed for one answer, feature by feature: the
+// training command fits its models on these rows, and explanations read
+// them. It is computed by the same code as Analyze.
+type Trace struct {
+	Units []TraceUnit
+	Areas []AreaTrace
+	// OffQuestion is the OffQuestionFeatures vector.
+	OffQuestion []float64
+}
+
+// TraceUnit is one unit (sentence or clause) of the answer.
+type TraceUnit struct {
+	ByteStart, ByteEnd int
+	Injected           bool
+}
+
+// AreaTrace is one area's features and decision.
+type AreaTrace struct {
+	Claim bool
+	// Evidence holds the EvidenceFeatures vector of each unit (nil for
+	// units the engine did not read: injected or empty).
+	Evidence [][]float64
+	// Coverage is the CoverageFeatures vector (nil for a claim).
+	Coverage []float64
+	Status   string
+	Best     int // the unit quoted first, -1 for none
+}
+
+// Trace analyzes one answer and returns its features.
+// others are the guide's questions (nil: the question alone).
+func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer string) (*Trace, error) {
+	if strings.TrimSpace(answer) == "" || nlp.Words(answer) == 0 {
+		return nil, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
+	}
+	found := injection.Detect(answer)
+	doc := nlp.Parse(injection.Mask(answer, found))
+	inj := make([]byteRange, len(found))
+	for i, f := range found {
+		inj[i] = byteRange{f.ByteStart, f.ByteEnd}
+	}
+	af := analyzeFeatures(doc, inj)
+	_, st := e.delivery(af)
+	cov, decs, as := e.coverage(q, af, st)
+	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as)}
+	for i, u := range doc.Units {
+		t.Units = append(t.Units, TraceUnit{u.ByteStart, u.ByteEnd, af.units[i].injected})
+	}
+	qs := e.questionSem(q)
+	for ai, d := range decs {
+		at := AreaTrace{Claim: qs.info[ai].claim, Coverage: d.x, Status: cov.Areas[ai].Status, Best: d.best,
+			Evidence: d.evx}
+		t.Areas = append(t.Areas, at)
+	}
+	return t, nil
+}

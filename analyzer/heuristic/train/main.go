@@ -1,0 +1,99 @@
+// Command train fits the embedded engine's models and writes
+// analyzer/heuristic/weights.json. It is deterministic: the same data give
+// the same file, byte for byte.
+//
+//	go run ./analyzer/heuristic/train -shared ../shared
+//
+// Stages, each reading the models of the stages before it:
+//  0. claim form: logistic regression telling a claim (ArgKP key points)
+//     from a description of content (interview guides' areas).
+//  1. pair: logistic regression on ArgKP-2021 train pairs; the L2 penalty
+//     is chosen by strict mAP on ArgKP dev (test is never read here).
+//  2. evidence: logistic regression on labelled evidence sentences
+//     (testdata/eval answers2 and behavioral, evidence_dev for ../shared dev).
+//  3. coverage: cumulative-logit model on every labelled area status
+//     (../shared/eval/dev, testdata/eval, testdata/eval/behavioral);
+//     figures by 5-fold cross-validation over answers.
+//  4. off-question: logistic regression on testdata/eval/behavioral's
+//     off-question set and the labelled answers; its cut-off is chosen on
+//     held-out folds; testdata/probes/offtopic.jsonl is kept for the test.
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/candorhq/candor/analyzer/heuristic"
+)
+
+type dataLog struct {
+	root  string // paths are written relative to this
+	files []heuristic.DataFile
+}
+
+func (d *dataLog) add(path string, rows int) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	h := sha256.Sum256(b)
+	rel := path
+	if r, err := filepath.Rel(d.root, path); err == nil && !strings.HasPrefix(r, "..") {
+		rel = r
+	} else if i := strings.Index(path, "shared/"); i >= 0 {
+		rel = "../" + path[i:]
+	}
+	for _, f := range d.files {
+		if f.Path == rel {
+			return nil
+		}
+	}
+	d.files = append(d.files, heuristic.DataFile{Path: filepath.ToSlash(rel), SHA256: hex.EncodeToString(h[:]), Rows: rows})
+	return nil
+}
+
+func main() {
+	shared := flag.String("shared", "../shared", "the shared data folder (ArgKP and the dev set)")
+	out := flag.String("out", "analyzer/heuristic/weights.json", "where to write the weights")
+	stage := flag.Int("stages", 4, "train stages 1..N only (the rest are left out of the file)")
+	flag.Parse()
+	if err := run(*shared, *out, *stage); err != nil {
+		fmt.Fprintln(os.Stderr, "train:", err)
+		os.Exit(1)
+	}
+}
+
+func run(shared, out string, stages int) error {
+	root, _ := os.Getwd()
+	d := &dataLog{root: root}
+	w := &heuristic.Weights{Figures: map[string]float64{},
+		Command: "go run ./analyzer/heuristic/train -shared ../shared"}
+	if err := trainClaimForm(d, shared, w); err != nil {
+		return err
+	}
+	if err := trainPair(d, shared, w); err != nil {
+		return err
+	}
+	heuristic.SetWeights(w)
+	if stages >= 2 {
+		if err := trainInterview(d, shared, w, stages); err != nil {
+			return err
+		}
+	}
+	w.Data = d.files
+	b, err := json.MarshalIndent(w, "", " ")
+	if err != nil {
+		return err
+	}
+	if _, err := heuristic.DecodeWeights(b); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s (%d bytes)\n", out, len(b))
+	return os.WriteFile(out, append(b, '\n'), 0o644)
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+
+	"github.com/candorhq/candor/analyzer/heuristic"
+	"github.com/candorhq/candor/analyzer/heuristic/model"
+	"github.com/candorhq/candor/analyzer/heuristic/model/fit"
+)
+
+// offRow is one answer to a question, off the question or not.
+type offRow struct {
+	id   string
+	x    []float64
+	off  bool
+	fold int
+}
+
+// trainOffQuestion fits the off-question model on the behavioral
+// off-question set (off-question answers and on-topic controls) and the
+// labelled answers (all on topic), weighting the two classes equally. The
+// cut-off is the lowest that raises the warning on no on-topic answer of
+// any held-out fold; testdata/probes/offtopic.jsonl is never read here (the
+// engine's tests measure on it).
+func trainOffQuestion(items []*item, w *heuristic.Weights) error {
+	var rows []offRow
+	for _, it := range items {
+		rows = append(rows, offRow{it.set + "/" + it.id, it.trace.OffQuestion, it.off, it.fold})
+	}
+	nOff := 0
+	for _, r := range rows {
+		if r.off {
+			nOff++
+		}
+	}
+	fmt.Printf("off-question: %d answers, %d off the question\n", len(rows), nOff)
+	weightOf := func(r offRow) float64 {
+		if r.off {
+			return float64(len(rows)) / float64(2*nOff)
+		}
+		return float64(len(rows)) / float64(2*(len(rows)-nOff))
+	}
+	fitRows := func(keep func(offRow) bool) (*fitted, error) {
+		var X [][]float64
+		var y []bool
+		var sw []float64
+		for _, r := range rows {
+			if keep(r) {
+				X = append(X, r.x)
+				y = append(y, r.off)
+				sw = append(sw, weightOf(r))
+			}
+		}
+		m, err := fit.Logistic(heuristic.OffQuestionFeatures, X, y, sw, offLambda)
+		return &fitted{m}, err
+	}
+	held := make([]float64, len(rows))
+	for k := 0; k < folds; k++ {
+		m, err := fitRows(func(r offRow) bool { return r.fold != k })
+		if err != nil {
+			return err
+		}
+		for i, r := range rows {
+			if r.fold == k {
+				held[i] = m.Prob(r.x)
+			}
+		}
+	}
+	// The cut: the warning may fire on at most 5% of on-topic answers of
+	// the held-out folds (an interviewer dismisses a rare false warning;
+	// one on every answer would be noise).
+	var on []float64
+	for i, r := range rows {
+		if !r.off {
+			on = append(on, held[i])
+		}
+	}
+	sort.Float64s(on)
+	cut := on[len(on)-1-len(on)*5/100] + 0.005
+	for _, c := range []float64{0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9} {
+		fa, ca := 0, 0
+		for i, r := range rows {
+			if held[i] >= c {
+				if r.off {
+					ca++
+				} else {
+					fa++
+				}
+			}
+		}
+		fmt.Printf("off-question: at %.2f held-out folds flag %d of %d off and %d of %d on-topic\n", c, ca, nOff, fa, len(rows)-nOff)
+	}
+	falseAlarms := 0
+	for _, p := range on {
+		if p >= cut {
+			falseAlarms++
+		}
+	}
+	caught := 0
+	var offP []float64
+	for i, r := range rows {
+		if r.off {
+			offP = append(offP, held[i])
+			if held[i] >= cut {
+				caught++
+			}
+		}
+	}
+	sort.Float64s(offP)
+	var onP []float64
+	for i, r := range rows {
+		if !r.off {
+			onP = append(onP, held[i])
+		}
+	}
+	sort.Float64s(onP)
+	if os.Getenv("TRAIN_DEBUG") != "" {
+		for i, r := range rows {
+			if !r.off && held[i] > 0.8 {
+				fmt.Printf("  on-topic %s %.2f\n", r.id, held[i])
+			}
+		}
+	}
+	fmt.Printf("off-question: held-out P, off answers (quartiles) %.2f %.2f %.2f; on-topic top five %.2f\n", offP[len(offP)/4], offP[len(offP)/2], offP[3*len(offP)/4], onP[len(onP)-5:])
+	fmt.Printf("off-question: cut %.3f: held-out folds flag %d of %d off-question answers and %d of %d on-topic\n", cut, caught, nOff, falseAlarms, len(rows)-nOff)
+	m, err := fitRows(func(offRow) bool { return true })
+	if err != nil {
+		return err
+	}
+	w.OffQuestion = m.Logistic
+	w.OffQuestionCut = round(cut)
+	w.Figures["off_question_cv_caught"] = float64(caught)
+	w.Figures["off_question_cv_off"] = float64(nOff)
+	w.Figures["off_question_cv_on"] = float64(len(rows) - nOff)
+	w.Figures["off_question_cv_false_alarms"] = float64(falseAlarms)
+	return nil
+}
+
+type fitted struct{ *model.Logistic }
+
+// offLambda is the off-question model's L2 penalty: strong, since the set
+// has 46 positive answers.
+const offLambda = 0.01

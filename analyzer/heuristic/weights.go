@@ -1,0 +1,118 @@
+package heuristic
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/candorhq/candor/analyzer/heuristic/model"
+)
+
+// Weights are the engine's learned decisions, written by the training
+// command (go run ./analyzer/heuristic/train) and embedded in the binary.
+type Weights struct {
+	// ClaimForm: is an area a claim (a key point) or a description of
+	// content?
+	ClaimForm *model.Logistic `json:"claim_form,omitempty"`
+	// Pair: does a piece of text say what an area (key point) says?
+	Pair *model.Logistic `json:"pair"`
+	// Evidence: is this sentence the one that addresses the area?
+	Evidence *model.Logistic `json:"evidence,omitempty"`
+	// Coverage: missing < partial < covered for a descriptive area.
+	Coverage *model.Ordinal `json:"coverage,omitempty"`
+	// OffQuestion: is the answer about another question?
+	OffQuestion *model.Logistic `json:"off_question,omitempty"`
+	// OffQuestionCut is the probability at which the warning is raised,
+	// chosen on held-out folds (see Figures).
+	OffQuestionCut float64 `json:"off_question_cut,omitempty"`
+	// Data lists every file the training read, with its sha256.
+	Data []DataFile `json:"data"`
+	// Figures are the training command's held-out measurements.
+	Figures map[string]float64 `json:"figures,omitempty"`
+	// Command is how to reproduce this file.
+	Command string `json:"command"`
+}
+
+// DataFile is one input of the training.
+type DataFile struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Rows   int    `json:"rows"`
+}
+
+//go:embed weights.json
+var weightsJSON []byte
+
+var (
+	weightsOnce sync.Once
+	weights     *Weights
+	weightsErr  error
+)
+
+// loadWeights decodes the embedded weights once and checks each model
+// against the features the engine computes.
+func loadWeights() (*Weights, error) {
+	weightsOnce.Do(func() {
+		w, err := DecodeWeights(weightsJSON)
+		weights, weightsErr = w, err
+	})
+	return weights, weightsErr
+}
+
+// DecodeWeights decodes a weights file and checks its models' feature lists.
+func DecodeWeights(b []byte) (*Weights, error) {
+	var w Weights
+	if err := json.Unmarshal(b, &w); err != nil {
+		return nil, fmt.Errorf("heuristic weights: %w", err)
+	}
+	if w.Pair == nil {
+		return nil, fmt.Errorf("heuristic weights: no pair model")
+	}
+	checks := []struct {
+		name string
+		m    *model.Linear
+		f    []string
+	}{{"pair", &w.Pair.Linear, PairFeatures}}
+	if w.ClaimForm != nil {
+		checks = append(checks, struct {
+			name string
+			m    *model.Linear
+			f    []string
+		}{"claim_form", &w.ClaimForm.Linear, ClaimFormFeatures})
+	}
+	if w.Evidence != nil {
+		checks = append(checks, struct {
+			name string
+			m    *model.Linear
+			f    []string
+		}{"evidence", &w.Evidence.Linear, EvidenceFeatures})
+	}
+	if w.Coverage != nil {
+		checks = append(checks, struct {
+			name string
+			m    *model.Linear
+			f    []string
+		}{"coverage", &w.Coverage.Linear, CoverageFeatures})
+	}
+	if w.OffQuestion != nil {
+		checks = append(checks, struct {
+			name string
+			m    *model.Linear
+			f    []string
+		}{"off_question", &w.OffQuestion.Linear, OffQuestionFeatures})
+	}
+	for _, c := range checks {
+		if err := c.m.Check(c.f); err != nil {
+			return nil, fmt.Errorf("heuristic weights: %s model: %w", c.name, err)
+		}
+	}
+	return &w, nil
+}
+
+// SetWeights replaces the engine's weights for this process (the training
+// command uses it to compute features that depend on an earlier model).
+func SetWeights(w *Weights) {
+	weightsOnce.Do(func() {})
+	weights, weightsErr = w, nil
+}
