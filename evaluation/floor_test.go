@@ -21,10 +21,17 @@ import (
 // let a change through. If a change must trade one figure for another, say
 // so in its commit and in the README's figures.
 //
+// The one trade so far: the coverage floors came down (0.46 -> 0.43 and
+// 0.55 -> 0.50) when the hand-fitted coverage model gave way to the learned
+// one (engine h2.0). The old figures were in-sample: its weights were fitted
+// on this very set (and dev). The learned engine never trains on
+// testdata/eval/answers.jsonl, so these figures are held out; on sets
+// neither engine was fitted on it does better (analyzer/heuristic/README.md).
+//
 // Built-in guide cx-empathy (a rewording of the seed guide with the same
 // areas in the same order), so the test runs on a fresh clone:
 const (
-	floorCoverageQWK   = 0.46 // single answers' areas (score.py's cov_qwk); measured 0.478
+	floorCoverageQWK   = 0.43 // single answers' areas (score.py's cov_qwk); measured 0.452 (held out)
 	floorLabelAccuracy = 0.87 // single answers' labels (label_acc); measured 0.889
 	floorSegmentF1     = 0.83 // question alignment on the transcripts (seg_f1); measured 0.848
 )
@@ -32,7 +39,7 @@ const (
 // The same against the seed guide the set was labelled with (when
 // ../shared is there), as README's figures are measured:
 const (
-	floorSeedCoverageQWK   = 0.55 // measured 0.575
+	floorSeedCoverageQWK   = 0.50 // measured 0.519 (held out)
 	floorSeedLabelAccuracy = 0.87 // measured 0.889
 	floorSeedSegmentF1     = 0.90 // measured 0.925
 )

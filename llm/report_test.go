@@ -140,8 +140,9 @@ func slowServer(t testing.TB, latency time.Duration) *fakeServer {
 }
 
 // TestConcurrentReport: 15 answers, 500 ms per call, engine and runner at
-// concurrency 8: two waves, about one second. The bound is generous for a
-// loaded machine; serial calls would take 7.5 s and concurrency 4, 2 s.
+// concurrency 8: two waves. The server counts the calls in flight, so the
+// test proves the concurrency without timing it (the elapsed time is
+// logged; wall-clock bounds fail on a loaded machine).
 func TestConcurrentReport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test")
@@ -156,15 +157,6 @@ func TestConcurrentReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("15 answers x 500 ms at concurrency 8: %v, at most %d calls in flight", elapsed, fs.peak())
-	bound := 1300 * time.Millisecond
-	if raceEnabled {
-		// The race detector makes each call's CPU work several times
-		// dearer; the in-flight count below still proves the two waves.
-		bound = 2500 * time.Millisecond
-	}
-	if elapsed >= bound {
-		t.Errorf("took %v, want under %v", elapsed, bound)
-	}
 	if fs.peak() != 8 {
 		t.Errorf("at most %d calls in flight, want 8", fs.peak())
 	}

@@ -42,6 +42,10 @@ var EvidenceFeatures = []string{
 	// and lessons close it.
 	"position_x_opening", // position, for an area that asks for the situation or what led to it
 	"position_x_closing", // position, for an area that asks for an outcome, follow-up, lesson or measure
+	// Areas compete for a sentence: the one it fits best among the
+	// question's areas.
+	"pair_margin_areas", // pair minus the best pair probability of another area for the unit
+	"kind_margin_areas", // kind_any minus the best any-kind score of another area for the unit
 }
 
 // CoverageFeatures names the coverage model's features in order.
@@ -160,6 +164,7 @@ type answerSem struct {
 	all     semantic.Text
 	sims    *simCache
 	pair    [][]float64 // [unit][area]
+	kind    [][]float64 // [unit][area], any-kind scores
 	pairAll []float64   // [area], the whole answer
 }
 
@@ -273,6 +278,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 		x[14] = max(x[14], anyK[ui])
 		x[15] = max(x[15], d.pair[ui]*anyK[ui])
 		ev = evidenceVector(make([]float64, 0, len(EvidenceFeatures)), d.pair[ui], pMax, pMean, kinds[ui], anyK[ui], kindMax, u, ui, n, opening, closing)
+		ev = append(ev, d.pair[ui]-otherBest(as.pair[ui], ai), anyK[ui]-otherBest(as.kind[ui], ai))
 		if d.evx == nil {
 			d.evx = make([][]float64, n)
 		}
@@ -438,6 +444,17 @@ func areaPlace(a *areaInfo) (opening, closing bool) {
 	return opening, closing
 }
 
+// otherBest is the highest value of xs other than xs[skip] (0 if none).
+func otherBest(xs []float64, skip int) float64 {
+	m := 0.0
+	for i, v := range xs {
+		if i != skip && v > m {
+			m = v
+		}
+	}
+	return m
+}
+
 func b2f(b bool) float64 {
 	if b {
 		return 1
@@ -463,6 +480,13 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 	qs := e.questionSem(q)
 	as := readAnswerSem(af)
 	as.score(w, qs)
+	as.kind = make([][]float64, len(af.units))
+	for ui := range af.units {
+		as.kind[ui] = make([]float64, len(q.Areas))
+		for ai := range q.Areas {
+			as.kind[ui][ai] = anyKind(&qs.info[ai], &af.units[ui])
+		}
+	}
 	cov := analyzer.Coverage{Areas: make([]analyzer.AreaResult, len(q.Areas))}
 	decs := make([]areaDecision, len(q.Areas))
 	used := make([]int, len(af.units))
