@@ -277,7 +277,8 @@ type evRow struct {
 func evidenceRows(items []*item) []evRow {
 	var rows []evRow
 	for _, it := range items {
-		for a, ss := range it.ev {
+		for _, a := range sortedKeys(it.ev) {
+			ss := it.ev[a]
 			if len(ss) == 0 || a >= len(it.trace.Areas) || it.trace.Areas[a].Claim {
 				continue
 			}
@@ -385,7 +386,8 @@ func coverageRows(items []*item) []covRow {
 			// 0.33) while still leaving 41% of their areas partial.
 			continue
 		}
-		for a, s := range it.areas {
+		for _, a := range sortedKeys(it.areas) {
+			s := it.areas[a]
 			if a >= len(it.trace.Areas) || it.trace.Areas[a].Coverage == nil {
 				continue
 			}
@@ -493,4 +495,15 @@ func accRows(rows []covRow, pred []int, keep func(covRow) bool) float64 {
 		}
 	}
 	return float64(ok) / float64(max(n, 1))
+}
+
+// sortedKeys returns a map's keys in order: rows must come in the same
+// order every run for the fit to be bit for bit the same.
+func sortedKeys[V any](m map[int]V) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	return keys
 }

@@ -1,0 +1,146 @@
+package heuristic
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/semantic"
+)
+
+// pairVector computes in one pass what package semantic computes feature by
+// feature.
+func TestPairVectorMatchesSemantic(t *testing.T) {
+	q := semantic.New("How did you handle an angry customer?")
+	sib := []semantic.Text{semantic.New("What the customer said next"), semantic.New("The outcome for the customer")}
+	a := readAreaText("How the candidate calmed the angry customer down", &q, sib)
+	b := semantic.New("She was furious, so I listened, apologised and stayed calm until she settled.")
+	x := pairVector(&a, &b, newSimCache(), nil)
+	if len(x) != nBase {
+		t.Fatalf("%d base features, want %d", len(x), nBase)
+	}
+	prof := semantic.RecallProfile(&a.topical, &b)
+	want := map[string]float64{
+		"recall":          semantic.Recall(&a.plain, &b),
+		"recall_topical":  semantic.Recall(&a.topical, &b),
+		"recall_distinct": semantic.Recall(&a.distinct, &b),
+		"overlap_topical": semantic.Overlap(&a.topical, &b),
+		"wordnet_topical": semantic.WordNetRecall(&a.topical, &b),
+		"reverse":         semantic.Recall(&b, &a.plain),
+		"cosine":          semantic.Cosine(&a.plain, &b),
+		"share70":         prof.Share70,
+		"weakest":         prof.Weakest,
+	}
+	for i, name := range PairFeatures[:nBase] {
+		w, ok := want[name]
+		if !ok {
+			continue
+		}
+		if math.Abs(x[i]-w) > 1e-5 {
+			t.Errorf("%s = %.6f, semantic gives %.6f", name, x[i], w)
+		}
+	}
+}
+
+// The question's own words weigh less: an area matched only through them
+// scores lower topically than plainly.
+func TestQuestionWordsDownWeighted(t *testing.T) {
+	q := semantic.New("Tell me about a customer complaint")
+	a := readAreaText("The customer complaint and its cause", &q, nil)
+	b := semantic.New("The customer complaint was long.")
+	x := pairVector(&a, &b, newSimCache(), nil)
+	if !(x[1] < x[0]) {
+		t.Errorf("recall_topical %.3f not below recall %.3f", x[1], x[0])
+	}
+}
+
+// Margins: with two areas, the margins of one are the negatives of the
+// other's; alone, they are zero.
+func TestPairMargins(t *testing.T) {
+	areas := []string{"Uniforms reduce bullying", "Uniforms cost families money"}
+	xs := ClaimPairVectors("School uniforms should be required", areas, "Kids in uniform get picked on less for their clothes.")
+	for k := range marginOf {
+		i := nBase + k
+		if math.Abs(xs[0][i]+xs[1][i]) > 1e-12 {
+			t.Errorf("margin %s: %v and %v", PairFeatures[i], xs[0][i], xs[1][i])
+		}
+	}
+	alone := ClaimPairVectors("School uniforms should be required", areas[:1], "Kids in uniform get picked on less.")
+	for k := range marginOf {
+		if alone[0][nBase+k] != 0 {
+			t.Errorf("alone, margin %d = %v", k, alone[0][nBase+k])
+		}
+	}
+}
+
+func TestClaimForm(t *testing.T) {
+	tests := []struct {
+		area, question string
+		claim          bool
+	}{
+		{"Uniforms reduce bullying", "School uniforms should be compulsory", true},
+		{"Guns lead to accidental deaths", "Gun ownership should be banned", true},
+		{"The US is a powerful country", "The USA is a good country to live in", true},
+		{"How the candidate calmed the customer down", "Tell me about a time you handled an angry customer.", false},
+		{"Actions taken to resolve the underlying issue", "Describe a time a customer was upset with you.", false},
+		{"Lessons learned from the experience", "Tell me about a project that failed.", false},
+		{"The specific changes implemented as a result", "Can you describe feedback you acted on?", false},
+	}
+	for _, tc := range tests {
+		if got := isClaim(tc.area, tc.question); got != tc.claim {
+			t.Errorf("isClaim(%q, %q) = %v, want %v", tc.area, tc.question, got, tc.claim)
+		}
+	}
+}
+
+// The embedded weights decode, match the engine's feature lists and name
+// their data; a file whose feature list differs is refused.
+func TestWeightsDecode(t *testing.T) {
+	w, err := loadWeights()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.ClaimForm == nil || w.Evidence == nil || w.Coverage == nil || w.OffQuestion == nil {
+		t.Fatal("a model is missing from weights.json")
+	}
+	if len(w.Data) == 0 || w.Command == "" {
+		t.Error("weights.json names no data or no command")
+	}
+	for _, d := range w.Data {
+		if len(d.SHA256) != 64 || d.Rows <= 0 {
+			t.Errorf("data entry %+v", d)
+		}
+	}
+	bad := strings.Replace(string(weightsJSON), `"recall_topical"`, `"recall_other"`, 1)
+	if _, err := DecodeWeights([]byte(bad)); err == nil || !strings.Contains(err.Error(), "recall_other") {
+		t.Errorf("a renamed feature: err = %v", err)
+	}
+}
+
+// Names do not move a status: the same answer with other names of people
+// and places gets the same coverage.
+func TestNamesLeftOut(t *testing.T) {
+	doc1 := "In March I ran the desk at a gym in Leeds. A member called Hannah rang because we had charged her twice."
+	doc2 := strings.NewReplacer("Leeds", "Valencia", "Hannah", "Lucia").Replace(doc1)
+	t1, t2 := semantic.New(doc1), semantic.New(doc2)
+	if semantic.Cosine(&t1, &t2) > 0.9999 {
+		t.Skip("the two texts read the same even with names; nothing to check")
+	}
+	e := New()
+	q := analyzerQuestion()
+	a1, _ := e.Trace(q, nil, doc1)
+	a2, _ := e.Trace(q, nil, doc2)
+	for i := range a1.Areas {
+		for k := range a1.Areas[i].Coverage {
+			if a1.Areas[i].Coverage[k] != a2.Areas[i].Coverage[k] {
+				t.Errorf("area %d feature %s: %v with one set of names, %v with the other", i, CoverageFeatures[k], a1.Areas[i].Coverage[k], a2.Areas[i].Coverage[k])
+			}
+		}
+	}
+}
+
+func analyzerQuestion() analyzer.Question {
+	return analyzer.Question{ID: "q1", Text: "Tell me about a time a customer was charged wrongly.",
+		Areas: []string{"The situation and what caused the problem", "How the candidate responded", "The outcome"}}
+}

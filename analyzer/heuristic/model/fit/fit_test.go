@@ -1,0 +1,89 @@
+package fit
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// Logistic recovers the weights of data drawn from a known model.
+func TestLogisticRecoversWeights(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var X [][]float64
+	var y []bool
+	for range 4000 {
+		a, b := r.NormFloat64(), r.NormFloat64()
+		p := 1 / (1 + math.Exp(-(0.5 + 2*a - 1*b)))
+		X = append(X, []float64{a, b})
+		y = append(y, r.Float64() < p)
+	}
+	m, err := Logistic([]string{"a", "b"}, X, y, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Weights are on standardised features; a and b have unit variance.
+	wa, wb := m.W[0]/m.Scale[0], m.W[1]/m.Scale[1]
+	if math.Abs(wa-2) > 0.25 || math.Abs(wb+1) > 0.2 {
+		t.Errorf("weights %.2f %.2f, want about 2 and -1", wa, wb)
+	}
+	// Deterministic: a second fit gives the same numbers.
+	m2, _ := Logistic([]string{"a", "b"}, X, y, nil, 0)
+	if m2.W[0] != m.W[0] || m2.Bias != m.Bias {
+		t.Error("two fits of the same rows differ")
+	}
+}
+
+// Ordinal orders its cut-points and ranks rows by their class.
+func TestOrdinalOrdersClasses(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var X [][]float64
+	var y []int
+	for range 1500 {
+		a := r.NormFloat64()
+		s := 1.5*a + r.NormFloat64()*0.5
+		c := 0
+		if s > -0.5 {
+			c = 1
+		}
+		if s > 1 {
+			c = 2
+		}
+		X = append(X, []float64{a})
+		y = append(y, c)
+	}
+	m, err := Ordinal([]string{"a"}, X, y, nil, 3, 0.001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(m.Cuts[0] < m.Cuts[1]) || m.W[0] <= 0 {
+		t.Fatalf("cuts %v weight %v", m.Cuts, m.W)
+	}
+	scores := make([]float64, len(X))
+	for i, x := range X {
+		scores[i] = m.Score(x)
+	}
+	m.Thresholds = Thresholds(scores, y, 3)
+	pred := make([]int, len(X))
+	for i, s := range scores {
+		pred[i] = m.Decide(s)
+	}
+	if q := QWK(y, pred, 3); q < 0.8 {
+		t.Errorf("QWK %.3f on data the model fits, want >= 0.8", q)
+	}
+}
+
+func TestQWK(t *testing.T) {
+	tests := []struct {
+		a, b []int
+		want float64
+	}{
+		{[]int{0, 1, 2, 2}, []int{0, 1, 2, 2}, 1},
+		{[]int{0, 0, 2, 2}, []int{2, 2, 0, 0}, -1},
+		{[]int{0, 1, 2}, []int{1, 1, 1}, 0},
+	}
+	for _, tc := range tests {
+		if got := QWK(tc.a, tc.b, 3); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("QWK(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
