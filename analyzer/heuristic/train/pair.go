@@ -72,4 +72,3 @@ func printReliability(name string, each func(func(p float64, y bool))) {
 		fmt.Printf("| %.1f-%.1f | %d | %.2f | %.2f |\n", float64(b)/10, float64(b+1)/10, n[b], sum[b]/float64(n[b]), float64(pos[b])/float64(n[b]))
 	}
 }
-
