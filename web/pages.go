@@ -329,6 +329,11 @@ type reportsData struct {
 	From, To    string // interview dates, inclusive
 	Next        string // URL of the next page
 	Filtered    bool
+	// The slate form: the list's own query (to show it again), the
+	// reports ticked and the name given, when it comes back refused.
+	Back      string
+	Selected  map[string]bool
+	SlateName string
 }
 
 type reportRow struct {
@@ -341,7 +346,12 @@ type reportRow struct {
 }
 
 func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
-	in := r.URL.Query()
+	h.showReports(w, r, rc, http.StatusOK, r.URL.Query(), "", nil)
+}
+
+// showReports shows the list for the query in; errMsg and sf, when the
+// slate form was refused, say why and keep what was ticked.
+func (h *Handler) showReports(w http.ResponseWriter, r *http.Request, rc *requestCtx, status int, in url.Values, errMsg string, sf *slateForm) {
 	d := &reportsData{Candidate: strings.TrimSpace(in.Get("candidate")), GuideID: in.Get("guide"), From: in.Get("from"), To: in.Get("to"),
 		Role: strings.TrimSpace(in.Get("role")), Interviewer: strings.TrimSpace(in.Get("interviewer"))}
 	q := url.Values{"limit": {"25"}}
@@ -370,6 +380,19 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, rc *reques
 		q.Set("cursor", c)
 	}
 	d.Filtered = d.Candidate != "" || d.GuideID != "" || d.From != "" || d.To != "" || d.Role != "" || d.Interviewer != ""
+	back := url.Values{}
+	for _, k := range []string{"candidate", "guide", "role", "interviewer", "from", "to", "cursor"} {
+		if v := in.Get(k); v != "" {
+			back.Set(k, v)
+		}
+	}
+	d.Back = back.Encode()
+	if sf != nil {
+		d.Selected, d.SlateName = sf.Selected, sf.Name
+	}
+	if errMsg != "" {
+		msg = errMsg
+	}
 	var list api.ReportList
 	if err := h.api.getJSON(r.Context(), rc.tenant, "/v1/reports", q, &list); err != nil {
 		h.apiFailed(w, r, rc, err)
@@ -403,10 +426,10 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request, rc *reques
 		d.Next = "/reports?" + nq.Encode()
 	}
 	p := &page{Title: "Reports", Nav: "reports", Tenant: rc.tenant, CSRF: rc.csrf, Error: msg, Data: d}
-	if in.Get("deleted") != "" {
+	if in.Get("deleted") != "" && sf == nil {
 		p.Notice = "The report was deleted, with its cached analyses."
 	}
-	h.render(w, http.StatusOK, "reports.html", p)
+	h.render(w, status, "reports.html", p)
 }
 
 func (h *Handler) report(r *http.Request, rc *requestCtx) (*analyzer.Report, error) {

@@ -35,6 +35,21 @@
     });
   });
 
+  // Slate cells: Escape hides the quote shown on hover or focus, until the
+  // cell is left (the quote stays readable by focus alone without script).
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== 'Escape') return;
+    var c = document.activeElement;
+    if (c && c.matches && c.matches('td.cell[aria-describedby]')) c.classList.add('tip-off');
+    document.querySelectorAll('td.cell:hover').forEach(function (h) { h.classList.add('tip-off'); });
+  });
+  ['focusout', 'mouseout'].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      var c = e.target.closest && e.target.closest('td.tip-off');
+      if (c && !(e.relatedTarget && c.contains(e.relatedTarget))) c.classList.remove('tip-off');
+    });
+  });
+
   // Progress of a long analysis: poll the job, go to the report when done.
   var job = document.querySelector('[data-poll]');
   if (job) {
