@@ -75,8 +75,10 @@ type env struct {
 	url   string
 	srv   *api.Server
 	redis *testkit.Redis
-	store store.Store
-	http  *http.Client
+	// prefix starts the store's keys.
+	prefix string
+	store  store.Store
+	http   *http.Client
 }
 
 var prefixes atomic.Int64
@@ -89,6 +91,7 @@ func newEnv(t *testing.T, o options) *env {
 		cfg.Keys = testKeys(t)
 	}
 	prefix := fmt.Sprintf("t%d", prefixes.Add(1))
+	e.prefix = prefix
 	sopts := store.Options{Prefix: prefix, JobIdle: 2 * time.Second, Poll: 50 * time.Millisecond, MaxAttempts: cfg.JobMaxAttempts}
 	deps := api.Deps{Engines: o.engines, LLMProbe: o.llmProbe, Web: o.web}
 	if deps.Engines == nil {

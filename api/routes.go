@@ -47,6 +47,8 @@ func (s *Server) routes() *gin.Engine {
 		v1.GET("/guides/:id", s.getGuide)
 		v1.PUT("/guides/:id", s.limitBody, s.putGuide)
 		v1.DELETE("/guides/:id", s.deleteGuide)
+
+		v1.DELETE("/tenant", s.purgeTenant)
 	}
 
 	// Everything else belongs to the web pages when they are mounted

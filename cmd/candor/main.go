@@ -69,6 +69,7 @@ Commands:
   guides    list, show or import interview guides
   serve     serve the HTTP API (with job workers in the same process)
   worker    run job workers on the Redis queue that serve fills (scale-out)
+  tenant    purge: delete everything the Redis store keeps for one tenant
   healthcheck  exit 0 when a server's /healthz answers 200 (a container HEALTHCHECK)
   version   print the version
 
@@ -101,6 +102,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.worker(ctx, rest)
 	case "healthcheck":
 		return env.healthcheck(ctx, rest)
+	case "tenant":
+		return env.tenant(ctx, rest)
 	case "config-docs":
 		// Hidden: prints the README's configuration reference.
 		return env.configDocs(rest)
