@@ -617,6 +617,7 @@ func (s *Server) analyze(ctx context.Context, eng *store.Engine, a *analysis, pr
 	if err != nil {
 		return nil, nil, err
 	}
+	rep.ID = s.tenantReportID(ctx, analyzer.TenantFrom(ctx), rep.ID)
 	gctx := analyzer.WithGuide(ctx, rep.Guide)
 	keys := make([]string, 0, len(rep.Answers))
 	for _, ans := range rep.Answers {

@@ -247,8 +247,14 @@ func TestTenantIsolation(t *testing.T) {
 	if rb.header.Get("X-Cache") != "miss" {
 		t.Errorf("B's first analysis X-Cache %q: it must not use A's cache", rb.header.Get("X-Cache"))
 	}
-	// Deleting B's copy leaves A's.
-	want(t, e.do(req{method: "DELETE", path: "/v1/reports/" + rep.ID, key: keyB}), 204, "")
+	// B's copy has an id of its own (ids are keyed by tenant); deleting it
+	// leaves A's.
+	var repB analyzer.Report
+	rb.json(t, &repB)
+	if repB.ID == rep.ID {
+		t.Errorf("B's report of the same content has A's id %s", rep.ID)
+	}
+	want(t, e.do(req{method: "DELETE", path: "/v1/reports/" + repB.ID, key: keyB}), 204, "")
 	want(t, e.get("/v1/reports/"+rep.ID, keyA), 200, "")
 	want(t, e.get("/v1/guides/"+guide.ID, keyA), 200, "")
 }

@@ -3,10 +3,12 @@ package api_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"regexp"
 	"strconv"
@@ -16,6 +18,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/api"
 )
 
@@ -316,4 +320,49 @@ func TestMetricsNeedTheirToken(t *testing.T) {
 	// Without keys (loopback only) it stays open, as before.
 	e = newEnv(t, options{noRedis: true, workers: -1, noAuth: true})
 	want(t, e.get("/metrics", ""), http.StatusOK, "")
+}
+
+// TestReportIDsAreTenantKeyed (row 13): the same content analysed by two
+// tenants gets two unrelated ids (one cannot tell the other analysed it);
+// within a tenant the id is stable, on every replica sharing the Redis.
+func TestReportIDsAreTenantKeyed(t *testing.T) {
+	e := newEnv(t, options{workers: -1, cfg: api.Config{ResponseCacheTTL: -1}})
+	body := answers(answerQ1)
+	id := func(base, key string) string {
+		t.Helper()
+		b, _ := json.Marshal(body)
+		hr, _ := http.NewRequest("POST", base+"/v1/analyses", bytes.NewReader(b))
+		hr.Header.Set("Authorization", "Bearer "+key)
+		hr.Header.Set("Content-Type", "application/json")
+		resp, err := e.http.Do(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var rep struct{ ID string }
+		if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("analysis: %d %v", resp.StatusCode, err)
+		}
+		return rep.ID
+	}
+	a1, b1, a2 := id(e.url, keyA), id(e.url, keyB), id(e.url, keyA)
+	if a1 == b1 {
+		t.Errorf("acme and globex got the same id %s for the same content", a1)
+	}
+	if a1 != a2 {
+		t.Errorf("acme's id changed between two analyses of the same content: %s, %s", a1, a2)
+	}
+	if !strings.HasPrefix(a1, "rep_") || len(a1) != len("rep_")+20 {
+		t.Errorf("id %q", a1)
+	}
+	// Another server on the same Redis (its key read from there, not made
+	// by this process) gives acme the same id.
+	replica := api.NewServer(api.Config{Keys: testKeys(t), ResponseCacheTTL: -1},
+		api.Deps{Store: e.store, Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
+	ts := httptest.NewServer(replica)
+	t.Cleanup(ts.Close)
+	if a3 := id(ts.URL, keyA); a3 != a1 {
+		t.Errorf("another replica gave acme %s, not %s", a3, a1)
+	}
+	want(t, e.get("/v1/reports/"+b1, keyA), http.StatusNotFound, api.CodeNotFound)
 }

@@ -183,6 +183,7 @@ type Server struct {
 	metrics  *metrics
 	hooks    *webhooks
 	llmProbe *probe
+	idKey    *idKey
 	router   *gin.Engine
 	web      http.Handler
 	// shared is set when the store is seen by other processes (Redis);
@@ -237,6 +238,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 	if deps.LLMProbe != nil {
 		s.llmProbe = &probe{check: deps.LLMProbe, every: 10 * time.Second}
 	}
+	s.idKey = &idKey{st: deps.Store}
 	s.hooks = newWebhooks(cfg, log, s.metrics)
 	s.router = s.routes()
 	return s

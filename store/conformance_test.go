@@ -52,6 +52,7 @@ func suite(t *testing.T, open opener) {
 		{"JobResult", testJobResult},
 		{"SessionGenerations", testSessionGenerations},
 		{"SessionKeys", testSessionKeys},
+		{"DeploymentKey", testDeploymentKey},
 		{"Guides", testGuides},
 		{"Idempotency", testIdempotency},
 		{"RateLimits", testRateLimits},
@@ -886,4 +887,22 @@ func testSessionKeys(t *testing.T, open opener) {
 		t.Errorf("globex generation %d, want 1", n)
 	}
 	syncKeys(f.s, map[string]string{}, "globex")
+}
+
+// testDeploymentKey: one random key per name, the same on every replica.
+func testDeploymentKey(t *testing.T, open opener) {
+	f := open(t, store.Options{})
+	ctx := context.Background()
+	a, err := f.s.DeploymentKey(ctx, "report-ids")
+	if err != nil || len(a) != 32 {
+		t.Fatalf("DeploymentKey: %d bytes, %v", len(a), err)
+	}
+	b, err := f.sibling().DeploymentKey(ctx, "report-ids")
+	if err != nil || !bytes.Equal(a, b) {
+		t.Errorf("another replica's key differs (%v)", err)
+	}
+	c, err := f.s.DeploymentKey(ctx, "other")
+	if err != nil || bytes.Equal(a, c) {
+		t.Errorf("two names share a key (%v)", err)
+	}
 }

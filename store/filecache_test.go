@@ -19,6 +19,7 @@ type cacheOnly struct {
 	store.Results
 	store.Jobs
 	store.Sessions
+	store.Secrets
 	store.Guides
 	store.Idempotency
 	store.ResponseCache

@@ -34,6 +34,7 @@ type Memory struct {
 
 	sessionGen  map[string]int64  // by tenant
 	sessionKeys map[string]string // key fingerprint to tenant
+	deployKeys  map[string][]byte
 
 	// afterComplete is a test hook (see Redis.afterComplete).
 	afterComplete func()
@@ -76,7 +77,7 @@ func NewMemory(opts Options) *Memory {
 		results: map[string]*memResult{}, guides: map[string]map[string][]byte{},
 		notify: make(chan struct{}),
 
-		sessionGen: map[string]int64{}, sessionKeys: map[string]string{},
+		sessionGen: map[string]int64{}, sessionKeys: map[string]string{}, deployKeys: map[string][]byte{},
 	}
 }
 

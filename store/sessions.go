@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -133,4 +135,56 @@ func (m *Memory) SyncSessionKeys(_ context.Context, keys map[string]string) ([]s
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// Secrets keeps keys the deployment makes for itself (the key that makes
+// report ids tenant-specific): random, made by whichever process needs one
+// first, then the same for every replica and worker sharing the store.
+type Secrets interface {
+	// DeploymentKey returns the 32-byte key called name, making it when
+	// there is none.
+	DeploymentKey(ctx context.Context, name string) ([]byte, error)
+}
+
+func (k keys) deploymentKey(name string) string { return k.prefix + ":{~deployment}:key:" + name }
+
+func newKey() ([]byte, error) {
+	b := make([]byte, 32)
+	_, err := rand.Read(b)
+	return b, err
+}
+
+// DeploymentKey implements Secrets.
+func (r *Redis) DeploymentKey(ctx context.Context, name string) ([]byte, error) {
+	fresh, err := newKey()
+	if err != nil {
+		return nil, err
+	}
+	k := r.k.deploymentKey(name)
+	if err := r.c.SetNX(ctx, k, fresh, 0).Err(); err != nil {
+		return nil, r.wrap("deployment key", err)
+	}
+	b, err := r.c.Get(ctx, k).Bytes()
+	if err != nil {
+		return nil, r.wrap("deployment key", err)
+	}
+	if len(b) != 32 {
+		return nil, fmt.Errorf("deployment key %q: %d bytes in Redis, want 32", name, len(b))
+	}
+	return b, nil
+}
+
+// DeploymentKey implements Secrets.
+func (m *Memory) DeploymentKey(_ context.Context, name string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if b, ok := m.deployKeys[name]; ok {
+		return b, nil
+	}
+	b, err := newKey()
+	if err != nil {
+		return nil, err
+	}
+	m.deployKeys[name] = b
+	return b, nil
 }

@@ -230,6 +230,7 @@ type Store interface {
 	Results
 	Jobs
 	Sessions
+	Secrets
 	Guides
 	Idempotency
 	ResponseCache
