@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/candorhq/candor/api"
+	"github.com/candorhq/candor/slate"
 )
 
 // slateTranscripts are five interviews on cx-empathy, each with its
@@ -61,7 +63,10 @@ func bySpecificity(v *api.SlateView) []string {
 	return ids
 }
 
-var candColRE = regexp.MustCompile(`<th scope="col" class="cand" data-report="([^"]+)"`)
+var (
+	candColRE = regexp.MustCompile(`<th scope="col" class="cand" data-report="([^"]+)"`)
+	slateCellRE    = regexp.MustCompile(`<td class="cell [a-z_]+" data-status="([a-z_]+)"`)
+)
 
 // TestSlatePages: tick five reports on the list, make a slate, read the
 // comparison (a column per candidate, quotes named by their cells, not
@@ -126,7 +131,27 @@ func TestSlatePages(t *testing.T) {
 	if got := cols(pg.body); !slices.Equal(got, ids) {
 		t.Errorf("columns %v, want the reports in the order ticked %v", got, ids)
 	}
-	for _, want := range []string{`<h1 id="slate-title">CX lead shortlist</h1>`, `data-status="not_asked"`, `data-status="missing"`,
+	// A cell per candidate and area of every question asked of anyone,
+	// each with the matrix's status (not asked kept apart from missing).
+	wantCells := map[string]int{}
+	for _, q := range v.Matrix.Questions {
+		asked := slices.ContainsFunc(q.Answers, func(a slate.AnswerCell) bool { return a.Status == "answered" })
+		for _, a := range q.Areas {
+			for _, c := range a.Cells {
+				if asked {
+					wantCells[c.Status]++
+				}
+			}
+		}
+	}
+	gotCells := map[string]int{}
+	for _, m := range slateCellRE.FindAllStringSubmatch(pg.body, -1) {
+		gotCells[m[1]]++
+	}
+	if fmt.Sprint(gotCells) != fmt.Sprint(wantCells) || wantCells["not_asked"] == 0 {
+		t.Errorf("cells by status %v, want %v", gotCells, wantCells)
+	}
+	for _, want := range []string{`<h1 id="slate-title">CX lead shortlist</h1>`,
 		`tabindex="0" aria-describedby="tip-`, `role="tooltip"`, `<span class="sr-only">covered</span>`, `aria-current="page">Slates</a>`,
 		`<script src="/assets/app.`, `/assets/slate.`} {
 		if !strings.Contains(pg.body, want) {
