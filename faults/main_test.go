@@ -14,10 +14,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 // candorBin is the binary under test, built once by TestMain the way the
@@ -65,31 +66,12 @@ func skipShort(t *testing.T) {
 	}
 }
 
-// syncBuffer collects a process's output for the test to read while the
-// process writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // proc is a running candor process.
 type proc struct {
 	name string
 	cmd  *exec.Cmd
 	url  string // http://127.0.0.1:PORT, when it listens
-	logs *syncBuffer
+	logs *testkit.SyncBuffer
 	done chan struct{}
 	err  error // Wait's error, once done is closed
 }
@@ -106,7 +88,7 @@ func startCandor(t *testing.T, name string, env map[string]string, args ...strin
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	p := &proc{name: name, cmd: cmd, logs: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{name: name, cmd: cmd, logs: &testkit.SyncBuffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.logs, p.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)

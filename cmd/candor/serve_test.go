@@ -22,30 +22,11 @@ import (
 	"github.com/candorhq/candor/internal/testkit"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server's log writes and the
-// test's reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // program is `candor serve` or `candor worker` running in this process
 // through run, as main runs it.
 type program struct {
 	url    string
-	stderr *syncBuffer
+	stderr *testkit.SyncBuffer
 	stop   func() error
 }
 
@@ -56,7 +37,7 @@ var listenLine = regexp.MustCompile(`"msg":"listening","addr":"(http://[^"]+)"`)
 func start(t *testing.T, env map[string]string, args ...string) *program {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &program{stderr: &syncBuffer{}}
+	p := &program{stderr: &testkit.SyncBuffer{}}
 	done := make(chan error, 1)
 	getenv := func(k string) string { return env[k] }
 	go func() { done <- run(ctx, args, getenv, strings.NewReader(""), io.Discard, p.stderr) }()
@@ -435,7 +416,7 @@ func TestGracefulShutdown(t *testing.T) {
 }
 
 func TestLogWriter(t *testing.T) {
-	out := &syncBuffer{}
+	out := &testkit.SyncBuffer{}
 	lw := newLogWriter(out, 10*time.Millisecond)
 	_, _ = lw.Write([]byte("one\n"))
 	deadline := time.Now().Add(5 * time.Second)
