@@ -145,14 +145,14 @@ func (e *Engine) offQuestion(q analyzer.Question, others []analyzer.Question, af
 func (e *Engine) offQuestionVector(q analyzer.Question, others []analyzer.Question, af *answerFeat, decs []areaDecision, as *answerSem) []float64 {
 	w := e.mustWeights()
 	qs := e.questionSem(q)
-	buf := pairAlone(&qs.question, &as.all, as.sims, nil)
+	buf := pairAlone(&qs.question, as.whole(), as.sims, nil)
 	qa := w.Pair.Prob(buf)
 	qu := 0.0
 	for ui := range as.units {
 		if as.units[ui].Empty() {
 			continue
 		}
-		buf = pairAlone(&qs.question, &as.units[ui], as.sims, buf)
+		buf = pairAlone(&qs.question, as.unit(ui), as.sims, buf)
 		qu = max(qu, w.Pair.Prob(buf))
 	}
 	var mean, top, ans, addr float64
@@ -187,5 +187,35 @@ func (e *Engine) offQuestionVector(q analyzer.Question, others []analyzer.Questi
 		margin = own - bestOther
 	}
 	return []float64{qa, qu, mean / n, top, ans / n, addr / n, math.Log1p(float64(af.words)),
-		own, semantic.Recall(&qs.whole, &as.all), semantic.Recall(&as.all, &qs.whole), closer, margin}
+		own, recallIdx(qs.whole.Words, qs.wholeIdx, as.all.Words, as.allIdx, as.sims, false),
+		recallIdx(as.all.Words, as.allIdx, qs.whole.Words, qs.wholeIdx, as.sims, true), closer, margin}
+}
+
+// recallIdx is semantic.Recall(a, b) read from the similarity matrix; with
+// reverse, a is the answer side (the matrix's columns) and b the question's.
+func recallIdx(a []semantic.Word, ai []int32, b []semantic.Word, bi []int32, m *simMatrix, reverse bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	total, wsum := float32(0), float32(0)
+	for i := range a {
+		best := float32(0)
+		for j := range b {
+			var s float32
+			if reverse {
+				s, _ = m.get(bi[j], ai[i])
+			} else {
+				s, _ = m.get(ai[i], bi[j])
+			}
+			if s > best {
+				best = s
+			}
+		}
+		total += best * a[i].Weight
+		wsum += a[i].Weight
+	}
+	if wsum == 0 {
+		return 0
+	}
+	return float64(total / wsum)
 }

@@ -104,6 +104,9 @@ type qSem struct {
 	// followUp[ai][fi] is the pair probability that follow-up fi asks
 	// for area ai.
 	followUp [][]float64
+	// vocab numbers the words of the question, its areas and the whole.
+	vocab    *vocab
+	wholeIdx []int32
 }
 
 func (e *Engine) questionSem(q analyzer.Question) *qSem {
@@ -114,10 +117,15 @@ func (e *Engine) questionSem(q analyzer.Question) *qSem {
 		for i, a := range q.Areas {
 			sib[i] = semantic.New(a)
 		}
-		s := &qSem{question: readAreaText(q.Text, nil, nil), whole: semantic.New(q.Text + "\n" + strings.Join(q.Areas, "\n"))}
+		s := &qSem{question: readAreaText(q.Text, nil, nil), whole: semantic.New(q.Text + "\n" + strings.Join(q.Areas, "\n")),
+			vocab: newVocab()}
+		s.question.idx = s.vocab.add(s.question.plain.Words)
+		s.wholeIdx = s.vocab.add(s.whole.Words)
 		for i, a := range q.Areas {
 			others := append(append([]semantic.Text(nil), sib[:i]...), sib[i+1:]...)
-			s.areas = append(s.areas, readAreaText(a, &qt, others))
+			at := readAreaText(a, &qt, others)
+			at.idx = s.vocab.add(at.plain.Words)
+			s.areas = append(s.areas, at)
 			info := e.area(a)
 			if isClaim(a, q.Text) {
 				// A claim ("uniforms reduce bullying") rather than a
@@ -128,11 +136,16 @@ func (e *Engine) questionSem(q analyzer.Question) *qSem {
 		}
 		w := e.mustWeights()
 		s.followUp = make([][]float64, len(q.Areas))
-		sims := newSimCache()
-		var buf [][]float64
+		fv := newVocab()
+		fts := make([]piece, len(q.FollowUps))
 		for fi, f := range q.FollowUps {
 			ft := semantic.New(f)
-			buf = pairVectors(s.areas, &ft, sims, buf)
+			fts[fi] = piece{&ft, fv.add(ft.Words)}
+		}
+		m := newSimMatrix(s.vocab, fv)
+		var buf [][]float64
+		for fi := range q.FollowUps {
+			buf = pairVectors(s.areas, fts[fi], m, buf)
 			for ai, x := range buf {
 				if fi == 0 {
 					s.followUp[ai] = make([]float64, len(q.FollowUps))
@@ -162,24 +175,43 @@ func joinAreas(areas []string) string {
 type answerSem struct {
 	units   []semantic.Text
 	all     semantic.Text
-	sims    *simCache
+	vocab   *vocab
+	unitIdx [][]int32
+	allIdx  []int32
+	sims    *simMatrix  // the question's vocabulary x the answer's
 	pair    [][]float64 // [unit][area]
 	kind    [][]float64 // [unit][area], any-kind scores
 	pairAll []float64   // [area], the whole answer
 }
 
+func (as *answerSem) unit(i int) piece { return piece{&as.units[i], as.unitIdx[i]} }
+func (as *answerSem) whole() piece     { return piece{&as.all, as.allIdx} }
+
 func (as *answerSem) score(w *Weights, qs *qSem) {
-	var buf [][]float64
+	as.sims = newSimMatrix(qs.vocab, as.vocab)
+	na := len(qs.areas)
+	whole := make([]pairStats, na)
+	var st pairStats
+	xs := make([][]float64, na)
 	as.pair = make([][]float64, len(as.units))
 	for ui := range as.units {
 		if as.units[ui].Empty() {
 			continue
 		}
-		buf = pairVectors(qs.areas, &as.units[ui], as.sims, buf)
-		as.pair[ui] = probs(w, buf)
+		p := as.unit(ui)
+		for ai := range qs.areas {
+			a := &qs.areas[ai]
+			st = pairStatsOf(a, p, as.sims, &st)
+			xs[ai] = st.features(a, semantic.Cosine(&a.plain, p.t), len(p.t.Words), xs[ai])
+			whole[ai].merge(&st)
+		}
+		as.pair[ui] = probs(w, addMargins(xs))
 	}
-	buf = pairVectors(qs.areas, &as.all, as.sims, buf)
-	as.pairAll = probs(w, buf)
+	for ai := range qs.areas {
+		a := &qs.areas[ai]
+		xs[ai] = whole[ai].features(a, semantic.Cosine(&a.plain, &as.all), len(as.all.Words), xs[ai])
+	}
+	as.pairAll = probs(w, addMargins(xs))
 }
 
 func probs(w *Weights, xs [][]float64) []float64 {
@@ -191,7 +223,7 @@ func probs(w *Weights, xs [][]float64) []float64 {
 }
 
 func readAnswerSem(af *answerFeat) *answerSem {
-	as := &answerSem{units: make([]semantic.Text, len(af.doc.Units)), sims: newSimCache()}
+	as := &answerSem{units: make([]semantic.Text, len(af.doc.Units)), unitIdx: make([][]int32, len(af.doc.Units)), vocab: newVocab()}
 	var all []semantic.Word
 	for i, u := range af.doc.Units {
 		if af.units[i].injected {
@@ -199,9 +231,11 @@ func readAnswerSem(af *answerFeat) *answerSem {
 		}
 		t := semantic.FromTokens(af.doc.Tokens, u.First, u.Last)
 		as.units[i] = withoutNames(t, af.doc.Tokens, u.First)
+		as.unitIdx[i] = as.vocab.add(as.units[i].Words)
 		all = append(all, as.units[i].Words...)
 	}
 	as.all.Add(all...)
+	as.allIdx = as.vocab.add(as.all.Words)
 	return as
 }
 

@@ -16,7 +16,7 @@ func TestPairVectorMatchesSemantic(t *testing.T) {
 	sib := []semantic.Text{semantic.New("What the customer said next"), semantic.New("The outcome for the customer")}
 	a := readAreaText("How the candidate calmed the angry customer down", &q, sib)
 	b := semantic.New("She was furious, so I listened, apologised and stayed calm until she settled.")
-	x := pairVector(&a, &b, newSimCache(), nil)
+	x := pairOf(&a, &b)
 	if len(x) != nBase {
 		t.Fatalf("%d base features, want %d", len(x), nBase)
 	}
@@ -49,7 +49,7 @@ func TestQuestionWordsDownWeighted(t *testing.T) {
 	q := semantic.New("Tell me about a customer complaint")
 	a := readAreaText("The customer complaint and its cause", &q, nil)
 	b := semantic.New("The customer complaint was long.")
-	x := pairVector(&a, &b, newSimCache(), nil)
+	x := pairOf(&a, &b)
 	if !(x[1] < x[0]) {
 		t.Errorf("recall_topical %.3f not below recall %.3f", x[1], x[0])
 	}
@@ -143,4 +143,12 @@ func TestNamesLeftOut(t *testing.T) {
 func analyzerQuestion() analyzer.Question {
 	return analyzer.Question{ID: "q1", Text: "Tell me about a time a customer was charged wrongly.",
 		Areas: []string{"The situation and what caused the problem", "How the candidate responded", "The outcome"}}
+}
+
+// pairOf computes pairVector for one area and one text.
+func pairOf(a *areaText, b *semantic.Text) []float64 {
+	av, bv := newVocab(), newVocab()
+	a.idx = av.add(a.plain.Words)
+	p := piece{b, bv.add(b.Words)}
+	return pairVector(a, p, newSimMatrix(av, bv), nil)
 }

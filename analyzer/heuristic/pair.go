@@ -23,6 +23,7 @@ import (
 type areaText struct {
 	plain, topical, distinct semantic.Text
 	words                    int
+	idx                      []int32 // plain.Words' places in the question's vocabulary
 }
 
 // questionWordWeight and sharedWordWeight scale a word's weight when the
@@ -104,11 +105,17 @@ const nBase = 11
 var marginOf = [...]int{1, 2, 6}
 
 // pairVectors computes PairFeatures for every area against one piece.
-func pairVectors(areas []areaText, b *semantic.Text, c *simCache, out [][]float64) [][]float64 {
+func pairVectors(areas []areaText, p piece, m *simMatrix, out [][]float64) [][]float64 {
 	out = out[:0]
 	for i := range areas {
-		out = append(out, pairVector(&areas[i], b, c, make([]float64, 0, len(PairFeatures))))
+		out = append(out, pairVector(&areas[i], p, m, make([]float64, 0, len(PairFeatures))))
 	}
+	return addMargins(out)
+}
+
+// addMargins appends the margin features to every area's base features
+// for one piece.
+func addMargins(out [][]float64) [][]float64 {
 	for i := range out {
 		for _, f := range marginOf {
 			m, ok := 0.0, false
@@ -128,88 +135,186 @@ func pairVectors(areas []areaText, b *semantic.Text, c *simCache, out [][]float6
 
 // pairAlone computes PairFeatures for a text with no sibling areas (a
 // question, a follow-up): every margin is 0.
-func pairAlone(a *areaText, b *semantic.Text, c *simCache, x []float64) []float64 {
-	x = pairVector(a, b, c, x)
+func pairAlone(a *areaText, p piece, m *simMatrix, x []float64) []float64 {
+	x = pairVector(a, p, m, x)
 	for range marginOf {
 		x = append(x, 0)
 	}
 	return x
 }
 
-// simCache remembers word-to-word similarities within one analysis: an
-// answer's words meet every area's words, so each pair is computed once.
-type simCache struct {
-	m map[[2]string][2]float32 // (area lemma/id, piece lemma/id) -> vector, WordNet
+// vocab numbers the distinct words of one side of a comparison (a
+// question's areas, or an answer), so word-to-word similarities are kept in
+// a dense matrix rather than looked up by strings.
+type vocab struct {
+	index map[vocabKey]int32
+	words []semantic.Word
 }
 
-func newSimCache() *simCache { return &simCache{m: make(map[[2]string][2]float32, 256)} }
+type vocabKey struct {
+	lemma string
+	id    semantic.ID
+}
 
-func (c *simCache) get(x, y *semantic.Word) (vec, wn float32) {
+func newVocab() *vocab { return &vocab{index: map[vocabKey]int32{}} }
+
+// add numbers ws, returning each word's place.
+func (v *vocab) add(ws []semantic.Word) []int32 {
+	out := make([]int32, len(ws))
+	for i, w := range ws {
+		k := vocabKey{w.Lemma, w.ID}
+		n, ok := v.index[k]
+		if !ok {
+			n = int32(len(v.words))
+			v.index[k] = n
+			v.words = append(v.words, w)
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// simMatrix holds the vector and WordNet similarities of every word of one
+// vocabulary with every word of another, computed when first asked for.
+type simMatrix struct {
+	a, b *vocab
+	vals []float32 // (vector, WordNet) per cell; vector < 0 while not computed
+}
+
+func newSimMatrix(a, b *vocab) *simMatrix {
+	m := &simMatrix{a: a, b: b, vals: make([]float32, 2*len(a.words)*len(b.words))}
+	for i := 0; i < len(m.vals); i += 2 {
+		m.vals[i] = -1
+	}
+	return m
+}
+
+func (m *simMatrix) get(i, j int32) (vec, wn float32) {
+	k := 2 * (int(i)*len(m.b.words) + int(j))
+	if v := m.vals[k]; v >= 0 {
+		return v, m.vals[k+1]
+	}
+	x, y := &m.a.words[i], &m.b.words[j]
 	if x.Lemma == y.Lemma {
-		return 1, 1
+		vec, wn = 1, 1
+	} else {
+		vec = semantic.Similarity(x, y)
+		wn = float32(lexicon.Similarity(x.Lemma, y.Lemma))
 	}
-	k := [2]string{x.Lemma, y.Lemma}
-	if v, ok := c.m[k]; ok {
-		return v[0], v[1]
-	}
-	vec = semantic.Similarity(x, y)
-	wn = float32(lexicon.Similarity(x.Lemma, y.Lemma))
-	c.m[k] = [2]float32{vec, wn}
+	m.vals[k], m.vals[k+1] = vec, wn
 	return vec, wn
+}
+
+// piece is a text of the answer side with its words' places in the
+// answer's vocabulary.
+type piece struct {
+	t   *semantic.Text
+	idx []int32
 }
 
 // pairVector computes PairFeatures for an area against a piece of text:
 // the same numbers as semantic.Recall, Overlap, WordNetRecall and
 // RecallProfile, from one pass over the word pairs.
-func pairVector(a *areaText, b *semantic.Text, c *simCache, x []float64) []float64 {
+func pairVector(a *areaText, p piece, m *simMatrix, x []float64) []float64 {
+	st := pairStatsOf(a, p, m, nil)
+	return st.features(a, semantic.Cosine(&a.plain, p.t), len(p.t.Words), x)
+}
+
+// pairStats is what PairFeatures are computed from: for each word of the
+// area its best vector and WordNet similarity and whether the piece uses its
+// lemma, and the piece's weighted best similarities back to the area. The
+// stats of a text's units merge into the stats of the whole text (maxima and
+// sums), so the whole answer costs no second pass.
+type pairStats struct {
+	vec, wn, ov  []float32 // per area word
+	revSum, revW float64   // sum of piece-word weight x best similarity to the area; sum of weights
+}
+
+func pairStatsOf(a *areaText, p piece, m *simMatrix, st *pairStats) pairStats {
+	var s pairStats
+	if st != nil {
+		s = *st
+	}
+	n := len(a.plain.Words)
+	if cap(s.vec) < n {
+		s.vec, s.wn, s.ov = make([]float32, n), make([]float32, n), make([]float32, n)
+	}
+	s.vec, s.wn, s.ov = s.vec[:n], s.wn[:n], s.ov[:n]
+	for i := range s.vec {
+		s.vec[i], s.wn[i], s.ov[i] = 0, 0, 0
+	}
+	s.revSum, s.revW = 0, 0
+	b := p.t
+	for j := range b.Words {
+		bj := p.idx[j]
+		rev := float32(0)
+		for i := range a.plain.Words {
+			v, wn := m.get(a.idx[i], bj)
+			if v > s.vec[i] {
+				s.vec[i] = v
+			}
+			if wn > s.wn[i] {
+				s.wn[i] = wn
+			}
+			if a.plain.Words[i].Lemma == b.Words[j].Lemma {
+				s.ov[i] = 1
+			}
+			if v > rev {
+				rev = v
+			}
+		}
+		s.revSum += float64(b.Words[j].Weight * rev)
+		s.revW += float64(b.Words[j].Weight)
+	}
+	return s
+}
+
+// merge folds the stats of another piece of the same text into s.
+func (s *pairStats) merge(o *pairStats) {
+	if s.vec == nil {
+		s.vec = append([]float32(nil), o.vec...)
+		s.wn = append([]float32(nil), o.wn...)
+		s.ov = append([]float32(nil), o.ov...)
+	} else {
+		for i := range o.vec {
+			s.vec[i] = max(s.vec[i], o.vec[i])
+			s.wn[i] = max(s.wn[i], o.wn[i])
+			s.ov[i] = max(s.ov[i], o.ov[i])
+		}
+	}
+	s.revSum += o.revSum
+	s.revW += o.revW
+}
+
+// features computes the nBase pair features from the stats, the cosine of
+// the area with the piece and the piece's number of content words.
+func (s *pairStats) features(a *areaText, cosine float64, pieceWords int, x []float64) []float64 {
 	x = x[:0]
 	n := len(a.plain.Words)
-	if n == 0 || len(b.Words) == 0 {
+	if n == 0 || pieceWords == 0 {
 		for range nBase {
 			x = append(x, 0)
 		}
 		x[len(x)-2] = math.Log1p(float64(a.words))
-		x[len(x)-1] = math.Log1p(float64(len(b.Words)))
+		x[len(x)-1] = math.Log1p(float64(pieceWords))
 		return x
 	}
 	var rec, recT, recD, ovT, wnT, share70, wP, wT, wD float64
-	bestRev := make([]float32, len(b.Words))
 	type bw struct{ s, w float32 }
 	best := make([]bw, n)
 	for i := range a.plain.Words {
-		x := &a.plain.Words[i]
-		bv, bn, ov := float32(0), float32(0), float32(0)
-		for j := range b.Words {
-			v, wn := c.get(x, &b.Words[j])
-			if v > bv {
-				bv = v
-			}
-			if wn > bn {
-				bn = wn
-			}
-			if x.Lemma == b.Words[j].Lemma {
-				ov = 1
-			}
-			if v > bestRev[j] {
-				bestRev[j] = v
-			}
-		}
-		pw, tw, dw := float64(x.Weight), float64(a.topical.Words[i].Weight), float64(a.distinct.Words[i].Weight)
+		bv := s.vec[i]
+		pw, tw, dw := float64(a.plain.Words[i].Weight), float64(a.topical.Words[i].Weight), float64(a.distinct.Words[i].Weight)
 		rec += pw * float64(bv)
 		recT += tw * float64(bv)
 		recD += dw * float64(bv)
-		ovT += tw * float64(ov)
-		wnT += tw * float64(bn)
+		ovT += tw * float64(s.ov[i])
+		wnT += tw * float64(s.wn[i])
 		if bv >= 0.7 {
 			share70 += tw
 		}
 		wP, wT, wD = wP+pw, wT+tw, wD+dw
 		best[i] = bw{bv, float32(tw)}
-	}
-	rev, wR := 0.0, 0.0
-	for j := range b.Words {
-		rev += float64(b.Words[j].Weight * bestRev[j])
-		wR += float64(b.Words[j].Weight)
 	}
 	// The least-said third of the area, by topical weight.
 	sort.Slice(best, func(i, j int) bool { return best[i].s < best[j].s })
@@ -225,12 +330,11 @@ func pairVector(a *areaText, b *semantic.Text, c *simCache, x []float64) []float
 	if tw > 0 {
 		weakest = acc / tw
 	}
-	x = append(x,
+	return append(x,
 		div(rec, wP), div(recT, wT), div(recD, wD), div(ovT, wT), div(wnT, wT),
-		div(rev, wR), semantic.Cosine(&a.plain, b), div(share70, wT), weakest,
-		math.Log1p(float64(a.words)), math.Log1p(float64(len(b.Words))),
+		div(s.revSum, s.revW), cosine, div(share70, wT), weakest,
+		math.Log1p(float64(a.words)), math.Log1p(float64(pieceWords)),
 	)
-	return x
 }
 
 func div(a, b float64) float64 {
@@ -252,11 +356,13 @@ func ClaimPairVectors(question string, areas []string, answer string) [][]float6
 		sib[i] = semantic.New(a)
 	}
 	b := semantic.New(answer)
-	c := newSimCache()
+	av, bv := newVocab(), newVocab()
 	ats := make([]areaText, len(areas))
 	for i, a := range areas {
 		others := append(append([]semantic.Text(nil), sib[:i]...), sib[i+1:]...)
 		ats[i] = readAreaText(a, &q, others)
+		ats[i].idx = av.add(ats[i].plain.Words)
 	}
-	return pairVectors(ats, &b, c, nil)
+	p := piece{&b, bv.add(b.Words)}
+	return pairVectors(ats, p, newSimMatrix(av, bv), nil)
 }
