@@ -11,7 +11,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -210,6 +212,11 @@ func (s *Server) authenticate(c *gin.Context) {
 		c.Next()
 		return
 	}
+	addr := ClientAddress(c.Request.RemoteAddr)
+	if wait := s.authFails.Blocked(addr); wait > 0 {
+		s.authThrottled(c, wait)
+		return
+	}
 	h := c.GetHeader("Authorization")
 	scheme, key, _ := strings.Cut(h, " ")
 	key = strings.TrimSpace(key)
@@ -220,6 +227,12 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	e, ok := s.cfg.Keys.lookup(key)
 	if !ok {
+		// The client's address, never the key.
+		s.log.Info("API key refused", "request_id", c.GetString(ctxRequestID), "client", addr)
+		if wait := s.authFails.Failed(c.Request.Context(), addr); wait > 0 {
+			s.authThrottled(c, wait)
+			return
+		}
 		c.Header("WWW-Authenticate", `Bearer realm="candor", error="invalid_token"`)
 		s.fail(c, errorf(http.StatusUnauthorized, CodeInvalidCredentials, "the API key is not valid"))
 		return
@@ -227,4 +240,13 @@ func (s *Server) authenticate(c *gin.Context) {
 	c.Set(ctxTenant, e.tenant)
 	c.Set(ctxKeyID, e.id)
 	c.Next()
+}
+
+// authThrottled answers 429: too many wrong keys from this address.
+func (s *Server) authThrottled(c *gin.Context, wait time.Duration) {
+	secs := RetryAfter(wait)
+	s.metrics.rateLimited.Inc()
+	c.Header("Retry-After", strconv.Itoa(secs))
+	s.fail(c, errorf(http.StatusTooManyRequests, CodeRateLimited,
+		"too many wrong API keys from this address (at most %d a minute); retry after %d s", s.cfg.AuthFailures, secs))
 }

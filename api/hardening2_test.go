@@ -366,3 +366,19 @@ func TestReportIDsAreTenantKeyed(t *testing.T) {
 	}
 	want(t, e.get("/v1/reports/"+b1, keyA), http.StatusNotFound, api.CodeNotFound)
 }
+
+// TestWrongKeysAreThrottled (row 9): after its allowance of wrong keys a
+// client address gets 429 with Retry-After for every attempt, the right key
+// included, and the log names the address, never the key.
+func TestWrongKeysAreThrottled(t *testing.T) {
+	e := newEnv(t, options{workers: -1, cfg: api.Config{AuthFailures: 3}})
+	for i := range 3 {
+		want(t, e.get("/v1/reports", fmt.Sprintf("wrong-key-%d-0123456789abcdef", i)), http.StatusUnauthorized, api.CodeInvalidCredentials)
+	}
+	r := e.get("/v1/reports", "wrong-key-3-0123456789abcdef")
+	want(t, r, http.StatusTooManyRequests, api.CodeRateLimited)
+	if ra, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || ra < 1 {
+		t.Errorf("Retry-After %q", r.header.Get("Retry-After"))
+	}
+	want(t, e.get("/v1/reports", keyA), http.StatusTooManyRequests, api.CodeRateLimited)
+}

@@ -89,6 +89,10 @@ type Config struct {
 	// addresses (tests, single-host setups); off, they are refused so a
 	// tenant cannot make the server call into its own network.
 	WebhookAllowPrivate bool
+	// AuthFailures is how many wrong API keys (Bearer or web sign-in) one
+	// client address may send a minute, in bursts of as many, before it
+	// gets 429 for a while (default 30; negative: no limit).
+	AuthFailures int
 	// MetricsToken, when set, is the bearer token GET /metrics requires.
 	// Unset, /metrics is open on a server without API keys (loopback
 	// only) and refused (403) on one with keys: tenants' clients reach
@@ -112,6 +116,10 @@ type Deps struct {
 	// LLMProbe checks that the LLM server answers (for /readyz); nil
 	// when no LLM is configured.
 	LLMProbe func(ctx context.Context) error
+	// AuthThrottle, when set, counts wrong API keys per client address
+	// (share it with the web pages' sign-in); nil: one made from
+	// Config.AuthFailures.
+	AuthThrottle *AuthThrottle
 	// Web serves every path outside /v1 and the operational routes (the
 	// recruiter pages, GET /reports/{id}); nil answers 404.
 	Web http.Handler
@@ -123,6 +131,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxAnswers <= 0 {
 		c.MaxAnswers = 100
+	}
+	if c.AuthFailures == 0 {
+		c.AuthFailures = 30
 	}
 	if c.MaxAnswerChars <= 0 {
 		c.MaxAnswerChars = 20000
@@ -172,20 +183,21 @@ func (c Config) withDefaults() Config {
 // Server is the API: an http.Handler, and the job workers that share its
 // engines, store and metrics.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	store    store.Store
-	engines  map[string]*store.Engine
-	plain    map[string]analyzer.Engine // the engines without the cache
-	builtins map[string]*analyzer.Guide
-	limiter  *limiter
-	resp     *responseCache
-	metrics  *metrics
-	hooks    *webhooks
-	llmProbe *probe
-	idKey    *idKey
-	router   *gin.Engine
-	web      http.Handler
+	cfg       Config
+	log       *slog.Logger
+	store     store.Store
+	engines   map[string]*store.Engine
+	plain     map[string]analyzer.Engine // the engines without the cache
+	builtins  map[string]*analyzer.Guide
+	limiter   *limiter
+	resp      *responseCache
+	metrics   *metrics
+	hooks     *webhooks
+	llmProbe  *probe
+	idKey     *idKey
+	authFails *AuthThrottle
+	router    *gin.Engine
+	web       http.Handler
 	// shared is set when the store is seen by other processes (Redis);
 	// the in-memory twin's queue dies with this one.
 	shared bool
@@ -239,6 +251,10 @@ func NewServer(cfg Config, deps Deps) *Server {
 		s.llmProbe = &probe{check: deps.LLMProbe, every: 10 * time.Second}
 	}
 	s.idKey = &idKey{st: deps.Store}
+	s.authFails = deps.AuthThrottle
+	if s.authFails == nil {
+		s.authFails = NewAuthThrottle(cfg.AuthFailures, deps.Store)
+	}
 	s.hooks = newWebhooks(cfg, log, s.metrics)
 	s.router = s.routes()
 	return s

@@ -1,11 +1,15 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/candorhq/candor/analyzer"
@@ -181,4 +185,72 @@ func startPages(t *testing.T, keySpec string, st *store.Memory, secret []byte, s
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return ts.URL
+}
+
+// TestSignInThrottled (row 9): wrong keys at sign-in are counted per client
+// address; past the allowance the form answers 429 with Retry-After (the
+// right key too), and "sign-in refused" names the address, never the key.
+func TestSignInThrottled(t *testing.T) {
+	keys, err := api.ParseKeys("acme:" + acmeKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.NewMemory(store.Options{})
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewJSONHandler(lockedWriter{&mu, &logs}, nil))
+	th := api.NewAuthThrottle(2, st)
+	var srv *api.Server
+	pages, err := web.New(web.Config{Keys: keys, Sessions: st, Throttle: th, Logger: log,
+		API: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.ServeHTTP(w, r) })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv = api.NewServer(api.Config{Keys: keys}, api.Deps{Store: st, Web: pages, AuthThrottle: th,
+		Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	e := &env{t: t, ts: ts}
+	u := e.user()
+	u.get("/signin")
+	const wrong = "wrong-key-0123456789abcdef"
+	for range 2 {
+		if p := u.post("/signin", url.Values{"csrf": {u.csrf}, "key": {wrong}, "next": {"/"}}); p.status != http.StatusUnauthorized {
+			t.Fatalf("wrong key: %d", p.status)
+		}
+	}
+	p := u.post("/signin", url.Values{"csrf": {u.csrf}, "key": {wrong}, "next": {"/"}})
+	if p.status != http.StatusTooManyRequests || p.header.Get("Retry-After") == "" {
+		t.Errorf("third wrong key: %d, Retry-After %q; want 429 with it", p.status, p.header.Get("Retry-After"))
+	}
+	u.get("/signin")
+	if p := u.post("/signin", url.Values{"csrf": {u.csrf}, "key": {acmeKey}, "next": {"/"}}); p.status != http.StatusTooManyRequests {
+		t.Errorf("the right key from a throttled address: %d, want 429", p.status)
+	}
+	// The API's Bearer keys share the count.
+	req, _ := http.NewRequest("GET", ts.URL+"/v1/reports", nil)
+	req.Header.Set("Authorization", "Bearer "+acmeKey)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("Bearer key from the throttled address: %v %v, want 429", res.StatusCode, err)
+	}
+	mu.Lock()
+	text := logs.String()
+	mu.Unlock()
+	if !strings.Contains(text, `"msg":"web: sign-in refused","client":"127.0.0.1"`) {
+		t.Errorf("the refusal's log line lacks the client address:\n%s", text)
+	}
+	if strings.Contains(text, "wrong-key") || strings.Contains(text, acmeKey) {
+		t.Errorf("a key reached the log:\n%s", text)
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,6 +75,11 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	addr := api.ClientAddress(r.RemoteAddr)
+	if wait := h.cfg.Throttle.Blocked(addr); wait > 0 {
+		h.signinThrottled(w, r, wait)
+		return
+	}
 	pre, ok := h.sessions.read(r, signinCookie)
 	if !ok || !h.sessions.checkCSRF(pre, r.PostFormValue(csrfField)) {
 		h.showSignin(w, r, http.StatusForbidden, safeNext(r.PostFormValue("next")),
@@ -84,7 +91,12 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	// never stored, never put in the cookie.
 	tenant, fp, ok := h.cfg.Keys.Identify(strings.TrimSpace(r.PostFormValue("key")))
 	if !ok {
-		h.log.Info("web: sign-in refused")
+		// The client's address, never the key.
+		h.log.Info("web: sign-in refused", "client", addr)
+		if wait := h.cfg.Throttle.Failed(r.Context(), addr); wait > 0 {
+			h.signinThrottled(w, r, wait)
+			return
+		}
 		h.showSignin(w, r, http.StatusUnauthorized, next, "That API key is not valid. Check it and try again.")
 		return
 	}
@@ -101,6 +113,14 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	clearCookie(w, r, signinCookie)
 	h.log.Info("web: signed in", "tenant", tenant)
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// signinThrottled answers 429: too many wrong keys from this address.
+func (h *Handler) signinThrottled(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	secs := api.RetryAfter(wait)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	h.errorPage(w, r, nil, http.StatusTooManyRequests, "Too many attempts",
+		fmt.Sprintf("Too many wrong keys were tried from your address. Wait %d seconds, then sign in again.", secs))
 }
 
 // signout ends the session on the server too: it bumps the tenant's

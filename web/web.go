@@ -57,6 +57,9 @@ type Config struct {
 	// removed keys end sessions through it); replicas must share it (the
 	// Redis store). Nil: this process's memory.
 	Sessions store.Sessions
+	// Throttle counts wrong keys at sign-in per client address, with the
+	// API's Bearer keys (api.NewAuthThrottle); nil: none.
+	Throttle *api.AuthThrottle
 	// Secret signs session cookies. Empty: a random secret per process, so
 	// sessions end when it restarts; replicas behind one address must
 	// share one.

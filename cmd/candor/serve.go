@@ -40,6 +40,7 @@ type serverFlags struct {
 	shutdownTimeout time.Duration
 	drainDelay      time.Duration
 	readTimeout     time.Duration
+	authFailures    int
 	requestTimeout  time.Duration
 	rateLimit       int
 	rateBurst       int
@@ -72,6 +73,7 @@ func registerServerFlags(fs *flag.FlagSet, getenv func(string) string, defAddr s
 		"longest time one request may take to be answered, 0 for none: past it the work stops (504) and the connection is closed soon after; long analyses belong in jobs, ?async=true (env CANDOR_REQUEST_TIMEOUT)")
 	fs.DurationVar(&f.drainDelay, "drain-delay", envDuration(getenv, "CANDOR_DRAIN_DELAY", 0), "on stop, how long /readyz answers 503 before the listener closes, so load balancers stop sending (env CANDOR_DRAIN_DELAY)")
 	fs.IntVar(&f.rateLimit, "rate-limit", envInt(getenv, "CANDOR_RATE_LIMIT", 600), "requests per minute per API key, 0 for none (env CANDOR_RATE_LIMIT)")
+	fs.IntVar(&f.authFailures, "auth-failures", envInt(getenv, "CANDOR_AUTH_FAILURES", 30), "wrong API keys (Bearer or web sign-in) one client address may send per minute, in bursts of as many, before every attempt from it gets 429 with Retry-After; 0 for no limit (env CANDOR_AUTH_FAILURES)")
 	fs.IntVar(&f.rateBurst, "rate-burst", envInt(getenv, "CANDOR_RATE_BURST", 0), "burst per API key (env CANDOR_RATE_BURST; default rate-limit/10)")
 	fs.Int64Var(&f.maxBody, "max-body", int64(envInt(getenv, "CANDOR_MAX_BODY", 10<<20)), "largest request body in bytes (env CANDOR_MAX_BODY)")
 	fs.IntVar(&f.maxAnswers, "max-answers", envInt(getenv, "CANDOR_MAX_ANSWERS", 100), "most answers per request (env CANDOR_MAX_ANSWERS)")
@@ -216,7 +218,7 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 		Keys: keys, MaxBodyBytes: f.maxBody, MaxAnswers: f.maxAnswers, MaxAnswerChars: f.maxAnswerChars,
 		AsyncThreshold: f.asyncThreshold, RateLimit: f.rateLimit, RateBurst: f.rateBurst, CacheTTL: f.cacheTTL,
 		Concurrency: runtime.GOMAXPROCS(0), JobMaxAttempts: f.jobAttempts, JobTimeout: f.jobTimeout,
-		WebhookSecrets: hooks, WebhookAllowPrivate: f.allowPrivate, MetricsToken: e.getenv("CANDOR_METRICS_TOKEN"),
+		AuthFailures: authFailures(f.authFailures), WebhookSecrets: hooks, WebhookAllowPrivate: f.allowPrivate, MetricsToken: e.getenv("CANDOR_METRICS_TOKEN"),
 		Version: version, Retention: f.retention,
 	}
 	sopts := store.Options{Prefix: f.prefix, Retention: f.retention, MaxAttempts: f.jobAttempts}
@@ -254,6 +256,15 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 		}
 	}
 	return b, nil
+}
+
+// authFailures is --auth-failures as api.Config takes it (0 there is the
+// default, here none).
+func authFailures(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
 
 // webhookSecrets reads CANDOR_WEBHOOK_SECRETS (tenant:secret,...). The
@@ -311,6 +322,9 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	wc := web.Config{API: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.ServeHTTP(w, r) }),
 		Secret: []byte(e.getenv("CANDOR_WEB_SECRET")), Logger: b.log, MaxUploadBytes: f.maxBody,
 		Keys: b.cfg.Keys, Sessions: b.deps.Store}
+	// One count of wrong keys per address for the API and the sign-in.
+	b.deps.AuthThrottle = api.NewAuthThrottle(f.authFailures, b.deps.Store)
+	wc.Throttle = b.deps.AuthThrottle
 	for _, m := range []string{api.EngineHeuristic, api.EngineLLM, api.EngineHybrid} {
 		if b.deps.Engines[m] != nil {
 			wc.Engines = append(wc.Engines, m)
