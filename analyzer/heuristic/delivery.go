@@ -30,7 +30,9 @@ type deliveryStats struct {
 	frameworks   int
 	hedges       int
 	units        int
-	score        int // the specificity score
+	score        int       // the specificity score
+	x            []float64 // DeliveryFeatures
+	ruleLabel    string    // the label of the counting rule (before the model)
 }
 
 func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
@@ -148,6 +150,11 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 		d.Label = analyzer.LabelMixed
 	default:
 		d.Label = analyzer.LabelRehearsed
+	}
+	st.ruleLabel = d.Label
+	st.x = deliveryVector(st, deliveryExtraOf(af))
+	if w, err := loadWeights(); err == nil {
+		learnedDelivery(w, &d, st.x)
 	}
 	if st.particular {
 		d.STAR.Situation = true

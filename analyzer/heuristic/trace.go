@@ -17,6 +17,11 @@ type Trace struct {
 	Areas []AreaTrace
 	// OffQuestion is the OffQuestionFeatures vector.
 	OffQuestion []float64
+	// Delivery is the DeliveryFeatures vector; RuleLabel the counting
+	// rule's label, Label the reported one.
+	Delivery         []float64
+	RuleLabel, Label string
+	Specificity      int
 }
 
 // TraceUnit is one unit (sentence or clause) of the answer.
@@ -50,9 +55,10 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 		inj[i] = byteRange{f.ByteStart, f.ByteEnd}
 	}
 	af := analyzeFeatures(doc, inj)
-	_, st := e.delivery(af)
+	del, st := e.delivery(af)
 	cov, decs, as := e.coverage(q, af, st)
-	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as)}
+	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as), Delivery: st.x, RuleLabel: st.ruleLabel,
+		Label: del.Label, Specificity: del.Specificity}
 	for i, u := range doc.Units {
 		t.Units = append(t.Units, TraceUnit{u.ByteStart, u.ByteEnd, af.units[i].injected})
 	}

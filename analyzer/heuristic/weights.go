@@ -17,6 +17,8 @@ type Weights struct {
 	ClaimForm *model.Logistic `json:"claim_form,omitempty"`
 	// Pair: does a piece of text say what an area (key point) says?
 	Pair *model.Logistic `json:"pair"`
+	// Delivery: rehearsed < mixed < specific for the whole answer.
+	Delivery *model.Ordinal `json:"delivery,omitempty"`
 	// Evidence: is this sentence the one that addresses the area?
 	Evidence *model.Logistic `json:"evidence,omitempty"`
 	// Coverage: missing < partial < covered for a descriptive area.
@@ -80,6 +82,13 @@ func DecodeWeights(b []byte) (*Weights, error) {
 			m    *model.Linear
 			f    []string
 		}{"claim_form", &w.ClaimForm.Linear, ClaimFormFeatures})
+	}
+	if w.Delivery != nil {
+		checks = append(checks, struct {
+			name string
+			m    *model.Linear
+			f    []string
+		}{"delivery", &w.Delivery.Linear, DeliveryFeatures})
 	}
 	if w.Evidence != nil {
 		checks = append(checks, struct {

@@ -32,6 +32,8 @@ type item struct {
 	ev      map[int][]string
 	fold    int
 	off     bool // given to a question it does not answer
+	label   int  // gold delivery label: 0 rehearsed, 1 mixed, 2 specific; -1 none
+	spec    int  // gold specificity, -1 none
 	trace   *heuristic.Trace
 }
 
@@ -85,7 +87,10 @@ func loadItems(d *dataLog, shared string) ([]*item, error) {
 				return nil, fmt.Errorf("%s: %s: no question %s in %s", src.path, it.ID, it.QuestionID, src.g.ID)
 			}
 			x := &item{set: src.set, id: it.ID, q: q, others: src.g.Questions, text: it.Text, areas: map[int]int{}, ev: map[int][]string{},
-				fold: foldOf(src.set, it.ID)}
+				fold: foldOf(src.set, it.ID), label: labelValue(it.Label), spec: -1}
+			if it.Specificity != nil {
+				x.spec = *it.Specificity
+			}
 			for k, s := range it.Areas {
 				var n int
 				fmt.Sscan(k, &n)
@@ -143,7 +148,7 @@ func offItems(d *dataLog, seed, behav *analyzer.Guide) ([]*item, error) {
 			return nil, fmt.Errorf("%s:%d: no question %s", path, i+1, r.QuestionID)
 		}
 		x := &item{set: "offq", id: r.ID, q: q, others: g.Questions, text: r.Text, areas: map[int]int{},
-			ev: map[int][]string{}, fold: foldOf("offtopic", r.ID), off: r.Off}
+			ev: map[int][]string{}, fold: foldOf("offtopic", r.ID), off: r.Off, label: -1, spec: -1}
 		if r.Off {
 			for a := range q.Areas {
 				x.areas[a] = 0
@@ -241,6 +246,13 @@ func trainInterview(d *dataLog, shared string, w *heuristic.Weights, stages int)
 	if err != nil {
 		return err
 	}
+	if err := traceAll(items); err != nil {
+		return err
+	}
+	if err := trainDelivery(items, w); err != nil {
+		return err
+	}
+	heuristic.SetWeights(w)
 	if err := traceAll(items); err != nil {
 		return err
 	}
@@ -506,4 +518,16 @@ func sortedKeys[V any](m map[int]V) []int {
 	}
 	sort.Ints(keys)
 	return keys
+}
+
+func labelValue(l string) int {
+	switch l {
+	case "rehearsed":
+		return 0
+	case "mixed":
+		return 1
+	case "specific":
+		return 2
+	}
+	return -1
 }

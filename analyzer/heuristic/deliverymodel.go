@@ -1,0 +1,134 @@
+package heuristic
+
+import (
+	"math"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/semantic"
+)
+
+// The delivery verdict, learned: the signals of delivery.go (a told
+// episode, first-person actions, times, names, quantities, speech,
+// outcomes; habits, hypotheticals, clichés, frameworks, hedges, "we" with
+// no own role) become densities and bounded counts, plus how bound the
+// details are to the candidate's own told actions and how rare the words
+// are; the delivery model (ordinal: rehearsed < mixed < specific) decides
+// the label, and its score, put on the labels' 0..100 scale, is the
+// specificity.
+//
+// Counts are per unit or capped, never raw: a longer answer is not a more
+// specific one.
+
+// DeliveryFeatures names the delivery model's features in order.
+var DeliveryFeatures = []string{
+	"particular",         // a particular past situation is told (delivery.go's rule)
+	"narrative_share",    // units narrating it, over all units
+	"i_action_share",     // units with a first-person past action, over all units
+	"we_only_share",      // story units with "we" and no "I", over all units
+	"time_marks",         // time markers in the story, at most 3
+	"names",              // distinct names, at most 4
+	"story_numbers",      // quantities in the story, at most 4
+	"loose_numbers",      // quantities outside any story, at most 3
+	"speech",             // units of reported speech, at most 3
+	"results",            // outcome units in the story, at most 2
+	"habit_share",        // habitual units, over all units
+	"hypothetical_share", // hypothetical units, over all units
+	"cliches",            // clichés, at most 4
+	"frameworks",         // named frameworks, at most 2
+	"hedge_share",        // hedged story units, over all units
+	"bound_details",      // times, names and quantities in units where the candidate acts or someone speaks, over all details
+	"detail_density",     // times, names, quantities and speech in the story, per unit (at most 1)
+	"rarity",             // mean rarity of the content words (0 frequent .. 1 rare)
+	"short",              // 1 for answers of under 40 words (a short answer can still be particular)
+}
+
+type deliveryExtra struct {
+	bound, details int
+	rarity         float64
+	words          int
+}
+
+func deliveryVector(st deliveryStats, ex deliveryExtra) []float64 {
+	u := float64(max(st.units, 1))
+	c := func(n, cap int) float64 { return float64(min(n, cap)) }
+	bound := 0.0
+	if ex.details > 0 {
+		bound = float64(ex.bound) / float64(ex.details)
+	}
+	short := 0.0
+	if ex.words < ShortAnswerWords {
+		short = 1
+	}
+	return []float64{
+		b2f(st.particular), float64(st.narrative) / u, float64(st.iActions) / u, float64(st.weOnly) / u,
+		c(st.timeMarks, 3), c(st.names, 4), c(st.storyNumbers, 4), c(st.looseNumbers, 3), c(st.speech, 3),
+		c(st.results, 2), float64(st.habitual) / u, float64(st.hypothetical) / u, c(st.cliches, 4), c(st.frameworks, 2),
+		float64(st.hedges) / u, bound,
+		math.Min(1, float64(st.timeMarks+st.names+st.storyNumbers+st.speech)/u), ex.rarity, short,
+	}
+}
+
+// deliveryExtraOf reads what the counts do not: whether details sit in
+// units where the candidate acts or someone speaks, and word rarity.
+func deliveryExtraOf(af *answerFeat) deliveryExtra {
+	var ex deliveryExtra
+	rs, n := 0.0, 0
+	for i := range af.units {
+		f := &af.units[i]
+		if f.injected {
+			continue
+		}
+		d := len(f.timeMarks) + len(f.names) + len(f.numbers)
+		ex.details += d
+		if !f.habitual && !f.hypothetical && (f.iSubj > 0 && f.past > 0 || f.speech) {
+			ex.bound += d
+		}
+	}
+	for _, t := range af.doc.Tokens {
+		if t.Number || t.Cap || len(t.Lower) < 3 || semantic.IsStopword(t.Lower) {
+			continue // capitalised words left out: a name's rarity must not move the verdict
+		}
+		id := semantic.Lookup(t.Lower)
+		if id == semantic.NoID {
+			continue
+		}
+		rs += float64(semantic.Rarity(id))
+		n++
+	}
+	if n > 0 {
+		ex.rarity = rs / float64(n)
+	}
+	ex.words = af.words
+	return ex
+}
+
+// specificityOf puts the model's score on the 0..100 scale whose bands the
+// labels use (rehearsed up to 25, mixed 26-59, specific from 60): one
+// logistic curve through the two label cut-offs, so the specificity ranks
+// answers exactly as the score does and always agrees with the label.
+func specificityOf(s float64, cuts []float64) int {
+	if len(cuts) != 2 || cuts[1] <= cuts[0] {
+		return 50
+	}
+	lo, hi := math.Log(0.255/0.745), math.Log(0.595/0.405)
+	k := (hi - lo) / (cuts[1] - cuts[0])
+	m := cuts[1] - hi/k
+	return int(math.Round(100 / (1 + math.Exp(-k*(s-m)))))
+}
+
+// learnedDelivery replaces the label and specificity with the delivery
+// model's, when the weights carry one.
+func learnedDelivery(w *Weights, d *analyzer.Delivery, x []float64) {
+	if w == nil || w.Delivery == nil {
+		return
+	}
+	s := w.Delivery.Score(x)
+	d.Specificity = specificityOf(s, w.Delivery.Thresholds)
+	// st.score keeps the counting rule's specificity: the coverage model
+	// reads it as a feature of how concrete the answer is, and was fitted
+	// on it.
+	d.Label = []string{analyzer.LabelRehearsed, analyzer.LabelMixed, analyzer.LabelSpecific}[w.Delivery.Decide(s)]
+}
+
+// SpecificityOf is specificityOf for the training command.
+func SpecificityOf(score float64, cuts []float64) int { return specificityOf(score, cuts) }

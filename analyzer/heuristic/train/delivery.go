@@ -1,0 +1,179 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/candorhq/candor/analyzer/heuristic"
+	"github.com/candorhq/candor/analyzer/heuristic/model"
+	"github.com/candorhq/candor/analyzer/heuristic/model/fit"
+)
+
+// trainDelivery fits the delivery model (ordinal over rehearsed < mixed <
+// specific) on the labelled answers, with 5-fold CV figures beside the
+// counting rule's (the rule was tuned on dev, so its dev figure is
+// in-sample).
+func trainDelivery(items []*item, w *heuristic.Weights) error {
+	var rows []*item
+	for _, it := range items {
+		if it.label >= 0 && !it.off {
+			rows = append(rows, it)
+		}
+	}
+	fitRows := func(keep func(*item) bool, lambda float64) (*model.Ordinal, error) {
+		var X [][]float64
+		var y []int
+		for _, it := range rows {
+			if keep(it) {
+				X = append(X, it.trace.Delivery)
+				y = append(y, it.label)
+			}
+		}
+		m, err := fit.Ordinal(heuristic.DeliveryFeatures, X, y, nil, 3, lambda)
+		if err != nil {
+			return nil, err
+		}
+		scores := make([]float64, len(X))
+		for i, x := range X {
+			scores[i] = m.Score(x)
+		}
+		m.Thresholds = fit.Thresholds(scores, y, 3)
+		return m, nil
+	}
+	fmt.Printf("delivery: %d labelled answers\n", len(rows))
+	bestL, bestAcc := 0.0, -1.0
+	var bestPred []int
+	var bestSpec []float64
+	for _, l := range lambdas {
+		pred := make([]int, len(rows))
+		spec := make([]float64, len(rows))
+		for f := 0; f < folds; f++ {
+			m, err := fitRows(func(it *item) bool { return it.fold != f }, l)
+			if err != nil {
+				return err
+			}
+			for i, it := range rows {
+				if it.fold == f {
+					s := m.Score(it.trace.Delivery)
+					pred[i] = m.Decide(s)
+					spec[i] = float64(heuristic.SpecificityOf(s, m.Thresholds))
+				}
+			}
+		}
+		acc := 0.0
+		for i, it := range rows {
+			if pred[i] == it.label {
+				acc++
+			}
+		}
+		acc /= float64(len(rows))
+		fmt.Printf("delivery: lambda %-7g label accuracy by %d-fold CV %.3f\n", l, folds, acc)
+		if acc > bestAcc {
+			bestL, bestAcc, bestPred, bestSpec = l, acc, pred, spec
+		}
+	}
+	for _, set := range []string{"dev", "own2", "behav"} {
+		n, ok, rule := 0, 0, 0
+		var g, p []float64
+		var aucS, aucR []float64
+		for i, it := range rows {
+			if it.set != set {
+				continue
+			}
+			n++
+			if bestPred[i] == it.label {
+				ok++
+			}
+			if labelValue(it.trace.RuleLabel) == it.label {
+				rule++
+			}
+			if it.spec >= 0 {
+				g, p = append(g, float64(it.spec)), append(p, bestSpec[i])
+			}
+			switch it.label {
+			case 2:
+				aucS = append(aucS, bestSpec[i])
+			case 0:
+				aucR = append(aucR, bestSpec[i])
+			}
+		}
+		acc, rho, auc := float64(ok)/float64(n), spearman(g, p), aucOf(aucS, aucR)
+		fmt.Printf("delivery: set %-5s label accuracy %.3f (rule %.3f), specificity Spearman %.3f, specific-vs-rehearsed AUC %.3f (held-out folds)\n",
+			set, acc, float64(rule)/float64(n), rho, auc)
+		w.Figures["delivery_label_acc_cv_"+set] = round(acc)
+		w.Figures["delivery_label_acc_rule_"+set] = round(float64(rule) / float64(n))
+		w.Figures["delivery_spearman_cv_"+set] = round(rho)
+		w.Figures["delivery_auc_cv_"+set] = round(auc)
+	}
+	w.Figures["delivery_label_acc_cv"] = round(bestAcc)
+	w.Figures["delivery_lambda"] = bestL
+	m, err := fitRows(func(*item) bool { return true }, bestL)
+	if err != nil {
+		return err
+	}
+	w.Delivery = m
+	return nil
+}
+
+func aucOf(pos, neg []float64) float64 {
+	if len(pos) == 0 || len(neg) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, a := range pos {
+		for _, b := range neg {
+			switch {
+			case a > b:
+				s++
+			case a == b:
+				s += 0.5
+			}
+		}
+	}
+	return s / float64(len(pos)*len(neg))
+}
+
+func ranks(x []float64) []float64 {
+	idx := make([]int, len(x))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	r := make([]float64, len(x))
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && x[idx[j+1]] == x[idx[i]] {
+			j++
+		}
+		for k := i; k <= j; k++ {
+			r[idx[k]] = float64(i+j)/2 + 1
+		}
+		i = j + 1
+	}
+	return r
+}
+
+func spearman(a, b []float64) float64 {
+	if len(a) < 2 {
+		return 0
+	}
+	ra, rb := ranks(a), ranks(b)
+	var ma, mb float64
+	for i := range ra {
+		ma += ra[i]
+		mb += rb[i]
+	}
+	ma /= float64(len(ra))
+	mb /= float64(len(rb))
+	var num, da, db float64
+	for i := range ra {
+		num += (ra[i] - ma) * (rb[i] - mb)
+		da += (ra[i] - ma) * (ra[i] - ma)
+		db += (rb[i] - mb) * (rb[i] - mb)
+	}
+	if da == 0 || db == 0 {
+		return 0
+	}
+	return num / math.Sqrt(da*db)
+}
