@@ -31,6 +31,7 @@ const ShortAnswerWords = 40
 type Engine struct {
 	areas     cache // area text -> areaInfo
 	questions cache // question text, areas and follow-ups -> *qSem
+	wholes    cache // question text and areas -> *semantic.Text
 }
 
 // New returns the embedded engine.
@@ -175,7 +176,7 @@ func (e *Engine) offQuestionVector(q analyzer.Question, others []analyzer.Questi
 		if o.ID == q.ID && o.Text == q.Text {
 			continue
 		}
-		c := semantic.Cosine(&e.questionSem(*o).whole, &as.all)
+		c := semantic.Cosine(e.wholeText(*o), &as.all)
 		if c > own {
 			closer++
 		}

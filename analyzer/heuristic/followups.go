@@ -50,6 +50,7 @@ func (e *Engine) followUps(q analyzer.Question, cov analyzer.Coverage) []string 
 	out := []string{}
 	used := map[string]bool{}
 	qs := e.questionSem(q)
+	probs := qs.followUpProbs(e.mustWeights(), q)
 	for ai, ar := range cov.Areas {
 		if len(out) >= MaxFollowUps {
 			break
@@ -64,7 +65,7 @@ func (e *Engine) followUps(q analyzer.Question, cov analyzer.Coverage) []string 
 			if used[fu] {
 				continue
 			}
-			if p := qs.followUp[ai][i]; p > bestP {
+			if p := probs[ai][i]; p > bestP {
 				best, bestP = fu, p
 			}
 		}

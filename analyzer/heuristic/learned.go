@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
@@ -102,8 +103,9 @@ type qSem struct {
 	areas    []areaText
 	info     []areaInfo
 	// followUp[ai][fi] is the pair probability that follow-up fi asks
-	// for area ai.
+	// for area ai, computed when first needed (followUpProbs).
 	followUp [][]float64
+	fuOnce   sync.Once
 	// vocab numbers the words of the question, its areas and the whole.
 	vocab    *vocab
 	wholeIdx []int32
@@ -117,8 +119,7 @@ func (e *Engine) questionSem(q analyzer.Question) *qSem {
 		for i, a := range q.Areas {
 			sib[i] = semantic.New(a)
 		}
-		s := &qSem{question: readAreaText(q.Text, nil, nil), whole: semantic.New(q.Text + "\n" + strings.Join(q.Areas, "\n")),
-			vocab: newVocab()}
+		s := &qSem{question: readAreaText(q.Text, nil, nil), whole: *e.wholeText(q), vocab: newVocab()}
 		s.question.idx = s.vocab.add(s.question.plain.Words)
 		s.wholeIdx = s.vocab.add(s.whole.Words)
 		for i, a := range q.Areas {
@@ -134,7 +135,14 @@ func (e *Engine) questionSem(q analyzer.Question) *qSem {
 			}
 			s.info = append(s.info, info)
 		}
-		w := e.mustWeights()
+		return s
+	}).(*qSem)
+}
+
+// followUpProbs returns, for every area, the pair probability that each
+// of the guide's follow-ups asks for it.
+func (s *qSem) followUpProbs(w *Weights, q analyzer.Question) [][]float64 {
+	s.fuOnce.Do(func() {
 		s.followUp = make([][]float64, len(q.Areas))
 		fv := newVocab()
 		fts := make([]piece, len(q.FollowUps))
@@ -153,8 +161,18 @@ func (e *Engine) questionSem(q analyzer.Question) *qSem {
 				s.followUp[ai][fi] = w.Pair.Prob(x)
 			}
 		}
-		return s
-	}).(*qSem)
+	})
+	return s.followUp
+}
+
+// wholeText is a question and its areas as one text, cached: the
+// off-question check holds an answer against every question of the guide.
+func (e *Engine) wholeText(q analyzer.Question) *semantic.Text {
+	key := q.Text + "\x00" + joinAreas(q.Areas)
+	return e.wholes.get(key, func() any {
+		t := semantic.New(q.Text + "\n" + strings.Join(q.Areas, "\n"))
+		return &t
+	}).(*semantic.Text)
 }
 
 func joinAreas(areas []string) string {
