@@ -574,14 +574,29 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 	return cov, decs, as
 }
 
+// minQuoteWords is the fewest content words a quoted unit has: a product
+// rule (a quote shows what was said), not a fitted cut-off.
+const minQuoteWords = 3
+
 // quotes picks an area's evidence: the unit the evidence model ranks first,
 // and a second one when it is nearly as likely (at least 0.5 and 0.8 of the
 // first), preferring units not yet quoted for another area on ties.
 func (e *Engine) quotes(af *answerFeat, d areaDecision, used []int) []analyzer.Span {
-	first := d.best
+	// A quote must say something: a back-channel or filler ("Sure.", "Oh,
+	// plenty.") is never evidence, whatever the model ranks.
+	quotable := func(ui int) bool { return !af.units[ui].injected && af.units[ui].content >= minQuoteWords }
+	first := -1
+	for ui, p := range d.evidence {
+		if quotable(ui) && (first < 0 || p > d.evidence[first]) {
+			first = ui
+		}
+	}
+	if first < 0 {
+		return []analyzer.Span{}
+	}
 	second := -1
 	for ui, p := range d.evidence {
-		if ui == first || af.units[ui].injected {
+		if ui == first || !quotable(ui) {
 			continue
 		}
 		if p >= 0.5 && p >= 0.8*d.evidence[first] && (second < 0 || p > d.evidence[second] ||

@@ -11,6 +11,7 @@ import (
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
+	"github.com/candorhq/candor/analyzer/semantic"
 )
 
 // readJSONL decodes every non-blank line of a JSON Lines file into a T.
@@ -203,4 +204,36 @@ func TestDeliveryProbes(t *testing.T) {
 	if ok < 41 {
 		t.Errorf("%d of %d probe labels as expected, want at least 41", ok, n)
 	}
+}
+
+// TestFillerNeverEvidence: a back-channel or filler sentence ("Sure.",
+// "Oh, plenty.") is never the quote for an area, over every labelled answer
+// of testdata/eval and a spoken answer full of them.
+func TestFillerNeverEvidence(t *testing.T) {
+	type item struct {
+		ID         string `json:"id"`
+		QuestionID string `json:"question_id"`
+		Text       string `json:"text"`
+	}
+	e := heuristic.New()
+	g := cxGuide(t)
+	items := readJSONL[item](t, "../../testdata/eval/answers2.jsonl")
+	items = append(items, readJSONL[item](t, evalAnswers)...)
+	items = append(items, item{"spoken", "q1", "Sure. Oh, plenty. So last March a caller, Mr. Osei, was shouting because his pension payment had bounced twice. " +
+		"Right. I told him I could hear how worried he was and that I would stay on the line until we found it. Yeah. " +
+		"I traced it to a typo in his sort code, fixed it, and the payment went through within the hour. Okay. " +
+		"I rang him the next day and he said his landlord had been paid. Mm-hm. What I learned is to name the worry before the fix."})
+	quotes := 0
+	for _, it := range items {
+		a := analyzeInGuide(t, e, g, it.QuestionID, it.Text)
+		for _, ar := range a.Coverage.Areas {
+			for _, ev := range ar.Evidence {
+				quotes++
+				if n := len(semantic.New(ev.Quote).Words); n < 2 {
+					t.Errorf("%s area %d quoted with %q (%d content words)", it.ID, ar.Index, ev.Quote, n)
+				}
+			}
+		}
+	}
+	t.Logf("%d quotes over %d answers", quotes, len(items))
 }
