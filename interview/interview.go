@@ -119,7 +119,8 @@ func Report(ctx context.Context, eng analyzer.Engine, g *analyzer.Guide, seg *se
 // DisplayName picks the candidate's name for a report: the one given; else
 // the name the input carries (answers JSON); else the answering speaker's
 // label when it is a name; else, when the labels are roles ("Candidate",
-// "A", "Speaker 2"), the input's file name.
+// "A", "Speaker 2"), a name said in the transcript (the candidate's "my name
+// is Sofia", the interviewer's "thanks, Sofia"); else the input's file name.
 func DisplayName(given string, seg *segment.Result, t *analyzer.Transcript) string {
 	if n := strings.TrimSpace(given); n != "" {
 		return n
@@ -130,7 +131,58 @@ func DisplayName(given string, seg *segment.Result, t *analyzer.Transcript) stri
 	if seg.Candidate != "" && !RoleLabel(seg.Candidate) {
 		return seg.Candidate
 	}
+	if n := spokenName(t, seg); n != "" {
+		return n
+	}
 	return fileName(t.Name)
+}
+
+// Where a transcript says the candidate's name: the candidate introducing
+// themself, or an interviewer addressing them by name.
+var (
+	selfIntro = regexp.MustCompile(`\b(?:[Mm]y name is|[Mm]y name's|[Tt]his is|I'm|I am|[Cc]all me)\s+([A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\b`)
+	addressed = regexp.MustCompile(`\b(?:[Tt]hanks|[Tt]hank you|[Hh]i|[Hh]ello|[Ww]elcome|[Nn]ice to meet you|[Gg]reat|[Oo]kay|[Ss]o)\s*,\s*([A-Z][a-z]+)\b`)
+	// notNames are capitalised words that follow those openings without
+	// being a name ("I'm Sorry", "Thanks, So ...").
+	notNames = map[string]bool{"Sorry": true, "So": true, "Sure": true, "Really": true, "Just": true, "Not": true, "Here": true,
+		"Happy": true, "Glad": true, "Fine": true, "Good": true, "Great": true, "Okay": true, "Well": true, "Yes": true, "Yeah": true,
+		"Thanks": true, "Thank": true, "Very": true, "Excited": true, "Currently": true, "Originally": true, "Now": true, "The": true,
+		"Let": true, "Tell": true, "Can": true, "Could": true, "What": true, "How": true, "Why": true, "And": true, "But": true, "I": true}
+)
+
+// spokenName finds the candidate's name in the turns: the first
+// self-introduction in the candidate's turns, else the name the
+// interviewers address most often. "" when neither is said.
+func spokenName(t *analyzer.Transcript, seg *segment.Result) string {
+	if seg.Candidate == "" {
+		return ""
+	}
+	interviewer := map[string]bool{}
+	for _, n := range seg.Interviewers {
+		interviewer[n] = true
+	}
+	counts := map[string]int{}
+	best := ""
+	own := 0 // the candidate's turns so far: an introduction comes early
+	for _, turn := range t.Turns {
+		switch {
+		case turn.Speaker == seg.Candidate:
+			own++
+			if m := selfIntro.FindStringSubmatch(turn.Text); own <= 3 && m != nil && !notNames[strings.Fields(m[1])[0]] {
+				return m[1]
+			}
+		case interviewer[turn.Speaker]:
+			for _, m := range addressed.FindAllStringSubmatch(turn.Text, -1) {
+				if n := m[1]; !notNames[n] {
+					counts[n]++
+					if best == "" || counts[n] > counts[best] {
+						best = n
+					}
+				}
+			}
+		}
+	}
+	return best
 }
 
 var roleLabel = regexp.MustCompile(`(?i)^(interviewer|interviewee|candidate|applicant|recruiter|hiring manager|q|a|question|answer|` +
