@@ -203,16 +203,28 @@ func Similarity(a, b string) float64 {
 		}
 		return 1
 	}
+	return SimilarityOf(Index(a), Index(b))
+}
+
+// Index returns a lemma's entry in the table, or -1 when it has none:
+// callers comparing the same words many times look them up once and use
+// SimilarityOf.
+func Index(lemma string) int32 {
+	i, ok := get().lookup(lemma)
+	if !ok {
+		return -1
+	}
+	return int32(i)
+}
+
+// SimilarityOf is Similarity for two entries (from Index) of different
+// lemmas; an entry of -1 relates to nothing.
+func SimilarityOf(i, j int32) float64 {
+	if i < 0 || j < 0 {
+		return 0
+	}
 	t := get()
-	i, ok := t.lookup(a)
-	if !ok {
-		return 0
-	}
-	j, ok := t.lookup(b)
-	if !ok {
-		return 0
-	}
-	ca, cb := t.conceptsOf(i), t.conceptsOf(j)
+	ca, cb := t.conceptsOf(uint32(i)), t.conceptsOf(uint32(j))
 	best := uint8(4)
 	for x, y := 0, 0; x < len(ca) && y < len(cb); {
 		switch {

@@ -149,6 +149,7 @@ func pairAlone(a *areaText, p piece, m *simMatrix, x []float64) []float64 {
 type vocab struct {
 	index map[vocabKey]int32
 	words []semantic.Word
+	lex   []int32 // each word's lemma in the WordNet table (lexicon.Index)
 }
 
 type vocabKey struct {
@@ -168,6 +169,7 @@ func (v *vocab) add(ws []semantic.Word) []int32 {
 			n = int32(len(v.words))
 			v.index[k] = n
 			v.words = append(v.words, w)
+			v.lex = append(v.lex, lexicon.Index(w.Lemma))
 		}
 		out[i] = n
 	}
@@ -199,7 +201,7 @@ func (m *simMatrix) get(i, j int32) (vec, wn float32) {
 		vec, wn = 1, 1
 	} else {
 		vec = semantic.Similarity(x, y)
-		wn = float32(lexicon.Similarity(x.Lemma, y.Lemma))
+		wn = float32(lexicon.SimilarityOf(m.a.lex[i], m.b.lex[j]))
 	}
 	m.vals[k], m.vals[k+1] = vec, wn
 	return vec, wn
