@@ -237,3 +237,29 @@ func TestFillerNeverEvidence(t *testing.T) {
 	}
 	t.Logf("%d quotes over %d answers", quotes, len(items))
 }
+
+// TestExplicitLessonAndOutcomeQuoted: a sentence that plainly states the
+// lesson, or how the matter ended, is the quote for that area.
+func TestExplicitLessonAndOutcomeQuoted(t *testing.T) {
+	e := heuristic.New()
+	g := cxGuide(t)
+	text := "Last March a caller was shouting because his pension payment had bounced twice. " +
+		"I told him I could hear how worried he was and that I would stay on the line until we found it. " +
+		"I traced it to a typo in his sort code, fixed it, and the payment went through within the hour. " +
+		"I rang him the next day and he said his landlord had been paid. " +
+		"What I learned is to name the worry before the fix."
+	a := analyzeInGuide(t, e, g, "q1", text)
+	want := map[int]string{ // cx-empathy q1: area 7 the ending and checking back, area 8 the lesson
+		7: "I rang him the next day and he said his landlord had been paid.",
+		8: "What I learned is to name the worry before the fix.",
+	}
+	for _, ar := range a.Coverage.Areas {
+		w, ok := want[ar.Index]
+		if !ok {
+			continue
+		}
+		if ar.Status == analyzer.StatusMissing || !slices.ContainsFunc(ar.Evidence, func(s analyzer.Span) bool { return s.Quote == w }) {
+			t.Errorf("area %d (%s): %s with %v, want %q quoted", ar.Index, ar.Text, ar.Status, ar.Evidence, w)
+		}
+	}
+}
