@@ -1,0 +1,39 @@
+package contract_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/candorhq/candor/contract"
+)
+
+// TestMatchesShared: the copies are byte for byte the files of
+// ../shared/contract, when it is there.
+func TestMatchesShared(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "contract")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("../shared/contract is absent (a fresh clone without ../shared): the copies are the contract")
+	}
+	for name, got := range map[string][]byte{"report.schema.json": contract.ReportSchema, "REPORT.md": contract.ReportDoc} {
+		want, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("contract/%s differs from ../shared/contract/%s: copy it again (and check what changed)", name, name)
+		}
+	}
+}
+
+func TestSchemaIsJSON(t *testing.T) {
+	var v map[string]any
+	if err := json.Unmarshal(contract.ReportSchema, &v); err != nil {
+		t.Fatalf("report.schema.json: %v", err)
+	}
+	if v["$schema"] == nil && v["type"] == nil {
+		t.Error("report.schema.json has neither $schema nor type")
+	}
+}
