@@ -64,8 +64,8 @@ func bySpecificity(v *api.SlateView) []string {
 }
 
 var (
-	candColRE = regexp.MustCompile(`<th scope="col" class="cand" data-report="([^"]+)"`)
-	slateCellRE    = regexp.MustCompile(`<td class="cell [a-z_]+" data-status="([a-z_]+)"`)
+	candColRE   = regexp.MustCompile(`<th scope="col" class="cand" data-report="([^"]+)"`)
+	slateCellRE = regexp.MustCompile(`<td class="cell [a-z_]+" data-status="([a-z_]+)"`)
 )
 
 // TestSlatePages: tick five reports on the list, make a slate, read the
