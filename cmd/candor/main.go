@@ -67,6 +67,7 @@ Commands:
   eval      measure how far each engine agrees with your own labelled interviews
   audit     compare groups of candidates (impact ratios) and run the counterfactual swap test
   guides    list, show or import interview guides
+  slates    compare: the reports of one guide side by side (Markdown, CSV or JSON)
   serve     serve the HTTP API (with job workers in the same process)
   worker    run job workers on the Redis queue that serve fills (scale-out)
   tenant    purge: delete everything the Redis store keeps for one tenant
@@ -96,6 +97,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.audit(ctx, rest)
 	case "guides":
 		return env.guides(ctx, rest)
+	case "slates":
+		return env.slates(rest)
 	case "serve":
 		return env.serve(ctx, rest)
 	case "worker":
