@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,11 +21,11 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/gin-gonic/gin"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/api"
+	"github.com/candorhq/candor/contract"
 	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/store"
 )
@@ -283,14 +282,7 @@ var (
 	specOnce   sync.Once
 	specRouter routers.Router
 	specErr    error
-
-	schemaOnce sync.Once
-	schema     *jsonschema.Schema
-	schemaErr  error
 )
-
-// contractSchema is the report contract, kept in the repository (contract/).
-const contractSchema = "../contract/report.schema.json"
 
 func openapiRouter() (routers.Router, error) {
 	specOnce.Do(func() {
@@ -308,24 +300,6 @@ func openapiRouter() (routers.Router, error) {
 		specRouter, specErr = legacy.NewRouter(doc)
 	})
 	return specRouter, specErr
-}
-
-// reportSchema compiles the contract's schema (contract/, in the
-// repository).
-func reportSchema(t *testing.T) *jsonschema.Schema {
-	schemaOnce.Do(func() {
-		path, err := filepath.Abs(contractSchema)
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		c := jsonschema.NewCompiler()
-		schema, schemaErr = c.Compile(path)
-	})
-	if schemaErr != nil {
-		t.Fatalf("compile %s: %v", contractSchema, schemaErr)
-	}
-	return schema
 }
 
 type validating struct {
@@ -388,24 +362,18 @@ func (v *validating) check(r *http.Request, resp *http.Response, body []byte) {
 	isReport := resp.StatusCode == http.StatusOK && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") &&
 		(r.URL.Path == "/v1/analyses" || strings.HasPrefix(r.URL.Path, "/v1/reports/"))
 	if isReport {
-		if sch := reportSchema(t); sch != nil {
-			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
-			if err == nil {
-				err = sch.Validate(inst)
-			}
-			if err != nil {
-				t.Errorf("report from %s %s breaks the contract schema: %v", r.Method, r.URL.Path, err)
-			}
+		if err := contract.Validate(body); err != nil {
+			t.Errorf("report from %s %s breaks the contract schema: %v", r.Method, r.URL.Path, err)
 		}
 	}
 }
 
-// TestContractSchemaIsChecked makes sure the report checks above run: it
-// fails if the shared contract is there but does not compile, and says so
-// when it is absent.
+// TestContractSchemaIsChecked makes sure the report checks above can run:
+// the contract's schema (contract/, in the repository) and the OpenAPI
+// document both compile.
 func TestContractSchemaIsChecked(t *testing.T) {
-	if reportSchema(t) == nil {
-		t.Fatalf("%s did not compile", contractSchema)
+	if _, err := contract.Schema(); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := openapiRouter(); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,14 @@
 // copies still match when ../shared is beside the checkout.
 package contract
 
-import _ "embed"
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
 
 // ReportSchema is report.schema.json.
 //
@@ -17,3 +24,44 @@ var ReportSchema []byte
 //
 //go:embed REPORT.md
 var ReportDoc []byte
+
+// schemaURL is where the compiler files the schema; its relative $id
+// resolves against it.
+const schemaURL = "https://candor.dev/contract/report.schema.json"
+
+var (
+	schemaOnce sync.Once
+	schema     *jsonschema.Schema
+	schemaErr  error
+)
+
+// Schema returns ReportSchema compiled (once), for the tests that validate
+// reports against the contract.
+func Schema() (*jsonschema.Schema, error) {
+	schemaOnce.Do(func() {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(ReportSchema))
+		if err == nil {
+			c := jsonschema.NewCompiler()
+			if err = c.AddResource(schemaURL, doc); err == nil {
+				schema, err = c.Compile(schemaURL)
+			}
+		}
+		if err != nil {
+			schemaErr = fmt.Errorf("contract: report.schema.json: %w", err)
+		}
+	})
+	return schema, schemaErr
+}
+
+// Validate checks one encoded report against the schema.
+func Validate(report []byte) error {
+	sch, err := Schema()
+	if err != nil {
+		return err
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(report))
+	if err != nil {
+		return fmt.Errorf("contract: the report is not JSON: %w", err)
+	}
+	return sch.Validate(inst)
+}

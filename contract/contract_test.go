@@ -37,3 +37,26 @@ func TestSchemaIsJSON(t *testing.T) {
 		t.Error("report.schema.json has neither $schema nor type")
 	}
 }
+
+// TestValidate: the compiled schema takes a minimal report and refuses
+// broken ones.
+func TestValidate(t *testing.T) {
+	if _, err := contract.Schema(); err != nil {
+		t.Fatal(err)
+	}
+	const summary = `"summary":{"answers":0,"coverage":0,"specificity":0},"answers":[],"warnings":[]}`
+	valid := `{"schema_version":"1","id":"r1","guide":{"id":"g","title":"G"},"engine":{"name":"heuristic"},` + summary
+	if err := contract.Validate([]byte(valid)); err != nil {
+		t.Errorf("minimal report refused: %v", err)
+	}
+	for _, bad := range []string{
+		`{}`,
+		`{"schema_version":"2","id":"r1","guide":{"id":"g","title":"G"},"engine":{"name":"heuristic"},` + summary,
+		`{"schema_version":"1","id":"r1","guide":{"id":"g","title":"G"},"engine":{"name":"heuristic"},"summary":{},"answers":[],"warnings":[]}`,
+		`not json`,
+	} {
+		if err := contract.Validate([]byte(bad)); err == nil {
+			t.Errorf("%s: accepted", bad)
+		}
+	}
+}
