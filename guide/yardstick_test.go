@@ -1,10 +1,7 @@
 package guide_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,9 +11,8 @@ import (
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/guide"
+	"github.com/candorhq/candor/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // TestGolden parses every fixture and compares the guide, as JSON, with its
 // golden file. Run with -update after a deliberate change and review the diff.
@@ -31,27 +27,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			got, err := json.MarshalIndent(g, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			golden := filepath.Join("testdata", "golden", filepath.Base(path)+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("guide differs from %s:\ngot:\n%s", golden, got)
-			}
+			testkit.GoldenJSON(t, filepath.Join("testdata", "golden", filepath.Base(path)+".json"), g)
 		})
 	}
 }

@@ -5,11 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"math"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,33 +16,10 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/llm"
 	"github.com/candorhq/candor/prompts"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-func golden(t *testing.T, name string, v any) {
-	t.Helper()
-	got, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", name+".golden.json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update after checking the change):\n%s", path, got)
-	}
-}
 
 func TestAnalyze(t *testing.T) {
 	unicodeAnswer := "Im März 2023 rief eine Kundin an – „die Lieferung ist zu spät“. Ich prüfte zuerst die Logs 😊 und rief dann zurück."
@@ -97,7 +72,7 @@ func TestAnalyze(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkSpans(t, a)
-			golden(t, "analyze_"+tt.name, a)
+			testkit.GoldenJSON(t, filepath.Join("testdata", "analyze_"+tt.name+".golden.json"), a)
 
 			calls := fs.recorded()
 			if len(calls) != 1 {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,10 +16,9 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/prompts"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 var question = prompts.Input{
 	Question: "Tell me about a time you had to deliver bad news to a customer.",
@@ -76,27 +74,11 @@ func TestRenderGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := []byte("=== system\n" + m.System + "\n=== user\n" + m.User + "\n")
-			golden(t, filepath.Join("testdata", tt.name+".golden"), got)
+			testkit.Golden(t, filepath.Join("testdata", tt.name+".golden"), got)
 			if !strings.Contains(m.User, "<answer>\n"+tt.in.Answer+"\n</answer>") {
 				t.Errorf("user message does not hold the answer verbatim inside its delimiters")
 			}
 		})
-	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the rendered prompt (run go test -update after checking the change):\n%s", path, got)
 	}
 }
 

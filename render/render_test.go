@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,10 +16,9 @@ import (
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/guide"
+	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/render"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/ from the current output")
 
 // fixtureReport runs the embedded engine over testdata/answers.json against
 // the built-in cx-empathy guide: a real report, not a hand-built one.
@@ -55,23 +53,6 @@ func fixtureReport(t *testing.T) *analyzer.Report {
 	return rep
 }
 
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (review, then run with -update):\n got:\n%s\nwant:\n%s", path, got, want)
-	}
-}
-
 type renderFunc func(io.Writer, *analyzer.Report) error
 
 var renderers = []struct {
@@ -94,7 +75,7 @@ func TestGolden(t *testing.T) {
 			if err := r.fn(&buf, rep); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", "report."+r.ext), buf.Bytes())
+			testkit.Golden(t, filepath.Join("testdata", "report."+r.ext), buf.Bytes())
 		})
 	}
 }

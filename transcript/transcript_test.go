@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,10 +11,9 @@ import (
 	"testing"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/transcript"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // fixtures maps each fixture in testdata to the format it is written in.
 var fixtures = map[string]string{
@@ -195,24 +193,7 @@ func TestParseAnswers(t *testing.T) {
 func TestGolden(t *testing.T) {
 	for file := range fixtures {
 		t.Run(file, func(t *testing.T) {
-			got, err := json.MarshalIndent(parseFixture(t, file), "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", file+".golden.json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Parse(%s) differs from %s:\n%s", file, path, got)
-			}
+			testkit.GoldenJSON(t, filepath.Join("testdata", "golden", file+".golden.json"), parseFixture(t, file))
 		})
 	}
 }

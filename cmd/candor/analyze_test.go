@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/transcript"
 )
 
@@ -77,7 +78,6 @@ func answersFromEval(t *testing.T, n int) string {
 // answers JSON files: one report on stdout that meets the contract, with
 // grounded spans, the same bytes on a second run.
 func TestAnalyzeJSON(t *testing.T) {
-	sch := schemaValidator(t)
 	type input struct {
 		path, format string
 	}
@@ -95,7 +95,7 @@ func TestAnalyzeJSON(t *testing.T) {
 			args := []string{"analyze", "--guide", "cx-empathy", "--format", "json", in.path}
 			out := mustRun(t, "", args...)
 			rep := decodeReport(t, []byte(out))
-			validateReport(t, sch, []byte(out))
+			validateReport(t, []byte(out))
 			checkSpans(t, rep)
 			if got, want := rep.SchemaVersion, analyzer.SchemaVersion; got != want {
 				t.Errorf("schema_version = %q, want %q", got, want)
@@ -286,49 +286,12 @@ func TestAnalyzeStdin(t *testing.T) {
 // small fixtures written for this test, so that engine changes show up in
 // review. Regenerate with go test ./cmd/candor -run TestAnalyzeGolden -update.
 func TestAnalyzeGolden(t *testing.T) {
-	sch := schemaValidator(t)
 	for _, name := range []string{"own_plain.txt", "own_answers.json"} {
 		t.Run(name, func(t *testing.T) {
 			got := mustRun(t, "", "analyze", "--guide", "cx-empathy", "--format", "json", filepath.Join("testdata", name))
-			validateReport(t, sch, []byte(got))
+			validateReport(t, []byte(got))
 			checkSpans(t, decodeReport(t, []byte(got)))
-			golden(t, filepath.Join("testdata", "golden", "analyze_"+strings.TrimSuffix(name, filepath.Ext(name))+".json"), got)
+			testkit.Golden(t, filepath.Join("testdata", "golden", "analyze_"+strings.TrimSuffix(name, filepath.Ext(name))+".json"), []byte(got))
 		})
 	}
-}
-
-// golden compares got with the golden file, or rewrites it with -update.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run with -update after reviewing the change):\n%s", path, firstDiff(got, string(want)))
-	}
-}
-
-// firstDiff shows the first line where got and want differ.
-func firstDiff(got, want string) string {
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := 0; i < len(g) || i < len(w); i++ {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			return fmt.Sprintf("line %d:\n got: %s\nwant: %s", i+1, gl, wl)
-		}
-	}
-	return "(no line differs)"
 }

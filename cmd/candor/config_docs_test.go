@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 const (
@@ -48,7 +50,7 @@ func TestConfigDocsREADME(t *testing.T) {
 	want := mustRun(t, "", "config-docs")
 	readme, from, to := readmeSection(t)
 	if got := readme[from:to]; got != want {
-		if *update {
+		if testkit.Update() {
 			if err := os.WriteFile(readmePath, []byte(readme[:from]+want+readme[to:]), 0o644); err != nil {
 				t.Fatal(err)
 			}

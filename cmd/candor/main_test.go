@@ -4,18 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/contract"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden from the current output")
 
 // evalDir is the project's own labelled transcripts, relative to this package.
 var evalDir = filepath.Join("..", "..", "testdata", "eval", "transcripts")
@@ -92,29 +88,11 @@ func decodeReport(t *testing.T, data []byte) *analyzer.Report {
 	return &rep
 }
 
-// schemaValidator compiles the report contract kept in the repository
-// (contract/, a copy of ../shared/contract checked by package contract).
-func schemaValidator(t *testing.T) *jsonschema.Schema {
+// validateReport checks one encoded report against the report contract
+// kept in the repository (contract/).
+func validateReport(t *testing.T, data []byte) {
 	t.Helper()
-	path := filepath.Join("..", "..", "contract", "report.schema.json")
-	sch, err := jsonschema.NewCompiler().Compile(path)
-	if err != nil {
-		t.Fatalf("compile %s: %v", path, err)
-	}
-	return sch
-}
-
-// validateReport checks one encoded report against the contract schema.
-func validateReport(t *testing.T, sch *jsonschema.Schema, data []byte) {
-	t.Helper()
-	if sch == nil {
-		return
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("unmarshal report: %v", err)
-	}
-	if err := sch.Validate(inst); err != nil {
+	if err := contract.Validate(data); err != nil {
 		t.Errorf("report does not match the contract schema: %v", err)
 	}
 }
