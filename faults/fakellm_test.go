@@ -1,15 +1,14 @@
 package faults
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 // fakeLLM is an OpenAI-compatible chat-completions server for the tests:
@@ -108,26 +107,21 @@ func (f *fakeLLM) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var req struct {
-		Messages []struct {
-			Content string `json:"content"`
-		} `json:"messages"`
-	}
-	if err := json.Unmarshal(raw, &req); err != nil || len(req.Messages) == 0 {
-		writeLLMError(w, http.StatusBadRequest, "bad request")
+	user, ok := testkit.LastMessage(raw)
+	if !ok {
+		testkit.WriteChatError(w, http.StatusBadRequest, "bad request")
 		return
 	}
-	user := req.Messages[len(req.Messages)-1].Content
 	if f.script != nil {
 		if status := f.script(n, user); status != 0 {
 			if status == http.StatusTooManyRequests {
 				w.Header().Set("Retry-After-Ms", "20")
 			}
-			writeLLMError(w, status, "scripted failure")
+			testkit.WriteChatError(w, status, "scripted failure")
 			return
 		}
 	}
-	writeLLMReply(w, modelReply(countAreas(user)))
+	testkit.WriteChatReply(w, "fake-model", testkit.PartialReply(testkit.PromptAreas(user), 0.6, 70), 120, 60)
 }
 
 // wait blocks until gate opens (true), or the caller or the test gives up.
@@ -139,51 +133,4 @@ func (f *fakeLLM) wait(r *http.Request, gate chan struct{}) bool {
 	case <-f.stop:
 	}
 	return false
-}
-
-var areaLine = regexp.MustCompile(`(?m)^\d+\. `)
-
-// countAreas reads how many areas the prompt lists under "Areas to cover:".
-func countAreas(user string) int {
-	_, rest, ok := strings.Cut(user, "Areas to cover:\n")
-	if !ok {
-		return 0
-	}
-	n := 0
-	for _, line := range strings.Split(rest, "\n") {
-		if !areaLine.MatchString(line) {
-			break
-		}
-		n++
-	}
-	return n
-}
-
-// modelReply is a reply in the engine's schema that judges every area.
-func modelReply(areas int) string {
-	var as []string
-	for i := 1; i <= areas; i++ {
-		as = append(as, fmt.Sprintf(`{"index":%d,"status":"partial","confidence":0.6,"quotes":[]}`, i))
-	}
-	return `{"areas":[` + strings.Join(as, ",") + `],"delivery":{"label":"specific","specificity":70,` +
-		`"star":{"situation":true,"task":true,"action":true,"result":true},"signals":[]},"follow_ups":[]}`
-}
-
-func writeLLMReply(w http.ResponseWriter, content string) {
-	resp := map[string]any{
-		"id": "chatcmpl-fault", "object": "chat.completion", "created": 1, "model": "fake-model",
-		"choices": []any{map[string]any{
-			"index": 0, "finish_reason": "stop",
-			"message": map[string]any{"role": "assistant", "content": content},
-		}},
-		"usage": map[string]any{"prompt_tokens": 120, "completion_tokens": 60, "total_tokens": 180},
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(resp)
-}
-
-func writeLLMError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": "server_error"}})
 }

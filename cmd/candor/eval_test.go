@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"io"
 	"maps"
 	"math"
@@ -20,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/candorhq/candor/evaluation"
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 var (
@@ -242,7 +242,6 @@ func TestEvalErrors(t *testing.T) {
 func fakeOpenAI(t *testing.T) (*httptest.Server, *atomic.Int64) {
 	t.Helper()
 	var calls atomic.Int64
-	areaLine := regexp.MustCompile(`(?m)^\d+\. `)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasSuffix(r.URL.Path, "/chat/completions") {
 			http.NotFound(w, r)
@@ -250,34 +249,12 @@ func fakeOpenAI(t *testing.T) (*httptest.Server, *atomic.Int64) {
 		}
 		calls.Add(1)
 		body, _ := io.ReadAll(r.Body)
-		var req struct {
-			Messages []struct{ Content string } `json:"messages"`
-		}
-		if err := json.Unmarshal(body, &req); err != nil || len(req.Messages) == 0 {
-			http.Error(w, "bad request", http.StatusBadRequest)
+		user, ok := testkit.LastMessage(body)
+		if !ok {
+			testkit.WriteChatError(w, http.StatusBadRequest, "bad request")
 			return
 		}
-		user := req.Messages[len(req.Messages)-1].Content
-		_, rest, _ := strings.Cut(user, "Areas to cover:\n")
-		n := 0
-		for _, line := range strings.Split(rest, "\n") {
-			if !areaLine.MatchString(line) {
-				break
-			}
-			n++
-		}
-		var areas []string
-		for i := 1; i <= n; i++ {
-			areas = append(areas, fmt.Sprintf(`{"index":%d,"status":"partial","confidence":0.5,"quotes":[]}`, i))
-		}
-		content := `{"areas":[` + strings.Join(areas, ",") + `],"delivery":{"label":"specific","specificity":80,` +
-			`"star":{"situation":true,"task":true,"action":true,"result":true},"signals":[]},"follow_ups":[]}`
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{
-			"id": "chatcmpl-eval", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
-			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop", "message": map[string]any{"role": "assistant", "content": content}}},
-			"usage":   map[string]any{"prompt_tokens": 100, "completion_tokens": 40, "total_tokens": 140},
-		})
+		testkit.WriteChatReply(w, "gpt-4o-mini", testkit.PartialReply(testkit.PromptAreas(user), 0.5, 80), 100, 40)
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &calls
