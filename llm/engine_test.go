@@ -141,11 +141,11 @@ func TestFormatFallback(t *testing.T) {
 			content := "```json\n" + goodReply.String() + "\n```"
 			fs := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int, c call) {
 				if rank[c.format()] < rank[tt.accepted] {
-					writeError(w, http.StatusBadRequest, "response_format not supported")
+					testkit.WriteChatError(w, http.StatusBadRequest, "response_format not supported")
 					return
 				}
 				if !strings.Contains(c.req.Messages[0].Content, "JSON Schema") {
-					writeError(w, http.StatusInternalServerError, "the test expected the schema in the prompt")
+					testkit.WriteChatError(w, http.StatusInternalServerError, "the test expected the schema in the prompt")
 					return
 				}
 				writeReply(w, content, openai.FinishReasonStop)
@@ -217,13 +217,13 @@ func TestFailures(t *testing.T) {
 		{"500s", 2, func(w http.ResponseWriter, _ *http.Request, _ int, _ call) {
 			// The body echoes the prompt, as some servers do: it must not
 			// reach the warning.
-			writeError(w, http.StatusInternalServerError, "The model produced output that does not match the expected peg-native format: Last March a customer")
+			testkit.WriteChatError(w, http.StatusInternalServerError, "The model produced output that does not match the expected peg-native format: Last March a customer")
 		}, 3, "heuristic", "HTTP 5xx"},
 		{"500 without a JSON body", 1, func(w http.ResponseWriter, _ *http.Request, _ int, _ call) {
 			http.Error(w, "upstream exploded", http.StatusBadGateway)
 		}, 2, "heuristic", "HTTP 5xx"},
 		{"401 is not retried", 2, func(w http.ResponseWriter, _ *http.Request, _ int, _ call) {
-			writeError(w, http.StatusUnauthorized, "bad key")
+			testkit.WriteChatError(w, http.StatusUnauthorized, "bad key")
 		}, 1, "heuristic", "HTTP 4xx"},
 	}
 	for _, tt := range tests {
@@ -297,7 +297,7 @@ func TestRetryAfter(t *testing.T) {
 						v = time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
 					}
 					w.Header().Set(tt.header, v)
-					writeError(w, http.StatusTooManyRequests, "rate limited")
+					testkit.WriteChatError(w, http.StatusTooManyRequests, "rate limited")
 					return
 				}
 				writeReply(w, goodReply.String(), openai.FinishReasonStop)
@@ -320,7 +320,7 @@ func TestRetryAfter(t *testing.T) {
 	t.Run("longer than MaxBackoff", func(t *testing.T) {
 		fs := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int, _ call) {
 			w.Header().Set("Retry-After", "3600")
-			writeError(w, http.StatusTooManyRequests, "rate limited")
+			testkit.WriteChatError(w, http.StatusTooManyRequests, "rate limited")
 		})
 		e := newEngine(t, fs, &fallbackEngine{}, nil)
 		a, err := e.Analyze(context.Background(), question, goodAnswer)
@@ -525,7 +525,7 @@ func TestSamples(t *testing.T) {
 	fs := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int, c call) {
 		r, ok := replies[*c.req.Seed]
 		if !ok {
-			writeError(w, http.StatusBadRequest, "unexpected seed")
+			testkit.WriteChatError(w, http.StatusBadRequest, "unexpected seed")
 			return
 		}
 		writeReply(w, r.String(), openai.FinishReasonStop)

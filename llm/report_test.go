@@ -13,6 +13,7 @@ import (
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/contract"
+	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/llm"
 )
 
@@ -37,7 +38,7 @@ func TestReport(t *testing.T) {
 	answers[3].Text = "FAIL " + answers[3].Text
 	fs := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int, c call) {
 		if strings.HasPrefix(c.answerText(), "FAIL") {
-			writeError(w, http.StatusServiceUnavailable, "overloaded")
+			testkit.WriteChatError(w, http.StatusServiceUnavailable, "overloaded")
 			return
 		}
 		writeReply(w, goodReply.String(), openai.FinishReasonStop)

@@ -14,6 +14,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/internal/testkit"
 	"github.com/candorhq/candor/llm"
 )
 
@@ -65,11 +66,11 @@ func newServer(t testing.TB, h handler) *fakeServer {
 		}
 		c := call{at: time.Now(), path: r.URL.RequestURI(), hdr: r.Header.Clone()}
 		if err := json.Unmarshal(body, &c.raw); err != nil {
-			writeError(w, http.StatusBadRequest, "bad json")
+			testkit.WriteChatError(w, http.StatusBadRequest, "bad json")
 			return
 		}
 		if err := json.Unmarshal(body, &c.req); err != nil {
-			writeError(w, http.StatusBadRequest, "bad request")
+			testkit.WriteChatError(w, http.StatusBadRequest, "bad request")
 			return
 		}
 		fs.mu.Lock()
@@ -115,13 +116,6 @@ func writeReply(w http.ResponseWriter, content string, finish openai.FinishReaso
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(resp)
-}
-
-// writeError answers with an OpenAI-style error body.
-func writeError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": "invalid_request_error"}})
 }
 
 // Model replies, as the reply schema describes them.
