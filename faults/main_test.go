@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -76,8 +75,6 @@ type proc struct {
 	err  error // Wait's error, once done is closed
 }
 
-var listenLine = regexp.MustCompile(`"msg":"listening","addr":"(http://[^"]+)"`)
-
 // startCandor starts `candor args...` with exactly env (and PATH), waits
 // for its listening line and a 200 from /healthz, and kills it when the
 // test ends if it is still running. Every listener is on 127.0.0.1 port 0.
@@ -103,30 +100,13 @@ func startCandor(t *testing.T, name string, env map[string]string, args ...strin
 			t.Logf("%s logs:\n%s", name, tail(p.logs.String(), 4000))
 		}
 	})
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if m := listenLine.FindStringSubmatch(p.logs.String()); m != nil {
-			p.url = m[1]
-			break
+	p.url = testkit.ListenURL(t, name, p.logs, func() (bool, error) {
+		if p.exited() {
+			return true, p.err
 		}
-		select {
-		case <-p.done:
-			t.Fatalf("%s exited: %v\n%s", name, p.err, p.logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not listen within 20s:\n%s", name, p.logs.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	waitUntil(t, 20*time.Second, name+" /healthz", func() bool {
-		resp, err := http.Get(p.url + "/healthz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
+		return false, nil
+	}, 20*time.Second)
+	testkit.WaitHealthy(t, name, p.url, p.logs, 20*time.Second)
 	return p
 }
 

@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -28,8 +27,6 @@ type program struct {
 	stderr *testkit.SyncBuffer
 	stop   func() error
 }
-
-var listenLine = regexp.MustCompile(`"msg":"listening","addr":"(http://[^"]+)"`)
 
 // start runs candor with args and env, waits for its listening line when
 // it serves, polls /healthz, and stops it at the end of the test.
@@ -58,35 +55,17 @@ func start(t *testing.T, env map[string]string, args ...string) *program {
 			t.Errorf("candor %s: %v\n%s", args[0], err, p.stderr.String())
 		}
 	})
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if m := listenLine.FindStringSubmatch(p.stderr.String()); m != nil {
-			p.url = m[1]
-			break
-		}
+	name := "candor " + args[0]
+	p.url = testkit.ListenURL(t, name, p.stderr, func() (bool, error) {
 		select {
 		case err := <-done:
-			t.Fatalf("candor %s exited: %v\n%s", args[0], err, p.stderr.String())
+			return true, err
 		default:
+			return false, nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("candor %s did not listen:\n%s", args[0], p.stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	for {
-		resp, err := http.Get(p.url + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/healthz did not answer: %v\n%s", err, p.stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	}, 15*time.Second)
+	testkit.WaitHealthy(t, name, p.url, p.stderr, 15*time.Second)
+	return p
 }
 
 type httpResult struct {
