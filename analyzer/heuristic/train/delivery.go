@@ -30,16 +30,7 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 				y = append(y, it.label)
 			}
 		}
-		m, err := fit.Ordinal(heuristic.DeliveryFeatures, X, y, nil, 3, lambda)
-		if err != nil {
-			return nil, err
-		}
-		scores := make([]float64, len(X))
-		for i, x := range X {
-			scores[i] = m.Score(x)
-		}
-		m.Thresholds = fit.Thresholds(scores, y, 3)
-		return m, nil
+		return fit.OrdinalDecider(heuristic.DeliveryFeatures, X, y, lambda)
 	}
 	fmt.Printf("delivery: %d labelled answers\n", len(rows))
 	bestL, bestAcc := 0.0, -1.0

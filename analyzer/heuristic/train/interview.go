@@ -424,16 +424,7 @@ func fitCoverage(rows []covRow, keep func(covRow) bool, lambda float64) (*model.
 			y = append(y, r.y)
 		}
 	}
-	m, err := fit.Ordinal(heuristic.CoverageFeatures, X, y, nil, 3, lambda)
-	if err != nil {
-		return nil, err
-	}
-	scores := make([]float64, len(X))
-	for i, x := range X {
-		scores[i] = m.Score(x)
-	}
-	m.Thresholds = fit.Thresholds(scores, y, 3)
-	return m, nil
+	return fit.OrdinalDecider(heuristic.CoverageFeatures, X, y, lambda)
 }
 
 func trainCoverage(items []*item, w *heuristic.Weights) error {

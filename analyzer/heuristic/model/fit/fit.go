@@ -288,3 +288,18 @@ func Thresholds(scores []float64, y []int, k int) []float64 {
 	}
 	return bt
 }
+
+// OrdinalDecider fits an ordinal model over three classes and sets its
+// decision thresholds to those that maximise QWK on the same rows.
+func OrdinalDecider(features []string, X [][]float64, y []int, lambda float64) (*model.Ordinal, error) {
+	m, err := Ordinal(features, X, y, nil, 3, lambda)
+	if err != nil {
+		return nil, err
+	}
+	scores := make([]float64, len(X))
+	for i, x := range X {
+		scores[i] = m.Score(x)
+	}
+	m.Thresholds = Thresholds(scores, y, 3)
+	return m, nil
+}

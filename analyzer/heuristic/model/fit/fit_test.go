@@ -51,21 +51,16 @@ func TestOrdinalOrdersClasses(t *testing.T) {
 		X = append(X, []float64{a})
 		y = append(y, c)
 	}
-	m, err := Ordinal([]string{"a"}, X, y, nil, 3, 0.001)
+	m, err := OrdinalDecider([]string{"a"}, X, y, 0.001)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !(m.Cuts[0] < m.Cuts[1]) || m.W[0] <= 0 {
 		t.Fatalf("cuts %v weight %v", m.Cuts, m.W)
 	}
-	scores := make([]float64, len(X))
-	for i, x := range X {
-		scores[i] = m.Score(x)
-	}
-	m.Thresholds = Thresholds(scores, y, 3)
 	pred := make([]int, len(X))
-	for i, s := range scores {
-		pred[i] = m.Decide(s)
+	for i, x := range X {
+		pred[i] = m.Decide(m.Score(x))
 	}
 	if q := QWK(y, pred, 3); q < 0.8 {
 		t.Errorf("QWK %.3f on data the model fits, want >= 0.8", q)
