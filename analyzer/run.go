@@ -32,40 +32,13 @@ type Options struct {
 
 type ctxKey int
 
-const (
-	tenantKey ctxKey = iota
-	guideKey
-	questionsKey
-)
-
-// WithTenant returns a context that carries the tenant a request acts for;
-// caches and stores namespace their keys by it.
-func WithTenant(ctx context.Context, tenant string) context.Context {
-	return context.WithValue(ctx, tenantKey, tenant)
-}
-
-// TenantFrom returns the tenant carried by ctx ("" when none).
-func TenantFrom(ctx context.Context) string {
-	t, _ := ctx.Value(tenantKey).(string)
-	return t
-}
-
-// WithGuide returns a context that carries the guide an answer is analyzed
-// against, so that decorators (the cache) can key on the guide's version.
-func WithGuide(ctx context.Context, g GuideRef) context.Context {
-	return context.WithValue(ctx, guideKey, g)
-}
-
-// GuideFrom returns the guide carried by ctx.
-func GuideFrom(ctx context.Context) (GuideRef, bool) {
-	g, ok := ctx.Value(guideKey).(GuideRef)
-	return g, ok
-}
+const questionsKey ctxKey = 0
 
 // WithQuestions returns a context that carries all the questions of the
 // guide, so that an engine can tell an answer that fits another question
 // better than its own (the answer_off_question warning). Results then
-// depend on the whole guide, which the cache keys on by its version.
+// depend on the whole guide, which the cache keys on by its version
+// (store.Engine.For).
 func WithQuestions(ctx context.Context, qs []Question) context.Context {
 	return context.WithValue(ctx, questionsKey, qs)
 }
@@ -82,7 +55,6 @@ func QuestionsFrom(ctx context.Context) []Question {
 // remaining work and is returned.
 func Analyze(ctx context.Context, eng Engine, g *Guide, answers []Answer, opts Options) (*Report, error) {
 	ref := GuideRef{ID: g.ID, Title: g.Title, Version: g.Version}
-	ctx = WithGuide(ctx, ref)
 	ctx = WithQuestions(ctx, g.Questions)
 	qs := make([]Question, len(answers))
 	for i, a := range answers {

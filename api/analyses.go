@@ -530,7 +530,7 @@ func (s *Server) createAnalysis(c *gin.Context) {
 		s.enqueue(c, a)
 		return
 	}
-	rep, keys, err := s.analyze(analyzer.WithTenant(ctx, t), eng, a, nil)
+	rep, keys, err := s.analyze(ctx, t, eng, a, nil)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -574,11 +574,12 @@ func cacheHeader(rep *analyzer.Report) string {
 	return "miss"
 }
 
-// analyze runs the pipeline: segment (or take the given answers), analyze
-// each answer with eng (cached), assemble the report. It returns the
+// analyze runs the pipeline for tenant: segment (or take the given
+// answers), analyze each answer with eng (cached in tenant's namespace,
+// keyed by the guide's version), assemble the report. It returns the
 // report and the cache keys of its analyses (for Reports.Create).
 // progress, when set, is called after each answer.
-func (s *Server) analyze(ctx context.Context, eng *store.Engine, a *analysis, progress func(done, total int)) (*analyzer.Report, []string, error) {
+func (s *Server) analyze(ctx context.Context, tenant string, eng *store.Engine, a *analysis, progress func(done, total int)) (*analyzer.Report, []string, error) {
 	g := a.Guide
 	opts := interview.Options{Interviewers: a.Interviewers, Candidate: a.Candidate, Concurrency: s.cfg.Concurrency,
 		CandidateName: a.CandidateName, Role: a.Role, InterviewDate: a.InterviewDate, InterviewerNames: a.InterviewerNames}
@@ -609,20 +610,20 @@ func (s *Server) analyze(ctx context.Context, eng *store.Engine, a *analysis, pr
 			return nil, nil, err
 		}
 	}
-	var run analyzer.Engine = eng
+	scoped := eng.For(tenant, g.Version)
+	var run analyzer.Engine = scoped
 	if progress != nil {
-		run = &progressEngine{next: eng, total: len(seg.Answers), report: progress}
+		run = &progressEngine{next: scoped, total: len(seg.Answers), report: progress}
 	}
 	rep, err := interview.Report(ctx, run, g, seg, tr, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	rep.ID = s.tenantReportID(ctx, analyzer.TenantFrom(ctx), rep.ID)
-	gctx := analyzer.WithGuide(ctx, rep.Guide)
+	rep.ID = s.tenantReportID(ctx, tenant, rep.ID)
 	keys := make([]string, 0, len(rep.Answers))
 	for _, ans := range rep.Answers {
 		if q, ok := g.Question(ans.QuestionID); ok {
-			keys = append(keys, eng.Key(gctx, *q, ans.Text))
+			keys = append(keys, scoped.Key(*q, ans.Text))
 		}
 		s.metrics.cacheLookup(ans.Cached)
 	}

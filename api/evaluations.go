@@ -467,15 +467,19 @@ func checkSet(g *analyzer.Guide, field string, set *evaluation.Set) error {
 	return &apiError{status: http.StatusUnprocessableEntity, code: CodeInvalidSet, field: place, detail: ie.Error(), err: err}
 }
 
-// setEngine returns the engine a set job runs: the embedded engine as it
-// is (faster than the cache, and a set of thousands of answers would fill
-// it), model engines through the analysis cache, so a rerun of the same
-// set costs nothing.
-func (s *Server) setEngine(name string) (analyzer.Engine, error) {
+// setEngine returns the engine a set job of tenant runs against guide g:
+// the embedded engine as it is (faster than the cache, and a set of
+// thousands of answers would fill it), model engines through the analysis
+// cache, so a rerun of the same set costs nothing.
+func (s *Server) setEngine(name, tenant string, g *analyzer.Guide) (analyzer.Engine, error) {
 	if name == EngineHeuristic {
 		return s.plain[EngineHeuristic], nil
 	}
-	return s.engine(name)
+	eng, err := s.engine(name)
+	if err != nil {
+		return nil, err
+	}
+	return eng.For(tenant, g.Version), nil
 }
 
 // handleSetJob runs an evaluation or audit job and returns its result.
@@ -495,10 +499,9 @@ func (s *Server) handleSetJob(ctx context.Context, job store.Job, j *setJob) (st
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.JobTimeout)
 	defer cancel()
-	rctx = analyzer.WithTenant(rctx, job.Tenant)
 	engines := make([]analyzer.Engine, len(j.Engines))
 	for i, name := range j.Engines {
-		eng, err := s.setEngine(name)
+		eng, err := s.setEngine(name, job.Tenant, j.Guide)
 		if err != nil {
 			return store.JobResult{}, fmt.Errorf("%w: %w", store.ErrPermanent, err)
 		}

@@ -227,7 +227,6 @@ func (s *Server) runJob(ctx context.Context, job store.Job, a *analysis) (jobRes
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.JobTimeout)
 	defer cancel()
-	rctx = analyzer.WithTenant(rctx, job.Tenant)
 	var last atomic.Int64
 	progress := func(done, total int) {
 		// At most a few writes a second; the last answer always.
@@ -240,7 +239,7 @@ func (s *Server) runJob(ctx context.Context, job store.Job, a *analysis) (jobRes
 		defer cancel()
 		_ = s.store.Progress(pctx, job.Tenant, job.ID, done, total)
 	}
-	rep, keys, err := s.analyze(rctx, eng, a, progress)
+	rep, keys, err := s.analyze(rctx, job.Tenant, eng, a, progress)
 	if err != nil {
 		if errors.Is(err, analyzer.ErrInvalidInput) || errors.Is(err, analyzer.ErrInvalidGuide) || errors.Is(err, analyzer.ErrUnknownQuestion) {
 			return jobResult{}, fmt.Errorf("%w: %w", store.ErrPermanent, err)

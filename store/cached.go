@@ -22,8 +22,11 @@ const (
 	lockPoll = 25 * time.Millisecond
 )
 
-// Engine is the cached engine: an analyzer.Engine that also serves the
-// stored JSON bytes as they are.
+// Engine is the cached engine: it wraps an analyzer.Engine with the
+// analysis cache. It is not an analyzer.Engine itself: For binds it to the
+// tenant whose namespace holds the analyses and the version of the guide
+// they are made against, both of which are part of what is cached, so
+// that no caller can forget either.
 type Engine struct {
 	next analyzer.Engine
 	c    Cache
@@ -35,8 +38,8 @@ type Engine struct {
 }
 
 // CachedEngine wraps next with the analysis cache c: results are kept for
-// ttl (0: until evicted) under AnalysisKey, namespaced by the tenant in the
-// context. Concurrent identical requests in one process share one
+// ttl (0: until evicted) under AnalysisKey, in the namespace of the tenant
+// given to For. Concurrent identical requests in one process share one
 // computation, and across processes a short lock in c makes one compute
 // while the others wait for its result. Cache failures are treated as
 // misses: the analysis is still computed and served.
@@ -47,21 +50,40 @@ func CachedEngine(next analyzer.Engine, c Cache, ttl time.Duration) *Engine {
 	return &Engine{next: next, c: c, ttl: ttl, lockWait: lockWait, lockPoll: lockPoll}
 }
 
-var _ analyzer.Engine = (*Engine)(nil)
-
 // Info returns the wrapped engine's Info: caching does not change results.
 func (e *Engine) Info() analyzer.EngineInfo { return e.next.Info() }
 
+// For returns the cached engine for tenant's analyses against the guide
+// whose version is guideVersion (analyzer.Guide.Version). Every answer
+// given to it must be to a question of that guide: the version is part of
+// the key, and an engine's result may depend on the whole guide (see
+// analyzer.WithQuestions).
+func (e *Engine) For(tenant, guideVersion string) *Scoped {
+	return &Scoped{e: e, tenant: tenant, guideVersion: guideVersion}
+}
+
+// Scoped is the cached engine for one tenant and guide version (Engine.For).
+type Scoped struct {
+	e                    *Engine
+	tenant, guideVersion string
+}
+
+var _ analyzer.Engine = (*Scoped)(nil)
+
+// Info returns the wrapped engine's Info: caching does not change results.
+func (s *Scoped) Info() analyzer.EngineInfo { return s.e.next.Info() }
+
 // Key returns the cache key (AnalysisKey) of an answer, to pass to
 // Reports.Create so that deleting the report deletes its cached analyses.
-func (e *Engine) Key(ctx context.Context, q analyzer.Question, text string) string {
-	return AnalysisKey(ctx, e.next.Info(), q, text)
+func (s *Scoped) Key(q analyzer.Question, text string) string {
+	return AnalysisKey(s.e.next.Info(), s.guideVersion, q, text)
 }
 
 // Analyze returns the analysis of text, from the cache when it is there
 // (with Cached set). It returns the wrapped engine's errors.
-func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, text string) (analyzer.AnswerAnalysis, error) {
-	r, err := e.analyze(ctx, q, text)
+func (s *Scoped) Analyze(ctx context.Context, q analyzer.Question, text string) (analyzer.AnswerAnalysis, error) {
+	e := s.e
+	r, err := e.analyze(ctx, s.tenant, s.guideVersion, q, text)
 	if err != nil {
 		return analyzer.AnswerAnalysis{}, err
 	}
@@ -81,8 +103,8 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, text string) 
 // AnalyzeJSON returns the analysis of text as JSON. On a hit raw is the
 // stored bytes, served without a decode/encode round trip, and hit is
 // true. It returns the wrapped engine's errors.
-func (e *Engine) AnalyzeJSON(ctx context.Context, q analyzer.Question, text string) (raw []byte, hit bool, err error) {
-	r, err := e.analyze(ctx, q, text)
+func (s *Scoped) AnalyzeJSON(ctx context.Context, q analyzer.Question, text string) (raw []byte, hit bool, err error) {
+	r, err := s.e.analyze(ctx, s.tenant, s.guideVersion, q, text)
 	if err != nil {
 		return nil, false, err
 	}
@@ -98,7 +120,7 @@ type result struct {
 	shared bool
 }
 
-func (e *Engine) analyze(ctx context.Context, q analyzer.Question, text string) (result, error) {
+func (e *Engine) analyze(ctx context.Context, tenant, guideVersion string, q analyzer.Question, text string) (result, error) {
 	norm := NormalizeAnswer(text)
 	if norm == "" {
 		// Nothing to key on; the engine says ErrEmptyAnswer.
@@ -109,8 +131,7 @@ func (e *Engine) analyze(ctx context.Context, q analyzer.Question, text string) 
 		raw, err := json.Marshal(a)
 		return result{raw: raw, a: &a}, err
 	}
-	tenant := analyzer.TenantFrom(ctx)
-	key := analysisKey(ctx, e.next.Info(), q, norm)
+	key := analysisKey(e.next.Info(), guideVersion, q, norm)
 	raw, err := e.c.GetAnalysis(ctx, tenant, key)
 	switch {
 	case err == nil:

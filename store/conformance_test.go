@@ -69,8 +69,8 @@ func suite(t *testing.T, open opener) {
 func testCacheHitAfterMiss(t *testing.T, open opener) {
 	f := open(t, store.Options{})
 	eng := newEngine()
-	ce := store.CachedEngine(eng, f.s, time.Hour)
-	ctx := tenantCtx("acme")
+	ce := store.CachedEngine(eng, f.s, time.Hour).For("acme", "v1")
+	ctx := context.Background()
 
 	first, err := ce.Analyze(ctx, question, answer)
 	if err != nil {
@@ -94,7 +94,7 @@ func testCacheHitAfterMiss(t *testing.T, open opener) {
 	if !bytes.Equal(mustJSON(t, first), mustJSON(t, second)) {
 		t.Errorf("hit differs from miss:\n%s\n%s", mustJSON(t, first), mustJSON(t, second))
 	}
-	stored, err := f.s.GetAnalysis(ctx, "acme", ce.Key(ctx, question, answer))
+	stored, err := f.s.GetAnalysis(ctx, "acme", ce.Key(question, answer))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,51 +104,49 @@ func testCacheHitAfterMiss(t *testing.T, open opener) {
 }
 
 func testCacheKeyChanges(t *testing.T, open opener) {
-	base := func() (context.Context, analyzer.EngineInfo, analyzer.Question, string) {
-		return tenantCtx("acme"), newEngine().info, question, answer
+	base := func() (string, analyzer.EngineInfo, analyzer.Question, string) {
+		return "v1", newEngine().info, question, answer
 	}
 	tests := []struct {
 		name   string
-		change func(*context.Context, *analyzer.EngineInfo, *analyzer.Question, *string)
+		change func(*string, *analyzer.EngineInfo, *analyzer.Question, *string)
 		same   bool
 	}{
-		{"nothing", func(*context.Context, *analyzer.EngineInfo, *analyzer.Question, *string) {}, true},
-		{"spacing", func(_ *context.Context, _ *analyzer.EngineInfo, _ *analyzer.Question, s *string) {
+		{"nothing", func(*string, *analyzer.EngineInfo, *analyzer.Question, *string) {}, true},
+		{"spacing", func(_ *string, _ *analyzer.EngineInfo, _ *analyzer.Question, s *string) {
 			*s = "  Last  March a customer\tcalled about a double charge,\nand I refunded it the same day. "
 		}, true},
-		{"prompt version", func(_ *context.Context, i *analyzer.EngineInfo, _ *analyzer.Question, _ *string) {
+		{"prompt version", func(_ *string, i *analyzer.EngineInfo, _ *analyzer.Question, _ *string) {
 			i.PromptVersion = "p2"
 		}, false},
-		{"guide version", func(c *context.Context, _ *analyzer.EngineInfo, _ *analyzer.Question, _ *string) {
-			*c = analyzer.WithGuide(*c, analyzer.GuideRef{ID: "g1", Version: "v2"})
-		}, false},
-		{"model", func(_ *context.Context, i *analyzer.EngineInfo, _ *analyzer.Question, _ *string) { i.Model = "m2" }, false},
-		{"engine", func(_ *context.Context, i *analyzer.EngineInfo, _ *analyzer.Question, _ *string) { i.Name = "other" }, false},
-		{"options", func(_ *context.Context, i *analyzer.EngineInfo, _ *analyzer.Question, _ *string) {
+		{"guide version", func(v *string, _ *analyzer.EngineInfo, _ *analyzer.Question, _ *string) { *v = "v2" }, false},
+		{"model", func(_ *string, i *analyzer.EngineInfo, _ *analyzer.Question, _ *string) { i.Model = "m2" }, false},
+		{"engine", func(_ *string, i *analyzer.EngineInfo, _ *analyzer.Question, _ *string) { i.Name = "other" }, false},
+		{"options", func(_ *string, i *analyzer.EngineInfo, _ *analyzer.Question, _ *string) {
 			i.Options = "seed=2"
 		}, false},
-		{"question id", func(_ *context.Context, _ *analyzer.EngineInfo, q *analyzer.Question, _ *string) { q.ID = "q2" }, false},
-		{"question text", func(_ *context.Context, _ *analyzer.EngineInfo, q *analyzer.Question, _ *string) { q.Text += "?" }, false},
-		{"areas", func(_ *context.Context, _ *analyzer.EngineInfo, q *analyzer.Question, _ *string) {
+		{"question id", func(_ *string, _ *analyzer.EngineInfo, q *analyzer.Question, _ *string) { q.ID = "q2" }, false},
+		{"question text", func(_ *string, _ *analyzer.EngineInfo, q *analyzer.Question, _ *string) { q.Text += "?" }, false},
+		{"areas", func(_ *string, _ *analyzer.EngineInfo, q *analyzer.Question, _ *string) {
 			q.Areas = []string{"The situation What the candidate did"}
 		}, false},
-		{"follow-ups", func(_ *context.Context, _ *analyzer.EngineInfo, q *analyzer.Question, _ *string) { q.FollowUps = nil }, false},
-		{"answer", func(_ *context.Context, _ *analyzer.EngineInfo, _ *analyzer.Question, s *string) { *s += " Really." }, false},
+		{"follow-ups", func(_ *string, _ *analyzer.EngineInfo, q *analyzer.Question, _ *string) { q.FollowUps = nil }, false},
+		{"answer", func(_ *string, _ *analyzer.EngineInfo, _ *analyzer.Question, s *string) { *s += " Really." }, false},
 	}
-	ctx0, info0, q0, a0 := base()
-	key0 := store.AnalysisKey(ctx0, info0, q0, a0)
+	v0, info0, q0, a0 := base()
+	key0 := store.AnalysisKey(info0, v0, q0, a0)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx, info, q, a := base()
+			v, info, q, a := base()
 			q.Areas = slices.Clone(q.Areas)
-			tt.change(&ctx, &info, &q, &a)
-			if got := store.AnalysisKey(ctx, info, q, a) == key0; got != tt.same {
+			tt.change(&v, &info, &q, &a)
+			if got := store.AnalysisKey(info, v, q, a) == key0; got != tt.same {
 				t.Errorf("same key = %v, want %v", got, tt.same)
 			}
 		})
 	}
 	// NFC: a composed and a decomposed é are one answer.
-	if store.AnalysisKey(ctx0, info0, q0, "Caf\u00e9") != store.AnalysisKey(ctx0, info0, q0, "Cafe\u0301") {
+	if store.AnalysisKey(info0, v0, q0, "Caf\u00e9") != store.AnalysisKey(info0, v0, q0, "Cafe\u0301") {
 		t.Error("NFC and NFD forms of one answer have different keys")
 	}
 
@@ -157,22 +155,22 @@ func testCacheKeyChanges(t *testing.T, open opener) {
 	f := open(t, store.Options{})
 	eng := newEngine()
 	ce := store.CachedEngine(eng, f.s, time.Hour)
-	ctx := tenantCtx("acme")
+	ctx := context.Background()
 	steps := []struct {
 		name      string
-		ctx       context.Context
+		version   string
 		prompt    string
 		wantCalls int64
 	}{
-		{"first", ctx, "p1", 1},
-		{"again", ctx, "p1", 1},
-		{"new prompt version", ctx, "p2", 2},
-		{"new guide version", analyzer.WithGuide(ctx, analyzer.GuideRef{ID: "g1", Version: "v2"}), "p2", 3},
-		{"old prompt version still cached", ctx, "p1", 3},
+		{"first", "v1", "p1", 1},
+		{"again", "v1", "p1", 1},
+		{"new prompt version", "v1", "p2", 2},
+		{"new guide version", "v2", "p2", 3},
+		{"old prompt version still cached", "v1", "p1", 3},
 	}
 	for _, s := range steps {
 		eng.info.PromptVersion = s.prompt
-		if _, err := ce.Analyze(s.ctx, question, answer); err != nil {
+		if _, err := ce.For("acme", s.version).Analyze(ctx, question, answer); err != nil {
 			t.Fatal(err)
 		}
 		if got := eng.calls.Load(); got != s.wantCalls {
@@ -185,12 +183,12 @@ func testCacheTTL(t *testing.T, open opener) {
 	f := open(t, store.Options{})
 	eng := newEngine()
 	const ttl = 150 * time.Millisecond
-	ce := store.CachedEngine(eng, f.s, ttl)
-	ctx := tenantCtx("acme")
+	ce := store.CachedEngine(eng, f.s, ttl).For("acme", "v1")
+	ctx := context.Background()
 	if _, err := ce.Analyze(ctx, question, answer); err != nil {
 		t.Fatal(err)
 	}
-	key := ce.Key(ctx, question, answer)
+	key := ce.Key(question, answer)
 	if _, err := f.s.GetAnalysis(ctx, "acme", key); err != nil {
 		t.Fatalf("right after the miss: %v", err)
 	}
@@ -212,8 +210,8 @@ func testCacheConcurrent(t *testing.T, open opener) {
 	f := open(t, store.Options{})
 	eng := newEngine()
 	eng.gate = make(chan struct{})
-	ce := store.CachedEngine(eng, f.s, time.Hour)
-	ctx := tenantCtx("acme")
+	ce := store.CachedEngine(eng, f.s, time.Hour).For("acme", "v1")
+	ctx := context.Background()
 	const n = 10
 	results := make([][]byte, n)
 	errs := make([]error, n)
@@ -458,12 +456,12 @@ func testRetention(t *testing.T, open opener) {
 func testDeleteRemovesCache(t *testing.T, open opener) {
 	f := open(t, store.Options{})
 	eng := newEngine()
-	ce := store.CachedEngine(eng, f.s, time.Hour)
-	ctx := tenantCtx("acme")
+	ce := store.CachedEngine(eng, f.s, time.Hour).For("acme", "v1")
+	ctx := context.Background()
 	if _, err := ce.Analyze(ctx, question, answer); err != nil {
 		t.Fatal(err)
 	}
-	key := ce.Key(ctx, question, answer)
+	key := ce.Key(question, answer)
 	if err := f.s.Create(ctx, report("acme", "rep_a", "g1", "Ada", t0), []string{key}); err != nil {
 		t.Fatal(err)
 	}
@@ -500,8 +498,8 @@ func testTenantIsolation(t *testing.T, open opener) {
 	f := open(t, store.Options{})
 	eng := newEngine()
 	ce := store.CachedEngine(eng, f.s, time.Hour)
-	acme, globex := tenantCtx("acme"), tenantCtx("globex")
-	if _, err := ce.Analyze(acme, question, answer); err != nil {
+	acme, globex := context.Background(), context.Background()
+	if _, err := ce.For("acme", "v1").Analyze(acme, question, answer); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.s.Create(acme, report("acme", "rep_a", "g1", "Ada", t0), nil); err != nil {
@@ -511,7 +509,7 @@ func testTenantIsolation(t *testing.T, open opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := ce.Key(acme, question, answer)
+	key := ce.For("acme", "v1").Key(question, answer)
 	checks := []struct {
 		name string
 		err  error
@@ -533,7 +531,7 @@ func testTenantIsolation(t *testing.T, open opener) {
 	if p, err := f.s.List(globex, "globex", store.ReportFilter{}); err != nil || len(p.Reports) != 0 {
 		t.Errorf("List as globex = %v, %v", ids(p), err)
 	}
-	if a, _ := ce.Analyze(globex, question, answer); a.Cached || eng.calls.Load() != 2 {
+	if a, _ := ce.For("globex", "v1").Analyze(globex, question, answer); a.Cached || eng.calls.Load() != 2 {
 		t.Errorf("globex's analysis: cached = %v, calls = %d; want its own computation", a.Cached, eng.calls.Load())
 	}
 	if _, err := f.s.Get(acme, "acme", "rep_a"); err != nil {
@@ -548,7 +546,7 @@ func testPurgeTenant(t *testing.T, open opener) {
 	ce := store.CachedEngine(eng, f.s, time.Hour)
 	ctx := context.Background()
 	for _, tenant := range []string{"acme", "globex"} {
-		if _, err := ce.Analyze(tenantCtx(tenant), question, answer); err != nil {
+		if _, err := ce.For(tenant, "v1").Analyze(ctx, question, answer); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -562,7 +560,7 @@ func testPurgeTenant(t *testing.T, open opener) {
 	if err := f.s.PurgeTenant(ctx, "acme"); err != nil {
 		t.Fatal(err)
 	}
-	key := ce.Key(tenantCtx("acme"), question, answer)
+	key := ce.For("acme", "v1").Key(question, answer)
 	if p, _ := f.s.List(ctx, "acme", store.ReportFilter{}); len(p.Reports) != 0 {
 		t.Errorf("acme's reports after purge: %v", ids(p))
 	}

@@ -171,11 +171,6 @@ var question = analyzer.Question{
 
 const answer = "Last March a customer called about a double charge, and I refunded it the same day."
 
-func tenantCtx(tenant string) context.Context {
-	ctx := analyzer.WithTenant(context.Background(), tenant)
-	return analyzer.WithGuide(ctx, analyzer.GuideRef{ID: "g1", Title: "Guide", Version: "v1"})
-}
-
 // eventually polls cond until it holds or the deadline passes.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()

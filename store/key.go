@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -28,14 +27,14 @@ func NormalizeAnswer(text string) string {
 
 // AnalysisKey returns the cache key (sha256, hex) of everything that
 // determines an analysis: the normalised answer, the question (id, text,
-// areas, follow-ups), the guide version carried by ctx and the engine's
-// name, model, prompt version and options. The tenant is not part of the
-// hash: stores namespace keys by tenant.
-func AnalysisKey(ctx context.Context, info analyzer.EngineInfo, q analyzer.Question, text string) string {
-	return analysisKey(ctx, info, q, NormalizeAnswer(text))
+// areas, follow-ups), the version of the guide it is analysed against and
+// the engine's name, model, prompt version and options. The tenant is not
+// part of the hash: stores namespace keys by tenant.
+func AnalysisKey(info analyzer.EngineInfo, guideVersion string, q analyzer.Question, text string) string {
+	return analysisKey(info, guideVersion, q, NormalizeAnswer(text))
 }
 
-func analysisKey(ctx context.Context, info analyzer.EngineInfo, q analyzer.Question, normalized string) string {
+func analysisKey(info analyzer.EngineInfo, guideVersion string, q analyzer.Question, normalized string) string {
 	h := sha256.New()
 	field := func(s string) {
 		// Length prefixes keep field boundaries unambiguous ("ab"+"c" vs "a"+"bc").
@@ -52,14 +51,13 @@ func analysisKey(ctx context.Context, info analyzer.EngineInfo, q analyzer.Quest
 			field(s)
 		}
 	}
-	g, _ := analyzer.GuideFrom(ctx)
 	field(keyVersion)
 	field(normalized)
 	field(q.ID)
 	field(q.Text)
 	list(h, q.Areas)
 	list(h, q.FollowUps)
-	field(g.Version)
+	field(guideVersion)
 	field(info.Name)
 	field(info.Model)
 	field(info.PromptVersion)

@@ -20,11 +20,11 @@ func TestRedisTwoReplicasOneComputation(t *testing.T) {
 	o := store.Options{Prefix: uniquePrefix(t)}
 	eng := newEngine()
 	eng.gate = make(chan struct{})
-	replicas := []*store.Engine{
-		store.CachedEngine(eng, store.NewRedis(client(t, srv), o), time.Hour),
-		store.CachedEngine(eng, store.NewRedis(client(t, srv), o), time.Hour),
+	replicas := []*store.Scoped{
+		store.CachedEngine(eng, store.NewRedis(client(t, srv), o), time.Hour).For("acme", "v1"),
+		store.CachedEngine(eng, store.NewRedis(client(t, srv), o), time.Hour).For("acme", "v1"),
 	}
-	ctx := tenantCtx("acme")
+	ctx := context.Background()
 	type res struct {
 		raw []byte
 		hit bool
@@ -68,8 +68,8 @@ func TestRedisOutageAndRecovery(t *testing.T) {
 	o.Prefix = "outage"
 	s := store.NewRedis(client, o)
 	eng := newEngine()
-	ce := store.CachedEngine(eng, s, time.Hour)
-	ctx := tenantCtx("acme")
+	ce := store.CachedEngine(eng, s, time.Hour).For("acme", "v1")
+	ctx := context.Background()
 	var runs sync.Map
 	work(t, s, "w1", reportHandler(s, &runs))
 
@@ -201,8 +201,8 @@ func typeName(c redis.UniversalClient) string {
 func BenchmarkCacheHit(b *testing.B) {
 	c := client(b, srv)
 	s := store.NewRedis(c, store.Options{Prefix: uniquePrefix(b)})
-	ce := store.CachedEngine(newEngine(), s, time.Hour)
-	ctx := tenantCtx("acme")
+	ce := store.CachedEngine(newEngine(), s, time.Hour).For("acme", "v1")
+	ctx := context.Background()
 	raw, _, err := ce.AnalyzeJSON(ctx, question, answer)
 	if err != nil {
 		b.Fatal(err)
@@ -221,8 +221,8 @@ func BenchmarkCacheHit(b *testing.B) {
 func BenchmarkCacheHitDecoded(b *testing.B) {
 	c := client(b, srv)
 	s := store.NewRedis(c, store.Options{Prefix: uniquePrefix(b)})
-	ce := store.CachedEngine(newEngine(), s, time.Hour)
-	ctx := tenantCtx("acme")
+	ce := store.CachedEngine(newEngine(), s, time.Hour).For("acme", "v1")
+	ctx := context.Background()
 	raw, _, err := ce.AnalyzeJSON(ctx, question, answer)
 	if err != nil {
 		b.Fatal(err)

@@ -63,10 +63,10 @@ func (f *setFlags) check(cmd string, paths []string) (*analyzer.Guide, error) {
 	return guide.Load(f.guide)
 }
 
-// engine builds a named engine; model engines go through the analysis
-// cache (the same decorator and keys as the service's, kept on disk), so
-// that a rerun of a set costs nothing.
-func (f *setFlags) engine(cmd, name string) (analyzer.Engine, error) {
+// engine builds a named engine for analyses against g; model engines go
+// through the analysis cache (the same decorator and keys as the
+// service's, kept on disk), so that a rerun of a set costs nothing.
+func (f *setFlags) engine(cmd, name string, g *analyzer.Guide) (analyzer.Engine, error) {
 	eng, err := newEngine(name, f.llm)
 	if err != nil {
 		var ue *usageError
@@ -91,7 +91,8 @@ func (f *setFlags) engine(cmd, name string) (analyzer.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.CachedEngine(eng, c, 0), nil
+	// The local cache has one namespace: no tenant.
+	return store.CachedEngine(eng, c, 0).For("", g.Version), nil
 }
 
 // output opens --out or returns stdout.
@@ -183,7 +184,7 @@ func (e *environment) eval(ctx context.Context, args []string) error {
 			continue
 		}
 		seen[name] = true
-		eng, err := sf.engine("eval", name)
+		eng, err := sf.engine("eval", name, g)
 		if err != nil {
 			return err
 		}
@@ -283,7 +284,7 @@ func (e *environment) audit(ctx context.Context, args []string) error {
 	if *minGroup < 1 {
 		return usagef("audit: --min-group must be at least 1")
 	}
-	eng, err := sf.engine("audit", *engineName)
+	eng, err := sf.engine("audit", *engineName, g)
 	if err != nil {
 		return err
 	}
