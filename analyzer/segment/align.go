@@ -1,6 +1,9 @@
 package segment
 
 import (
+	"container/list"
+	"crypto/sha256"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -54,20 +57,87 @@ type matchers struct {
 	topic []map[string]bool // each question's topic words (lemmas)
 }
 
-var matcherCache sync.Map // guide id+version -> *matchers
+// matcherCache keeps the matchers of the guides seen last. It is keyed by
+// a hash of exactly what the matchers are built from, not by the guide's
+// id and version: ids are the tenant's choice and the version is a short
+// hash, so two tenants' guides could share both with different questions.
+var matcherCache = newMatcherLRU(maxMatchers)
+
+// maxMatchers bounds matcherCache: a guide's matchers are a few times the
+// size of its questions, and a busy server sees a handful of guides at a
+// time.
+const maxMatchers = 64
+
+type matcherLRU struct {
+	mu  sync.Mutex
+	max int
+	m   map[[sha256.Size]byte]*list.Element
+	lru list.List // of *matcherEntry, most recently used first
+}
+
+type matcherEntry struct {
+	key [sha256.Size]byte
+	m   *matchers
+}
+
+func newMatcherLRU(n int) *matcherLRU {
+	return &matcherLRU{max: n, m: map[[sha256.Size]byte]*list.Element{}}
+}
+
+func (c *matcherLRU) get(key [sha256.Size]byte) *matchers {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok {
+		return nil
+	}
+	c.lru.MoveToFront(e)
+	return e.Value.(*matcherEntry).m
+}
+
+func (c *matcherLRU) put(key [sha256.Size]byte, m *matchers) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[key]; ok {
+		c.lru.MoveToFront(e)
+		return
+	}
+	c.m[key] = c.lru.PushFront(&matcherEntry{key: key, m: m})
+	for c.lru.Len() > c.max {
+		last := c.lru.Back()
+		c.lru.Remove(last)
+		delete(c.m, last.Value.(*matcherEntry).key)
+	}
+}
+
+func (c *matcherLRU) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len()
+}
+
+// matchersKey hashes the matchers' inputs, each length-prefixed so that
+// text moved between questions or fields changes the key.
+func matchersKey(texts, ext []string) [sha256.Size]byte {
+	h := sha256.New()
+	for i := range texts {
+		fmt.Fprintf(h, "%d:%s%d:%s", len(texts[i]), texts[i], len(ext[i]), ext[i])
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	return key
+}
 
 func guideMatchers(g *analyzer.Guide) *matchers {
-	key := g.ID + "\x00" + g.Version
-	if g.Version != "" {
-		if m, ok := matcherCache.Load(key); ok {
-			return m.(*matchers)
-		}
-	}
 	texts := make([]string, len(g.Questions))
 	ext := make([]string, len(g.Questions))
 	for i, q := range g.Questions {
 		texts[i] = q.Text
 		ext[i] = strings.Join(q.Areas, ". ") + ". " + strings.Join(q.FollowUps, " ")
+	}
+	key := matchersKey(texts, ext)
+	if m := matcherCache.get(key); m != nil {
+		return m
 	}
 	m := &matchers{text: nlp.NewMatcher(texts, genericWords), ext: nlp.NewMatcher(ext, genericWords), topic: make([]map[string]bool, len(texts))}
 	for i, q := range texts {
@@ -78,9 +148,7 @@ func guideMatchers(g *analyzer.Guide) *matchers {
 			}
 		}
 	}
-	if g.Version != "" {
-		matcherCache.Store(key, m)
-	}
+	matcherCache.put(key, m)
 	return m
 }
 
