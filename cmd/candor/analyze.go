@@ -9,10 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -42,20 +40,15 @@ type inputFlags struct {
 	interviewerNames listFlag
 }
 
-func (f *inputFlags) register(fs *flag.FlagSet, formats string) {
-	fs.StringVar(&f.guide, "guide", "", "guide: a built-in id (see 'candor guides list') or a guide file (Yardstick text, JSON, YAML)")
-	fs.Var(&f.interviewers, "interviewer", "speaker label of an interviewer, as the transcript writes it (repeatable); default: inferred")
-	fs.StringVar(&f.candidate, "candidate", "", "speaker label of the candidate, as the transcript writes it; default: inferred")
-	fs.StringVar(&f.format, "format", "text", "output format: "+formats)
-}
-
-// registerReportFields adds the flags of the report's own fields, apart
-// from the speaker labels.
-func (f *inputFlags) registerReportFields(fs *flag.FlagSet) {
-	fs.StringVar(&f.candidateName, "candidate-name", "", "the candidate's name in the report; default: the answering speaker's name, or the file name when labels are roles")
-	fs.StringVar(&f.role, "role", "", "the role or requisition interviewed for (a report field)")
-	fs.StringVar(&f.date, "date", "", "the day of the interview, YYYY-MM-DD (a report field)")
-	fs.Var(&f.interviewerNames, "interviewer-name", "an interviewer's name in the report (repeatable); default: the interviewing speakers' names")
+// inputSettings reads the flags of the commands that read a transcript
+// (analyze, segment) from a parsed config; the report's own fields are
+// analyze's only.
+func inputSettings(c *config) inputFlags {
+	f := inputFlags{guide: c.str("guide"), interviewers: c.list("interviewer"), candidate: c.str("candidate"), format: c.str("format")}
+	if c.cmd == "analyze" {
+		f.candidateName, f.role, f.date, f.interviewerNames = c.str("candidate-name"), c.str("role"), c.str("date"), c.list("interviewer-name")
+	}
+	return f
 }
 
 func (f *inputFlags) options(conc int) interview.Options {
@@ -81,12 +74,7 @@ func (e *batchError) Error() string { return e.msg }
 func (e *environment) analyze(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	var in inputFlags
-	in.register(fs, "text, json, md or csv")
-	in.registerReportFields(fs)
-	engineName := fs.String("engine", "heuristic", "engine: heuristic (embedded, offline), llm or hybrid")
-	concurrency := fs.Int("concurrency", runtime.GOMAXPROCS(0), "answers analyzed at once")
-	llmFlags := registerLLMFlags(fs, e.getenv)
+	c := newConfig("analyze", fs, e.getenv)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: candor analyze --guide GUIDE [flags] INPUT...
 
@@ -106,30 +94,21 @@ Examples:
 
 Flags:
 `)
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
-	paths, err := parseFlags(fs, args)
+	paths, err := c.parse(args)
 	if err != nil {
 		return err
 	}
-	switch in.format {
-	case "json", "text", "md", "markdown", "csv":
-	default:
-		return usagef("analyze: --format must be text, json, md or csv, not %q", in.format)
-	}
+	in := inputSettings(c)
 	if in.guide == "" {
 		return usagef("analyze: --guide is required (a built-in id: %s; or a guide file)", strings.Join(guide.BuiltinIDs(), ", "))
-	}
-	if in.date != "" {
-		if _, err := time.Parse(time.DateOnly, in.date); err != nil {
-			return usagef("analyze: --date must be a day as YYYY-MM-DD, not %q", in.date)
-		}
 	}
 	g, err := guide.Load(in.guide)
 	if err != nil {
 		return err
 	}
-	eng, err := newEngine(*engineName, llmFlags)
+	eng, err := newEngine("analyze", c.str("engine"), llmSettings(c))
 	if err != nil {
 		return err
 	}
@@ -138,13 +117,13 @@ Flags:
 		return err
 	}
 	if len(files) == 1 {
-		rep, err := e.analyzeOne(ctx, g, eng, files[0], in, *concurrency, false)
+		rep, err := e.analyzeOne(ctx, g, eng, files[0], in, c.int("concurrency"), false)
 		if err != nil {
 			return err
 		}
 		return e.writeReport(rep, in.format, false, true)
 	}
-	return e.analyzeBatch(ctx, g, eng, files, in, *concurrency)
+	return e.analyzeBatch(ctx, g, eng, files, in, c.int("concurrency"))
 }
 
 // analyzeBatch analyzes every file, reporting (not stopping at) the ones
@@ -338,13 +317,14 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-func newEngine(name string, lf *llmFlags) (analyzer.Engine, error) {
+// newEngine is cmd's engine by name (the settings table has checked it).
+func newEngine(cmd, name string, lf *llmFlags) (analyzer.Engine, error) {
 	switch name {
 	case "heuristic", "embedded", "":
 		return heuristic.New(), nil
 	case "llm", "hybrid":
-		return newLLMEngine(name, lf)
+		return newLLMEngine(cmd, name, lf)
 	default:
-		return nil, usagef("analyze: --engine must be heuristic, llm or hybrid, not %q", name)
+		return nil, usagef("%s: --engine must be heuristic, llm or hybrid, not %q", cmd, name)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io"
 	"net"
 	"net/url"
@@ -137,47 +136,19 @@ func checkService(t *testing.T, name string, s composeService, shell map[string]
 		t.Fatalf("%s: candor %s: %v\n%s", name, strings.Join(s.Command, " "), err, stderr.String())
 	}
 
-	// Every variable is one the binary reads, and a flag's variable is
-	// taken (envInt and friends ignore values that do not parse).
-	doc := documentedEnv(t)
-	flags, _, err := configReference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range env {
+	// Every variable is one the binary reads, and each value is one the
+	// settings table takes (a bad one would stop the command at start).
+	doc := documentedEnv()
+	for k := range env {
 		if !doc[k] {
 			t.Errorf("%s: sets %s, which candor never reads", name, k)
 		}
-		for _, f := range flags {
-			if !slices.Contains(f.env, k) || !slices.Contains(f.commands, cmd) || v == "" {
-				continue
-			}
-			plain := flag.NewFlagSet(cmd, flag.ContinueOnError)
-			registerServerFlags(plain, func(string) string { return "" }, "")
-			if err := plain.Set(f.name, v); err != nil {
-				t.Errorf("%s: %s=%q is not a valid --%s: %v", name, k, v, f.name, err)
-				continue
-			}
-			withEnv := flag.NewFlagSet(cmd, flag.ContinueOnError)
-			registerServerFlags(withEnv, getenv, "")
-			if got, want := withEnv.Lookup(f.name).Value.String(), plain.Lookup(f.name).Value.String(); got != want {
-				t.Errorf("%s: %s=%q does not reach --%s (it is %q)", name, k, v, f.name, got)
-			}
-		}
 	}
-
-	// The settings the binary reads at start-up hold: keys, Redis URL,
-	// LLM configuration, a listen address that auth allows.
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	defAddr := map[string]string{"serve": "127.0.0.1:8080", "worker": ""}[cmd]
-	if hf, err := helpFlags(cmd, func(string) string { return "" }); err != nil || hf["addr"].def != defAddr {
-		t.Fatalf("%s: candor %s's default --addr is %q, the test assumes %q (%v)", name, cmd, hf["addr"].def, defAddr, err)
+	c, err := testConfig(cmd, getenv, args...)
+	if err != nil {
+		t.Fatalf("%s: candor %s: %v", name, strings.Join(s.Command, " "), err)
 	}
-	f := registerServerFlags(fs, getenv, defAddr)
-	if _, err := parseFlags(fs, args); err != nil {
-		t.Fatal(err)
-	}
+	f := serverSettings(c)
 	e := &environment{getenv: getenv, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
 	b, err := e.backend(cmd, f, cmd == "worker")
 	if err != nil {
@@ -237,13 +208,13 @@ func TestComposeFile(t *testing.T) {
 			for k, v := range s.Environment {
 				env[k] = interpolate(t, v, nil)
 			}
-			hf, err := helpFlags("healthcheck", func(k string) string { return env[k] })
+			hc, err := testConfig("healthcheck", func(k string) string { return env[k] })
 			if err != nil {
 				t.Fatal(err)
 			}
-			hu, err := url.Parse(hf["url"].def)
+			hu, err := url.Parse(hc.str("url"))
 			if err != nil || hu.Port() != port || hu.Path != "/healthz" {
-				t.Errorf("the healthcheck would GET %q; candor listens on port %s", hf["url"].def, port)
+				t.Errorf("the healthcheck would GET %q; candor listens on port %s", hc.str("url"), port)
 			}
 		})
 	}
@@ -311,7 +282,7 @@ func TestComposeOllamaProfile(t *testing.T) {
 	if u.Path != "/v1" {
 		t.Errorf("OPENAI_BASE_URL %s: Ollama's OpenAI-compatible API is under /v1", u)
 	}
-	doc := documentedEnv(t)
+	doc := documentedEnv()
 	for name, s := range candorServices(c) {
 		for k := range shell {
 			if k == "COMPOSE_PROFILES" {
@@ -431,7 +402,7 @@ func TestDockerfile(t *testing.T) {
 	if len(entry) != 1 || entry[0] != copied {
 		t.Errorf("ENTRYPOINT %v is not the binary copied to %s", entry, copied)
 	}
-	if len(cmd) == 0 || !slices.Contains(configCommands, cmd[0]) {
+	if len(cmd) == 0 || !slices.Contains(settingCommands(), cmd[0]) {
 		t.Errorf("CMD %v is not a candor command", cmd)
 	}
 	_, port, err := net.SplitHostPort(addr)
@@ -448,12 +419,12 @@ func TestDockerfile(t *testing.T) {
 	if err := run(t.Context(), append(slices.Clone(health[1:]), "-h"), getenv, strings.NewReader(""), io.Discard, &stderr); err != errHelp {
 		t.Fatalf("HEALTHCHECK %v: %v\n%s", health, err, stderr.String())
 	}
-	hf, err := helpFlags("healthcheck", getenv)
+	hc, err := testConfig("healthcheck", getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hu, err := url.Parse(hf["url"].def); err != nil || hu.Port() != port {
-		t.Errorf("the healthcheck GETs %s; serve listens on port %s", hf["url"].def, port)
+	if hu, err := url.Parse(hc.str("url")); err != nil || hu.Port() != port {
+		t.Errorf("the healthcheck GETs %s; serve listens on port %s", hc.str("url"), port)
 	}
 }
 

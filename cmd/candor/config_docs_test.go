@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"flag"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,16 +85,55 @@ func lineDiff(got, want string) string {
 	return b.String()
 }
 
-// sourceEnvKeys returns every environment variable the command's code
-// reads: the string literals given to getenv, envOr, envInt and envDuration.
-func sourceEnvKeys(t *testing.T) []string {
+// testConfig is cmd's settings as they would be at start with getenv and
+// args: registered, parsed and checked.
+func testConfig(cmd string, getenv func(string) string, args ...string) (*config, error) {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c := newConfig(cmd, fs, getenv)
+	_, err := c.parse(args)
+	return c, err
+}
+
+// settingCommands is every command the settings table names, in its order.
+func settingCommands() []string {
+	var out []string
+	for _, s := range settings {
+		for _, c := range s.cmds {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// documentedEnv is every variable the reference names: flags' variables,
+// variables defaults derive from, and the environment-only settings.
+func documentedEnv() map[string]bool {
+	doc := map[string]bool{}
+	for _, s := range settings {
+		if s.env != "" {
+			doc[s.env] = true
+		}
+		for _, k := range s.derived {
+			doc[k] = true
+		}
+	}
+	return doc
+}
+
+// sourceCalls returns, for each of the named functions or methods, the
+// string literals the command's code (not its tests) passes as their
+// first argument, and in which file.
+func sourceCalls(t *testing.T, names ...string) map[string][]string {
 	t.Helper()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fset := token.NewFileSet()
-	var keys []string
+	out := map[string][]string{}
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -101,7 +144,7 @@ func sourceEnvKeys(t *testing.T) []string {
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
-			if !ok {
+			if !ok || len(call.Args) == 0 {
 				return true
 			}
 			var fn string
@@ -111,108 +154,66 @@ func sourceEnvKeys(t *testing.T) []string {
 			case *ast.SelectorExpr:
 				fn = x.Sel.Name
 			}
-			arg := -1
-			switch fn {
-			case "getenv", "Getenv":
-				arg = 0
-			case "envOr", "envInt", "envDuration":
-				arg = 1
-			}
-			if arg < 0 || len(call.Args) <= arg {
+			if !slices.Contains(names, fn) {
 				return true
 			}
-			if lit, ok := call.Args[arg].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				k, _ := strconv.Unquote(lit.Value)
-				if !slices.Contains(keys, k) {
-					keys = append(keys, k)
-				}
+				out[k] = append(out[k], name)
 			}
 			return true
 		})
 	}
-	slices.Sort(keys)
-	return keys
+	return out
 }
 
-// documentedEnv is every variable the reference names: flag variables,
-// variables defaults derive from, and the environment-only settings.
-func documentedEnv(t *testing.T) map[string]bool {
-	t.Helper()
-	flags, _, err := configReference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := map[string]bool{}
-	for _, f := range flags {
-		for _, k := range append(append([]string{}, f.env...), f.derived...) {
-			doc[k] = true
+// TestSettingsReadThroughTable: the code reads the environment only in
+// the settings table, and reads every setting the table lists (a row no
+// code reads would be documented but do nothing).
+func TestSettingsReadThroughTable(t *testing.T) {
+	for k, files := range sourceCalls(t, "getenv", "Getenv") {
+		for _, f := range files {
+			if f != "settings.go" {
+				t.Errorf("%s reads %s itself: add it to the settings table and read it through the command's config", f, k)
+			}
 		}
 	}
-	for _, s := range envOnlySettings {
-		doc[s.name] = true
-	}
-	return doc
-}
-
-// TestConfigDocsCoverEveryVariable: every variable the code reads is in the
-// reference, and the reference names none the code does not read.
-func TestConfigDocsCoverEveryVariable(t *testing.T) {
-	src := sourceEnvKeys(t)
-	if len(src) < 20 {
-		t.Fatalf("found only %d variables in the source (%v): the scan is broken", len(src), src)
-	}
-	doc := documentedEnv(t)
-	for _, k := range src {
-		if !doc[k] {
-			t.Errorf("the code reads %s but the configuration reference does not name it (add it to envOnlySettings, or bind it to a flag)", k)
+	read := sourceCalls(t, "str", "int", "uint", "dur", "bool", "list", "secret")
+	for _, s := range settings {
+		key := s.flag
+		if key == "" {
+			key = s.env
 		}
-	}
-	for k := range doc {
-		if !slices.Contains(src, k) {
-			t.Errorf("the configuration reference names %s but the code never reads it", k)
+		if len(read[key]) == 0 {
+			t.Errorf("the settings table lists %s but no code reads it", key)
 		}
 	}
 }
 
-// TestConfigDocsParseFlagSets checks the help-text reader against the flag
-// set serve builds: the same names, the same defaults.
-func TestConfigDocsParseFlagSets(t *testing.T) {
-	empty := func(string) string { return "" }
-	got, err := helpFlags("serve", empty)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	registerServerFlags(fs, empty, "127.0.0.1:8080")
-	n := 0
-	fs.VisitAll(func(f *flag.Flag) {
-		n++
-		hf, ok := got[f.Name]
-		if !ok {
-			t.Errorf("--%s: not read from the help text", f.Name)
-			return
+// TestSettingsCommands: each command's -h lists exactly the flags the
+// settings table gives it, so the table's commands column is true.
+func TestSettingsCommands(t *testing.T) {
+	flagLine := regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`)
+	for _, cmd := range settingCommands() {
+		var want []string
+		for _, s := range settings {
+			if s.flag != "" && slices.Contains(s.cmds, cmd) {
+				want = append(want, s.flag)
+			}
 		}
-		if hf.def != f.DefValue {
-			t.Errorf("--%s: default %q read from the help text, the flag says %q", f.Name, hf.def, f.DefValue)
+		slices.Sort(want)
+		var stderr bytes.Buffer
+		err := run(t.Context(), append(strings.Fields(cmd), "-h"), func(string) string { return "" }, strings.NewReader(""), io.Discard, &stderr)
+		if !errors.Is(err, errHelp) {
+			t.Errorf("candor %s -h: %v", cmd, err)
+			continue
 		}
-		if _, u := flag.UnquoteUsage(f); !strings.HasPrefix(u, hf.usage) {
-			t.Errorf("--%s: usage %q read, the flag says %q", f.Name, hf.usage, u)
+		var got []string
+		for _, m := range flagLine.FindAllStringSubmatch(stderr.String(), -1) {
+			got = append(got, m[1])
 		}
-	})
-	if n != len(got) {
-		t.Errorf("read %d flags from the help text, the flag set has %d", len(got), n)
-	}
-}
-
-func TestCleanUsage(t *testing.T) {
-	for in, want := range map[string]string{
-		"prefix of every Redis key (env CANDOR_REDIS_PREFIX)":                         "prefix of every Redis key",
-		"listen address (env CANDOR_ADDR; port 0 picks a free one)":                   "listen address (port 0 picks a free one)",
-		"let webhooks call private addresses (env CANDOR_WEBHOOK_ALLOW_PRIVATE=true)": "let webhooks call private addresses",
-		"answers analyzed at once":                                                    "answers analyzed at once",
-	} {
-		if got := cleanUsage(in); got != want {
-			t.Errorf("cleanUsage(%q) = %q, want %q", in, got, want)
+		if !slices.Equal(got, want) {
+			t.Errorf("candor %s -h lists flags %v; the settings table gives it %v", cmd, got, want)
 		}
 	}
 }

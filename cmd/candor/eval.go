@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
@@ -32,22 +30,13 @@ type setFlags struct {
 	llm         *llmFlags
 }
 
-func (f *setFlags) register(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&f.guide, "guide", "", "guide the set was labelled against: a built-in id or a guide file")
-	fs.StringVar(&f.format, "format", "text", "output format: text, json, md or html")
-	fs.StringVar(&f.out, "out", "", "write the output to this file instead of stdout")
-	fs.IntVar(&f.concurrency, "concurrency", runtime.GOMAXPROCS(0), "answers analyzed at once")
-	fs.StringVar(&f.cacheDir, "cache-dir", "", "where model engines' analyses are cached, so a rerun makes no model call (default: the user cache folder's candor/analyses)")
-	fs.BoolVar(&f.noCache, "no-cache", false, "do not read or write the analysis cache")
-	f.llm = registerLLMFlags(fs, getenv)
+// setSettings reads the flags eval and audit share from a parsed config.
+func setSettings(c *config) *setFlags {
+	return &setFlags{guide: c.str("guide"), format: c.str("format"), out: c.str("out"), concurrency: c.int("concurrency"),
+		cacheDir: c.str("cache-dir"), noCache: c.bool("no-cache"), llm: llmSettings(c)}
 }
 
 func (f *setFlags) check(cmd string, paths []string) (*analyzer.Guide, error) {
-	switch f.format {
-	case "json", "text", "md", "markdown", "html":
-	default:
-		return nil, usagef("%s: --format must be text, json, md or html, not %q", cmd, f.format)
-	}
 	if f.guide == "" {
 		return nil, usagef("%s: --guide is required: the guide the set was labelled against (a built-in id: %s; or a guide file)", cmd, strings.Join(guide.BuiltinIDs(), ", "))
 	}
@@ -57,9 +46,6 @@ func (f *setFlags) check(cmd string, paths []string) (*analyzer.Guide, error) {
 	if f.format == "html" && len(paths) > 1 {
 		return nil, usagef("%s: --format html writes one page: give one set", cmd)
 	}
-	if f.concurrency < 1 {
-		return nil, usagef("%s: --concurrency must be at least 1", cmd)
-	}
 	return guide.Load(f.guide)
 }
 
@@ -67,12 +53,8 @@ func (f *setFlags) check(cmd string, paths []string) (*analyzer.Guide, error) {
 // through the analysis cache (the same decorator and keys as the
 // service's, kept on disk), so that a rerun of a set costs nothing.
 func (f *setFlags) engine(cmd, name string, g *analyzer.Guide) (analyzer.Engine, error) {
-	eng, err := newEngine(name, f.llm)
+	eng, err := newEngine(cmd, name, f.llm)
 	if err != nil {
-		var ue *usageError
-		if errors.As(err, &ue) {
-			ue.msg = strings.Replace(ue.msg, "analyze:", cmd+":", 1)
-		}
 		return nil, err
 	}
 	if eng.Info().Name == "heuristic" || f.noCache {
@@ -138,47 +120,40 @@ func writeJSON(w io.Writer, v any, compact bool) error {
 func (e *environment) eval(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	var sf setFlags
-	sf.register(fs, e.getenv)
-	engines := fs.String("engine", "heuristic", "engines to evaluate, comma-separated: heuristic, llm, hybrid")
-	boot := fs.Int("bootstrap", evaluation.DefaultBootstrap, "bootstrap resamples for the 95% intervals (0: none)")
-	seed := fs.Uint64("seed-bootstrap", evaluation.BootstrapSeed, "seed of the bootstrap, so a rerun gives the same intervals")
-	rater := fs.String("second-rater", "", "the same set labelled by a second person (same ids): their agreement is printed beside the engines', as the ceiling to read them against")
-	prices := fs.String("prices", "", `prices file for the cost estimate: {"model": {"input": USD per million prompt tokens, "output": ...}} (adds to or replaces the built-in list prices)`)
+	c := newConfig("eval", fs, e.getenv)
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: candor eval --guide GUIDE [--engine heuristic[,llm,hybrid]] [--format text|json|md|html] LABELS...\n\n"+
 			"Measures how far each engine agrees with your own labels. LABELS is a labelled set: a folder with answers.jsonl\n"+
 			"(or answers.csv) and/or transcripts/ with NAME.gold.json beside each transcript (see evaluation/schema), or an\n"+
 			"answers file. Several sets print one evaluation each (JSON: one per line).\n\nFlags:\n")
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
-	paths, err := parseFlags(fs, args)
+	paths, err := c.parse(args)
 	if err != nil {
 		return err
 	}
+	sf := setSettings(c)
 	g, err := sf.check("eval", paths)
 	if err != nil {
 		return err
 	}
-	if *boot < 0 {
-		return usagef("eval: --bootstrap must be 0 or more")
-	}
-	opts := evaluation.Options{Concurrency: sf.concurrency, Bootstrap: *boot, Seed: *seed}
-	if *boot == 0 {
+	boot := c.int("bootstrap")
+	opts := evaluation.Options{Concurrency: sf.concurrency, Bootstrap: boot, Seed: c.uint("seed-bootstrap")}
+	if boot == 0 {
 		opts.Bootstrap = -1
 	}
-	if *prices != "" {
-		data, err := os.ReadFile(*prices)
+	if prices := c.str("prices"); prices != "" {
+		data, err := os.ReadFile(prices)
 		if err != nil {
 			return err
 		}
-		if opts.Prices, err = evaluation.ParsePrices(*prices, data); err != nil {
+		if opts.Prices, err = evaluation.ParsePrices(prices, data); err != nil {
 			return err
 		}
 	}
 	var engs []analyzer.Engine
 	seen := map[string]bool{}
-	for _, name := range strings.Split(*engines, ",") {
+	for _, name := range strings.Split(c.str("engine"), ",") {
 		name = strings.TrimSpace(name)
 		if name == "" || seen[name] {
 			continue
@@ -204,11 +179,11 @@ func (e *environment) eval(ctx context.Context, args []string) error {
 		}
 	}
 	var second *evaluation.Set
-	if *rater != "" {
+	if rater := c.str("second-rater"); rater != "" {
 		if len(sets) > 1 {
 			return usagef("eval: --second-rater compares with one set: give one")
 		}
-		if second, err = evaluation.LoadSet(*rater); err != nil {
+		if second, err = evaluation.LoadSet(rater); err != nil {
 			return err
 		}
 	}
@@ -258,49 +233,37 @@ func writeEvaluation(w io.Writer, ev *evaluation.Evaluation, format string, many
 func (e *environment) audit(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	var sf setFlags
-	sf.register(fs, e.getenv)
-	engineName := fs.String("engine", "heuristic", "engine to audit: heuristic, llm or hybrid")
-	minGroup := fs.Int("min-group", evaluation.DefaultMinGroupSize, "smallest group whose rates are compared (smaller groups are listed, marked too small)")
-	var fields listFlag
-	fs.Var(&fields, "field", "group field to audit (repeatable or comma-separated; default: every field in the set)")
-	swap := fs.String("swap", "auto", "counterfactual swap test (names, pronouns, spellings): on, off, or auto (on for the embedded engine; it re-analyzes each answer up to about ten times)")
-	swapLists := fs.String("swap-lists", "", "folder with your own names.tsv, pronouns.tsv and/or spelling.tsv (default: the built-in lists)")
+	c := newConfig("audit", fs, e.getenv)
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: candor audit --guide GUIDE [--engine E] [--min-group N] [--swap auto|on|off] [--format text|json|md|html] SET...\n\n"+
 			"Compares, per group and intersection of the set's group fields, the rate of specific labels and the share of answers\n"+
 			"above the median specificity and coverage (impact ratios, four-fifths flags, Fisher's exact test), and re-analyses every\n"+
 			"answer with names, pronouns and spellings swapped. Labels are not needed.\n\nFlags:\n")
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
-	paths, err := parseFlags(fs, args)
+	paths, err := c.parse(args)
 	if err != nil {
 		return err
 	}
+	sf := setSettings(c)
 	g, err := sf.check("audit", paths)
 	if err != nil {
 		return err
 	}
-	if *minGroup < 1 {
-		return usagef("audit: --min-group must be at least 1")
-	}
-	eng, err := sf.engine("audit", *engineName, g)
+	eng, err := sf.engine("audit", c.str("engine"), g)
 	if err != nil {
 		return err
 	}
 	var runSwap bool
-	switch *swap {
+	switch c.str("swap") {
 	case "on":
 		runSwap = true
-	case "off":
 	case "auto":
 		runSwap = eng.Info().Name == "heuristic"
-	default:
-		return usagef("audit: --swap must be on, off or auto, not %q", *swap)
 	}
 	lists := evaluation.DefaultSwapLists()
-	if *swapLists != "" {
-		if lists, err = evaluation.LoadSwapLists(*swapLists); err != nil {
+	if swapLists := c.str("swap-lists"); swapLists != "" {
+		if lists, err = evaluation.LoadSwapLists(swapLists); err != nil {
 			return err
 		}
 	}
@@ -319,7 +282,7 @@ func (e *environment) audit(ctx context.Context, args []string) error {
 	}
 	for _, set := range sets {
 		progress, done := e.progress("auditing " + set.Name)
-		rep, err := evaluation.RunAudit(ctx, eng, g, set, evaluation.AuditOptions{MinGroupSize: *minGroup, Fields: fields, Concurrency: sf.concurrency, Progress: progress})
+		rep, err := evaluation.RunAudit(ctx, eng, g, set, evaluation.AuditOptions{MinGroupSize: c.int("min-group"), Fields: c.list("field"), Concurrency: sf.concurrency, Progress: progress})
 		if err == nil && runSwap {
 			rep.Swap, err = evaluation.Swap(ctx, eng, g, set, evaluation.SwapOptions{Lists: lists, Concurrency: sf.concurrency, Progress: progress})
 		}

@@ -215,13 +215,13 @@ func TestEvalErrors(t *testing.T) {
 		{"bad label", []string{"eval", "--guide", "cx-empathy", bad}, `bad.jsonl:2: label: "great" is not one of`},
 		{"unknown question", []string{"eval", "--guide", "cx-empathy", q99}, `q99.jsonl:1: question_id: "q99" is not a question of guide "cx-empathy"`},
 		{"missing set", []string{"eval", "--guide", "cx-empathy", filepath.Join(dir, "nope")}, "no such file"},
-		{"format", []string{"eval", "--guide", "cx-empathy", "--format", "pdf", miniSet}, "--format must be"},
-		{"engine", []string{"eval", "--guide", "cx-empathy", "--engine", "heuristic,magic", miniSet}, "--engine must be heuristic, llm or hybrid"},
+		{"format", []string{"eval", "--guide", "cx-empathy", "--format", "pdf", miniSet}, `--format "pdf": want text, json, md or html`},
+		{"engine", []string{"eval", "--guide", "cx-empathy", "--engine", "heuristic,magic", miniSet}, `--engine "heuristic,magic": "magic" is not an engine: want heuristic, llm or hybrid`},
 		{"llm without a server", []string{"eval", "--guide", "cx-empathy", "--engine", "llm", miniSet}, "eval: --engine llm needs OPENAI_API_KEY"},
 		{"html of two sets", []string{"eval", "--guide", "cx-empathy", "--format", "html", miniSet, miniSet}, "--format html writes one page"},
 		{"prices", []string{"eval", "--guide", "cx-empathy", "--prices", prices, miniSet}, "prices.json"},
-		{"audit swap", []string{"audit", "--guide", "cx-empathy", "--swap", "maybe", auditFair}, "--swap must be on, off or auto"},
-		{"audit min group", []string{"audit", "--guide", "cx-empathy", "--min-group", "0", auditFair}, "--min-group must be at least 1"},
+		{"audit swap", []string{"audit", "--guide", "cx-empathy", "--swap", "maybe", auditFair}, `--swap "maybe": want auto, on or off`},
+		{"audit min group", []string{"audit", "--guide", "cx-empathy", "--min-group", "0", auditFair}, `--min-group "0": must be at least 1`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

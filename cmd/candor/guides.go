@@ -48,41 +48,29 @@ func (e *environment) guides(ctx context.Context, args []string) error {
 	}
 	fs := flag.NewFlagSet("guides "+sub, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	var ref, out *string
-	var format *string
+	c := newConfig("guides "+sub, fs, e.getenv)
 	switch sub {
 	case "list":
-		format = fs.String("format", "text", "output format: text, json or yaml")
 		fs.Usage = subUsage(fs, "Usage: candor guides list [--format text|json|yaml]\n\nLists the built-in guides.\n\n"+
 			"Example:\n  candor guides list --format json\n")
 	case "show":
-		ref = fs.String("guide", "", "a built-in id or a guide file (also accepted as the argument)")
-		format = fs.String("format", "text", "output format: text, json or yaml")
 		fs.Usage = subUsage(fs, "Usage: candor guides show --guide ID|FILE [--format text|json|yaml]\n\n"+
 			"Shows a guide's questions, areas to cover and follow-ups.\n\nExamples:\n  candor guides show --guide cx-empathy\n  candor guides show my-guide.txt --format yaml\n")
 	case "import":
-		ref = fs.String("guide", "", "the guide file to convert (also accepted as the argument)")
-		format = fs.String("format", "yaml", "output format: yaml or json")
-		out = fs.String("o", "", "write the converted guide to this file (.json, .yaml or .yml) instead of stdout")
 		fs.Usage = subUsage(fs, "Usage: candor guides import FILE [-o OUT.yaml|OUT.json] [--format yaml|json]\n\n"+
 			"Converts a guide (Yardstick text, JSON or YAML) to YAML or JSON.\n\nExample:\n  candor guides import my-guide.txt -o my-guide.yaml\n")
 	}
-	pos, err := parseFlags(fs, args[1:])
+	pos, err := c.parse(args[1:])
 	if err != nil {
 		return err
 	}
-	switch {
-	case sub == "import" && *format != "json" && *format != "yaml":
-		return usagef("guides import: --format must be yaml or json, not %q", *format)
-	case *format != "text" && *format != "json" && *format != "yaml":
-		return usagef("guides %s: --format must be text, json or yaml, not %q", sub, *format)
-	}
+	format := c.str("format")
 	if sub == "list" {
 		if len(pos) > 0 {
 			return usagef("guides list: unexpected argument %q", pos[0])
 		}
 		gs := guide.Builtins()
-		if *format != "text" {
+		if format != "text" {
 			type row struct {
 				ID        string `json:"id" yaml:"id"`
 				Title     string `json:"title" yaml:"title"`
@@ -92,33 +80,34 @@ func (e *environment) guides(ctx context.Context, args []string) error {
 			for _, g := range gs {
 				rows = append(rows, row{g.ID, g.Title, len(g.Questions)})
 			}
-			return e.encode(rows, *format)
+			return e.encode(rows, format)
 		}
 		for _, g := range gs {
 			fmt.Fprintf(e.stdout, "%-18s %2d questions  %s\n", g.ID, len(g.Questions), g.Title)
 		}
 		return nil
 	}
-	if *ref == "" && len(pos) == 1 {
-		*ref = pos[0]
+	ref := c.str("guide")
+	if ref == "" && len(pos) == 1 {
+		ref = pos[0]
 	} else if len(pos) > 0 {
 		return usagef("guides %s: unexpected argument %q", sub, pos[len(pos)-1])
 	}
-	if *ref == "" {
+	if ref == "" {
 		return usagef("guides %s: give a guide (--guide ID|FILE)", sub)
 	}
-	g, err := guide.Load(*ref)
+	g, err := guide.Load(ref)
 	if err != nil {
 		return err
 	}
 	if sub == "import" {
-		if *out != "" {
-			return e.writeGuideFile(g, *out)
+		if out := c.str("o"); out != "" {
+			return e.writeGuideFile(g, out)
 		}
-		return e.encode(g, *format)
+		return e.encode(g, format)
 	}
-	if *format != "text" {
-		return e.encode(g, *format)
+	if format != "text" {
+		return e.encode(g, format)
 	}
 	e.printGuide(g)
 	return nil
@@ -128,7 +117,7 @@ func (e *environment) guides(ctx context.Context, args []string) error {
 func subUsage(fs *flag.FlagSet, text string) func() {
 	return func() {
 		fmt.Fprint(fs.Output(), text+"\nFlags:\n")
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"time"
 )
 
 // healthcheck is `candor healthcheck`: a container's HEALTHCHECK without
@@ -16,29 +15,24 @@ import (
 func (e *environment) healthcheck(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	target := fs.String("url", envOr(e.getenv, "CANDOR_HEALTHCHECK_URL", healthURL(e.getenv("CANDOR_ADDR"))),
-		"URL to GET; 200 is healthy (env CANDOR_HEALTHCHECK_URL; default: /healthz on the port of CANDOR_ADDR, else 8080)")
-	timeout := fs.Duration("timeout", envDuration(e.getenv, "CANDOR_HEALTHCHECK_TIMEOUT", 3*time.Second),
-		"how long to wait for the answer (env CANDOR_HEALTHCHECK_TIMEOUT)")
+	c := newConfig("healthcheck", fs, e.getenv)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: candor healthcheck [--url URL] [--timeout D]\n\n"+
 			"Exits 0 when URL answers 200, 1 otherwise: a HEALTHCHECK for images without curl.\n\n"+
 			"Example:\n  candor healthcheck --url http://127.0.0.1:8080/healthz --timeout 2s\n\nFlags:\n")
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
-	if pos, err := parseFlags(fs, args); err != nil {
+	if pos, err := c.parse(args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usagef("healthcheck: unexpected argument %q", pos[0])
 	}
-	u, err := url.Parse(*target)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usagef("healthcheck: --url must be an absolute http or https URL, not %q", *target)
+	// The settings table has checked it is an absolute http(s) URL.
+	u, err := url.Parse(c.str("url"))
+	if err != nil {
+		return usagef("healthcheck: %s: %v", c.name("url"), err)
 	}
-	if *timeout <= 0 {
-		return usagef("healthcheck: --timeout must be positive")
-	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.dur("timeout"))
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {

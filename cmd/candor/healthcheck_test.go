@@ -46,7 +46,8 @@ func TestHealthcheck(t *testing.T) {
 		{"wrong path", nil, []string{"--url", ok.URL + "/nope"}, 1, "answered 404"},
 		{"nothing listening", nil, []string{"--url", closed}, 1, "does not answer"},
 		{"not a URL", nil, []string{"--url", "127.0.0.1:8080"}, 2, "absolute http"},
-		{"bad timeout", nil, []string{"--url", ok.URL, "--timeout", "0s"}, 2, "positive"},
+		{"bad timeout", nil, []string{"--url", ok.URL, "--timeout", "0s"}, 2, `--timeout "0s": must be more than 0`},
+		{"bad timeout from the environment", map[string]string{"CANDOR_HEALTHCHECK_TIMEOUT": "3"}, []string{"--url", ok.URL}, 2, `CANDOR_HEALTHCHECK_TIMEOUT="3": not a duration`},
 		{"stray argument", nil, []string{"extra"}, 2, "unexpected argument"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,8 +14,7 @@ const exitLintFindings = 3
 func (e *environment) guidesLint(args []string) error {
 	fs := flag.NewFlagSet("guides lint", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	ref := fs.String("guide", "", "a built-in id or a guide file (also accepted as the argument)")
-	format := fs.String("format", "text", "output format: text, json or yaml")
+	c := newConfig("guides lint", fs, e.getenv)
 	fs.Usage = subUsage(fs, "Usage: candor guides lint --guide ID|FILE [--format text|json|yaml]\n\n"+
 		"Checks a guide for areas of one question that overlap, near-duplicate questions, areas that\n"+
 		"ask for a trait (\"is empathetic\", \"passion\") rather than what an answer can tell, follow-ups\n"+
@@ -23,31 +22,30 @@ func (e *environment) guidesLint(args []string) error {
 		"fault and, where one is obvious, a rewrite.\n\n"+
 		"Exit status: 0 when the guide is clean, 3 when lint found something, 2 when the guide\n"+
 		"cannot be read.\n\nExamples:\n  candor guides lint my-guide.txt\n  candor guides lint --guide cx-empathy --format json\n")
-	pos, err := parseFlags(fs, args)
+	pos, err := c.parse(args)
 	if err != nil {
 		return err
 	}
-	if *format != "text" && *format != "json" && *format != "yaml" {
-		return usagef("guides lint: --format must be text, json or yaml, not %q", *format)
-	}
-	if *ref == "" && len(pos) == 1 {
-		*ref = pos[0]
+	format := c.str("format")
+	ref := c.str("guide")
+	if ref == "" && len(pos) == 1 {
+		ref = pos[0]
 	} else if len(pos) > 0 {
 		return usagef("guides lint: unexpected argument %q", pos[len(pos)-1])
 	}
-	if *ref == "" {
+	if ref == "" {
 		return usagef("guides lint: give a guide (--guide ID|FILE)")
 	}
-	g, err := guide.Load(*ref)
+	g, err := guide.Load(ref)
 	if err != nil {
 		return err
 	}
 	fs2 := guide.Lint(g)
-	if *format != "text" {
+	if format != "text" {
 		if fs2 == nil {
 			fs2 = []guide.Finding{}
 		}
-		if err := e.encode(fs2, *format); err != nil {
+		if err := e.encode(fs2, format); err != nil {
 			return err
 		}
 	} else {
@@ -69,8 +67,8 @@ func (e *environment) guidesLint(args []string) error {
 		}
 	}
 	if len(fs2) > 0 {
-		return &batchError{msg: fmt.Sprintf("guides lint: %s: %d finding(s)", *ref, len(fs2)), code: exitLintFindings}
+		return &batchError{msg: fmt.Sprintf("guides lint: %s: %d finding(s)", ref, len(fs2)), code: exitLintFindings}
 	}
-	fmt.Fprintf(e.stderr, "candor: guides lint: %s: clean\n", *ref)
+	fmt.Fprintf(e.stderr, "candor: guides lint: %s: clean\n", ref)
 	return nil
 }

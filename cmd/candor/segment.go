@@ -13,9 +13,7 @@ import (
 func (e *environment) segment(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("segment", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	var in inputFlags
-	in.register(fs, "text or json")
-	explain := fs.Bool("explain", false, "show, for every interviewer turn, its best-matching guide questions and the decision")
+	c := newConfig("segment", fs, e.getenv)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: candor segment --guide GUIDE [--format text|json] [--explain] INPUT
 
@@ -27,15 +25,13 @@ Examples:
 
 Flags:
 `)
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
-	paths, err := parseFlags(fs, args)
+	paths, err := c.parse(args)
 	if err != nil {
 		return err
 	}
-	if in.format != "text" && in.format != "json" {
-		return usagef("segment: --format must be text or json, not %q", in.format)
-	}
+	in := inputSettings(c)
 	if in.guide == "" {
 		return usagef("segment: --guide is required (a built-in id: %s; or a guide file)", strings.Join(guide.BuiltinIDs(), ", "))
 	}
@@ -46,7 +42,7 @@ Flags:
 	if err != nil {
 		return err
 	}
-	in.explain = *explain
+	in.explain = c.bool("explain")
 	seg, t, err := e.load(g, paths[0], in)
 	if err != nil {
 		return err

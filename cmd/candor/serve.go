@@ -29,10 +29,8 @@ import (
 	"github.com/candorhq/candor/web"
 )
 
-// serverFlags are the settings `candor serve` and `candor worker` share,
-// read once from flags and the environment: REDIS_URL, CANDOR_API_KEYS,
-// CANDOR_API_KEYS_FILE, CANDOR_WEBHOOK_SECRETS, OPENAI_API_KEY,
-// OPENAI_BASE_URL and the CANDOR_* settings named in each flag's help.
+// serverFlags are the settings `candor serve` and `candor worker` share
+// (the settings table's rows for the service), read from a parsed config.
 type serverFlags struct {
 	addr            string
 	workers         int
@@ -59,59 +57,38 @@ type serverFlags struct {
 	gcPercent       int
 	memLimitMiB     int
 	llm             *llmFlags
+	cfg             *config
 }
 
-func registerServerFlags(fs *flag.FlagSet, getenv func(string) string, defAddr string) *serverFlags {
-	f := &serverFlags{}
-	fs.StringVar(&f.addr, "addr", envOr(getenv, "CANDOR_ADDR", defAddr), "listen address HOST:PORT (env CANDOR_ADDR; port 0 picks a free one)")
-	fs.IntVar(&f.workers, "workers", envInt(getenv, "CANDOR_WORKERS", 2), "job workers in this process (env CANDOR_WORKERS; 0 with serve: none, jobs wait for 'candor worker')")
-	fs.StringVar(&f.keysFile, "api-keys-file", getenv("CANDOR_API_KEYS_FILE"), "file of tenant:key lines, added to CANDOR_API_KEYS (env CANDOR_API_KEYS_FILE)")
-	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", envDuration(getenv, "CANDOR_SHUTDOWN_TIMEOUT", 30*time.Second), "how long a graceful stop waits for requests and jobs in flight")
-	fs.DurationVar(&f.readTimeout, "read-timeout", envDuration(getenv, "CANDOR_READ_TIMEOUT", 30*time.Second),
-		"longest time to read one request, headers and body, 0 for none: a client that sends slower (a 10 MiB upload in 30 s is 350 KB/s) has its connection closed (env CANDOR_READ_TIMEOUT)")
-	fs.DurationVar(&f.requestTimeout, "request-timeout", envDuration(getenv, "CANDOR_REQUEST_TIMEOUT", 2*time.Minute),
-		"longest time one request may take to be answered, 0 for none: past it the work stops (504) and the connection is closed soon after; long analyses belong in jobs, ?async=true (env CANDOR_REQUEST_TIMEOUT)")
-	fs.DurationVar(&f.drainDelay, "drain-delay", envDuration(getenv, "CANDOR_DRAIN_DELAY", 0), "on stop, how long /readyz answers 503 before the listener closes, so load balancers stop sending (env CANDOR_DRAIN_DELAY)")
-	fs.IntVar(&f.rateLimit, "rate-limit", envInt(getenv, "CANDOR_RATE_LIMIT", 600), "requests per minute per API key, 0 for none (env CANDOR_RATE_LIMIT)")
-	fs.IntVar(&f.authFailures, "auth-failures", envInt(getenv, "CANDOR_AUTH_FAILURES", 30), "wrong API keys (Bearer or web sign-in) one client address may send per minute, in bursts of as many, before every attempt from it gets 429 with Retry-After; 0 for no limit (env CANDOR_AUTH_FAILURES)")
-	fs.IntVar(&f.rateBurst, "rate-burst", envInt(getenv, "CANDOR_RATE_BURST", 0), "burst per API key (env CANDOR_RATE_BURST; default rate-limit/10)")
-	fs.Int64Var(&f.maxBody, "max-body", int64(envInt(getenv, "CANDOR_MAX_BODY", 10<<20)), "largest request body in bytes (env CANDOR_MAX_BODY)")
-	fs.IntVar(&f.maxAnswers, "max-answers", envInt(getenv, "CANDOR_MAX_ANSWERS", 100), "most answers per request (env CANDOR_MAX_ANSWERS)")
-	fs.IntVar(&f.maxAnswerChars, "max-answer-chars", envInt(getenv, "CANDOR_MAX_ANSWER_CHARS", 20000), "longest answer in characters (env CANDOR_MAX_ANSWER_CHARS)")
-	fs.IntVar(&f.asyncThreshold, "async-threshold", envInt(getenv, "CANDOR_ASYNC_THRESHOLD", 256<<10), "transcripts over this many bytes run as jobs (env CANDOR_ASYNC_THRESHOLD)")
-	fs.DurationVar(&f.cacheTTL, "cache-ttl", envDuration(getenv, "CANDOR_CACHE_TTL", 7*24*time.Hour), "how long analyses stay cached, 0 for ever (env CANDOR_CACHE_TTL)")
-	fs.DurationVar(&f.retention, "retention", envDuration(getenv, "CANDOR_RETENTION", 0), "how long reports and jobs are kept, 0 until deleted (env CANDOR_RETENTION)")
-	fs.IntVar(&f.jobAttempts, "job-attempts", envInt(getenv, "CANDOR_JOB_ATTEMPTS", 3), "runs of a failing job before it is dead-lettered (env CANDOR_JOB_ATTEMPTS)")
-	fs.DurationVar(&f.jobTimeout, "job-timeout", envDuration(getenv, "CANDOR_JOB_TIMEOUT", 10*time.Minute), "longest run of one job (env CANDOR_JOB_TIMEOUT)")
-	fs.BoolVar(&f.allowPrivate, "webhook-allow-private", getenv("CANDOR_WEBHOOK_ALLOW_PRIVATE") == "true", "let webhooks call loopback and private addresses (env CANDOR_WEBHOOK_ALLOW_PRIVATE=true)")
-	fs.StringVar(&f.prefix, "redis-prefix", envOr(getenv, "CANDOR_REDIS_PREFIX", "candor"), "prefix of every Redis key (env CANDOR_REDIS_PREFIX)")
-	fs.StringVar(&f.logLevel, "log-level", envOr(getenv, "CANDOR_LOG_LEVEL", "info"), "debug, info, warn or error (env CANDOR_LOG_LEVEL)")
-	fs.IntVar(&f.gcPercent, "gc-percent", envInt(getenv, "CANDOR_GC_PERCENT", defaultGCPercent(getenv)),
-		"Go GC target percentage (env CANDOR_GC_PERCENT; default 400 unless GOGC is set): the live heap is a few MB, so Go's 100 would collect about a hundred times a second under load")
-	fs.IntVar(&f.memLimitMiB, "memory-limit-mib", envInt(getenv, "CANDOR_MEMORY_LIMIT_MIB", defaultMemLimitMiB(getenv)),
-		"soft limit of the Go runtime's memory in MiB, 0 for none (env CANDOR_MEMORY_LIMIT_MIB; default 100 unless GOMEMLIMIT is set): near it the GC runs more often, so --gc-percent's headroom cannot grow the process past it under load")
-	fs.StringVar(&f.pprofAddr, "pprof-addr", getenv("CANDOR_PPROF_ADDR"), "serve Go's /debug/pprof on this loopback address (env CANDOR_PPROF_ADDR; empty: off)")
-	f.llm = registerLLMFlags(fs, getenv)
-	return f
-}
-
-// defaultGCPercent is 400, or what GOGC says when it is set (the runtime
-// has applied it already; -1 keeps it).
-func defaultGCPercent(getenv func(string) string) int {
-	if getenv("GOGC") != "" {
-		return -1
+func serverSettings(c *config) *serverFlags {
+	return &serverFlags{
+		addr:            c.str("addr"),
+		workers:         c.int("workers"),
+		keysFile:        c.str("api-keys-file"),
+		shutdownTimeout: c.dur("shutdown-timeout"),
+		drainDelay:      c.dur("drain-delay"),
+		readTimeout:     c.dur("read-timeout"),
+		authFailures:    c.int("auth-failures"),
+		requestTimeout:  c.dur("request-timeout"),
+		rateLimit:       c.int("rate-limit"),
+		rateBurst:       c.int("rate-burst"),
+		maxBody:         int64(c.int("max-body")),
+		maxAnswers:      c.int("max-answers"),
+		maxAnswerChars:  c.int("max-answer-chars"),
+		asyncThreshold:  c.int("async-threshold"),
+		cacheTTL:        c.dur("cache-ttl"),
+		retention:       c.dur("retention"),
+		jobAttempts:     c.int("job-attempts"),
+		jobTimeout:      c.dur("job-timeout"),
+		allowPrivate:    c.bool("webhook-allow-private"),
+		prefix:          c.str("redis-prefix"),
+		logLevel:        c.str("log-level"),
+		pprofAddr:       c.str("pprof-addr"),
+		gcPercent:       c.int("gc-percent"),
+		memLimitMiB:     c.int("memory-limit-mib"),
+		llm:             llmSettings(c),
+		cfg:             c,
 	}
-	return 400
-}
-
-// defaultMemLimitMiB is 100, or 0 (keep the runtime's) when GOMEMLIMIT is
-// set. With --gc-percent 400 alone the heap may reach five times the live
-// heap: 275 MB of RSS under scripts/soak.sh, against 118 MB with this limit.
-func defaultMemLimitMiB(getenv func(string) string) int {
-	if getenv("GOMEMLIMIT") != "" {
-		return 0
-	}
-	return 100
 }
 
 // backend is what serve and worker build from their flags.
@@ -183,7 +160,7 @@ func (l *logWriter) Close() error {
 func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *backend, err error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
-		return nil, usagef("%s: --log-level: %v", cmd, err)
+		return nil, usagef("%s: %s: %v", cmd, f.cfg.name("log-level"), err)
 	}
 	lw := newLogWriter(e.stderr, 100*time.Millisecond)
 	b := &backend{logs: lw}
@@ -195,7 +172,7 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 	log := slog.New(slog.NewJSONHandler(lw, &slog.HandlerOptions{Level: level}))
 	b.log = log
 
-	keys, err := api.ParseKeys(e.getenv("CANDOR_API_KEYS"))
+	keys, err := api.ParseKeys(f.cfg.secret("CANDOR_API_KEYS"))
 	if err != nil {
 		return nil, usagef("%s: CANDOR_API_KEYS: %v", cmd, err)
 	}
@@ -207,10 +184,10 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 		err = keys.ReadKeys(fh)
 		fh.Close()
 		if err != nil {
-			return nil, usagef("%s: %s: %v", cmd, f.keysFile, err)
+			return nil, usagef("%s: %s %s: %v", cmd, f.cfg.name("api-keys-file"), f.keysFile, err)
 		}
 	}
-	hooks, err := webhookSecrets(e.getenv, keys)
+	hooks, err := webhookSecrets(f.cfg, keys)
 	if err != nil {
 		return nil, usagef("%s: %v", cmd, err)
 	}
@@ -218,11 +195,11 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 		Keys: keys, MaxBodyBytes: f.maxBody, MaxAnswers: f.maxAnswers, MaxAnswerChars: f.maxAnswerChars,
 		AsyncThreshold: f.asyncThreshold, RateLimit: f.rateLimit, RateBurst: f.rateBurst, CacheTTL: f.cacheTTL,
 		Concurrency: runtime.GOMAXPROCS(0), JobMaxAttempts: f.jobAttempts, JobTimeout: f.jobTimeout,
-		AuthFailures: authFailures(f.authFailures), WebhookSecrets: hooks, WebhookAllowPrivate: f.allowPrivate, MetricsToken: e.getenv("CANDOR_METRICS_TOKEN"),
+		AuthFailures: authFailures(f.authFailures), WebhookSecrets: hooks, WebhookAllowPrivate: f.allowPrivate, MetricsToken: f.cfg.secret("CANDOR_METRICS_TOKEN"),
 		Version: version, Retention: f.retention,
 	}
 	sopts := store.Options{Prefix: f.prefix, Retention: f.retention, MaxAttempts: f.jobAttempts}
-	if url := e.getenv("REDIS_URL"); url != "" {
+	if url := f.cfg.secret("REDIS_URL"); url != "" {
 		// Short timeouts and one retry: while Redis is down, analyses
 		// treat the cache as a miss, and each failed call delays them.
 		c, err := store.OpenRedis(url, store.RedisOptions{DialTimeout: time.Second, ReadTimeout: time.Second,
@@ -241,7 +218,7 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 	b.deps.Engines = map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}
 	if lf := f.llm; lf.apiKey != "" || lf.baseURL != "" {
 		for _, mode := range []string{api.EngineLLM, api.EngineHybrid} {
-			eng, err := newLLMEngine(mode, lf)
+			eng, err := newLLMEngine(cmd, mode, lf)
 			if err != nil {
 				return nil, err
 			}
@@ -271,12 +248,12 @@ func authFailures(n int) int {
 // single CANDOR_WEBHOOK_SECRET of earlier versions signed every tenant's
 // webhooks with one key, so any tenant's receiver could forge another's:
 // it is taken only without API keys (the one local tenant's secret).
-func webhookSecrets(getenv func(string) string, keys *api.Keys) (*api.WebhookSecrets, error) {
-	w, err := api.ParseWebhookSecrets(getenv("CANDOR_WEBHOOK_SECRETS"))
+func webhookSecrets(c *config, keys *api.Keys) (*api.WebhookSecrets, error) {
+	w, err := api.ParseWebhookSecrets(c.secret("CANDOR_WEBHOOK_SECRETS"))
 	if err != nil {
 		return nil, fmt.Errorf("CANDOR_WEBHOOK_SECRETS: %v", err)
 	}
-	if one := getenv("CANDOR_WEBHOOK_SECRET"); one != "" {
+	if one := c.secret("CANDOR_WEBHOOK_SECRET"); one != "" {
 		if keys.Len() > 0 {
 			return nil, errors.New("CANDOR_WEBHOOK_SECRET would sign every tenant's webhooks with one key (any tenant's receiver could forge another's events); " +
 				"give each tenant its own: CANDOR_WEBHOOK_SECRETS=tenant:secret,tenant:secret")
@@ -291,7 +268,7 @@ func webhookSecrets(getenv func(string) string, keys *api.Keys) (*api.WebhookSec
 func (e *environment) serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	f := registerServerFlags(fs, e.getenv, "127.0.0.1:8080")
+	c := newConfig("serve", fs, e.getenv)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: candor serve [--addr HOST:PORT] [flags]\n\n"+
 			"Serves the HTTP API (see /openapi.yaml) with job workers in the same process.\n"+
@@ -300,27 +277,28 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 			"CANDOR_WEB_SECRET (signs web sessions; share it between replicas).\n"+
 			"Web pages: http://ADDR/ (sign in with an API key; no sign-in without keys).\n\n"+
 			"Examples:\n  candor serve\n  REDIS_URL=redis://127.0.0.1:6379/0 CANDOR_API_KEYS=acme:$(openssl rand -hex 16) candor serve --addr :8080 --workers 0\n\nFlags:\n")
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
-	if pos, err := parseFlags(fs, args); err != nil {
+	if pos, err := c.parse(args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usagef("serve: unexpected argument %q", pos[0])
 	}
+	f := serverSettings(c)
 	b, err := e.backend("serve", f, false)
 	if err != nil {
 		return err
 	}
 	defer b.close()
 	if err := api.CheckListen(f.addr, b.cfg.Keys); err != nil {
-		return usagef("serve: %v", err)
+		return usagef("serve: %s: %v", c.name("addr"), err)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	// The web pages call the API in this process; the API hands them
 	// every path outside /v1 and its operational routes.
 	var srv *api.Server
 	wc := web.Config{API: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.ServeHTTP(w, r) }),
-		Secret: []byte(e.getenv("CANDOR_WEB_SECRET")), Logger: b.log, MaxUploadBytes: f.maxBody,
+		Secret: []byte(c.secret("CANDOR_WEB_SECRET")), Logger: b.log, MaxUploadBytes: f.maxBody,
 		Keys: b.cfg.Keys, Sessions: b.deps.Store}
 	// One count of wrong keys per address for the API and the sign-in.
 	b.deps.AuthThrottle = api.NewAuthThrottle(f.authFailures, b.deps.Store)
@@ -416,9 +394,7 @@ func (e *environment) runServer(ctx context.Context, cmd string, b *backend, f *
 			"engines", strings.Join(engines, ","), "workers", workers, "version", version)
 	}
 	if f.pprofAddr != "" {
-		if err := api.CheckListen(f.pprofAddr, nil); err != nil {
-			return usagef("%s: --pprof-addr must be a loopback address", cmd)
-		}
+		// The settings table has checked it is a loopback address.
 		mux := http.NewServeMux()
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)

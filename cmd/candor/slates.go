@@ -22,9 +22,7 @@ func (e *environment) slates(args []string) error {
 	}
 	fs := flag.NewFlagSet("slates compare", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	guideRef := fs.String("guide", "", "the reports' guide: a built-in id or a guide file (default: the reports' guide, when built in)")
-	format := fs.String("format", "md", "output: md, csv or json")
-	order := fs.String("sort", "", "order of the candidates: coverage or specificity, highest first (default: as given)")
+	c := newConfig("slates compare", fs, e.getenv)
 	fs.Usage = subUsage(fs, `Usage: candor slates compare [flags] REPORT.json...
 
 Puts the reports of one guide side by side: a column per candidate, a row per
@@ -39,20 +37,11 @@ Examples:
   candor slates compare --sort specificity reports.jsonl
   candor slates compare --format csv ana.json ben.json > shortlist.csv
 `)
-	paths, err := parseFlags(fs, args[1:])
+	paths, err := c.parse(args[1:])
 	if err != nil {
 		return err
 	}
-	switch *format {
-	case "md", "markdown", "csv", "json":
-	default:
-		return usagef("slates compare: --format must be md, csv or json, not %q", *format)
-	}
-	switch *order {
-	case slate.SortAdded, slate.SortCoverage, slate.SortSpecificity:
-	default:
-		return usagef("slates compare: --sort must be coverage or specificity, not %q", *order)
-	}
+	format, order := c.str("format"), c.str("sort")
 	if len(paths) == 0 {
 		return usagef("slates compare: want report files (from candor analyze --format json)")
 	}
@@ -75,7 +64,7 @@ Examples:
 			reps = append(reps, r)
 		}
 	}
-	ref := *guideRef
+	ref := c.str("guide")
 	if ref == "" {
 		if _, ok := guide.Builtin(reps[0].Guide.ID); !ok {
 			return usagef("slates compare: the reports' guide %q is not built in: give it with --guide FILE", reps[0].Guide.ID)
@@ -90,10 +79,10 @@ Examples:
 		return usagef("slates compare: --guide %s is guide %q; the reports are on %q", ref, g.ID, reps[0].Guide.ID)
 	}
 	m := slate.Build(g, reps)
-	if err := m.Sort(*order); err != nil {
+	if err := m.Sort(order); err != nil {
 		return usagef("slates compare: %v", err)
 	}
-	switch *format {
+	switch format {
 	case "csv":
 		_, err = e.stdout.Write(m.CSV())
 	case "json":

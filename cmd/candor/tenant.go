@@ -18,17 +18,16 @@ func (e *environment) tenant(ctx context.Context, args []string) error {
 	}
 	fs := flag.NewFlagSet("tenant purge", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	prefix := fs.String("redis-prefix", envOr(e.getenv, "CANDOR_REDIS_PREFIX", "candor"), "prefix of every Redis key (env CANDOR_REDIS_PREFIX)")
-	confirm := fs.String("confirm", "", "the tenant's name again, to confirm (required)")
+	cfg := newConfig("tenant purge", fs, e.getenv)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: candor tenant purge --confirm NAME NAME\n\n"+
 			"Deletes everything the store at REDIS_URL keeps for tenant NAME: reports, results,\n"+
 			"jobs and their queue entries, dead letters, cached analyses and responses, guides,\n"+
 			"idempotency keys and rate-limit buckets; its web sessions end. Nothing of another\n"+
 			"tenant is touched.\n\nExample:\n  REDIS_URL=redis://127.0.0.1:6379 candor tenant purge --confirm acme acme\n\nFlags:\n")
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
-	pos, err := parseFlags(fs, args[1:])
+	pos, err := cfg.parse(args[1:])
 	if err != nil {
 		return err
 	}
@@ -36,10 +35,10 @@ func (e *environment) tenant(ctx context.Context, args []string) error {
 		return usagef("tenant purge: want one tenant name")
 	}
 	name := pos[0]
-	if *confirm != name {
+	if cfg.str("confirm") != name {
 		return usagef("tenant purge: --confirm must repeat the tenant's name (%q)", name)
 	}
-	url := e.getenv("REDIS_URL")
+	url := cfg.secret("REDIS_URL")
 	if url == "" {
 		return usagef("tenant purge: REDIS_URL is not set: only a shared store outlives the process that made it")
 	}
@@ -48,7 +47,7 @@ func (e *environment) tenant(ctx context.Context, args []string) error {
 		return usagef("tenant purge: REDIS_URL: %v", err)
 	}
 	defer c.Close()
-	st := store.NewRedis(c, store.Options{Prefix: *prefix})
+	st := store.NewRedis(c, store.Options{Prefix: cfg.str("redis-prefix")})
 	if err := st.PurgeTenant(ctx, name); err != nil {
 		return fmt.Errorf("tenant purge: %w", err)
 	}

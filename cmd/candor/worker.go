@@ -14,22 +14,20 @@ import (
 func (e *environment) worker(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	f := registerServerFlags(fs, e.getenv, "")
+	c := newConfig("worker", fs, e.getenv)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: candor worker [--workers N] [--addr HOST:PORT] [flags]\n\n"+
 			"Runs job workers on the Redis queue that 'candor serve' fills (REDIS_URL is required): start\n"+
 			"as many as the load needs. --addr serves /healthz, /readyz and /metrics.\n\n"+
 			"Example:\n  REDIS_URL=redis://127.0.0.1:6379/0 candor worker --workers 4 --addr 127.0.0.1:9090\n\nFlags:\n")
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
-	if pos, err := parseFlags(fs, args); err != nil {
+	if pos, err := c.parse(args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usagef("worker: unexpected argument %q", pos[0])
 	}
-	if f.workers < 1 {
-		return usagef("worker: --workers must be at least 1")
-	}
+	f := serverSettings(c)
 	b, err := e.backend("worker", f, true)
 	if err != nil {
 		return err
