@@ -182,8 +182,12 @@ func AreaText(s string) semantic.Text { return QuestionText(s) }
 // customer's reaction" and "the customer's reaction and how it was
 // addressed" differ in "prepared" against "addressed").
 func PairScore(a, b *semantic.Text) float64 {
-	r := min(semantic.Recall(a, b), semantic.Recall(b, a))
-	w := min(semantic.RecallProfile(a, b).Weakest, semantic.RecallProfile(b, a).Weakest)
+	// The cut-offs above are fitted on the plain cosine (TestLintCutoffs);
+	// the engine's hub-corrected Similarity would need them refitted, and
+	// this lint compares guide texts with guide texts, not answers.
+	sim := semantic.PlainSimilarity
+	r := min(semantic.RecallWith(a, b, sim), semantic.RecallWith(b, a, sim))
+	w := min(semantic.RecallProfileWith(a, b, sim).Weakest, semantic.RecallProfileWith(b, a, sim).Weakest)
 	return min((r+w)/2, residual(a, b), residual(b, a))
 }
 
@@ -210,7 +214,7 @@ func residual(a, b *semantic.Text) float64 {
 			if inA[y.Lemma] || y.Weight == 0 {
 				continue
 			}
-			best = max(best, semantic.Similarity(x, y))
+			best = max(best, semantic.PlainSimilarity(x, y))
 		}
 		total += float64(best * x.Weight)
 		wsum += float64(x.Weight)

@@ -198,6 +198,7 @@ type answerSem struct {
 	allIdx  []int32
 	sims    *simMatrix  // the question's vocabulary x the answer's
 	pair    [][]float64 // [unit][area]
+	pxAll   [][]float64 // [area], PairFeatures of the whole answer (Trace)
 	kind    [][]float64 // [unit][area], any-kind scores
 	pairAll []float64   // [area], the whole answer
 }
@@ -230,6 +231,7 @@ func (as *answerSem) score(w *Weights, qs *qSem) {
 		xs[ai] = whole[ai].features(a, semantic.Cosine(&a.plain, &as.all), len(as.all.Words), xs[ai])
 	}
 	as.pairAll = probs(w, addMargins(xs))
+	as.pxAll = xs
 }
 
 func probs(w *Weights, xs [][]float64) []float64 {

@@ -40,6 +40,8 @@ type AreaTrace struct {
 	Coverage []float64
 	Status   string
 	Best     int // the unit quoted first, -1 for none
+	// Pair is the whole answer's PairFeatures vector for the area.
+	Pair []float64
 }
 
 // Trace analyzes one answer and returns its features.
@@ -66,6 +68,9 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 	for ai, d := range decs {
 		at := AreaTrace{Claim: qs.info[ai].claim, Coverage: d.x, Status: cov.Areas[ai].Status, Best: d.best,
 			Evidence: d.evx}
+		if as != nil && ai < len(as.pxAll) {
+			at.Pair = as.pxAll[ai]
+		}
 		t.Areas = append(t.Areas, at)
 	}
 	return t, nil

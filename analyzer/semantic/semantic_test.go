@@ -113,3 +113,36 @@ func BenchmarkRecall(b *testing.B) {
 		Recall(&area, &unit)
 	}
 }
+
+// TestHubnessCorrection: function words lie near words in general, so the
+// engine's Similarity discounts what two words share with everything.
+func TestHubnessCorrection(t *testing.T) {
+	word := func(s string) *Word {
+		w := New(s)
+		if len(w.Words) != 1 {
+			t.Fatalf("%q: %d content words", s, len(w.Words))
+		}
+		return &w.Words[0]
+	}
+	because, refund, decision, choice := word("because"), word("refund"), word("decision"), word("choice")
+	if Hub(because.ID) <= Hub(refund.ID) {
+		t.Errorf("hub(because) %.2f <= hub(refund) %.2f", Hub(because.ID), Hub(refund.ID))
+	}
+	if Hub(because.ID) != Hub(because.ID) {
+		t.Error("Hub is not stable")
+	}
+	// A hub's plain cosine with a content word is high; corrected, it falls
+	// below a true neighbour's.
+	if p, s := PlainSimilarity(because, decision), Similarity(because, decision); s >= p {
+		t.Errorf("because~decision: corrected %.2f, plain %.2f", s, p)
+	}
+	// The hub pair loses more of its similarity than a pair of content
+	// words.
+	drop := func(a, b *Word) float32 { return 1 - Similarity(a, b)/PlainSimilarity(a, b) }
+	if h, c := drop(because, decision), drop(choice, decision); h <= c {
+		t.Errorf("because~decision lost %.2f, choice~decision %.2f", h, c)
+	}
+	if s := Similarity(refund, refund); s != 1 {
+		t.Errorf("same word: %v", s)
+	}
+}

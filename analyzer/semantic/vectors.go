@@ -21,6 +21,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -38,6 +39,9 @@ type ID int32
 const NoID ID = -1
 
 type table struct {
+	// hub holds each word's hubness (Hub) as float32 bits plus one; 0
+	// while not computed.
+	hub    []atomic.Uint32
 	words  []string
 	index  map[string]ID
 	scales []float32
@@ -89,6 +93,7 @@ func decode(b []byte) (*table, error) {
 	for i, w := range t.words {
 		t.index[w] = ID(i)
 	}
+	t.hub = make([]atomic.Uint32, n)
 	t.scales = make([]float32, n)
 	for i := range t.scales {
 		t.scales[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
@@ -174,3 +179,42 @@ func Rarity(id ID) float64 {
 	}
 	return math.Log1p(float64(id)) / math.Log1p(float64(Size()))
 }
+
+// Hub is how close a word's vector lies to words in general: its mean
+// cosine with a fixed sample of common content words (the words of
+// frequency rank hubFrom, hubFrom+hubStep, ... below hubTo). Function words
+// such as "because" or "after" are near everything (hubs) and would match
+// any text; Similarity discounts them (hubness correction, as in
+// Radovanović et al. 2010 and the CSLS of Conneau et al. 2018). Computed on
+// first use and kept.
+func Hub(id ID) float32 {
+	if id < 0 {
+		return 0
+	}
+	t := get()
+	if v := t.hub[id].Load(); v != 0 {
+		return math.Float32frombits(v - 1)
+	}
+	to := min(hubTo, len(t.words))
+	x := t.vecs[int(id)*Dim : int(id)*Dim+Dim]
+	sum, n := float32(0), 0
+	for p := hubFrom; p < to; p += hubStep {
+		if ID(p) == id {
+			continue
+		}
+		sum += float32(dot(x, t.vecs[p*Dim:p*Dim+Dim])) * t.scales[id] * t.scales[p]
+		n++
+	}
+	h := float32(0)
+	if n > 0 {
+		h = sum / float32(n)
+	}
+	t.hub[id].Store(math.Float32bits(h) + 1)
+	return h
+}
+
+const (
+	hubFrom = 1000
+	hubTo   = 3000
+	hubStep = 2
+)

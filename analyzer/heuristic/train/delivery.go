@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/candorhq/candor/evaluation"
 	"math"
 	"sort"
 
@@ -89,7 +90,7 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 				aucR = append(aucR, bestSpec[i])
 			}
 		}
-		acc, rho, auc := float64(ok)/float64(n), spearman(g, p), aucOf(aucS, aucR)
+		acc, rho, auc := float64(ok)/float64(n), spearman(g, p), evaluation.AUC(aucS, aucR)
 		fmt.Printf("delivery: set %-5s label accuracy %.3f (rule %.3f), specificity Spearman %.3f, specific-vs-rehearsed AUC %.3f (held-out folds)\n",
 			set, acc, float64(rule)/float64(n), rho, auc)
 		w.Figures["delivery_label_acc_cv_"+set] = round(acc)
@@ -105,24 +106,6 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 	}
 	w.Delivery = m
 	return nil
-}
-
-func aucOf(pos, neg []float64) float64 {
-	if len(pos) == 0 || len(neg) == 0 {
-		return 0
-	}
-	s := 0.0
-	for _, a := range pos {
-		for _, b := range neg {
-			switch {
-			case a > b:
-				s++
-			case a == b:
-				s += 0.5
-			}
-		}
-	}
-	return s / float64(len(pos)*len(neg))
 }
 
 func ranks(x []float64) []float64 {

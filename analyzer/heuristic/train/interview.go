@@ -32,8 +32,13 @@ type item struct {
 	ev      map[int][]string
 	fold    int
 	off     bool // given to a question it does not answer
-	label   int  // gold delivery label: 0 rehearsed, 1 mixed, 2 specific; -1 none
-	spec    int  // gold specificity, -1 none
+	// foreign: a labelled answer held against a question of the other
+	// guide, every area missing. Never trained on: the cross-validation
+	// reports how many of these areas the held-out models read as
+	// missing (coverageForeign).
+	foreign bool
+	label   int // gold delivery label: 0 rehearsed, 1 mixed, 2 specific; -1 none
+	spec    int // gold specificity, -1 none
 	trace   *heuristic.Trace
 }
 
@@ -113,7 +118,31 @@ func loadItems(d *dataLog, shared string) ([]*item, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(out, off...), nil
+	return append(append(out, foreignItems(out, seed, behav)...), off...), nil
+}
+
+// foreignItems holds every labelled answer against one question of the
+// other guide (the customer-empathy answers against a behavioural
+// question and the other way round), chosen by a hash of the answer's id;
+// each keeps its answer's fold.
+func foreignItems(items []*item, seed, behav *analyzer.Guide) []*item {
+	var out []*item
+	for _, it := range items {
+		g := behav
+		if it.set == "behav" {
+			g = seed
+		}
+		h := fnv.New32a()
+		h.Write([]byte("foreign/" + it.set + "/" + it.id))
+		q := g.Questions[int(h.Sum32()%uint32(len(g.Questions)))]
+		f := &item{set: "foreign", id: it.set + "/" + it.id, q: q, others: g.Questions, text: it.text, areas: map[int]int{},
+			ev: map[int][]string{}, fold: it.fold, foreign: true, label: -1, spec: -1}
+		for a := range q.Areas {
+			f.areas[a] = 0
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // offItems are the behavioral set's answers given to a question they do
@@ -391,6 +420,9 @@ type covRow struct {
 func coverageRows(items []*item) []covRow {
 	var rows []covRow
 	for _, it := range items {
+		if it.foreign {
+			continue
+		}
 		if it.off {
 			// Off-question answers teach the off-question model; as
 			// coverage rows (every area missing) they pulled the on-topic
@@ -430,12 +462,14 @@ func fitCoverage(rows []covRow, keep func(covRow) bool, lambda float64) (*model.
 func trainCoverage(items []*item, w *heuristic.Weights) error {
 	rows := coverageRows(items)
 	fmt.Printf("coverage: %d labelled areas\n", len(rows))
+	foreign := foreignRows(items)
 	bestL, bestQ := 0.0, -2.0
-	var bestPred []int
+	var bestPred, bestForeign []int
 	var bestProb []float64
 	for _, l := range lambdas {
 		pred := make([]int, len(rows))
 		prob := make([]float64, len(rows))
+		fpred := make([]int, len(foreign))
 		for f := 0; f < folds; f++ {
 			m, err := fitCoverage(rows, func(r covRow) bool { return r.it.fold != f }, l)
 			if err != nil {
@@ -448,13 +482,27 @@ func trainCoverage(items []*item, w *heuristic.Weights) error {
 					prob[i] = m.AtLeast(s, 2)
 				}
 			}
+			for i, r := range foreign {
+				if r.it.fold == f {
+					fpred[i] = m.Decide(m.Score(r.x))
+				}
+			}
 		}
 		q := qwkRows(rows, pred, func(covRow) bool { return true })
 		fmt.Printf("coverage: lambda %-7g QWK by %d-fold CV %.3f\n", l, folds, q)
 		if q > bestQ {
-			bestL, bestQ, bestPred, bestProb = l, q, pred, prob
+			bestL, bestQ, bestPred, bestProb, bestForeign = l, q, pred, prob, fpred
 		}
 	}
+	var byStatus [3]int
+	for _, p := range bestForeign {
+		byStatus[p]++
+	}
+	fmt.Printf("coverage: another guide's areas (held-out folds): %d missing, %d partial, %d covered of %d\n",
+		byStatus[0], byStatus[1], byStatus[2], len(bestForeign))
+	w.Figures["coverage_foreign_missing_cv"] = round(float64(byStatus[0]) / float64(max(len(bestForeign), 1)))
+	pairSeparation(items)
+	offSeparation(items)
 	for _, set := range []string{"dev", "own2", "behav"} {
 		q := qwkRows(rows, bestPred, func(r covRow) bool { return r.it.set == set })
 		acc := accRows(rows, bestPred, func(r covRow) bool { return r.it.set == set })
@@ -521,4 +569,85 @@ func labelValue(l string) int {
 		return 2
 	}
 	return -1
+}
+
+// foreignRows are the coverage rows of the foreign items.
+func foreignRows(items []*item) []covRow {
+	var rows []covRow
+	for _, it := range items {
+		if !it.foreign {
+			continue
+		}
+		for _, a := range sortedKeys(it.areas) {
+			if a < len(it.trace.Areas) && it.trace.Areas[a].Coverage != nil {
+				rows = append(rows, covRow{it.trace.Areas[a].Coverage, 0, it})
+			}
+		}
+	}
+	return rows
+}
+
+// pairSeparation prints, for every pair feature of the whole answer, how
+// well it tells an area the gold marks covered from one marked missing in
+// the same kind of answer, and from another guide's area held against the
+// same answer (AUC: the chance that a covered area scores higher).
+func pairSeparation(items []*item) {
+	groups := map[string][][]float64{} // "covered", "missing", "foreign" -> rows
+	for _, it := range items {
+		if it.off {
+			continue
+		}
+		for _, a := range sortedKeys(it.areas) {
+			if a >= len(it.trace.Areas) || it.trace.Areas[a].Pair == nil {
+				continue
+			}
+			k := ""
+			switch {
+			case it.foreign:
+				k = "foreign"
+			case it.areas[a] == 2:
+				k = "covered"
+			case it.areas[a] == 0:
+				k = "missing"
+			default:
+				continue
+			}
+			groups[k] = append(groups[k], it.trace.Areas[a].Pair)
+		}
+	}
+	fmt.Println("pair features of the whole answer, AUC of a covered area against:")
+	fmt.Println("| feature | a missing area | another guide's area |")
+	fmt.Println("|---|---|---|")
+	for fi, name := range heuristic.PairFeatures {
+		col := func(k string) []float64 {
+			var v []float64
+			for _, x := range groups[k] {
+				v = append(v, x[fi])
+			}
+			return v
+		}
+		cov := col("covered")
+		fmt.Printf("| %s | %.2f | %.2f |\n", name, evaluation.AUC(cov, col("missing")), evaluation.AUC(cov, col("foreign")))
+	}
+}
+
+// offSeparation prints, for every off-question feature, how well it tells
+// a labelled answer to its own question from the same answer held against
+// the other guide's question (AUC).
+func offSeparation(items []*item) {
+	fmt.Println("off-question features, AUC of an answer to its own question against the same answer to the other guide's:")
+	for fi, name := range heuristic.OffQuestionFeatures {
+		var on, fo []float64
+		for _, it := range items {
+			if it.off || it.set == "offq" {
+				continue
+			}
+			if it.foreign {
+				fo = append(fo, it.trace.OffQuestion[fi])
+			} else {
+				on = append(on, it.trace.OffQuestion[fi])
+			}
+		}
+		fmt.Printf("| %s | %.2f |\n", name, evaluation.AUC(on, fo))
+	}
 }

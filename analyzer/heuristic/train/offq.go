@@ -27,6 +27,9 @@ type offRow struct {
 func trainOffQuestion(items []*item, w *heuristic.Weights) error {
 	var rows []offRow
 	for _, it := range items {
+		if it.foreign {
+			continue
+		}
 		rows = append(rows, offRow{it.set + "/" + it.id, it.trace.OffQuestion, it.off, it.fold})
 	}
 	nOff := 0
