@@ -48,6 +48,8 @@ func suite(t *testing.T, open opener) {
 		{"JobStoredOnceWhenAckLost", testJobStoredOnce},
 		{"Results", testResults},
 		{"Slates", testSlates},
+		{"UpdateResult", testUpdateResult},
+		{"RoleSlates", testRoleSlates},
 		{"ResultRetention", testResultRetention},
 		{"JobResult", testJobResult},
 		{"SessionGenerations", testSessionGenerations},

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -34,7 +35,23 @@ type Results interface {
 	// DeleteResult removes a result. It returns ErrNotFound when tenant
 	// has no result id of kind.
 	DeleteResult(ctx context.Context, tenant, kind, id string) error
+	// UpdateResult changes tenant's result id of kind in one step: fn
+	// gets the stored JSON (nil when there is none) and returns the JSON
+	// to store with its list entry (stored as PutResult does), or nil
+	// JSON to leave the result as it is. No other write to the result
+	// lands between fn's read and the write. fn may run more than once
+	// (Redis runs it again when the result changed meanwhile) and must
+	// not use the store; its error is returned as it is.
+	UpdateResult(ctx context.Context, tenant, kind, id string, fn UpdateFunc) error
 }
+
+// UpdateFunc is what UpdateResult applies to a result's JSON.
+// now is the store's clock, for a result made or changed.
+type UpdateFunc func(raw []byte, now time.Time) ([]byte, ResultInfo, error)
+
+// maxUpdateTries bounds UpdateResult's runs of fn against a result that
+// keeps changing under it.
+const maxUpdateTries = 50
 
 // ResultInfo is what a list shows of a result.
 type ResultInfo struct {
@@ -104,18 +121,70 @@ func (r *Redis) PutResult(ctx context.Context, tenant string, info ResultInfo, r
 	if err := prepareResult(&info, r.opts.Now()); err != nil {
 		return err
 	}
-	rk, ik := r.k.result(tenant, info.Kind, info.ID), r.k.resultIndex(tenant, info.Kind)
 	_, err := r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Del(ctx, rk)
-		p.HSet(ctx, rk, resultFields(info, raw, "")...)
-		p.ZAdd(ctx, ik, redis.Z{Score: float64(info.CreatedAt.UnixMilli()), Member: info.ID})
-		if ret := r.opts.Retention; ret > 0 {
-			p.PExpire(ctx, rk, ret)
-			p.PExpire(ctx, ik, ret)
-		}
+		r.putResult(ctx, p, tenant, info, raw)
 		return nil
 	})
 	return r.wrap("put result", err)
+}
+
+// putResult queues the writes that store a result (info prepared) on p.
+func (r *Redis) putResult(ctx context.Context, p redis.Pipeliner, tenant string, info ResultInfo, raw []byte) {
+	rk, ik := r.k.result(tenant, info.Kind, info.ID), r.k.resultIndex(tenant, info.Kind)
+	p.Del(ctx, rk)
+	p.HSet(ctx, rk, resultFields(info, raw, "")...)
+	p.ZAdd(ctx, ik, redis.Z{Score: float64(info.CreatedAt.UnixMilli()), Member: info.ID})
+	if ret := r.opts.Retention; ret > 0 {
+		p.PExpire(ctx, rk, ret)
+		p.PExpire(ctx, ik, ret)
+	}
+}
+
+// UpdateResult implements Results: fn runs under WATCH of the result, and
+// the write is a MULTI that fails, and is tried again, when the result
+// changed since it was read.
+func (r *Redis) UpdateResult(ctx context.Context, tenant, kind, id string, fn UpdateFunc) error {
+	rk := r.k.result(tenant, kind, id)
+	var fnErr error
+	txf := func(tx *redis.Tx) error {
+		fnErr = nil
+		raw, err := tx.HGet(ctx, rk, "json").Bytes()
+		if errors.Is(err, redis.Nil) {
+			raw, err = nil, nil
+		}
+		if err != nil {
+			return err
+		}
+		next, info, err := fn(raw, r.opts.Now())
+		if err != nil {
+			fnErr = err
+			return err
+		}
+		if next == nil {
+			return nil
+		}
+		info.Kind, info.ID = kind, id
+		if err := prepareResult(&info, r.opts.Now()); err != nil {
+			fnErr = err
+			return err
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			r.putResult(ctx, p, tenant, info, next)
+			return nil
+		})
+		return err
+	}
+	for range maxUpdateTries {
+		err := r.c.Watch(ctx, txf, rk)
+		if fnErr != nil {
+			return fnErr
+		}
+		if errors.Is(err, redis.TxFailedErr) {
+			continue
+		}
+		return r.wrap("update "+kind+" "+id, err)
+	}
+	return fmt.Errorf("update %s %s: %w: it kept changing", kind, id, ErrUnavailable)
 }
 
 // GetResult implements Results.
@@ -315,6 +384,26 @@ func (m *Memory) ListResults(_ context.Context, tenant, kind string, limit int, 
 		page.Results = append(page.Results, ri)
 	}
 	return page, nil
+}
+
+// UpdateResult implements Results; fn runs under the store's lock.
+func (m *Memory) UpdateResult(_ context.Context, tenant, kind, id string, fn UpdateFunc) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var raw []byte
+	if r, ok := m.result(tenant, kind, id); ok {
+		raw = slices.Clone(r.raw)
+	}
+	next, info, err := fn(raw, m.opts.Now())
+	if err != nil || next == nil {
+		return err
+	}
+	info.Kind, info.ID = kind, id
+	if err := prepareResult(&info, m.opts.Now()); err != nil {
+		return err
+	}
+	m.putResult(tenant, info, next)
+	return nil
 }
 
 // DeleteResult implements Results.
