@@ -49,6 +49,9 @@ const (
 	// WarnNothingAligned: no answer to any guide question was found in the
 	// transcript (a batch keeps going with this report).
 	WarnNothingAligned = "nothing_aligned"
+	// WarnSlateNotJoined: the report has a role but did not join its
+	// slate (an inline guide, or the store failed; the message says).
+	WarnSlateNotJoined = "slate_not_joined"
 )
 
 // Span is a quote from an answer with its code-point offsets:
@@ -246,7 +249,10 @@ type Report struct {
 	// day of the interview (YYYY-MM-DD) and Interviewers the interviewers'
 	// names, as the user gave them (or, for Interviewers, the transcript's
 	// speaker names).
-	Role          string           `json:"role,omitempty"`
+	Role string `json:"role,omitempty"`
+	// SlateID is the slate the report joined by its role when it was made
+	// (the service only; see api.Server's role slates).
+	SlateID       string           `json:"slate_id,omitempty"`
 	InterviewDate string           `json:"interview_date,omitempty"`
 	Interviewers  []string         `json:"interviewers,omitempty"`
 	Source        *SourceInfo      `json:"source,omitempty"`

@@ -50,6 +50,9 @@ type analysis struct {
 	InterviewerNames []string `json:"interviewer_names,omitempty"`
 	Document         string   `json:"document,omitempty"`
 	SHA256           string   `json:"sha256,omitempty"`
+	// InlineGuide: the guide came with the request, not by id (a role
+	// then joins no slate).
+	InlineGuide bool `json:"inline_guide,omitempty"`
 
 	async         bool
 	hasTranscript bool
@@ -118,6 +121,7 @@ func (s *Server) decodeAnalysis(c *gin.Context, body []byte) (*analysis, error) 
 		}
 		a.Guide = g
 	}
+	a.InlineGuide = a.Guide != nil
 	return a, s.validate(tenant(c), a)
 }
 
@@ -522,6 +526,9 @@ func (s *Server) createAnalysis(c *gin.Context) {
 		}
 		err = s.checkWork(a.Guide, seg, givenAnswers(a.Answers))
 	}
+	if err == nil {
+		err = s.checkRole(ctx, t, a)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -534,6 +541,20 @@ func (s *Server) createAnalysis(c *gin.Context) {
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if err := s.joinRole(ctx, t, a, rep); err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) {
+			s.fail(c, err)
+			return
+		}
+		s.log.Warn("report not added to its role's slate", "request_id", c.GetString(ctxRequestID), "report_id", rep.ID, "error", err.Error())
+		rep.Warnings = append(rep.Warnings, slateNotJoined(a.Role))
+	}
+	if rep.SlateID != "" {
+		// A repeat of the request joins again (the slate may have been
+		// deleted meanwhile): no response-cache entry short-cuts it.
+		rkey = ""
 	}
 	s.keep(c, a, eng, rep, keys, rkey)
 	c.Header("X-Cache", cacheHeader(rep))

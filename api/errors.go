@@ -41,6 +41,11 @@ const (
 	CodeStoreUnavailable    = "store_unavailable"
 	CodeTimeout             = "timeout"
 	CodeInternal            = "internal_error"
+	// Slates: a role's slate is on another guide, or full (409); a
+	// slate of that name exists (409).
+	CodeSlateGuide  = "slate_guide_mismatch"
+	CodeSlateFull   = "slate_full"
+	CodeSlateExists = "slate_exists"
 )
 
 // apiError is an error that already knows how it is answered.

@@ -246,6 +246,13 @@ func (s *Server) runJob(ctx context.Context, job store.Job, a *analysis) (jobRes
 		}
 		return jobResult{}, err
 	}
+	if err := s.joinRole(rctx, job.Tenant, a, rep); err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) {
+			return jobResult{}, fmt.Errorf("%w: %s", store.ErrPermanent, ae.detail)
+		}
+		return jobResult{}, fmt.Errorf("join the role's slate: %w", err)
+	}
 	raw, err := json.Marshal(rep)
 	if err != nil {
 		return jobResult{}, fmt.Errorf("%w: encode report: %w", store.ErrPermanent, err)

@@ -142,6 +142,11 @@ func (s *Server) deleteReport(c *gin.Context) {
 		s.fail(c, reportErr(id, err))
 		return
 	}
+	// The report leaves its slates. Should that fail, the slates still
+	// leave it out when read (they skip reports that are gone).
+	if _, err := store.LeaveSlates(c.Request.Context(), s.store, tenant(c), id); err != nil {
+		s.log.Warn("deleted report not taken out of its slates", "request_id", c.GetString(ctxRequestID), "report_id", id, "error", err.Error())
+	}
 	c.Status(http.StatusNoContent)
 }
 

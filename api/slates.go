@@ -1,8 +1,6 @@
 package api
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,7 +16,7 @@ import (
 
 // Slate limits: a slate is a shortlist, not a batch.
 const (
-	maxSlateReports = 50
+	maxSlateReports = store.MaxSlateReports
 	maxSlateName    = 200
 )
 
@@ -48,11 +46,22 @@ func (s *Server) loadSlate(c *gin.Context, id string) (*SlateView, error) {
 		return nil, err
 	}
 	g, reps, err := s.slateReports(c, sl.ReportIDs, true)
+	if errors.Is(err, errSlateEmpty) {
+		// Every report left (deleted): the slate stays, for its role's
+		// next report, and compares no one.
+		g, err = s.lookupGuide(ctx, t, sl.Guide.ID)
+		if err != nil {
+			return nil, fieldError("guide", "the slate's guide %q is gone: %v", sl.Guide.ID, err)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &SlateView{Slate: *sl, URL: "/v1/slates/" + sl.ID, Matrix: slate.Build(g, reps)}, nil
 }
+
+// errSlateEmpty: none of a slate's reports exists any more.
+var errSlateEmpty = fieldError("report_ids", "none of the slate's reports exists any more")
 
 // slateReports reads the reports and their guide. On creation every report
 // must exist and share one guide; on reading, reports deleted since are
@@ -82,7 +91,7 @@ func (s *Server) slateReports(c *gin.Context, ids []string, skipGone bool) (*ana
 		reps = append(reps, &r)
 	}
 	if len(reps) == 0 {
-		return nil, nil, fieldError("report_ids", "none of the slate's reports exists any more")
+		return nil, nil, errSlateEmpty
 	}
 	g, err := s.lookupGuide(ctx, t, reps[0].Guide.ID)
 	if err != nil {
@@ -128,11 +137,12 @@ func (s *Server) createSlate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var b [8]byte
-	rand.Read(b[:])
-	sl := &store.Slate{ID: "sl_" + hex.EncodeToString(b[:]), Name: req.Name,
-		Guide: analyzer.GuideRef{ID: g.ID, Title: g.Title, Version: g.Version}, ReportIDs: req.ReportIDs}
-	if err := store.PutSlate(c.Request.Context(), s.store, tenant(c), sl); err != nil {
+	sl := &store.Slate{Name: req.Name, Guide: analyzer.GuideRef{ID: g.ID, Title: g.Title, Version: g.Version}, ReportIDs: req.ReportIDs}
+	if err := store.CreateSlate(c.Request.Context(), s.store, tenant(c), sl); err != nil {
+		if errors.Is(err, store.ErrSlateExists) {
+			err = &apiError{status: http.StatusConflict, code: CodeSlateExists, field: "name", err: err,
+				detail: fmt.Sprintf("a slate named %q exists (%s); names are compared without case: choose another name", req.Name, store.SlateID(tenant(c), req.Name))}
+		}
 		s.fail(c, err)
 		return
 	}

@@ -72,7 +72,9 @@ type Matrix struct {
 // Build lays the reports out against g's questions. Every report must be of
 // g (by id); the caller checks.
 func Build(g *analyzer.Guide, reps []*analyzer.Report) *Matrix {
-	m := &Matrix{Guide: analyzer.GuideRef{ID: g.ID, Title: g.Title, Version: g.Version}}
+	// Empty lists rather than nil: a slate whose reports were all deleted
+	// has no columns, and says so as [] in JSON.
+	m := &Matrix{Guide: analyzer.GuideRef{ID: g.ID, Title: g.Title, Version: g.Version}, Candidates: []Candidate{}, Questions: []Question{}}
 	for _, r := range reps {
 		name := r.Candidate
 		if name == "" && r.Source != nil {
@@ -84,9 +86,9 @@ func Build(g *analyzer.Guide, reps []*analyzer.Report) *Matrix {
 		m.Candidates = append(m.Candidates, Candidate{ReportID: r.ID, Name: name, Coverage: r.Summary.Coverage, Specificity: r.Summary.Specificity})
 	}
 	for _, q := range g.Questions {
-		row := Question{ID: q.ID, Text: q.Text}
+		row := Question{ID: q.ID, Text: q.Text, Answers: []AnswerCell{}, Areas: []Area{}}
 		for i, a := range q.Areas {
-			row.Areas = append(row.Areas, Area{Index: i + 1, Text: a})
+			row.Areas = append(row.Areas, Area{Index: i + 1, Text: a, Cells: []Cell{}})
 		}
 		for _, r := range reps {
 			var ans *analyzer.AnswerAnalysis
