@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"fmt"
+	"github.com/candorhq/candor/lexicon"
 	"sort"
 	"strings"
 	"sync"
@@ -153,7 +154,9 @@ func guideMatchers(g *analyzer.Guide) *matchers {
 }
 
 // covers reports a turn that says at least half of question q's topic
-// words (and at most two topic words more than the question has).
+// words (and at most two topic words more than the question has). A word
+// says a topic word when it is the same lemma or one WordNet step from it
+// (a synonym or a derivation: "leader" says "leadership").
 func (m *matchers) covers(q int, lemmas []string) bool {
 	qw := m.topic[q]
 	if len(qw) == 0 {
@@ -162,15 +165,26 @@ func (m *matchers) covers(q int, lemmas []string) bool {
 	said := map[string]bool{}
 	n := 0
 	for _, l := range lemmas {
-		if len(l) > 2 && !genericWords[l] {
-			n++
-			if qw[l] {
-				said[l] = true
+		if len(l) <= 2 || genericWords[l] {
+			continue
+		}
+		n++
+		if qw[l] {
+			said[l] = true
+			continue
+		}
+		for t := range qw {
+			if lexicon.Similarity(l, t) >= oneStep {
+				said[t] = true
 			}
 		}
 	}
 	return n <= len(qw)+2 && 2*len(said) >= len(qw)
 }
+
+// oneStep is lexicon.Similarity of two words one WordNet step apart (the
+// same synset, or a derivation).
+const oneStep = 0.7
 
 // guideMatcher is the question-text matcher, for role inference.
 func guideMatcher(g *analyzer.Guide) *nlp.Scorer { return guideMatchers(g).text.NewScorer() }

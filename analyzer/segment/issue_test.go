@@ -77,6 +77,9 @@ Leo Brandt: Sure. Last spring a customer called because his internet had been do
 		{"question as the first turn", "t.vtt", []string{"cx-empathy", "seed"}, toVTT(`Priya Raman: Tell me about a time a customer was really upset with you or your team, and what you did.
 Leo Brandt: Last spring a customer called because his internet had been down for four days and he worked from home. He was shouting, so I let him finish, told him I would own it until it was fixed, booked a technician for the same afternoon and called him back that evening.
 `), []string{"q1@0"}, "cx-empathy: the lexical matcher prefers q13 ('you or your team'); the semantic matcher is not used for alignment yet"},
+		{"brief ask in a derived word", "t.txt", []string{"spoken"},
+			"Interviewer: So tell me about yourself.\nCandidate: I'm a senior in mechanical engineering from Detroit, and I've been on the solar car team for three years, mostly on the suspension.\nInterviewer: Ok. And can you give me an example of a time you were a leader?\nCandidate: This year I lead the suspension group of four. When our design failed the load test I split the work in two and we passed the retest a week later.\n",
+			[]string{"q1@0", "q3@2"}, ""},
 		{"probe is a follow-up", "t.txt", []string{"spoken"},
 			"Interviewer: Can you tell me about a time you demonstrated leadership?\nCandidate: I led a group project in my statistics class.\nInterviewer: Can you be more specific?\nCandidate: There were four of us and nobody had started two weeks before the deadline, so I split the analysis into parts and set up two meetings a week, and we handed it in on time.\n",
 			[]string{"q3@0"}, ""},
