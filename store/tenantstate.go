@@ -23,6 +23,11 @@ import (
 type Guides interface {
 	// GetGuide returns ErrNotFound when tenant has no guide id.
 	GetGuide(ctx context.Context, tenant, id string) (*analyzer.Guide, error)
+	// GuideVersion returns the Version of tenant's guide id, reading
+	// (for a guide stored by this version of the code) a few bytes
+	// instead of the guide: GuideCache asks it to learn whether a guide
+	// it holds has changed. ErrNotFound when there is no such guide.
+	GuideVersion(ctx context.Context, tenant, id string) (string, error)
 	// ListGuides returns tenant's guides sorted by id.
 	ListGuides(ctx context.Context, tenant string) ([]*analyzer.Guide, error)
 	// AddGuide stores g unless tenant has a guide with its id (added false).
@@ -67,6 +72,10 @@ type RateLimits interface {
 }
 
 func (k keys) guides(t string) string { return k.tenant(t) + "guides" }
+
+// guideVersions holds each guide's version beside it (same field, the
+// guide id), written in the same transaction as the guide.
+func (k keys) guideVersions(t string) string { return k.tenant(t) + "guidevers" }
 func (k keys) idempotency(t, key string) string {
 	// Hashed: a client's key may be long and hold any byte.
 	sum := sha256.Sum256([]byte(key))
@@ -89,6 +98,20 @@ func (r *Redis) GetGuide(ctx context.Context, tenant, id string) (*analyzer.Guid
 		return nil, fmt.Errorf("decode guide %s: %w", id, err)
 	}
 	return &g, nil
+}
+
+// GuideVersion implements Guides. A guide stored before versions were kept
+// beside guides has none there: it is read whole.
+func (r *Redis) GuideVersion(ctx context.Context, tenant, id string) (string, error) {
+	v, err := r.c.HGet(ctx, r.k.guideVersions(tenant), id).Result()
+	if errors.Is(err, redis.Nil) {
+		g, err := r.GetGuide(ctx, tenant, id)
+		if err != nil {
+			return "", err
+		}
+		return g.Version, nil
+	}
+	return v, r.wrap("guide version "+id, err)
 }
 
 // ListGuides implements Guides.
@@ -117,14 +140,21 @@ func decodeGuides(raw map[string][]byte) ([]*analyzer.Guide, error) {
 	return out, nil
 }
 
+// addGuideScript stores a guide (ARGV[2]) and its version (ARGV[3]) under
+// its id (ARGV[1]) unless the id is taken; it returns 1 when it stored.
+var addGuideScript = redis.NewScript(`
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return 1`)
+
 // AddGuide implements Guides.
 func (r *Redis) AddGuide(ctx context.Context, tenant string, g *analyzer.Guide) (bool, error) {
 	raw, err := json.Marshal(g)
 	if err != nil {
 		return false, err
 	}
-	ok, err := r.c.HSetNX(ctx, r.k.guides(tenant), g.ID, raw).Result()
-	return ok, r.wrap("add guide", err)
+	n, err := addGuideScript.Run(ctx, r.c, []string{r.k.guides(tenant), r.k.guideVersions(tenant)}, g.ID, raw, g.Version).Int()
+	return err == nil && n == 1, r.wrap("add guide", err)
 }
 
 // PutGuide implements Guides.
@@ -133,17 +163,27 @@ func (r *Redis) PutGuide(ctx context.Context, tenant string, g *analyzer.Guide) 
 	if err != nil {
 		return false, err
 	}
-	n, err := r.c.HSet(ctx, r.k.guides(tenant), g.ID, raw).Result()
-	return err == nil && n == 0, r.wrap("put guide", err)
+	var set *redis.IntCmd
+	_, err = r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		set = p.HSet(ctx, r.k.guides(tenant), g.ID, raw)
+		p.HSet(ctx, r.k.guideVersions(tenant), g.ID, g.Version)
+		return nil
+	})
+	return err == nil && set.Val() == 0, r.wrap("put guide", err)
 }
 
 // DeleteGuide implements Guides.
 func (r *Redis) DeleteGuide(ctx context.Context, tenant, id string) error {
-	n, err := r.c.HDel(ctx, r.k.guides(tenant), id).Result()
+	var del *redis.IntCmd
+	_, err := r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		del = p.HDel(ctx, r.k.guides(tenant), id)
+		p.HDel(ctx, r.k.guideVersions(tenant), id)
+		return nil
+	})
 	if err != nil {
 		return r.wrap("delete guide", err)
 	}
-	if n == 0 {
+	if del.Val() == 0 {
 		return fmt.Errorf("guide %s: %w", id, ErrNotFound)
 	}
 	return nil
@@ -270,6 +310,16 @@ func (m *Memory) GetGuide(_ context.Context, tenant, id string) (*analyzer.Guide
 		return nil, fmt.Errorf("decode guide %s: %w", id, err)
 	}
 	return &g, nil
+}
+
+// GuideVersion implements Guides. The twin keeps no versions beside its
+// guides: it reads the guide (in process, that is cheap).
+func (m *Memory) GuideVersion(ctx context.Context, tenant, id string) (string, error) {
+	g, err := m.GetGuide(ctx, tenant, id)
+	if err != nil {
+		return "", err
+	}
+	return g.Version, nil
 }
 
 // ListGuides implements Guides.

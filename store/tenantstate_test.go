@@ -30,6 +30,12 @@ func testGuides(t *testing.T, open opener) {
 	if replaced, err := f.s.PutGuide(ctx, "acme", &analyzer.Guide{ID: "a0", Version: "v1"}); err != nil || replaced {
 		t.Fatalf("PutGuide of a new id = %v, %v; want not replaced", replaced, err)
 	}
+	if v, err := f.s.GuideVersion(ctx, "acme", "g1"); err != nil || v != "v2" {
+		t.Errorf("GuideVersion after another replica's PutGuide = %q, %v; want v2", v, err)
+	}
+	if _, err := f.s.GuideVersion(ctx, "globex", "g1"); !isNotFound(err) {
+		t.Errorf("another tenant's GuideVersion: err = %v, want ErrNotFound", err)
+	}
 	got, err := f.s.GetGuide(ctx, "acme", "g1")
 	if err != nil || got.Version != "v2" || got.Title != "One" {
 		t.Fatalf("GetGuide = %+v, %v; want version v2", got, err)
@@ -46,6 +52,12 @@ func testGuides(t *testing.T, open opener) {
 	}
 	if _, err := f.s.GetGuide(ctx, "acme", "g1"); !isNotFound(err) {
 		t.Errorf("GetGuide after delete: err = %v", err)
+	}
+	if _, err := f.s.GuideVersion(ctx, "acme", "g1"); !isNotFound(err) {
+		t.Errorf("GuideVersion after delete: err = %v", err)
+	}
+	if v, err := f.s.GuideVersion(ctx, "acme", "a0"); err != nil || v != "v1" {
+		t.Errorf("GuideVersion of the guide left = %q, %v; want v1", v, err)
 	}
 }
 
