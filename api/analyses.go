@@ -513,7 +513,7 @@ func (s *Server) createAnalysis(c *gin.Context) {
 		return
 	}
 	if a.Guide == nil {
-		if a.Guide, err = s.lookupGuide(ctx, t, a.GuideID); err != nil {
+		if a.Guide, err = s.lookupGuide(c, a.GuideID); err != nil {
 			s.fail(c, err)
 			return
 		}

@@ -108,7 +108,7 @@ func (s *Server) createAudit(c *gin.Context)      { s.createSetJob(c, kindAudit)
 func (s *Server) createSetJob(c *gin.Context, kind string) {
 	j, err := s.decodeSetJob(c, kind)
 	if err == nil && j.Guide == nil {
-		j.Guide, err = s.lookupGuide(c.Request.Context(), tenant(c), j.GuideID)
+		j.Guide, err = s.lookupGuide(c, j.GuideID)
 	}
 	if err == nil {
 		err = s.checkSetJob(j)

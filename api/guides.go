@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -49,7 +50,7 @@ func guideCreated(g *analyzer.Guide) GuideCreated {
 }
 
 func (s *Server) listGuides(c *gin.Context) {
-	own, err := s.store.ListGuides(c.Request.Context(), tenant(c))
+	own, err := s.guides.ListGuides(c.Request.Context(), tenant(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -87,18 +88,20 @@ func (s *Server) createGuide(c *gin.Context) {
 			s.fail(c, errorf(http.StatusConflict, "guide_id_taken", "guide ids %s to %s are taken; PUT /v1/guides/{id} to choose one", base, g.ID))
 			return
 		}
-		have, err := s.lookupGuide(ctx, t, g.ID)
+		// Asked of the store, not of this process's copies: a guide
+		// deleted through another replica a moment ago is gone.
+		have, err := s.guideVersion(ctx, t, g.ID)
 		if err == nil {
-			if have.Version == g.Version {
+			if have == g.Version {
 				break // the same guide again
 			}
 			continue
 		}
-		if !errors.Is(err, analyzer.ErrUnknownGuide) {
+		if !errors.Is(err, store.ErrNotFound) {
 			s.fail(c, err)
 			return
 		}
-		added, err := s.store.AddGuide(ctx, t, g)
+		added, err := s.guides.AddGuide(ctx, t, g)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -111,6 +114,15 @@ func (s *Server) createGuide(c *gin.Context) {
 	writeJSON(c, http.StatusCreated, guideCreated(g))
 }
 
+// guideVersion returns the version of a built-in guide or of the tenant's
+// guide id as the store has it now; ErrNotFound when there is none.
+func (s *Server) guideVersion(ctx context.Context, tenant, id string) (string, error) {
+	if g, ok := s.builtins[id]; ok {
+		return g.Version, nil
+	}
+	return s.guides.GuideVersion(ctx, tenant, id)
+}
+
 // checkGuideID validates a guide id from the path.
 func checkGuideID(id string) error {
 	if !plainID(id, 128) {
@@ -121,7 +133,7 @@ func checkGuideID(id string) error {
 
 func (s *Server) getGuide(c *gin.Context) {
 	id := c.Param("id")
-	g, err := s.lookupGuide(c.Request.Context(), tenant(c), id)
+	g, err := s.lookupGuide(c, id)
 	if err != nil {
 		if errors.Is(err, analyzer.ErrUnknownGuide) {
 			err = &apiError{status: http.StatusNotFound, code: CodeGuideNotFound, detail: fmt.Sprintf("no guide %q", id), err: err}
@@ -159,7 +171,7 @@ func (s *Server) putGuide(c *gin.Context) {
 		return
 	}
 	g.ID = id
-	replaced, err := s.store.PutGuide(c.Request.Context(), tenant(c), g)
+	replaced, err := s.guides.PutGuide(c.Request.Context(), tenant(c), g)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -178,7 +190,7 @@ func (s *Server) deleteGuide(c *gin.Context) {
 		s.fail(c, errorf(http.StatusForbidden, CodeForbidden, "guide %q is built in and cannot be deleted", id))
 		return
 	}
-	if err := s.store.DeleteGuide(c.Request.Context(), tenant(c), id); err != nil {
+	if err := s.guides.DeleteGuide(c.Request.Context(), tenant(c), id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			err = &apiError{status: http.StatusNotFound, code: CodeGuideNotFound, detail: fmt.Sprintf("no guide %q", id), err: err}
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -64,6 +65,8 @@ type options struct {
 	llmProbe func(context.Context) error
 	engines  map[string]analyzer.Engine
 	web      http.Handler
+	// logs, when set, receives the server's JSON log.
+	logs io.Writer
 }
 
 // env is a running API server on a real Redis, with a client that checks
@@ -93,6 +96,9 @@ func newEnv(t *testing.T, o options) *env {
 	e.prefix = prefix
 	sopts := store.Options{Prefix: prefix, JobIdle: 2 * time.Second, Poll: 50 * time.Millisecond, MaxAttempts: cfg.JobMaxAttempts}
 	deps := api.Deps{Engines: o.engines, LLMProbe: o.llmProbe, Web: o.web}
+	if o.logs != nil {
+		deps.Logger = slog.New(slog.NewJSONHandler(o.logs, nil))
+	}
 	if deps.Engines == nil {
 		deps.Engines = map[string]analyzer.Engine{}
 	}

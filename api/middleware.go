@@ -20,6 +20,9 @@ const (
 	ctxRequestID = "candor.request_id"
 	ctxTenant    = "candor.tenant"
 	ctxKeyID     = "candor.key_id"
+	// ctxGuideSource is set when the request's guide was this replica's
+	// copy, held while the store was unavailable.
+	ctxGuideSource = "candor.guide_source"
 )
 
 // requestIDs makes request ids: a random process prefix and a counter,
@@ -92,7 +95,7 @@ func (s *Server) observe(c *gin.Context) {
 	if status >= 500 && status != statusClientClosed {
 		level = slog.LevelError
 	}
-	s.log.LogAttrs(c.Request.Context(), level, "request",
+	attrs := []slog.Attr{
 		slog.String("request_id", c.GetString(ctxRequestID)),
 		slog.String("method", c.Request.Method),
 		slog.String("route", route),
@@ -100,7 +103,11 @@ func (s *Server) observe(c *gin.Context) {
 		slog.Float64("latency_ms", float64(d.Microseconds())/1000),
 		slog.String("tenant", c.GetString(ctxTenant)),
 		slog.Int("bytes", c.Writer.Size()),
-	)
+	}
+	if src := c.GetString(ctxGuideSource); src != "" {
+		attrs = append(attrs, slog.String("guide_source", src))
+	}
+	s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 }
 
 // limitBody bounds the request body; reading past the limit fails with

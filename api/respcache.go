@@ -90,7 +90,7 @@ func (s *Server) serveCached(c *gin.Context, key string) bool {
 	}
 	h, report, ok := bytes.Cut(v, []byte("\n"))
 	header := string(h)
-	if !ok || !s.entryCurrent(ctx, t, header) {
+	if !ok || !s.entryCurrent(c, header) {
 		s.metrics.responseCache(false)
 		return false
 	}
@@ -119,7 +119,7 @@ func (s *Server) serveCached(c *gin.Context, key string) bool {
 
 // entryCurrent checks that an entry's guide and engine are still what the
 // request would use.
-func (s *Server) entryCurrent(ctx context.Context, tenant, header string) bool {
+func (s *Server) entryCurrent(c *gin.Context, header string) bool {
 	f := strings.Split(header, "\t")
 	if len(f) != 5 {
 		return false
@@ -131,7 +131,7 @@ func (s *Server) entryCurrent(ctx context.Context, tenant, header string) bool {
 	if f[1] == inlineGuide {
 		return true
 	}
-	g, err := s.lookupGuide(ctx, tenant, f[1])
+	g, err := s.lookupGuide(c, f[1])
 	return err == nil && g.Version == f[2]
 }
 

@@ -69,6 +69,14 @@ type Config struct {
 	IdempotencyTTL time.Duration
 	// CacheTTL is how long an analysis stays cached (0: no expiry).
 	CacheTTL time.Duration
+	// GuideRecheck is how long a tenant's guide held in this process is
+	// used before the store is asked whether it changed (default 1s): a
+	// PUT or DELETE through another replica takes effect here within it.
+	GuideRecheck time.Duration
+	// GuideOffline is how long after its last confirmation a held guide
+	// still serves analyses while the store is unavailable, flagged with
+	// Candor-Guide-Source: replica-copy (default 5m; negative: never).
+	GuideOffline time.Duration
 	// Concurrency is how many answers of one request are analyzed at
 	// once (default GOMAXPROCS).
 	Concurrency int
@@ -189,6 +197,7 @@ type Server struct {
 	engines   map[string]*store.Engine
 	plain     map[string]analyzer.Engine // the engines without the cache
 	builtins  map[string]*analyzer.Guide
+	guides    *store.GuideCache
 	limiter   *limiter
 	resp      *responseCache
 	metrics   *metrics
@@ -205,6 +214,9 @@ type Server struct {
 	// inMemoryQueue counts jobs queued or running when the store is the
 	// in-memory twin (its depth is not visible otherwise).
 	inMemoryQueue atomic.Int64
+	// offlineWarned throttles the log line of guides served from this
+	// process's copy (unix seconds).
+	offlineWarned atomic.Int64
 	draining      atomic.Bool
 	workers       sync.WaitGroup
 }
@@ -237,6 +249,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 		}
 		s.engines[name] = store.CachedEngine(eng, deps.Store, cfg.CacheTTL)
 	}
+	s.guides = store.NewGuideCache(deps.Store, store.GuideCacheOptions{Recheck: cfg.GuideRecheck, Offline: cfg.GuideOffline})
 	for _, g := range guide.Builtins() {
 		s.builtins[g.ID] = g
 	}
@@ -291,14 +304,37 @@ func (s *Server) engine(name string) (*store.Engine, error) {
 	return nil, fieldError("engine", "engine must be heuristic, llm or hybrid, not %q", name)
 }
 
-// lookupGuide returns a built-in guide or one of the tenant's.
-func (s *Server) lookupGuide(ctx context.Context, tenant, id string) (*analyzer.Guide, error) {
+// GuideSourceHeader flags a response made with a guide that this replica
+// held while the store was unavailable (GuideSourceReplicaCopy).
+const (
+	GuideSourceHeader      = "Candor-Guide-Source"
+	GuideSourceReplicaCopy = "replica-copy"
+)
+
+// lookupGuide returns a built-in guide or one of the tenant's, as this
+// process holds it (store.GuideCache). The guide is shared: it must not
+// be modified. A tenant's guide served while the store is unavailable is
+// flagged on c's response and in its log line.
+func (s *Server) lookupGuide(c *gin.Context, id string) (*analyzer.Guide, error) {
 	if g, ok := s.builtins[id]; ok {
 		return g, nil
 	}
-	g, err := s.store.GetGuide(ctx, tenant, id)
+	t := tenant(c)
+	h, err := s.guides.Lookup(c.Request.Context(), t, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("%w %q: not a built-in guide nor one of this tenant's", analyzer.ErrUnknownGuide, id)
 	}
-	return g, err
+	if err != nil {
+		return nil, err
+	}
+	if h.Offline {
+		c.Header(GuideSourceHeader, GuideSourceReplicaCopy)
+		c.Set(ctxGuideSource, GuideSourceReplicaCopy)
+		if now := time.Now().Unix(); s.offlineWarned.Swap(now) < now-10 {
+			s.log.Warn("guide served from this replica's copy: the store is unavailable",
+				"request_id", c.GetString(ctxRequestID), "tenant", t, "guide", id, "version", h.Guide.Version,
+				"confirmed_ago", time.Since(h.Confirmed).Round(time.Millisecond).String())
+		}
+	}
+	return h.Guide, nil
 }

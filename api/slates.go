@@ -49,7 +49,7 @@ func (s *Server) loadSlate(c *gin.Context, id string) (*SlateView, error) {
 	if errors.Is(err, errSlateEmpty) {
 		// Every report left (deleted): the slate stays, for its role's
 		// next report, and compares no one.
-		g, err = s.lookupGuide(ctx, t, sl.Guide.ID)
+		g, err = s.lookupGuide(c, sl.Guide.ID)
 		if err != nil {
 			return nil, fieldError("guide", "the slate's guide %q is gone: %v", sl.Guide.ID, err)
 		}
@@ -93,7 +93,7 @@ func (s *Server) slateReports(c *gin.Context, ids []string, skipGone bool) (*ana
 	if len(reps) == 0 {
 		return nil, nil, errSlateEmpty
 	}
-	g, err := s.lookupGuide(ctx, t, reps[0].Guide.ID)
+	g, err := s.lookupGuide(c, reps[0].Guide.ID)
 	if err != nil {
 		return nil, nil, fieldError("report_ids", "the reports' guide %q is gone: %v", reps[0].Guide.ID, err)
 	}

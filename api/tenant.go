@@ -19,7 +19,10 @@ func (s *Server) purgeTenant(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if err := s.store.PurgeTenant(ctx, t); err != nil {
+	err := s.store.PurgeTenant(ctx, t)
+	// Even a purge that failed half way may have removed guides.
+	s.guides.ForgetTenant(t)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}

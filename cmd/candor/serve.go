@@ -47,6 +47,8 @@ type serverFlags struct {
 	maxAnswerChars  int
 	asyncThreshold  int
 	cacheTTL        time.Duration
+	guideRecheck    time.Duration
+	guideOffline    time.Duration
 	retention       time.Duration
 	jobAttempts     int
 	jobTimeout      time.Duration
@@ -77,6 +79,8 @@ func serverSettings(c *config) *serverFlags {
 		maxAnswerChars:  c.int("max-answer-chars"),
 		asyncThreshold:  c.int("async-threshold"),
 		cacheTTL:        c.dur("cache-ttl"),
+		guideRecheck:    c.dur("guide-recheck"),
+		guideOffline:    c.dur("guide-offline-max"),
 		retention:       c.dur("retention"),
 		jobAttempts:     c.int("job-attempts"),
 		jobTimeout:      c.dur("job-timeout"),
@@ -196,7 +200,7 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 		AsyncThreshold: f.asyncThreshold, RateLimit: f.rateLimit, RateBurst: f.rateBurst, CacheTTL: f.cacheTTL,
 		Concurrency: runtime.GOMAXPROCS(0), JobMaxAttempts: f.jobAttempts, JobTimeout: f.jobTimeout,
 		AuthFailures: authFailures(f.authFailures), WebhookSecrets: hooks, WebhookAllowPrivate: f.allowPrivate, MetricsToken: f.cfg.secret("CANDOR_METRICS_TOKEN"),
-		Version: version, Retention: f.retention,
+		Version: version, Retention: f.retention, GuideRecheck: f.guideRecheck, GuideOffline: guideOffline(f.guideOffline),
 	}
 	sopts := store.Options{Prefix: f.prefix, Retention: f.retention, MaxAttempts: f.jobAttempts}
 	if url := f.cfg.secret("REDIS_URL"); url != "" {
@@ -242,6 +246,15 @@ func authFailures(n int) int {
 		return -1
 	}
 	return n
+}
+
+// guideOffline is --guide-offline-max as api.Config takes it (0 there is
+// the default, here none).
+func guideOffline(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }
 
 // webhookSecrets reads CANDOR_WEBHOOK_SECRETS (tenant:secret,...). The
