@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Load test of `candor serve` against a minimal baseline, on loopback, with
 # one redis-server started here. Both servers answer the same repeated
-# POST of a 3 KB answer: the API from its analysis cache (every response a
-# hit after the first), the baseline by hashing the body and GETting an
-# 8 KB value from the same Redis. Rounds alternate baseline and API so
-# both see the same machine. Results go to $OUT/results.jsonl and a
-# summary to stdout.
+# POST of a 3 KB answer: the API from its caches (every response a hit
+# after the first), the baseline by hashing the body and GETting an 8 KB
+# value from the same Redis. The API is loaded twice a round: with the
+# built-in guide cx-empathy ("builtin") and with the same guide uploaded by
+# the tenant ("tenant"). Each round runs the baseline and both guides, the
+# order of the two guides alternating, so all see the same machine.
+# Results go to $OUT/results.jsonl and a summary to stdout.
 #
 # The load comes from wrk when it is installed (apt-get install -y wrk),
 # else from api/loadtest/loadgen; TOOL=wrk|loadgen chooses.
@@ -64,43 +66,60 @@ PIDS+=($BPID)
 wait_http "http://127.0.0.1:$CPORT/healthz"
 until curl -s -o /dev/null "http://127.0.0.1:$BPORT/"; do sleep 0.1; done
 
-# Prime the cache: the first analysis is a miss.
+# The tenant's own copy of cx-empathy, and the same answer against it.
+TBODY="$OUT/answer-tenant.json"
+curl -fsS -H "Authorization: Bearer $KEY" "http://127.0.0.1:$CPORT/v1/guides/cx-empathy" |
+	python3 -c 'import json,sys; g=json.load(sys.stdin); g["id"]="team-empathy"; print(json.dumps(g))' >"$OUT/guide-tenant.json"
 curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-	--data-binary @"$BODY" "http://127.0.0.1:$CPORT/v1/analyses"
+	--data-binary @"$OUT/guide-tenant.json" "http://127.0.0.1:$CPORT/v1/guides"
+sed 's/"guide_id": *"cx-empathy"/"guide_id": "team-empathy"/' "$BODY" >"$TBODY"
+grep -q team-empathy "$TBODY"
+
+# Prime the caches: the first analysis with each guide is a miss.
+for b in "$BODY" "$TBODY"; do
+	curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+		--data-binary @"$b" "http://127.0.0.1:$CPORT/v1/analyses"
+done
 
 # cpu PID: the process's user+system CPU time so far, in clock ticks.
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TICK=$(getconf CLK_TCK)
 
-# load LABEL URL [AUTH]: one measured run, appended to results.jsonl.
+# load LABEL URL BODYFILE [AUTH]: one measured run, appended to results.jsonl.
 load() {
 	if [ "$TOOL" = wrk ]; then
 		# A short warm-up, then the measured run.
-		BODY="$BODY" AUTH="${3:-}" LABEL="$1" CONNS="$CONNS" wrk -t2 -c"$CONNS" -d2s -s api/loadtest/post.lua "$2" >/dev/null
-		BODY="$BODY" AUTH="${3:-}" LABEL="$1" CONNS="$CONNS" wrk -t2 -c"$CONNS" -d"$DUR" -s api/loadtest/post.lua "$2" |
+		BODY="$3" AUTH="${4:-}" LABEL="$1" CONNS="$CONNS" wrk -t2 -c"$CONNS" -d2s -s api/loadtest/post.lua "$2" >/dev/null
+		BODY="$3" AUTH="${4:-}" LABEL="$1" CONNS="$CONNS" wrk -t2 -c"$CONNS" -d"$DUR" -s api/loadtest/post.lua "$2" |
 			sed -n 's/^RESULT //p' >>"$OUT/results.jsonl"
 	else
 		local h=()
-		[ -n "${3:-}" ] && h=(-H "Authorization: ${3}" -count-header X-Cache)
-		"$OUT/bin/loadgen" -label "$1" -url "$2" -body "$BODY" -c "$CONNS" -d "$DUR" "${h[@]}" >>"$OUT/results.jsonl"
+		[ -n "${4:-}" ] && h=(-H "Authorization: ${4}" -count-header X-Cache)
+		"$OUT/bin/loadgen" -label "$1" -url "$2" -body "$3" -c "$CONNS" -d "$DUR" "${h[@]}" >>"$OUT/results.jsonl"
 	fi
 }
 
-# measure LABEL PID URL [AUTH]: a run, with the CPU time the server and
-# Redis spent on it (less sensitive to other load on the machine than
-# throughput).
+# measure LABEL PID URL BODYFILE [AUTH]: a run, with the CPU time the
+# server and Redis spent on it (less sensitive to other load on the machine
+# than throughput).
 measure() {
 	local s0 r0
 	s0=$(cpu "$2")
 	r0=$(cpu "$RPID")
-	load "$1" "$3" "${4:-}"
+	load "$1" "$3" "$4" "${5:-}"
 	echo "{\"label\":\"$1\",\"server_ticks\":$(($(cpu "$2") - s0)),\"redis_ticks\":$(($(cpu "$RPID") - r0)),\"tick_hz\":$TICK}" >>"$OUT/cpu.jsonl"
 }
 
 : >"$OUT/cpu.jsonl"
 for r in $(seq 1 "$ROUNDS"); do
-	measure "baseline-$r" "$BPID" "http://127.0.0.1:$BPORT/analyze"
-	measure "candor-$r" "$CPID" "http://127.0.0.1:$CPORT/v1/analyses" "Bearer $KEY"
+	measure "baseline-$r" "$BPID" "http://127.0.0.1:$BPORT/analyze" "$BODY"
+	if ((r % 2)); then
+		measure "builtin-$r" "$CPID" "http://127.0.0.1:$CPORT/v1/analyses" "$BODY" "Bearer $KEY"
+		measure "tenant-$r" "$CPID" "http://127.0.0.1:$CPORT/v1/analyses" "$TBODY" "Bearer $KEY"
+	else
+		measure "tenant-$r" "$CPID" "http://127.0.0.1:$CPORT/v1/analyses" "$TBODY" "Bearer $KEY"
+		measure "builtin-$r" "$CPID" "http://127.0.0.1:$CPORT/v1/analyses" "$BODY" "Bearer $KEY"
+	fi
 done
 
 # Every API response must have been a cache hit: the counters say so.
@@ -119,15 +138,16 @@ for r in rows:
           f"p99 {r['p99_ms']:6.2f} ms  max {r['max_ms']:7.2f} ms  CPU/request: server {us_per_req(r, 'server_ticks'):5.1f} us, "
           f"redis {us_per_req(r, 'redis_ticks'):5.1f} us  errors {r['errors']} {r['statuses']}"
           + (f"  X-Cache {r['response_headers']}" if r.get('response_headers') else "") + f"  [{r.get('tool', 'loadgen')}]")
-b = [r for r in rows if r['label'].startswith('baseline')]
-c = [r for r in rows if r['label'].startswith('candor')]
-ratios = [cr['rps'] / br['rps'] for br, cr in zip(b, c)]
-cpu_ratio = statistics.median(us_per_req(r, 'server_ticks') for r in c) / statistics.median(us_per_req(r, 'server_ticks') for r in b)
-print(f"throughput candor/baseline per round: {', '.join(f'{x:.0%}' for x in ratios)}; "
-      f"median {statistics.median(ratios):.0%}, mean {statistics.mean(ratios):.0%}")
-p99s = ', '.join('%.1f' % r['p99_ms'] for r in c)
-print(f"candor p99 per round: {p99s} ms (median {statistics.median(r['p99_ms'] for r in c):.1f}); "
-      f"baseline p99 median {statistics.median(r['p99_ms'] for r in b):.1f} ms")
-print(f"server CPU per request, candor/baseline (medians): {cpu_ratio:.2f}x")
+def rnd(r): return r['label'].rsplit('-', 1)[1]
+b = {rnd(r): r for r in rows if r['label'].startswith('baseline-')}
+for kind in ('builtin', 'tenant'):
+    c = [r for r in rows if r['label'].startswith(kind + '-')]
+    ratios = [r['rps'] / b[rnd(r)]['rps'] for r in c]
+    p99r = [r['p99_ms'] / b[rnd(r)]['p99_ms'] for r in c]
+    cpu_ratio = statistics.median(us_per_req(r, 'server_ticks') for r in c) / statistics.median(us_per_req(r, 'server_ticks') for r in b.values())
+    print(f"{kind}: throughput / baseline per round: {', '.join(f'{x:.2f}' for x in ratios)}; median {statistics.median(ratios):.2f}; "
+          f"p99 / baseline p99 per round: {', '.join(f'{x:.2f}' for x in p99r)}; median {statistics.median(p99r):.2f}; "
+          f"p99 median {statistics.median(r['p99_ms'] for r in c):.1f} ms (baseline {statistics.median(r['p99_ms'] for r in b.values()):.1f} ms); "
+          f"server CPU/request vs baseline (medians) {cpu_ratio:.2f}x")
 PY
 echo "results: $OUT/results.jsonl"
