@@ -238,7 +238,7 @@ func lemmasOf(text string) []string {
 	return out
 }
 
-var askCues = []string{"tell me", "walk me", "talk me", "describe", "share", "give me", "can you think", "could you think",
+var askCues = []string{"tell me", "telling me", "tell us", "telling us", "walk me", "talk me", "describe", "share", "give me", "can you think", "could you think",
 	"i'd love to hear", "i would love to hear", "i'm curious", "i'd like to hear", "i want to hear", "talk about",
 	"take me through", "an example", "a time", "a situation", "what about", "how about", "have you ever", "let's talk", "let's hear"}
 

@@ -8,7 +8,7 @@ INTERVIEWS = [
  dict(name="s01_plain_roles", fmt="plain-roles", guide="guide.yaml", names=("Interviewer", "Interviewee"), turns=[
   (I, "Hi, ok, so how are you doing today?"),
   (C, "I'm good, ummm, a bit nervous (laughs) but good. How are you?"),
-  (I, "Good, good. So why don't you tell me about yourself?"),
+  (I, "@q1 Good, good. So why don't you tell me about yourself?"),
   (C, "Ok so ummm I'm a junior, I'm studying civil engineering and I- I grew up in Tacoma. I like, I like being outside, so I do a lot of hiking  and I volunteer with a trail crew on weekends."),
   (I, "Mmhmm."),
   (C, "And after I graduate I want to work on bridges, like the the design side of it."),
@@ -150,9 +150,9 @@ INTERVIEWS = [
  dict(name="s11_two_part", fmt="plain", guide="guide.yaml", names=("Rosa Mendes", "Ethan Clarke"), turns=[
   (I, "@q1 Hi Ethan, nice to meet you. Let's start with you telling me a little about yourself."),
   (C, "Sure. I'm Ethan, I'm a junior in political science, I'm from Denver, and I've worked at the student legal clinic as a receptionist for a year."),
-  (I, "@q4 Ok. So the next one is about teamwork."),
+  (I, "Ok. So the next one is about teamwork."),
   (C, "Ok."),
-  (I, "Tell me about a time when you were on a team and it faced a challenge, what did you do?"),
+  (I, "@q4 Tell me about a time when you were on a team and it faced a challenge, what did you do?"),
   (C, "At the legal clinic our phone system went down for a whole week during move-in, which is our busiest time. We, uh, we set up a shared inbox and I made a sign-up sheet for walk-ins so nobody waited more than half an hour. My supervisor used the sheet after that too."),
   (I, "Mmhmm. And how did the others react?"),
   (C, "They were relieved honestly. It was chaos before."),
