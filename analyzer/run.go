@@ -177,8 +177,8 @@ func Summarize(answers []AnswerAnalysis) Summary {
 		}
 	}
 	if n := float64(len(answers)); n > 0 {
-		s.Coverage = round(s.Coverage/n, 3)
-		s.Specificity = round(s.Specificity/n, 1)
+		s.Coverage = Round3(s.Coverage / n)
+		s.Specificity = math.Round(s.Specificity/n*10) / 10
 	}
 	if hasUsage {
 		s.Usage = &usage
@@ -186,16 +186,11 @@ func Summarize(answers []AnswerAnalysis) Summary {
 	if hasGrounding {
 		rate := 1.0
 		if quotes > 0 {
-			rate = round(float64(found)/float64(quotes), 3)
+			rate = Round3(float64(found) / float64(quotes))
 		}
 		s.GroundingRate = &rate
 	}
 	return s
-}
-
-func round(x float64, places int) float64 {
-	p := math.Pow(10, float64(places))
-	return math.Round(x*p) / p
 }
 
 // reportID derives a stable id from what the report was made of, so the same

@@ -542,7 +542,7 @@ func TestRateLimitSharedByReplicas(t *testing.T) {
 	// A second replica: same Redis, same key prefix.
 	cfg := api.Config{Keys: testKeys(t), RateLimit: 40, RatePeriod: time.Hour, RateBurst: 40}
 	second := api.NewServer(cfg, api.Deps{Store: e.store,
-		Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
+		Engines: map[string]analyzer.Engine{analyzer.EngineHeuristic: heuristic.New()}})
 	ts := httptest.NewServer(second)
 	defer ts.Close()
 

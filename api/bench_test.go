@@ -30,7 +30,7 @@ func BenchmarkCachedAnalysis(b *testing.B) {
 	keys, _ := api.ParseKeys("bench:bench-key-0123456789abcdef")
 	srv := api.NewServer(api.Config{Keys: keys, RateLimit: 100_000_000, RateBurst: 1_000_000},
 		api.Deps{Store: store.NewRedis(rc, store.Options{}),
-			Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
+			Engines: map[string]analyzer.Engine{analyzer.EngineHeuristic: heuristic.New()}})
 	body, err := os.ReadFile("loadtest/testdata/answer-3k.json")
 	if err != nil {
 		b.Fatal(err)

@@ -365,13 +365,13 @@ func (s *Server) decodeSetMultipart(c *gin.Context, j *setJob) error {
 // anything is queued.
 func (s *Server) checkSetJob(j *setJob) error {
 	if len(j.Engines) == 0 {
-		j.Engines = []string{EngineHeuristic}
+		j.Engines = []string{analyzer.EngineHeuristic}
 	}
 	seen := map[string]bool{}
 	var engines []string
 	for _, name := range j.Engines {
-		if name == "" || name == "embedded" {
-			name = EngineHeuristic
+		if c, ok := analyzer.CanonicalEngine(name); ok {
+			name = c
 		}
 		if seen[name] {
 			continue
@@ -411,7 +411,7 @@ func (s *Server) checkSetJob(j *setJob) error {
 				return fieldError(fmt.Sprintf("fields[%d]", i), "the set has no group field %q (it has: %s)", f, strings.Join(counts.GroupsFields, ", "))
 			}
 		}
-		if len(counts.GroupsFields) == 0 && (j.Swap == "off" || j.Swap == "auto" && j.Engines[0] != EngineHeuristic) {
+		if len(counts.GroupsFields) == 0 && (j.Swap == "off" || j.Swap == "auto" && j.Engines[0] != analyzer.EngineHeuristic) {
 			return &apiError{status: http.StatusUnprocessableEntity, code: CodeInvalidSet, field: "set",
 				detail: "the set has no group fields (group: {gender: ...}) and the swap test is off: nothing to audit"}
 		}
@@ -472,8 +472,8 @@ func checkSet(g *analyzer.Guide, field string, set *evaluation.Set) error {
 // thousands of answers would fill it), model engines through the analysis
 // cache, so a rerun of the same set costs nothing.
 func (s *Server) setEngine(name, tenant string, g *analyzer.Guide) (analyzer.Engine, error) {
-	if name == EngineHeuristic {
-		return s.plain[EngineHeuristic], nil
+	if name == analyzer.EngineHeuristic {
+		return s.plain[analyzer.EngineHeuristic], nil
 	}
 	eng, err := s.engine(name)
 	if err != nil {
@@ -560,7 +560,7 @@ func (s *Server) handleSetJob(ctx context.Context, job store.Job, j *setJob) (st
 		eng := engines[0]
 		opts := evaluation.AuditOptions{MinGroupSize: j.MinGroupSize, Fields: j.Fields, Concurrency: s.cfg.Concurrency, Progress: progress}
 		rep, err := evaluation.RunAudit(rctx, eng, j.Guide, j.Set, opts)
-		if err == nil && (j.Swap == "on" || j.Swap == "auto" && j.Engines[0] == EngineHeuristic) {
+		if err == nil && (j.Swap == "on" || j.Swap == "auto" && j.Engines[0] == analyzer.EngineHeuristic) {
 			rep.Swap, err = evaluation.Swap(rctx, eng, j.Guide, j.Set, evaluation.SwapOptions{Lists: evaluation.DefaultSwapLists(),
 				Concurrency: s.cfg.Concurrency, Progress: progress})
 		}
@@ -598,7 +598,7 @@ func figure(f evaluation.Figure) string {
 }
 
 func engineLabel(e analyzer.EngineInfo) string {
-	if e.Model == "" || e.Name == EngineHeuristic {
+	if e.Model == "" || e.Name == analyzer.EngineHeuristic {
 		return e.Name
 	}
 	return e.Name + " (" + e.Model + ")"

@@ -52,7 +52,7 @@ func TestTenantGuideWhileRedisDown(t *testing.T) {
 	version := uploadOwnEmpathy(t, e, keyA, "team-empathy", "Team empathy")
 	uploadOwnEmpathy(t, e, keyA, "never-used", "Never used")
 	strict := api.NewServer(api.Config{Keys: testKeys(t), GuideRecheck: time.Nanosecond, GuideOffline: -1},
-		api.Deps{Store: e.store, Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
+		api.Deps{Store: e.store, Engines: map[string]analyzer.Engine{analyzer.EngineHeuristic: heuristic.New()}})
 	sts := httptest.NewServer(strict)
 	defer sts.Close()
 	post := func(base, guideID string) *response {
@@ -110,7 +110,7 @@ func TestTenantGuideWhileRedisDown(t *testing.T) {
 func TestTenantGuideChangedOnAnotherReplica(t *testing.T) {
 	e := newEnv(t, options{workers: -1})
 	second := api.NewServer(api.Config{Keys: testKeys(t), GuideRecheck: time.Nanosecond},
-		api.Deps{Store: e.store, Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
+		api.Deps{Store: e.store, Engines: map[string]analyzer.Engine{analyzer.EngineHeuristic: heuristic.New()}})
 	ts := httptest.NewServer(second)
 	defer ts.Close()
 	onSecond := func(key, guideID string) analyzer.Report {

@@ -358,7 +358,7 @@ func TestReportIDsAreTenantKeyed(t *testing.T) {
 	// Another server on the same Redis (its key read from there, not made
 	// by this process) gives acme the same id.
 	replica := api.NewServer(api.Config{Keys: testKeys(t), ResponseCacheTTL: -1},
-		api.Deps{Store: e.store, Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
+		api.Deps{Store: e.store, Engines: map[string]analyzer.Engine{analyzer.EngineHeuristic: heuristic.New()}})
 	ts := httptest.NewServer(replica)
 	t.Cleanup(ts.Close)
 	if a3 := id(ts.URL, keyA); a3 != a1 {

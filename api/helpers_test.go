@@ -102,8 +102,8 @@ func newEnv(t *testing.T, o options) *env {
 	if deps.Engines == nil {
 		deps.Engines = map[string]analyzer.Engine{}
 	}
-	if deps.Engines[api.EngineHeuristic] == nil {
-		deps.Engines[api.EngineHeuristic] = heuristic.New()
+	if deps.Engines[analyzer.EngineHeuristic] == nil {
+		deps.Engines[analyzer.EngineHeuristic] = heuristic.New()
 	}
 	if o.noRedis {
 		e.store = store.NewMemory(sopts)

@@ -318,7 +318,7 @@ func (fakeLLM) Analyze(ctx context.Context, q analyzer.Question, text string) (a
 }
 
 func TestMetrics(t *testing.T) {
-	e := newEnv(t, options{cfg: api.Config{MetricsToken: metricsToken}, engines: map[string]analyzer.Engine{api.EngineLLM: fakeLLM{}}})
+	e := newEnv(t, options{cfg: api.Config{MetricsToken: metricsToken}, engines: map[string]analyzer.Engine{analyzer.EngineLLM: fakeLLM{}}})
 	e.postJSON("/v1/analyses", keyA, answers(answerQ1))
 	e.postJSON("/v1/analyses", keyA, answers(answerQ1))
 	e.get("/v1/reports/nope", keyA)

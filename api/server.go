@@ -25,13 +25,6 @@ import (
 	"github.com/candorhq/candor/store"
 )
 
-// Engine names a request may ask for.
-const (
-	EngineHeuristic = "heuristic"
-	EngineLLM       = "llm"
-	EngineHybrid    = "hybrid"
-)
-
 // Config holds the API's settings. Zero fields take the defaults below.
 type Config struct {
 	// Keys are the tenants' API keys; empty means no auth (every request
@@ -117,8 +110,8 @@ type Deps struct {
 	// reports, results, jobs, guides, idempotency keys, the response cache
 	// and rate limits. A shared one (Redis) lets replicas share them.
 	Store store.Store
-	// Engines maps engine names to uncached engines; EngineHeuristic is
-	// required, EngineLLM and EngineHybrid are there when an LLM is
+	// Engines maps engine names to uncached engines; analyzer.EngineHeuristic is
+	// required, analyzer.EngineLLM and analyzer.EngineHybrid are there when an LLM is
 	// configured. The server wraps them with the cache.
 	Engines map[string]analyzer.Engine
 	// LLMProbe checks that the LLM server answers (for /readyz); nil
@@ -224,7 +217,7 @@ type Server struct {
 // NewServer returns the API for cfg and deps. It panics when deps lack the
 // store or the heuristic engine, which is a programming error.
 func NewServer(cfg Config, deps Deps) *Server {
-	if deps.Store == nil || deps.Engines[EngineHeuristic] == nil {
+	if deps.Store == nil || deps.Engines[analyzer.EngineHeuristic] == nil {
 		panic("api.NewServer: Deps.Store and Deps.Engines[heuristic] are required")
 	}
 	cfg = cfg.withDefaults()
@@ -244,7 +237,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 	}
 	s.metrics = newMetrics(s)
 	for name, eng := range deps.Engines {
-		if name != EngineHeuristic {
+		if name != analyzer.EngineHeuristic {
 			eng = &countingEngine{next: eng, m: s.metrics}
 		}
 		s.engines[name] = store.CachedEngine(eng, deps.Store, cfg.CacheTTL)
@@ -290,14 +283,14 @@ func (s *Server) Close(ctx context.Context) error {
 
 // engine returns the cached engine for a request's engine name.
 func (s *Server) engine(name string) (*store.Engine, error) {
-	if name == "" || name == "embedded" {
-		name = EngineHeuristic
+	if c, ok := analyzer.CanonicalEngine(name); ok {
+		name = c
 	}
 	if e, ok := s.engines[name]; ok {
 		return e, nil
 	}
 	switch name {
-	case EngineLLM, EngineHybrid:
+	case analyzer.EngineLLM, analyzer.EngineHybrid:
 		return nil, &apiError{status: http.StatusUnprocessableEntity, code: CodeEngineUnavailable, field: "engine",
 			detail: fmt.Sprintf("the %s engine is not configured on this server (it needs OPENAI_API_KEY or OPENAI_BASE_URL); use engine heuristic", name)}
 	}

@@ -113,7 +113,7 @@ func Compare(a, b *Result) Agreement {
 
 // engineLabel names an engine with its model: "llm (gpt-4o-mini)".
 func engineLabel(e analyzer.EngineInfo) string {
-	if e.Model == "" || e.Name == "heuristic" {
+	if e.Model == "" || e.Name == analyzer.EngineHeuristic {
 		return e.Name
 	}
 	return fmt.Sprintf("%s (%s)", e.Name, e.Model)

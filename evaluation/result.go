@@ -530,10 +530,6 @@ func (r *Result) confusions() {
 	}
 }
 
-// statusScore maps a status value to 0, 0.5, 1 (the engine's coverage
-// score weights).
-func statusScore(v int) float64 { return float64(v) / 2 }
-
 func (r *Result) perQuestion() {
 	type acc struct {
 		answers, labelled, labelOK, areas, areaOK int
@@ -565,8 +561,8 @@ func (r *Result) perQuestion() {
 			gv, _ := StatusValue(g)
 			pv, _ := StatusValue(p.Areas[k])
 			q.areas++
-			q.gold += statusScore(gv)
-			q.pred += statusScore(pv)
+			q.gold += analyzer.StatusWeight(g)
+			q.pred += analyzer.StatusWeight(p.Areas[k])
 			if gv == pv {
 				q.areaOK++
 			}
@@ -578,8 +574,8 @@ func (r *Result) perQuestion() {
 			}
 			a.Answers++
 			a.Confusion[gv][pv]++
-			a.GoldMean += statusScore(gv)
-			a.Mean += statusScore(pv)
+			a.GoldMean += analyzer.StatusWeight(g)
+			a.Mean += analyzer.StatusWeight(p.Areas[k])
 			if gv == pv {
 				a.Agreement++
 			}

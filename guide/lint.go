@@ -99,7 +99,7 @@ func Lint(g *analyzer.Guide) []Finding {
 				out = append(out, Finding{Code: LintQuestionDuplicate, QuestionID: q.ID, Field: at + ".text",
 					Text: q.Text, Other: g.Questions[j].Text, OtherField: fmt.Sprintf("questions[%d].text", j),
 					Message:    fmt.Sprintf("asks for the same episode as %s", g.Questions[j].ID),
-					Suggestion: "drop one, or rewrite it to ask for a different kind of episode", Score: round3(s)})
+					Suggestion: "drop one, or rewrite it to ask for a different kind of episode", Score: analyzer.Round3(s)})
 			}
 		}
 		switch n := len(q.Areas); {
@@ -134,7 +134,7 @@ func Lint(g *analyzer.Guide) []Finding {
 					out = append(out, Finding{Code: LintAreaOverlap, QuestionID: q.ID, Field: field, Text: a,
 						Other: q.Areas[l], OtherField: fmt.Sprintf("%s.areas[%d]", at, l),
 						Message:    fmt.Sprintf("overlaps area %d: one answer covers or misses both", l+1),
-						Suggestion: "merge the two areas, or say what each asks for that the other does not", Score: round3(s)})
+						Suggestion: "merge the two areas, or say what each asks for that the other does not", Score: analyzer.Round3(s)})
 				}
 			}
 		}
@@ -143,7 +143,7 @@ func Lint(g *analyzer.Guide) []Finding {
 				out = append(out, Finding{Code: LintFollowUpRepeats, QuestionID: q.ID, Field: fmt.Sprintf("%s.follow_ups[%d]", at, k),
 					Text: f, Other: q.Text, OtherField: at + ".text",
 					Message:    "asks the question again: a candidate who did not answer it the first time will not now",
-					Suggestion: "ask for one detail the question leaves open: who said what, when, what number changed", Score: round3(s)})
+					Suggestion: "ask for one detail the question leaves open: who said what, when, what number changed", Score: analyzer.Round3(s)})
 			}
 		}
 	}
@@ -250,8 +250,6 @@ func FollowUpRepeats(f, q string) (float64, bool) {
 	}
 	return s, s >= FollowUpRepeatsCutoff
 }
-
-func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
 // traitRule is a phrasing that asks for a trait, with the observable
 // content to ask for instead.

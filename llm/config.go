@@ -10,15 +10,6 @@ import (
 	"github.com/candorhq/candor/analyzer"
 )
 
-// Modes.
-const (
-	// ModeLLM lets the model judge each answer on its own.
-	ModeLLM = "llm"
-	// ModeHybrid runs the embedded engine first and gives its reading to
-	// the model, which decides.
-	ModeHybrid = "hybrid"
-)
-
 // API types.
 const (
 	// APIOpenAI is OpenAI and every OpenAI-compatible server (Ollama, vLLM,
@@ -59,7 +50,9 @@ type Config struct {
 	APIType string
 	// APIVersion is Azure's api-version (default DefaultAzureAPIVersion).
 	APIVersion string
-	// Mode is ModeLLM (default) or ModeHybrid.
+	// Mode is analyzer.EngineLLM (default: the model judges each answer
+	// on its own) or analyzer.EngineHybrid (the embedded engine reads the
+	// answer first and the model, given its reading, decides).
 	Mode string
 
 	// Timeout bounds each call (default DefaultTimeout).
@@ -119,10 +112,10 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	switch c.Mode {
 	case "":
-		c.Mode = ModeLLM
-	case ModeLLM, ModeHybrid:
+		c.Mode = analyzer.EngineLLM
+	case analyzer.EngineLLM, analyzer.EngineHybrid:
 	default:
-		return bad("mode %q (want %s or %s)", c.Mode, ModeLLM, ModeHybrid)
+		return bad("mode %q (want %s or %s)", c.Mode, analyzer.EngineLLM, analyzer.EngineHybrid)
 	}
 	if c.BaseURL == "" {
 		if c.APIType == APIAzure {

@@ -104,7 +104,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		return analyzer.AnswerAnalysis{}, err
 	}
 	var base *analyzer.AnswerAnalysis
-	if e.cfg.Mode == ModeHybrid {
+	if e.cfg.Mode == analyzer.EngineHybrid {
 		b, err := e.cfg.Fallback.Analyze(ctx, q, answer)
 		if err != nil {
 			return analyzer.AnswerAnalysis{}, err
@@ -346,7 +346,6 @@ func (e *Engine) combine(q analyzer.Question, answer string, g *grounder, replie
 		Grounding:  &gr,
 		Coverage:   analyzer.Coverage{Areas: make([]analyzer.AreaResult, n)},
 	}
-	var score float64
 	for i, text := range q.Areas {
 		counts := map[string]int{}
 		for _, j := range js {
@@ -371,9 +370,9 @@ func (e *Engine) combine(q analyzer.Question, answer string, g *grounder, replie
 				}
 			}
 		}
-		ar.Confidence = round3(conf / float64(counts[status]))
+		ar.Confidence = analyzer.Round3(conf / float64(counts[status]))
 		if len(js) > 1 {
-			ar.Agreement = round3(float64(counts[status]) / float64(len(js)))
+			ar.Agreement = analyzer.Round3(float64(counts[status]) / float64(len(js)))
 		}
 		if base != nil && i < len(base.Coverage.Areas) {
 			ar.Kind = base.Coverage.Areas[i].Kind
@@ -381,17 +380,9 @@ func (e *Engine) combine(q analyzer.Question, answer string, g *grounder, replie
 				ar.HeuristicStatus = hs
 			}
 		}
-		switch status {
-		case analyzer.StatusCovered:
-			score++
-		case analyzer.StatusPartial:
-			score += 0.5
-		}
 		a.Coverage.Areas[i] = ar
 	}
-	if n > 0 {
-		a.Coverage.Score = round3(score / float64(n))
-	}
+	a.Coverage.Score = analyzer.CoverageScore(a.Coverage.Areas)
 	a.Delivery = mergeDelivery(js)
 	a.FollowUps = followUps(q, a.Coverage.Areas, js)
 	if base != nil {
@@ -518,5 +509,3 @@ func normKey(s string) string {
 	n, _ := normalize(s)
 	return strings.TrimRight(n, ".?! ")
 }
-
-func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

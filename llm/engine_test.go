@@ -29,11 +29,11 @@ func TestAnalyze(t *testing.T) {
 		answer string
 		reply  modelReply
 	}{
-		{"good", llm.ModeLLM, goodAnswer, goodReply},
+		{"good", analyzer.EngineLLM, goodAnswer, goodReply},
 		{
 			// Quotes that differ from the answer only in case, white space
 			// and quote marks are snapped to the real text.
-			name: "normalised_quotes", mode: llm.ModeLLM,
+			name: "normalised_quotes", mode: analyzer.EngineLLM,
 			answer: "Last March a customer called.  I said ‘plainly’\nthat it would slip.",
 			reply: modelReply{
 				Areas: []area{
@@ -45,7 +45,7 @@ func TestAnalyze(t *testing.T) {
 			},
 		},
 		{
-			name: "unicode_offsets", mode: llm.ModeLLM, answer: unicodeAnswer,
+			name: "unicode_offsets", mode: analyzer.EngineLLM, answer: unicodeAnswer,
 			reply: modelReply{
 				Areas: []area{
 					{1, "covered", 0.9, []string{"Im März 2023 rief eine Kundin an", `"die Lieferung ist zu spät"`}},
@@ -59,7 +59,7 @@ func TestAnalyze(t *testing.T) {
 		{
 			// The model disagrees with the embedded engine (every area
 			// partial): the disagreement is kept in HeuristicStatus.
-			name: "hybrid", mode: llm.ModeHybrid, answer: goodAnswer, reply: goodReply,
+			name: "hybrid", mode: analyzer.EngineHybrid, answer: goodAnswer, reply: goodReply,
 		},
 	}
 	for _, tt := range tests {
@@ -110,7 +110,7 @@ func TestAnalyze(t *testing.T) {
 			if a.Usage == nil || a.Usage.Calls != 1 || a.Usage.PromptTokens == 0 || a.Usage.CompletionTokens == 0 {
 				t.Errorf("usage %+v", a.Usage)
 			}
-			if tt.mode == llm.ModeHybrid {
+			if tt.mode == analyzer.EngineHybrid {
 				if fb.count() != 1 {
 					t.Errorf("hybrid ran the embedded engine %d times, want 1", fb.count())
 				}

@@ -181,7 +181,7 @@ func startPages(t *testing.T, keySpec string, st *store.Memory, secret []byte, s
 		}
 	}
 	srv = api.NewServer(api.Config{Keys: keys}, api.Deps{Store: st, Web: pages,
-		Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
+		Engines: map[string]analyzer.Engine{analyzer.EngineHeuristic: heuristic.New()}})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return ts.URL
@@ -207,7 +207,7 @@ func TestSignInThrottled(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv = api.NewServer(api.Config{Keys: keys}, api.Deps{Store: st, Web: pages, AuthThrottle: th,
-		Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}})
+		Engines: map[string]analyzer.Engine{analyzer.EngineHeuristic: heuristic.New()}})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	e := &env{t: t, ts: ts}

@@ -84,7 +84,7 @@ func newEnv(t testing.TB, o envOpts) *env {
 	}
 	e.srv = api.NewServer(cfg, api.Deps{
 		Store:   store.NewMemory(store.Options{}),
-		Engines: map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()},
+		Engines: map[string]analyzer.Engine{analyzer.EngineHeuristic: heuristic.New()},
 		Web:     pages,
 	})
 	e.ts = httptest.NewServer(e.srv)

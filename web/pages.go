@@ -231,7 +231,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, rc *requestCtx)
 			_ = mw.WriteField(field, v)
 		}
 	}
-	if d.Engine != "heuristic" {
+	if d.Engine != analyzer.EngineHeuristic {
 		// A model takes seconds per answer: show progress.
 		_ = mw.WriteField("async", "true")
 	}

@@ -34,6 +34,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/api"
 	"github.com/candorhq/candor/render"
 	"github.com/candorhq/candor/store"
@@ -101,7 +102,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.SessionTTL = 12 * time.Hour
 	}
 	if len(cfg.Engines) == 0 {
-		cfg.Engines = []string{"heuristic"}
+		cfg.Engines = []string{analyzer.EngineHeuristic}
 	}
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = 10 << 20

@@ -69,8 +69,6 @@ func readArea(text string) areaInfo {
 	return a
 }
 
-func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
-
 // similarCue finds the facets of the area cue closest in meaning to a word
 // the cue list lacks ("rules" reads like "policy", "obstacles" like
 // "challenge"), so guides written in other words are read the same way.

@@ -39,7 +39,7 @@ func New() *Engine { return &Engine{} }
 
 // Info implements analyzer.Engine.
 func (e *Engine) Info() analyzer.EngineInfo {
-	return analyzer.EngineInfo{Name: "heuristic", Model: "candor-embedded", PromptVersion: Version}
+	return analyzer.EngineInfo{Name: analyzer.EngineHeuristic, Model: "candor-embedded", PromptVersion: Version}
 }
 
 func (e *Engine) area(text string) areaInfo {
@@ -91,7 +91,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		Text:       answer,
 		Coverage:   cov,
 		Delivery:   del,
-		Engine:     "heuristic",
+		Engine:     analyzer.EngineHeuristic,
 		Words:      len(doc.Tokens),
 	}
 	res.FollowUps = e.followUps(q, cov)

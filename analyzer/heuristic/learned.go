@@ -544,7 +544,6 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 	cov := analyzer.Coverage{Areas: make([]analyzer.AreaResult, len(q.Areas))}
 	decs := make([]areaDecision, len(q.Areas))
 	used := make([]int, len(af.units))
-	total := 0.0
 	stat := make([]string, len(q.Areas))
 	conf := make([]float64, len(q.Areas))
 	for ai := range q.Areas {
@@ -558,21 +557,13 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 		}
 		status := stat[ai]
 		res := analyzer.AreaResult{Index: ai + 1, Text: text, Kind: qs.info[ai].kind, Evidence: []analyzer.Span{},
-			Status: status, Confidence: round3(conf[ai])}
-		switch status {
-		case analyzer.StatusCovered:
-			total++
-		case analyzer.StatusPartial:
-			total += 0.5
-		}
+			Status: status, Confidence: analyzer.Round3(conf[ai])}
 		if status != analyzer.StatusMissing && d.best >= 0 {
 			res.Evidence = e.quotes(af, *d, used)
 		}
 		cov.Areas[ai] = res
 	}
-	if len(q.Areas) > 0 {
-		cov.Score = round3(total / float64(len(q.Areas)))
-	}
+	cov.Score = analyzer.CoverageScore(cov.Areas)
 	return cov, decs, as
 }
 

@@ -312,7 +312,7 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, ex
 			sort.Slice(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
 			for _, q := range idx[:min(3, len(idx))] {
 				d.Best = append(d.Best, g.Questions[q].ID)
-				d.Scores = append(d.Scores, round3(score[q]))
+				d.Scores = append(d.Scores, analyzer.Round3(score[q]))
 			}
 		}
 		decisions = append(decisions, d)
@@ -452,7 +452,7 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, ex
 			if j, ok := byQ[bq]; ok {
 				// Asked before but not answered (the candidate deferred it):
 				// this ask gets the answer.
-				answers[j] = analyzer.Answer{QuestionID: g.Questions[bq].ID, AskedAt: i, Asked: turn.Text, Match: round3(bs)}
+				answers[j] = analyzer.Answer{QuestionID: g.Questions[bq].ID, AskedAt: i, Asked: turn.Text, Match: analyzer.Round3(bs)}
 				decide(i, "deferred_repeat", score)
 				words[j] = 0
 				cur, curQ = j, bq
@@ -460,7 +460,7 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, ex
 				continue
 			}
 			decide(i, "new", score)
-			answers = append(answers, analyzer.Answer{QuestionID: g.Questions[bq].ID, AskedAt: i, Asked: turn.Text, Match: round3(bs)})
+			answers = append(answers, analyzer.Answer{QuestionID: g.Questions[bq].ID, AskedAt: i, Asked: turn.Text, Match: analyzer.Round3(bs)})
 			words = append(words, 0)
 			cur, curQ = len(answers)-1, bq
 			byQ[bq] = cur
@@ -498,8 +498,6 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, ex
 	}
 	return out, decisions
 }
-
-func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
 func contentWords(lemmas []string) int {
 	n := 0

@@ -319,12 +319,12 @@ func isTerminal(w io.Writer) bool {
 
 // newEngine is cmd's engine by name (the settings table has checked it).
 func newEngine(cmd, name string, lf *llmFlags) (analyzer.Engine, error) {
-	switch name {
-	case "heuristic", "embedded", "":
+	switch c, _ := analyzer.CanonicalEngine(name); c {
+	case analyzer.EngineHeuristic:
 		return heuristic.New(), nil
-	case "llm", "hybrid":
-		return newLLMEngine(cmd, name, lf)
+	case analyzer.EngineLLM, analyzer.EngineHybrid:
+		return newLLMEngine(cmd, c, lf)
 	default:
-		return nil, usagef("%s: --engine must be heuristic, llm or hybrid, not %q", cmd, name)
+		return nil, usagef("%s: --engine must be %s, not %q", cmd, orList(analyzer.EngineNames), name)
 	}
 }

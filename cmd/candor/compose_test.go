@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/api"
 )
 
@@ -160,7 +161,7 @@ func checkService(t *testing.T, name string, s composeService, shell map[string]
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if shell["OPENAI_BASE_URL"] != "" && b.deps.Engines[api.EngineLLM] == nil {
+	if shell["OPENAI_BASE_URL"] != "" && b.deps.Engines[analyzer.EngineLLM] == nil {
 		t.Errorf("%s: OPENAI_BASE_URL is set but the llm engine is off", name)
 	}
 

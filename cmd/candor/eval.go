@@ -57,7 +57,7 @@ func (f *setFlags) engine(cmd, name string, g *analyzer.Guide) (analyzer.Engine,
 	if err != nil {
 		return nil, err
 	}
-	if eng.Info().Name == "heuristic" || f.noCache {
+	if eng.Info().Name == analyzer.EngineHeuristic || f.noCache {
 		// The embedded engine is faster than reading a cache entry.
 		return eng, nil
 	}
@@ -259,7 +259,7 @@ func (e *environment) audit(ctx context.Context, args []string) error {
 	case "on":
 		runSwap = true
 	case "auto":
-		runSwap = eng.Info().Name == "heuristic"
+		runSwap = eng.Info().Name == analyzer.EngineHeuristic
 	}
 	lists := evaluation.DefaultSwapLists()
 	if swapLists := c.str("swap-lists"); swapLists != "" {

@@ -219,9 +219,9 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 		b.deps.Store = store.NewMemory(sopts)
 	}
 	b.deps.Logger = log
-	b.deps.Engines = map[string]analyzer.Engine{api.EngineHeuristic: heuristic.New()}
+	b.deps.Engines = map[string]analyzer.Engine{analyzer.EngineHeuristic: heuristic.New()}
 	if lf := f.llm; lf.apiKey != "" || lf.baseURL != "" {
-		for _, mode := range []string{api.EngineLLM, api.EngineHybrid} {
+		for _, mode := range []string{analyzer.EngineLLM, analyzer.EngineHybrid} {
 			eng, err := newLLMEngine(cmd, mode, lf)
 			if err != nil {
 				return nil, err
@@ -316,7 +316,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	// One count of wrong keys per address for the API and the sign-in.
 	b.deps.AuthThrottle = api.NewAuthThrottle(f.authFailures, b.deps.Store)
 	wc.Throttle = b.deps.AuthThrottle
-	for _, m := range []string{api.EngineHeuristic, api.EngineLLM, api.EngineHybrid} {
+	for _, m := range analyzer.EngineNames {
 		if b.deps.Engines[m] != nil {
 			wc.Engines = append(wc.Engines, m)
 		}
@@ -397,8 +397,8 @@ func (e *environment) runServer(ctx context.Context, cmd string, b *backend, f *
 		if b.cfg.Keys.Len() == 0 {
 			auth = "none (no CANDOR_API_KEYS; loopback only)"
 		}
-		engines := []string{api.EngineHeuristic}
-		for _, m := range []string{api.EngineLLM, api.EngineHybrid} {
+		var engines []string
+		for _, m := range analyzer.EngineNames {
 			if b.deps.Engines[m] != nil {
 				engines = append(engines, m)
 			}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/api"
 	"github.com/candorhq/candor/evaluation"
 	"github.com/candorhq/candor/llm"
@@ -86,11 +87,11 @@ var settings = []*setting{
 	{flag: "format", kind: kindEnum, def: "yaml", values: []string{"yaml", "json"}, usage: "output format: yaml or json", cmds: []string{"guides import"}},
 	{flag: "format", kind: kindEnum, def: "md", values: []string{"md", "csv", "json"}, hidden: []string{"markdown"}, usage: "output: md, csv or json", cmds: []string{"slates compare"}},
 	{flag: "explain", kind: kindBool, def: "false", usage: "show, for every interviewer turn, its best-matching guide questions and the decision", cmds: []string{"segment"}},
-	{flag: "engine", kind: kindEnum, def: api.EngineHeuristic, values: []string{api.EngineHeuristic, api.EngineLLM, api.EngineHybrid}, hidden: []string{"embedded"},
+	{flag: "engine", kind: kindEnum, def: analyzer.EngineHeuristic, values: analyzer.EngineNames, hidden: []string{"embedded"},
 		usage: "engine: heuristic (embedded, offline), llm or hybrid", cmds: []string{"analyze"}},
-	{flag: "engine", kind: kindEnum, def: api.EngineHeuristic, values: []string{api.EngineHeuristic, api.EngineLLM, api.EngineHybrid}, hidden: []string{"embedded"},
+	{flag: "engine", kind: kindEnum, def: analyzer.EngineHeuristic, values: analyzer.EngineNames, hidden: []string{"embedded"},
 		usage: "engine to audit: heuristic, llm or hybrid", cmds: []string{"audit"}},
-	{flag: "engine", def: api.EngineHeuristic, check: checkEngines, rule: "`heuristic`, `llm`, `hybrid`, comma-separated",
+	{flag: "engine", def: analyzer.EngineHeuristic, check: checkEngines, rule: "`heuristic`, `llm`, `hybrid`, comma-separated",
 		usage: "engines to evaluate, comma-separated: heuristic, llm, hybrid", cmds: []string{"eval"}},
 	{flag: "concurrency", kind: kindInt, min: least(1), defaultFrom: func(func(string) string) string { return strconv.Itoa(runtime.GOMAXPROCS(0)) },
 		defDoc: "number of CPUs", usage: "answers analyzed at once", cmds: []string{"analyze", "eval", "audit"}},
@@ -219,13 +220,13 @@ func checkDate(s string) error {
 func checkEngines(s string) error {
 	n := 0
 	for _, name := range strings.Split(s, ",") {
-		switch strings.TrimSpace(name) {
-		case "":
-		case api.EngineHeuristic, "embedded", api.EngineLLM, api.EngineHybrid:
-			n++
-		default:
-			return fmt.Errorf("%q is not an engine: want heuristic, llm or hybrid, comma-separated", strings.TrimSpace(name))
+		if name = strings.TrimSpace(name); name == "" {
+			continue
 		}
+		if _, ok := analyzer.CanonicalEngine(name); !ok {
+			return fmt.Errorf("%q is not an engine: want %s, comma-separated", name, orList(analyzer.EngineNames))
+		}
+		n++
 	}
 	if n == 0 {
 		return errors.New("names no engine")

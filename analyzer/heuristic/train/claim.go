@@ -80,7 +80,7 @@ func trainClaimForm(d *dataLog, shared string, w *heuristic.Weights) error {
 			}
 		}
 		fmt.Printf("claim form: held out, %s: %d of %d read right\n", name, ok, len(ts))
-		w.Figures["claim_form_heldout_"+name] = round(float64(ok) / float64(len(ts)))
+		w.Figures["claim_form_heldout_"+name] = analyzer.Round3(float64(ok) / float64(len(ts)))
 	}
 	check("argkp_dev_key_points", texts(kpsDev), true)
 	check("builtin_areas", areas(builtins...), false)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/analyzer/heuristic/model"
 	"github.com/candorhq/candor/analyzer/heuristic/model/fit"
@@ -93,12 +94,12 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 		acc, rho, auc := float64(ok)/float64(n), spearman(g, p), evaluation.AUC(aucS, aucR)
 		fmt.Printf("delivery: set %-5s label accuracy %.3f (rule %.3f), specificity Spearman %.3f, specific-vs-rehearsed AUC %.3f (held-out folds)\n",
 			set, acc, float64(rule)/float64(n), rho, auc)
-		w.Figures["delivery_label_acc_cv_"+set] = round(acc)
-		w.Figures["delivery_label_acc_rule_"+set] = round(float64(rule) / float64(n))
-		w.Figures["delivery_spearman_cv_"+set] = round(rho)
-		w.Figures["delivery_auc_cv_"+set] = round(auc)
+		w.Figures["delivery_label_acc_cv_"+set] = analyzer.Round3(acc)
+		w.Figures["delivery_label_acc_rule_"+set] = analyzer.Round3(float64(rule) / float64(n))
+		w.Figures["delivery_spearman_cv_"+set] = analyzer.Round3(rho)
+		w.Figures["delivery_auc_cv_"+set] = analyzer.Round3(auc)
 	}
-	w.Figures["delivery_label_acc_cv"] = round(bestAcc)
+	w.Figures["delivery_label_acc_cv"] = analyzer.Round3(bestAcc)
 	w.Figures["delivery_lambda"] = bestL
 	m, err := fitRows(func(*item) bool { return true }, bestL)
 	if err != nil {

@@ -406,8 +406,8 @@ func trainEvidence(items []*item, w *heuristic.Weights) error {
 	}
 	w.Evidence = m
 	w.Figures["evidence_lambda"] = bestL
-	w.Figures["evidence_precision_at1_cv"] = round(bestP)
-	w.Figures["evidence_precision_at1_pair_only"] = round(pairOnly)
+	w.Figures["evidence_precision_at1_cv"] = analyzer.Round3(bestP)
+	w.Figures["evidence_precision_at1_pair_only"] = analyzer.Round3(pairOnly)
 	return nil
 }
 
@@ -500,16 +500,16 @@ func trainCoverage(items []*item, w *heuristic.Weights) error {
 	}
 	fmt.Printf("coverage: another guide's areas (held-out folds): %d missing, %d partial, %d covered of %d\n",
 		byStatus[0], byStatus[1], byStatus[2], len(bestForeign))
-	w.Figures["coverage_foreign_missing_cv"] = round(float64(byStatus[0]) / float64(max(len(bestForeign), 1)))
+	w.Figures["coverage_foreign_missing_cv"] = analyzer.Round3(float64(byStatus[0]) / float64(max(len(bestForeign), 1)))
 	pairSeparation(items)
 	offSeparation(items)
 	for _, set := range []string{"dev", "own2", "behav"} {
 		q := qwkRows(rows, bestPred, func(r covRow) bool { return r.it.set == set })
 		acc := accRows(rows, bestPred, func(r covRow) bool { return r.it.set == set })
 		fmt.Printf("coverage: set %-5s QWK %.3f accuracy %.3f (held-out folds)\n", set, q, acc)
-		w.Figures["coverage_qwk_cv_"+set] = round(q)
+		w.Figures["coverage_qwk_cv_"+set] = analyzer.Round3(q)
 	}
-	w.Figures["coverage_qwk_cv"] = round(bestQ)
+	w.Figures["coverage_qwk_cv"] = analyzer.Round3(bestQ)
 	w.Figures["coverage_lambda"] = bestL
 	printReliability("P(covered), coverage model, held-out folds", func(yield func(float64, bool)) {
 		for i, r := range rows {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"sort"
 
+	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/analyzer/heuristic/model"
 	"github.com/candorhq/candor/analyzer/heuristic/model/fit"
@@ -133,7 +134,7 @@ func trainOffQuestion(items []*item, w *heuristic.Weights) error {
 		return err
 	}
 	w.OffQuestion = m.Logistic
-	w.OffQuestionCut = round(cut)
+	w.OffQuestionCut = analyzer.Round3(cut)
 	w.Figures["off_question_cv_caught"] = float64(caught)
 	w.Figures["off_question_cv_off"] = float64(nOff)
 	w.Figures["off_question_cv_on"] = float64(len(rows) - nOff)

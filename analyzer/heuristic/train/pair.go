@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/analyzer/heuristic/model"
 	"github.com/candorhq/candor/analyzer/heuristic/model/fit"
@@ -38,8 +39,8 @@ func trainPair(d *dataLog, shared string, w *heuristic.Weights) error {
 	}
 	w.Pair = best
 	w.Figures["pair_lambda"] = bestL
-	w.Figures["argkp_dev_strict_map"] = round(bestS)
-	w.Figures["argkp_dev_relaxed_map"] = round(bestR)
+	w.Figures["argkp_dev_strict_map"] = analyzer.Round3(bestS)
+	w.Figures["argkp_dev_relaxed_map"] = analyzer.Round3(bestR)
 	// Reliability of the pair probability on dev, by deciles.
 	printReliability("pair (ArgKP dev)", func(yield func(p float64, y bool)) {
 		for i, x := range dv.X {
@@ -48,8 +49,6 @@ func trainPair(d *dataLog, shared string, w *heuristic.Weights) error {
 	})
 	return nil
 }
-
-func round(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
 // printReliability prints predicted against observed rates by decile of
 // the prediction.
