@@ -1,6 +1,9 @@
 package analyzer
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Engine names, as reports, the API and the CLI spell them.
 const (
@@ -27,6 +30,12 @@ func CanonicalEngine(name string) (canonical string, ok bool) {
 	}
 	return "", false
 }
+
+// MaxFollowUps bounds the follow-ups suggested per answer, whichever
+// engine suggests them: an interviewer has time for a few, so the first
+// gaps come first. The model is asked for at most as many (its reply
+// schema says so too).
+const MaxFollowUps = 3
 
 // StatusWeight is an area status's weight in a coverage score: covered 1,
 // partial 0.5, missing (or anything else) 0.
@@ -56,3 +65,13 @@ func CoverageScore(areas []AreaResult) float64 {
 // Round3 rounds x to three decimals, halves away from zero (math.Round):
 // every score, confidence and similarity a report or a lint finding shows.
 func Round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// NothingAligned is the reason given when no answer to any question of a
+// guide was found in an interview (a report with a nothing_aligned
+// warning, or an error); hint, when not empty, says what to try next.
+func NothingAligned(guideID, hint string) string {
+	if hint != "" {
+		hint = " " + hint
+	}
+	return fmt.Sprintf("no answer to any question of guide %q was found (is it the guide this interview used?%s)", guideID, hint)
+}

@@ -618,7 +618,7 @@ func (s *Server) analyze(ctx context.Context, tenant string, eng *store.Engine, 
 			tr.Document, tr.SHA256 = a.Document, a.SHA256
 		}
 		if err == nil && len(seg.Answers) == 0 {
-			err = &analyzer.InputError{Field: "transcript", Reason: fmt.Sprintf("no answer to any question of guide %q was found (is it the guide this interview used?)", g.ID)}
+			err = &analyzer.InputError{Field: "transcript", Reason: analyzer.NothingAligned(g.ID, "")}
 		}
 	}
 	if err != nil {

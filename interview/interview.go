@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -79,7 +78,7 @@ func Analyze(ctx context.Context, eng analyzer.Engine, g *analyzer.Guide, name s
 // NothingAligned is the reason given when no answer to any question of g
 // was found in a transcript.
 func NothingAligned(g *analyzer.Guide) string {
-	return fmt.Sprintf("no answer to any question of guide %q was found (is it the guide this interview used? try 'candor segment --explain')", g.ID)
+	return analyzer.NothingAligned(g.ID, "try 'candor segment --explain'")
 }
 
 // Report analyzes segmented answers.

@@ -482,7 +482,7 @@ func followUps(q analyzer.Question, areas []analyzer.AreaResult, js []judged) []
 		if g, ok := guide[normKey(f)]; ok {
 			f = g
 		}
-		if k := normKey(f); f != "" && !seen[k] && len(out) < 3 {
+		if k := normKey(f); f != "" && !seen[k] && len(out) < analyzer.MaxFollowUps {
 			seen[k] = true
 			out = append(out, f)
 		}

@@ -8,10 +8,6 @@ import (
 	"github.com/candorhq/candor/analyzer"
 )
 
-// MaxFollowUps bounds the follow-ups suggested per answer: an interviewer
-// has time for a few, so the first gaps in the guide's order come first.
-const MaxFollowUps = 4
-
 // probes ask for checkable detail, one per kind of content.
 var probes = [nFacets]string{
 	fSituation:     "Which particular occasion are you thinking of: when was it, where, and who was involved?",
@@ -52,7 +48,7 @@ func (e *Engine) followUps(q analyzer.Question, cov analyzer.Coverage) []string 
 	qs := e.questionSem(q)
 	probs := qs.followUpProbs(e.mustWeights(), q)
 	for ai, ar := range cov.Areas {
-		if len(out) >= MaxFollowUps {
+		if len(out) >= analyzer.MaxFollowUps {
 			break
 		}
 		if ar.Status == analyzer.StatusCovered || ai >= len(qs.areas) {

@@ -121,8 +121,8 @@ func checkAnalysis(t testing.TB, q analyzer.Question, text string, a analyzer.An
 			checkSpan(t, runes, "warning "+w.Code, *w.Span)
 		}
 	}
-	if len(a.FollowUps) > heuristic.MaxFollowUps {
-		t.Fatalf("%d follow-ups, at most %d", len(a.FollowUps), heuristic.MaxFollowUps)
+	if len(a.FollowUps) > analyzer.MaxFollowUps {
+		t.Fatalf("%d follow-ups, at most %d", len(a.FollowUps), analyzer.MaxFollowUps)
 	}
 	if a.Words <= 0 {
 		t.Fatalf("words %d", a.Words)
@@ -501,11 +501,11 @@ func TestFollowUps(t *testing.T) {
 				}
 			}
 			n := len(a.FollowUps)
-			if n > min(open, heuristic.MaxFollowUps) || open > 0 && n == 0 {
+			if n > min(open, analyzer.MaxFollowUps) || open > 0 && n == 0 {
 				t.Errorf("%s/%s: %d follow-ups for %d areas not covered", q.ID, name, n, open)
 			}
-			if open >= heuristic.MaxFollowUps && n < heuristic.MaxFollowUps-1 {
-				t.Errorf("%s/%s: %d follow-ups for %d open areas, want about %d", q.ID, name, n, open, heuristic.MaxFollowUps)
+			if open >= analyzer.MaxFollowUps && n < analyzer.MaxFollowUps-1 {
+				t.Errorf("%s/%s: %d follow-ups for %d open areas, want about %d", q.ID, name, n, open, analyzer.MaxFollowUps)
 			}
 			seen := map[string]bool{}
 			for _, f := range a.FollowUps {
