@@ -71,6 +71,11 @@ type Finding struct {
 	Suggestion string `json:"suggestion,omitempty" yaml:"suggestion,omitempty"`
 	// Score is the semantic score that passed the cut-off (0..1).
 	Score float64 `json:"score,omitempty" yaml:"score,omitempty"`
+	// Answers is how many answers to the question LintReach read.
+	Answers int `json:"answers,omitempty" yaml:"answers,omitempty"`
+	// Severity is "" for a fault of the guide, SeverityNote for a note
+	// about the check itself (too few answers to judge).
+	Severity string `json:"severity,omitempty" yaml:"severity,omitempty"`
 }
 
 func (f Finding) String() string {
@@ -85,7 +90,8 @@ func (f Finding) String() string {
 // overlapping areas within a question, near-duplicate questions, areas that
 // ask for a trait rather than content, follow-ups that repeat their
 // question, and empty or over-long lists. It returns the findings in guide
-// order; none for a clean guide. The guide should be normalized.
+// order; none for a clean guide. The guide should be normalized. Which
+// areas answers reach takes answers and an engine: LintReach.
 func Lint(g *analyzer.Guide) []Finding {
 	var out []Finding
 	qtexts := make([]semantic.Text, len(g.Questions))

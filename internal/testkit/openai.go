@@ -15,28 +15,54 @@ var areaLine = regexp.MustCompile(`^\d+\. `)
 
 // PromptAreas counts the numbered areas the engine's prompt lists under
 // "Areas to cover:".
-func PromptAreas(prompt string) int {
+func PromptAreas(prompt string) int { return len(PromptAreaTexts(prompt)) }
+
+// PromptAreaTexts returns the areas the engine's prompt lists under "Areas
+// to cover:", in order.
+func PromptAreaTexts(prompt string) []string {
 	_, rest, ok := strings.Cut(prompt, "Areas to cover:\n")
 	if !ok {
-		return 0
+		return nil
 	}
-	n := 0
+	var out []string
 	for _, line := range strings.Split(rest, "\n") {
-		if !areaLine.MatchString(line) {
+		loc := areaLine.FindStringIndex(line)
+		if loc == nil {
 			break
 		}
-		n++
+		out = append(out, line[loc[1]:])
 	}
-	return n
+	return out
+}
+
+// PromptAnswer returns the answer the engine's prompt holds between
+// <answer> and </answer> ("" when there is none).
+func PromptAnswer(prompt string) string {
+	_, rest, ok := strings.Cut(prompt, "<answer>\n")
+	if !ok {
+		return ""
+	}
+	answer, _, _ := strings.Cut(rest, "\n</answer>")
+	return answer
 }
 
 // PartialReply is a model reply in the engine's reply schema that judges
 // each of areas partly covered with confidence, the answer specific
 // (specificity 0-100) with every STAR part.
 func PartialReply(areas int, confidence float64, specificity int) string {
+	statuses := make([]string, areas)
+	for i := range statuses {
+		statuses[i] = "partial"
+	}
+	return StatusReply(statuses, confidence, specificity)
+}
+
+// StatusReply is PartialReply with a status of its own for each area
+// (covered, partial or missing), quoting nothing.
+func StatusReply(statuses []string, confidence float64, specificity int) string {
 	var as []string
-	for i := 1; i <= areas; i++ {
-		as = append(as, fmt.Sprintf(`{"index":%d,"status":"partial","confidence":%g,"quotes":[]}`, i, confidence))
+	for i, st := range statuses {
+		as = append(as, fmt.Sprintf(`{"index":%d,"status":%q,"confidence":%g,"quotes":[]}`, i+1, st, confidence))
 	}
 	return `{"areas":[` + strings.Join(as, ",") + `],"delivery":{"label":"specific","specificity":` + fmt.Sprint(specificity) + `,` +
 		`"star":{"situation":true,"task":true,"action":true,"result":true},"signals":[]},"follow_ups":[]}`

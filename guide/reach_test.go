@@ -1,0 +1,252 @@
+package guide_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/heuristic"
+	"github.com/candorhq/candor/guide"
+)
+
+// readAnswers reads every input (a file, or the files of a folder that
+// are not gold or side files) with guide.ReadAnswers.
+func readAnswers(t *testing.T, g *analyzer.Guide, paths ...string) []analyzer.GivenAnswer {
+	t.Helper()
+	var out []analyzer.GivenAnswer
+	for _, p := range paths {
+		files := []string{p}
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			files, _ = filepath.Glob(filepath.Join(p, "*"))
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, ".gold.json") || strings.HasSuffix(f, ".md") || strings.HasSuffix(f, ".yaml") {
+				continue
+			}
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			as, err := guide.ReadAnswers(g, f, data)
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			out = append(out, as...)
+		}
+	}
+	return out
+}
+
+// spokenFor lists testdata/spoken's transcripts whose gold names guide id.
+func spokenFor(t *testing.T, id string) []string {
+	t.Helper()
+	golds, _ := filepath.Glob(filepath.Join("..", "testdata", "spoken", "*.gold.json"))
+	var out []string
+	for _, gp := range golds {
+		data, err := os.ReadFile(gp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gold struct {
+			Guide string `json:"guide"`
+		}
+		if json.Unmarshal(data, &gold) != nil || gold.Guide != id {
+			continue
+		}
+		base := strings.TrimSuffix(gp, ".gold.json")
+		ts, _ := filepath.Glob(base + ".*")
+		for _, tp := range ts {
+			if tp != gp {
+				out = append(out, tp)
+			}
+		}
+	}
+	return out
+}
+
+// builtinAnswers are the project's own answers to each built-in guide:
+// labelled answers and transcripts of testdata.
+func builtinAnswers(t *testing.T, id string) []string {
+	eval := filepath.Join("..", "testdata", "eval")
+	switch id {
+	case "cx-empathy":
+		return append([]string{filepath.Join(eval, "answers.jsonl"), filepath.Join(eval, "answers2.jsonl"),
+			filepath.Join(eval, "transcripts")}, spokenFor(t, id)...)
+	case "behavioral-core":
+		return append([]string{filepath.Join(eval, "behavioral", "answers.jsonl")}, spokenFor(t, id)...)
+	}
+	t.Fatalf("built-in guide %s has no answers listed here: add its testdata", id)
+	return nil
+}
+
+// TestLintReachBuiltins: every built-in guide, against the project's own
+// answers to it, has no unreachable area, and every question has enough
+// answers to be judged (no note). The seed guide, against the labelled set
+// written for it (testdata/eval), likewise.
+func TestLintReachBuiltins(t *testing.T) {
+	eng := heuristic.New()
+	check := func(t *testing.T, g *analyzer.Guide, paths []string) {
+		as := readAnswers(t, g, paths...)
+		fs, err := guide.LintReach(context.Background(), g, eng, as)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			t.Errorf("%s: %v", g.ID, f)
+		}
+		t.Logf("%s: %d answers", g.ID, len(as))
+	}
+	for _, g := range guide.Builtins() {
+		t.Run(g.ID, func(t *testing.T) { check(t, g, builtinAnswers(t, g.ID)) })
+	}
+	t.Run("seed", func(t *testing.T) {
+		g, err := guide.Parse("seed", readSeed(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		eval := filepath.Join("..", "testdata", "eval")
+		check(t, g, []string{filepath.Join(eval, "answers.jsonl"), filepath.Join(eval, "answers2.jsonl"), filepath.Join(eval, "transcripts")})
+	})
+}
+
+// wordEngine reads an area as partly covered when the answer uses one of
+// the area's words of five letters or more, and missing otherwise: an
+// engine that judges each area by what the answer says of it, as a model
+// engine does, in a form a test can predict.
+type wordEngine struct{}
+
+func (wordEngine) Info() analyzer.EngineInfo { return analyzer.EngineInfo{Name: "words"} }
+
+func (wordEngine) Analyze(_ context.Context, q analyzer.Question, answer string) (analyzer.AnswerAnalysis, error) {
+	if strings.TrimSpace(answer) == "" {
+		return analyzer.AnswerAnalysis{}, analyzer.ErrEmptyAnswer
+	}
+	said := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(answer), notLetter) {
+		said[w] = true
+	}
+	res := analyzer.AnswerAnalysis{QuestionID: q.ID, Text: answer}
+	for i, a := range q.Areas {
+		st := analyzer.StatusMissing
+		for _, w := range strings.FieldsFunc(strings.ToLower(a), notLetter) {
+			if len(w) >= 5 && said[w] {
+				st = analyzer.StatusPartial
+			}
+		}
+		res.Coverage.Areas = append(res.Coverage.Areas, analyzer.AreaResult{Index: i + 1, Text: a, Status: st})
+	}
+	return res, nil
+}
+
+func notLetter(r rune) bool { return !(r >= 'a' && r <= 'z') }
+
+// TestLintReachPlanted: testdata/reach/planted.yaml has one area no answer
+// in answers.jsonl talks about (q1's chess opening): found, with the text
+// at fault, a suggestion and the number of answers read; q3 has two
+// answers, too few to judge, and says so as a note; answers to a question
+// the guide lacks are left out with a note; an empty answer is skipped;
+// an engine error stops the check.
+func TestLintReachPlanted(t *testing.T) {
+	g, err := guide.Load(filepath.Join("testdata", "reach", "planted.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := readAnswers(t, g, filepath.Join("testdata", "reach", "answers.jsonl"))
+	as = append(as, analyzer.GivenAnswer{QuestionID: "q9", Text: "An answer to a question the guide does not have."},
+		analyzer.GivenAnswer{QuestionID: "q2", Text: "   "})
+	fs, err := guide.LintReach(context.Background(), g, wordEngine{}, as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	faults := guide.Faults(fs)
+	if len(faults) != 1 {
+		t.Fatalf("faults %v, want the planted area alone", faults)
+	}
+	f := faults[0]
+	if f.Code != guide.LintAreaUnreachable || f.QuestionID != "q1" || f.Field != "questions[0].areas[3]" ||
+		f.Text != "The chess opening they favour and why" || f.Answers != 3 || f.Suggestion == "" || !strings.Contains(f.Message, "words engine") {
+		t.Errorf("finding %+v", f)
+	}
+	notes := map[string]guide.Finding{}
+	for _, n := range fs {
+		if n.Severity == guide.SeverityNote {
+			notes[n.Code] = n
+		}
+	}
+	if n, ok := notes[guide.LintReachTooFew]; !ok || n.QuestionID != "q3" || n.Answers != 2 {
+		t.Errorf("too-few note %+v (all: %v)", n, fs)
+	}
+	if n, ok := notes[guide.LintReachUnknownQuestions]; !ok || !strings.Contains(n.Message, "q9") {
+		t.Errorf("unknown-question note %+v", n)
+	}
+	if len(fs) != 3 {
+		t.Errorf("%d findings and notes, want 3: %v", len(fs), fs)
+	}
+
+	// The embedded engine finds it too on these short answers, each about
+	// its question (on long ones it reads nearly every area as at least
+	// partly covered: see LintReach's doc).
+	emb, err := guide.LintReach(context.Background(), g, heuristic.New(), as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ef := guide.Faults(emb); len(ef) != 1 || ef[0].Field != "questions[0].areas[3]" {
+		t.Errorf("embedded engine: %v; want the planted area alone", ef)
+	}
+
+	boom := errors.New("model down")
+	if _, err := guide.LintReach(context.Background(), g, failingEngine{boom}, as); !errors.Is(err, boom) {
+		t.Errorf("engine error: %v", err)
+	}
+}
+
+type failingEngine struct{ err error }
+
+func (failingEngine) Info() analyzer.EngineInfo { return analyzer.EngineInfo{Name: "failing"} }
+func (f failingEngine) Analyze(context.Context, analyzer.Question, string) (analyzer.AnswerAnalysis, error) {
+	return analyzer.AnswerAnalysis{}, f.err
+}
+
+// TestReadAnswers: reports (one, or a stream) give their answers and must
+// be of the guide; labelled answers give theirs; a transcript is segmented
+// against the guide; what is none of these says why.
+func TestReadAnswers(t *testing.T) {
+	g, _ := guide.Builtin("cx-empathy")
+	eng := heuristic.New()
+	var stream []byte
+	for _, text := range []string{"I called the customer back the same day and apologised for the lost parcel.", "We found the parcel at the depot."} {
+		rep, err := analyzer.Analyze(context.Background(), eng, g, []analyzer.Answer{{QuestionID: "q1", Text: text}, {QuestionID: "q2", Text: "A survey showed a gap."}}, analyzer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(rep)
+		stream = append(append(stream, b...), '\n')
+	}
+	as, err := guide.ReadAnswers(g, "reports.jsonl", stream)
+	if err != nil || len(as) != 4 || as[0].QuestionID != "q1" || as[3].Text != "A survey showed a gap." {
+		t.Fatalf("reports: %+v, %v", as, err)
+	}
+	other, _ := guide.Builtin("behavioral-core")
+	if _, err := guide.ReadAnswers(other, "reports.jsonl", stream); err == nil || !strings.Contains(err.Error(), `on guide "cx-empathy"`) {
+		t.Errorf("reports of another guide: %v", err)
+	}
+	labelled := []byte(`{"id": "a1", "question_id": "q3", "text": "We mapped the journey."}` + "\n" + `{"id": "a2", "question_id": "q1", "text": "She was angry."}` + "\n")
+	if as, err := guide.ReadAnswers(g, "answers.jsonl", labelled); err != nil || len(as) != 2 || as[0].QuestionID != "q3" {
+		t.Errorf("labelled: %+v, %v", as, err)
+	}
+	vtt, err := os.ReadFile(filepath.Join("..", "testdata", "eval", "transcripts", "t01_zoom.vtt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if as, err := guide.ReadAnswers(g, "t01_zoom.vtt", vtt); err != nil || len(as) < 3 {
+		t.Errorf("transcript: %d answers, %v", len(as), err)
+	}
+	if _, err := guide.ReadAnswers(g, "notes.txt", []byte{0xff, 0xfe, 0}); err == nil {
+		t.Errorf("binary input read as answers")
+	}
+}
