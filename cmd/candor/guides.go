@@ -41,7 +41,7 @@ func (e *environment) guides(ctx context.Context, args []string) error {
 		return errHelp
 	case "list", "show", "import":
 	case "lint":
-		return e.guidesLint(args[1:])
+		return e.guidesLint(ctx, args[1:])
 	default:
 		fmt.Fprint(e.stderr, guidesUsage)
 		return usagef("guides: unknown subcommand %q (want list, show, import or lint)", sub)

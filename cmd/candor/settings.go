@@ -58,7 +58,7 @@ type setting struct {
 func least(n int64) *int64 { return &n }
 
 var (
-	llmCommands    = []string{"analyze", "eval", "audit", "serve", "worker"}
+	llmCommands    = []string{"analyze", "eval", "audit", "serve", "worker", "guides lint"}
 	serverCommands = []string{"serve", "worker"}
 	inputCommands  = []string{"analyze", "segment"}
 	setCommands    = []string{"eval", "audit"}
@@ -91,6 +91,8 @@ var settings = []*setting{
 		usage: "engine: heuristic (embedded, offline), llm or hybrid", cmds: []string{"analyze"}},
 	{flag: "engine", kind: kindEnum, def: analyzer.EngineHeuristic, values: analyzer.EngineNames, hidden: []string{"embedded"},
 		usage: "engine to audit: heuristic, llm or hybrid", cmds: []string{"audit"}},
+	{flag: "engine", kind: kindEnum, def: analyzer.EngineHeuristic, values: analyzer.EngineNames, hidden: []string{"embedded"},
+		usage: "engine that reads the --answers: heuristic (embedded, offline), llm or hybrid", cmds: []string{"guides lint"}},
 	{flag: "engine", def: analyzer.EngineHeuristic, check: checkEngines, rule: "`heuristic`, `llm`, `hybrid`, comma-separated",
 		usage: "engines to evaluate, comma-separated: heuristic, llm, hybrid", cmds: []string{"eval"}},
 	{flag: "concurrency", kind: kindInt, min: least(1), defaultFrom: func(func(string) string) string { return strconv.Itoa(runtime.GOMAXPROCS(0)) },
@@ -112,6 +114,8 @@ var settings = []*setting{
 
 	// Guides and slates.
 	{flag: "o", usage: "write the converted guide to this file (.json, .yaml or .yml) instead of stdout", cmds: []string{"guides import"}},
+	{flag: "answers", kind: kindList, usage: "answers to check which areas they reach: a transcript (any format), labelled answers (JSON Lines), " +
+		"reports (candor analyze --format json), or a folder of them", cmds: []string{"guides lint"}},
 	{flag: "sort", kind: kindEnum, values: []string{slate.SortCoverage, slate.SortSpecificity}, hidden: []string{slate.SortAdded},
 		usage: "order of the candidates: coverage or specificity, highest first (default: as given)", cmds: []string{"slates compare"}},
 
