@@ -116,6 +116,7 @@ var settings = []*setting{
 	{flag: "o", usage: "write the converted guide to this file (.json, .yaml or .yml) instead of stdout", cmds: []string{"guides import"}},
 	{flag: "answers", kind: kindList, usage: "answers to check which areas they reach: a transcript (any format), labelled answers (JSON Lines), " +
 		"reports (candor analyze --format json), or a folder of them", cmds: []string{"guides lint"}},
+	{flag: "role", usage: "compare only the reports of this role (as candor analyze --role wrote it; case and spacing aside), as the service's role slates do", cmds: []string{"slates compare"}},
 	{flag: "sort", kind: kindEnum, values: []string{slate.SortCoverage, slate.SortSpecificity}, hidden: []string{slate.SortAdded},
 		usage: "order of the candidates: coverage or specificity, highest first (default: as given)", cmds: []string{"slates compare"}},
 

@@ -11,6 +11,7 @@ import (
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/guide"
 	"github.com/candorhq/candor/slate"
+	"github.com/candorhq/candor/store"
 )
 
 // slates is `candor slates compare`: the reports of one guide, as
@@ -30,18 +31,21 @@ question and area, each cell the area's status (covered, partial, missing, not
 asked, no answer) with its quote, and each answer's delivery label and
 specificity. REPORT is a report as 'candor analyze --format json' prints it (a
 file of several, one a line, as a batch prints them, works too), or - for stdin.
-Nothing of one candidate's answers is compared with another's.
+Nothing of one candidate's answers is compared with another's. --role keeps the
+reports of one role (the report field candor analyze --role sets), as the
+service's role slates do.
 
 Examples:
   candor analyze --guide cx-empathy --format json interviews/ > reports.jsonl
   candor slates compare --sort specificity reports.jsonl
+  candor slates compare --role "REQ-118 CX lead" reports.jsonl
   candor slates compare --format csv ana.json ben.json > shortlist.csv
 `)
 	paths, err := c.parse(args[1:])
 	if err != nil {
 		return err
 	}
-	format, order := c.str("format"), c.str("sort")
+	format, order, role := c.str("format"), c.str("sort"), c.str("role")
 	if len(paths) == 0 {
 		return usagef("slates compare: want report files (from candor analyze --format json)")
 	}
@@ -53,6 +57,9 @@ Examples:
 			return err
 		}
 		for _, r := range rs {
+			if role != "" && store.SlateName(r.Role) != store.SlateName(role) {
+				continue
+			}
 			if prev, dup := seen[r.ID]; dup {
 				return usagef("slates compare: %s: report %s is given twice (also in %s)", p, r.ID, prev)
 			}
@@ -63,6 +70,9 @@ Examples:
 			}
 			reps = append(reps, r)
 		}
+	}
+	if len(reps) == 0 {
+		return usagef("slates compare: no report has role %q (candor analyze --role)", role)
 	}
 	ref := c.str("guide")
 	if ref == "" {

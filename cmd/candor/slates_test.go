@@ -84,3 +84,30 @@ func TestSlatesCompare(t *testing.T) {
 		}
 	}
 }
+
+// TestSlatesCompareRole: --role keeps the reports of one role from a batch
+// of several roles and guides (case and spacing aside); a role no report
+// has exits 2.
+func TestSlatesCompareRole(t *testing.T) {
+	tr := filepath.Join("..", "..", "testdata", "eval", "transcripts")
+	var batch strings.Builder
+	for _, run := range [][]string{
+		{"--guide", "cx-empathy", "--role", "REQ-118 CX lead", filepath.Join(tr, "t01_zoom.vtt")},
+		{"--guide", "cx-empathy", "--role", "Support analyst", filepath.Join(tr, "t02_teams.vtt")},
+		{"--guide", "cx-empathy", "--role", "req-118  cx LEAD", filepath.Join(tr, "t03_srt.srt")},
+	} {
+		batch.WriteString(mustRun(t, "", append([]string{"analyze", "--format", "json"}, run...)...))
+	}
+	batch.WriteString(mustRun(t, `{"answers":[{"question_id":"q1","text":"In March our release slipped a week and I told the client myself."}]}`,
+		"analyze", "--guide", "behavioral-core", "--role", "Platform lead", "--format", "json", "-"))
+	var m slate.Matrix
+	if err := json.Unmarshal([]byte(mustRun(t, batch.String(), "slates", "compare", "--role", "REQ-118 CX lead", "--format", "json", "-")), &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Candidates) != 2 || m.Candidates[0].Name != "Hannah Lindqvist" || m.Candidates[1].Name != "Carla Jiménez" {
+		t.Errorf("role REQ-118 CX lead: %+v", m.Candidates)
+	}
+	if r := runCLI(t, batch.String(), "slates", "compare", "--role", "Night shift", "-"); r.code != 2 || !strings.Contains(r.stderr, `no report has role "Night shift"`) {
+		t.Errorf("unknown role: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
