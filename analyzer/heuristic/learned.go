@@ -49,6 +49,15 @@ var EvidenceFeatures = []string{
 	"kind_margin_areas", // kind_any minus the best any-kind score of another area for the unit
 }
 
+// QuoteFeatures names the quote model's features: the evidence features
+// and where the area stands among the question's areas, since guides list
+// areas in the order a story tells them (the situation first, the lesson
+// last). The quote model only picks the sentence shown; coverage reads the
+// evidence model (with this feature it lost held-out agreement).
+var QuoteFeatures = append(append([]string(nil), EvidenceFeatures...),
+	"order_gap", // |the unit's place in the answer - the area's place among the question's areas|, both 0..1
+)
+
 // CoverageFeatures names the coverage model's features in order.
 var CoverageFeatures = []string{
 	"pair_max",         // the best unit's pair probability
@@ -266,6 +275,8 @@ type areaDecision struct {
 	evidence []float64   // per unit
 	x        []float64   // CoverageFeatures (nil for a claim)
 	evx      [][]float64 // EvidenceFeatures per unit (nil for a claim and unread units)
+	quote    []float64   // per unit, the quote model's probability (the evidence one without it)
+	qx       [][]float64 // QuoteFeatures per unit
 	best     int         // the unit to quote first (-1: none)
 	pAnswer  float64
 	// pAddressed is P(partial or covered).
@@ -276,7 +287,7 @@ type areaDecision struct {
 func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *answerSem, st deliveryStats) (areaDecision, string, float64) {
 	info := &qs.info[ai]
 	n := len(af.units)
-	d := areaDecision{pair: make([]float64, n), evidence: make([]float64, n), best: -1}
+	d := areaDecision{pair: make([]float64, n), evidence: make([]float64, n), quote: make([]float64, n), best: -1}
 	live := 0
 	pMax, pSum := 0.0, 0.0
 	for ui := range af.units {
@@ -342,6 +353,15 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 			p = w.Evidence.Prob(ev)
 		}
 		d.evidence[ui] = p
+		qx := append(append(make([]float64, 0, len(QuoteFeatures)), ev...), orderGap(ui, n, ai, len(qs.areas)))
+		if d.qx == nil {
+			d.qx = make([][]float64, n)
+		}
+		d.qx[ui] = qx
+		d.quote[ui] = p
+		if w.Quote != nil {
+			d.quote[ui] = w.Quote.Prob(qx)
+		}
 		if d.best < 0 || p > d.evidence[d.best] {
 			d.best = ui
 		}
@@ -571,7 +591,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats)
 // rule (a quote shows what was said), not a fitted cut-off.
 const minQuoteWords = 3
 
-// quotes picks an area's evidence: the unit the evidence model ranks first,
+// quotes picks an area's evidence: the unit the quote model ranks first,
 // and a second one when it is nearly as likely (at least 0.5 and 0.8 of the
 // first), preferring units not yet quoted for another area on ties.
 func (e *Engine) quotes(af *answerFeat, d areaDecision, used []int) []analyzer.Span {
@@ -579,8 +599,8 @@ func (e *Engine) quotes(af *answerFeat, d areaDecision, used []int) []analyzer.S
 	// plenty.") is never evidence, whatever the model ranks.
 	quotable := func(ui int) bool { return !af.units[ui].injected && af.units[ui].content >= minQuoteWords }
 	first := -1
-	for ui, p := range d.evidence {
-		if quotable(ui) && (first < 0 || p > d.evidence[first]) {
+	for ui, p := range d.quote {
+		if quotable(ui) && (first < 0 || p > d.quote[first]) {
 			first = ui
 		}
 	}
@@ -588,12 +608,12 @@ func (e *Engine) quotes(af *answerFeat, d areaDecision, used []int) []analyzer.S
 		return []analyzer.Span{}
 	}
 	second := -1
-	for ui, p := range d.evidence {
+	for ui, p := range d.quote {
 		if ui == first || !quotable(ui) {
 			continue
 		}
-		if p >= 0.5 && p >= 0.8*d.evidence[first] && (second < 0 || p > d.evidence[second] ||
-			p == d.evidence[second] && used[ui] < used[second]) {
+		if p >= 0.5 && p >= 0.8*d.quote[first] && (second < 0 || p > d.quote[second] ||
+			p == d.quote[second] && used[ui] < used[second]) {
 			second = ui
 		}
 	}
@@ -628,4 +648,17 @@ func withoutNames(t semantic.Text, toks []nlp.Token, first int) semantic.Text {
 	var out semantic.Text
 	out.Add(keep...)
 	return out
+}
+
+// orderGap is how far a unit's place in the answer is from the area's place
+// among the question's areas (both 0..1).
+func orderGap(ui, n, ai, na int) float64 {
+	pu, pa := 0.5, 0.5
+	if n > 1 {
+		pu = float64(ui) / float64(n-1)
+	}
+	if na > 1 {
+		pa = float64(ai) / float64(na-1)
+	}
+	return math.Abs(pu - pa)
 }

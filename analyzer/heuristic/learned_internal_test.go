@@ -152,3 +152,21 @@ func pairOf(a *areaText, b *semantic.Text) []float64 {
 	p := piece{b, bv.add(b.Words)}
 	return pairVector(a, p, newSimMatrix(av, bv), nil)
 }
+
+func TestOrderGap(t *testing.T) {
+	tests := []struct {
+		ui, n, ai, na int
+		want          float64
+	}{
+		{0, 10, 0, 8, 0},          // the first unit, the first area
+		{9, 10, 7, 8, 0},          // the last of both
+		{0, 10, 7, 8, 1},          // the first unit for the last area
+		{0, 1, 3, 8, 0.5 - 3.0/7}, // a one-unit answer sits in the middle
+		{4, 9, 0, 1, 0},           // a one-area question sits in the middle
+	}
+	for _, tc := range tests {
+		if got := orderGap(tc.ui, tc.n, tc.ai, tc.na); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("orderGap(%d, %d, %d, %d) = %v, want %v", tc.ui, tc.n, tc.ai, tc.na, got, tc.want)
+		}
+	}
+}

@@ -36,6 +36,8 @@ type AreaTrace struct {
 	// Evidence holds the EvidenceFeatures vector of each unit (nil for
 	// units the engine did not read: injected or empty).
 	Evidence [][]float64
+	// Quote holds the QuoteFeatures vector of each unit (nil as Evidence).
+	Quote [][]float64
 	// Coverage is the CoverageFeatures vector (nil for a claim).
 	Coverage []float64
 	Status   string
@@ -67,7 +69,7 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 	qs := e.questionSem(q)
 	for ai, d := range decs {
 		at := AreaTrace{Claim: qs.info[ai].claim, Coverage: d.x, Status: cov.Areas[ai].Status, Best: d.best,
-			Evidence: d.evx}
+			Evidence: d.evx, Quote: d.qx}
 		if as != nil && ai < len(as.pxAll) {
 			at.Pair = as.pxAll[ai]
 		}

@@ -21,6 +21,9 @@ type Weights struct {
 	Delivery *model.Ordinal `json:"delivery,omitempty"`
 	// Evidence: is this sentence the one that addresses the area?
 	Evidence *model.Logistic `json:"evidence,omitempty"`
+	// Quote: which sentence to show for the area (the evidence features
+	// and the area's place among the question's areas).
+	Quote *model.Logistic `json:"quote,omitempty"`
 	// Coverage: missing < partial < covered for a descriptive area.
 	Coverage *model.Ordinal `json:"coverage,omitempty"`
 	// OffQuestion: is the answer about another question?
@@ -71,54 +74,30 @@ func DecodeWeights(b []byte) (*Weights, error) {
 	if w.Pair == nil {
 		return nil, fmt.Errorf("heuristic weights: no pair model")
 	}
-	checks := []struct {
+	type check struct {
 		name string
-		m    *model.Linear
+		m    *model.Logistic
+		o    *model.Ordinal
 		f    []string
-	}{{"pair", &w.Pair.Linear, PairFeatures}}
-	if w.ClaimForm != nil {
-		checks = append(checks, struct {
-			name string
-			m    *model.Linear
-			f    []string
-		}{"claim_form", &w.ClaimForm.Linear, ClaimFormFeatures})
 	}
-	if w.Delivery != nil {
-		checks = append(checks, struct {
-			name string
-			m    *model.Linear
-			f    []string
-		}{"delivery", &w.Delivery.Linear, DeliveryFeatures})
-	}
-	if w.Evidence != nil {
-		checks = append(checks, struct {
-			name string
-			m    *model.Linear
-			f    []string
-		}{"evidence", &w.Evidence.Linear, EvidenceFeatures})
-	}
-	if w.Coverage != nil {
-		checks = append(checks, struct {
-			name string
-			m    *model.Linear
-			f    []string
-		}{"coverage", &w.Coverage.Linear, CoverageFeatures})
-	}
-	if w.OffQuestion != nil {
-		checks = append(checks, struct {
-			name string
-			m    *model.Linear
-			f    []string
-		}{"off_question", &w.OffQuestion.Linear, OffQuestionFeatures})
-	}
+	checks := []check{{"pair", w.Pair, nil, PairFeatures}, {"claim_form", w.ClaimForm, nil, ClaimFormFeatures},
+		{"delivery", nil, w.Delivery, DeliveryFeatures}, {"evidence", w.Evidence, nil, EvidenceFeatures},
+		{"quote", w.Quote, nil, QuoteFeatures}, {"coverage", nil, w.Coverage, CoverageFeatures},
+		{"off_question", w.OffQuestion, nil, OffQuestionFeatures}}
 	for _, c := range checks {
-		if err := c.m.Check(c.f); err != nil {
+		var err error
+		switch {
+		case c.m != nil:
+			err = c.m.Check(c.f)
+		case c.o != nil:
+			err = c.o.Check(c.f)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("heuristic weights: %s model: %w", c.name, err)
 		}
 	}
 	return &w, nil
 }
-
 // SetWeights replaces the engine's weights for this process (the training
 // command uses it to compute features that depend on an earlier model).
 func SetWeights(w *Weights) {

@@ -289,6 +289,13 @@ func trainInterview(d *dataLog, shared string, w *heuristic.Weights, stages int)
 		return err
 	}
 	heuristic.SetWeights(w)
+	if err := traceAll(items); err != nil {
+		return err
+	}
+	if err := trainQuote(items, w); err != nil {
+		return err
+	}
+	heuristic.SetWeights(w)
 	if stages < 3 {
 		return nil
 	}
@@ -316,6 +323,12 @@ type evRow struct {
 }
 
 func evidenceRows(items []*item) []evRow {
+	return unitRows(items, func(a heuristic.AreaTrace) [][]float64 { return a.Evidence })
+}
+
+// unitRows are the (answer, area) rows with gold evidence sentences, each
+// unit's vector read by vecs.
+func unitRows(items []*item, vecs func(heuristic.AreaTrace) [][]float64) []evRow {
 	var rows []evRow
 	for _, it := range items {
 		for _, a := range sortedKeys(it.ev) {
@@ -326,7 +339,7 @@ func evidenceRows(items []*item) []evRow {
 			gold := goldUnits(it, a)
 			r := evRow{it: it}
 			any := false
-			for u, x := range it.trace.Areas[a].Evidence {
+			for u, x := range vecs(it.trace.Areas[a]) {
 				if x == nil {
 					continue
 				}
@@ -343,6 +356,10 @@ func evidenceRows(items []*item) []evRow {
 }
 
 func fitEvidence(rows []evRow, keep func(evRow) bool, lambda float64) (*model.Logistic, error) {
+	return fitUnits(heuristic.EvidenceFeatures, rows, keep, lambda)
+}
+
+func fitUnits(features []string, rows []evRow, keep func(evRow) bool, lambda float64) (*model.Logistic, error) {
 	var X [][]float64
 	var y []bool
 	for _, r := range rows {
@@ -351,7 +368,7 @@ func fitEvidence(rows []evRow, keep func(evRow) bool, lambda float64) (*model.Lo
 			y = append(y, r.gold...)
 		}
 	}
-	return fit.Logistic(heuristic.EvidenceFeatures, X, y, nil, lambda)
+	return fit.Logistic(features, X, y, nil, lambda)
 }
 
 // precisionAt1 is the share of (answer, area) rows whose top unit by score
@@ -376,13 +393,42 @@ func trainEvidence(items []*item, w *heuristic.Weights) error {
 	rows := evidenceRows(items)
 	fmt.Printf("evidence: %d (answer, area) pairs with gold sentences\n", len(rows))
 	pairOnly := precisionAt1(rows, func(r evRow, u int) float64 { return r.x[u][0] })
+	m, l, p, err := fitUnitModel("evidence", heuristic.EvidenceFeatures, rows)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("evidence: (pair probability alone %.3f)\n", pairOnly)
+	w.Evidence = m
+	w.Figures["evidence_lambda"] = l
+	w.Figures["evidence_precision_at1_cv"] = analyzer.Round3(p)
+	w.Figures["evidence_precision_at1_pair_only"] = analyzer.Round3(pairOnly)
+	return nil
+}
+
+// trainQuote fits the model that picks the sentence shown for an area, on
+// the same gold sentences as the evidence model.
+func trainQuote(items []*item, w *heuristic.Weights) error {
+	rows := unitRows(items, func(a heuristic.AreaTrace) [][]float64 { return a.Quote })
+	m, l, p, err := fitUnitModel("quote", heuristic.QuoteFeatures, rows)
+	if err != nil {
+		return err
+	}
+	w.Quote = m
+	w.Figures["quote_lambda"] = l
+	w.Figures["quote_precision_at1_cv"] = analyzer.Round3(p)
+	return nil
+}
+
+// fitUnitModel chooses the penalty by precision@1 over 5-fold CV and fits
+// on all rows.
+func fitUnitModel(name string, features []string, rows []evRow) (*model.Logistic, float64, float64, error) {
 	bestL, bestP := 0.0, -1.0
 	for _, l := range lambdas {
 		var held []evRow
 		for f := 0; f < folds; f++ {
-			m, err := fitEvidence(rows, func(r evRow) bool { return r.it.fold != f }, l)
+			m, err := fitUnits(features, rows, func(r evRow) bool { return r.it.fold != f }, l)
 			if err != nil {
-				return err
+				return nil, 0, 0, err
 			}
 			for _, r := range rows {
 				if r.it.fold == f {
@@ -395,20 +441,13 @@ func trainEvidence(items []*item, w *heuristic.Weights) error {
 			}
 		}
 		p := precisionAt1(held, func(r evRow, u int) float64 { return r.p[u] })
-		fmt.Printf("evidence: lambda %-7g precision@1 by %d-fold CV %.3f (pair probability alone %.3f)\n", l, folds, p, pairOnly)
+		fmt.Printf("%s: lambda %-7g precision@1 by %d-fold CV %.3f\n", name, l, folds, p)
 		if p > bestP {
 			bestL, bestP = l, p
 		}
 	}
-	m, err := fitEvidence(rows, func(evRow) bool { return true }, bestL)
-	if err != nil {
-		return err
-	}
-	w.Evidence = m
-	w.Figures["evidence_lambda"] = bestL
-	w.Figures["evidence_precision_at1_cv"] = analyzer.Round3(bestP)
-	w.Figures["evidence_precision_at1_pair_only"] = analyzer.Round3(pairOnly)
-	return nil
+	m, err := fitUnits(features, rows, func(evRow) bool { return true }, bestL)
+	return m, bestL, bestP, err
 }
 
 type covRow struct {
