@@ -6,20 +6,8 @@ import (
 	"strings"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/slate"
 )
-
-// statusNotAsked is the matrix state of a guide question the interview
-// never asked (it has no answer, so no area status).
-const statusNotAsked = "not_asked"
-
-// states are the matrix states: a symbol and a word for each, so that no
-// meaning rests on colour alone.
-var states = map[string]struct{ Symbol, Word string }{
-	analyzer.StatusCovered: {"●", "covered"},
-	analyzer.StatusPartial: {"◐", "partial"},
-	analyzer.StatusMissing: {"○", "missing"},
-	statusNotAsked:         {"–", "not asked"},
-}
 
 var labels = map[string]struct{ Symbol, Word, Help string }{
 	analyzer.LabelSpecific:  {"◆", "Specific", "tells a particular past situation in concrete detail"},
@@ -58,7 +46,6 @@ type matrixRow struct {
 	Href                 string // the answer's section; "" when not asked
 	Answered             bool
 	Cells                []cell
-	CellsHTML            template.HTML // Cells, rendered once in Go (the hot loop of the page)
 	Label                badge
 	Specificity          int
 	NotAskedSpan         int // colspan of the one "not asked" cell of a question never asked
@@ -78,6 +65,7 @@ type cell struct {
 	Status, Symbol, Word string
 	Index                int
 	Area                 string
+	Label                string // "Area 2: partial", for screen readers
 	Href                 string // the area's first quote, or its entry in the answer
 	Blank                bool   // the question has fewer areas than the widest
 }
@@ -117,15 +105,19 @@ type chip struct {
 }
 
 type areaView struct {
-	HTML                                     template.HTML // the list item, rendered in Go
 	Anchor, Status, Symbol, Word, Text, Kind string
+	Title                                    string // "2. the area's text"
 	Index                                    int
 	Confidence                               int
 	Quotes                                   []quoteLink
 	HeuristicStatus                          string
 }
 
-type quoteLink struct{ Href, Quote string }
+// quoteLink is an area's link to one of its quotes; N counts from 1.
+type quoteLink struct {
+	Href, Quote string
+	N           int
+}
 
 // signalView is one kind of signal and the quotes that showed it.
 type signalView struct {
@@ -175,7 +167,7 @@ func buildReport(rep *analyzer.Report, g *analyzer.Guide) *reportView {
 		v.Labels = append(v.Labels, labelCount{Class: l, Symbol: b.Symbol, Word: b.Word, N: rep.Summary.Labels[l]})
 	}
 	for _, s := range []string{analyzer.StatusCovered, analyzer.StatusPartial, analyzer.StatusMissing} {
-		v.Areas = append(v.Areas, labelCount{Class: s, Symbol: states[s].Symbol, Word: states[s].Word, N: rep.Summary.Areas[s]})
+		v.Areas = append(v.Areas, labelCount{Class: s, Symbol: slate.Symbols[s], Word: slate.Words[s], N: rep.Summary.Areas[s]})
 	}
 	if src := rep.Source; src != nil {
 		parts := []string{src.Format}
@@ -216,13 +208,13 @@ func buildReport(rep *analyzer.Report, g *analyzer.Guide) *reportView {
 				continue
 			}
 			ar := av.Areas[j]
-			c := cell{Status: ar.Status, Symbol: ar.Symbol, Word: ar.Word, Index: ar.Index, Area: ar.Text, Href: "#" + ar.Anchor}
+			c := cell{Status: ar.Status, Symbol: ar.Symbol, Word: ar.Word, Index: ar.Index, Area: ar.Text, Href: "#" + ar.Anchor,
+				Label: "Area " + strconv.Itoa(ar.Index) + ": " + ar.Word}
 			if len(ar.Quotes) > 0 {
 				c.Href = ar.Quotes[0].Href
 			}
 			r.Cells = append(r.Cells, c)
 		}
-		r.CellsHTML = cellsHTML(r.Cells)
 		return r
 	}
 	// A question never asked has no area verdicts: one cell says so.
@@ -320,24 +312,21 @@ func buildAnswer(i int, a *analyzer.AnswerAnalysis) answerView {
 		return j
 	}
 	for _, ar := range a.Coverage.Areas {
-		st, ok := states[ar.Status]
-		if !ok {
-			st = struct{ Symbol, Word string }{"?", ar.Status}
+		sym, word := slate.Symbols[ar.Status], slate.Words[ar.Status]
+		if sym == "" {
+			sym, word = "?", ar.Status
 		}
-		v := areaView{Anchor: anchor + "-area" + strconv.Itoa(ar.Index), Status: ar.Status, Symbol: st.Symbol, Word: st.Word,
-			Text: ar.Text, Kind: humanize(ar.Kind), Index: ar.Index, Confidence: pct(ar.Confidence), HeuristicStatus: ar.HeuristicStatus}
+		v := areaView{Anchor: anchor + "-area" + strconv.Itoa(ar.Index), Status: ar.Status, Symbol: sym, Word: word,
+			Text: ar.Text, Title: strconv.Itoa(ar.Index) + ". " + ar.Text, Kind: humanize(ar.Kind), Index: ar.Index, Confidence: pct(ar.Confidence), HeuristicStatus: ar.HeuristicStatus}
 		for _, e := range ar.Evidence {
 			if !validSpan(a.Text, e) {
 				continue
 			}
 			j := addMark(e, "")
 			cites[j] = append(cites[j], ar.Index)
-			v.Quotes = append(v.Quotes, quoteLink{Href: "#" + marks[j].id, Quote: e.Quote})
+			v.Quotes = append(v.Quotes, quoteLink{Href: "#" + marks[j].id, Quote: e.Quote, N: len(v.Quotes) + 1})
 		}
 		av.Areas = append(av.Areas, v)
-	}
-	for k := range av.Areas {
-		av.Areas[k].HTML = areaHTML(&av.Areas[k])
 	}
 	for _, w := range a.Warnings {
 		av.Warnings = append(av.Warnings, warningOf(w, nil))
@@ -464,67 +453,4 @@ func validSpan(text string, sp analyzer.Span) bool {
 		i++
 	}
 	return false
-}
-
-var esc = template.HTMLEscapeString
-
-// cellsHTML renders a matrix row's cells. The matrix holds most of the
-// page's elements, so it is written here rather than through the
-// template's reflective escaping; every value is escaped.
-func cellsHTML(cells []cell) template.HTML {
-	var b strings.Builder
-	b.Grow(len(cells) * 160)
-	for _, c := range cells {
-		if c.Blank {
-			b.WriteString(`<td class="c"></td>`)
-			continue
-		}
-		idx := strconv.Itoa(c.Index)
-		tag := "span"
-		b.WriteString(`<td class="c `)
-		b.WriteString(esc(c.Status))
-		b.WriteString(`">`)
-		if c.Href != "" {
-			tag = "a"
-			b.WriteString(`<a href="`)
-			b.WriteString(esc(c.Href))
-			b.WriteString(`" `)
-		} else {
-			b.WriteString(`<span role="img" `)
-		}
-		// The area's name is in the legend under the table, not in a
-		// tooltip (which hid it); the label says which area and its state.
-		b.WriteString(`aria-label="Area `)
-		b.WriteString(idx + ": " + esc(c.Word))
-		b.WriteString(`">`)
-		b.WriteString(c.Symbol)
-		b.WriteString("</" + tag + "></td>")
-	}
-	return template.HTML(b.String())
-}
-
-// areaHTML renders one area of an answer's list: its status, its text
-// linked to its first quote, links to its other quotes.
-func areaHTML(a *areaView) template.HTML {
-	var b strings.Builder
-	idx := strconv.Itoa(a.Index)
-	b.WriteString(`<li id="` + esc(a.Anchor) + `"><span class="st ` + esc(a.Status) + `"><span aria-hidden="true">` +
-		a.Symbol + `</span> ` + esc(a.Word) + `</span> `)
-	if len(a.Quotes) > 0 {
-		b.WriteString(`<a href="` + esc(a.Quotes[0].Href) + `" class="area-link">` + idx + ". " + esc(a.Text) + `</a>`)
-	} else {
-		b.WriteString(`<span class="area-text">` + idx + ". " + esc(a.Text) + `</span>`)
-	}
-	if len(a.Quotes) > 1 {
-		b.WriteString(`<span class="more">`)
-		for i, q := range a.Quotes[1:] {
-			b.WriteString(` <a href="` + esc(q.Href) + `">quote ` + strconv.Itoa(i+2) + `</a>`)
-		}
-		b.WriteString(`</span>`)
-	}
-	if a.HeuristicStatus != "" {
-		b.WriteString(` <span class="muted">(embedded engine: ` + esc(a.HeuristicStatus) + `)</span>`)
-	}
-	b.WriteString("</li>")
-	return template.HTML(b.String())
 }

@@ -37,6 +37,7 @@ import (
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/api"
 	"github.com/candorhq/candor/render"
+	"github.com/candorhq/candor/slate"
 	"github.com/candorhq/candor/store"
 )
 
@@ -438,6 +439,9 @@ func (h *Handler) loadTemplates() error {
 		"clip":  clip,
 		"join":  strings.Join,
 		"paras": paragraphs,
+		// The status marks and words, as slate defines them for every view.
+		"symbol": func(status string) string { return slate.Symbols[status] },
+		"word":   func(status string) string { return slate.Words[status] },
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
