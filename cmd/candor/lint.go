@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/evaluation"
 	"github.com/candorhq/candor/guide"
 )
 
@@ -112,7 +113,7 @@ func (e *environment) lintReach(ctx context.Context, c *config, g *analyzer.Guid
 			if err != nil {
 				return nil, err
 			}
-			as, err := guide.ReadAnswers(g, name, data)
+			as, err := evaluation.ReadAnswers(g, name, data)
 			if err != nil {
 				return nil, err
 			}
