@@ -27,6 +27,11 @@ import (
 // share of the present rate, not a saving for later.
 const leaseTTL = time.Second
 
+// When a lease falls below half its size, the next one is reserved in the
+// background, so that under a steady load requests find tokens here
+// instead of all waiting on the store's round trip at once each time a
+// lease runs out (which showed in the tail latency).
+
 type limiter struct {
 	interval time.Duration
 	tau      time.Duration
@@ -40,12 +45,19 @@ type limiter struct {
 
 	sf     singleflight.Group
 	mu     sync.Mutex
-	leases map[string]*lease
+	leases map[leaseKey]*lease
 }
+
+// leaseKey names a key's lease: tenant names are not unique across keys'
+// ids, so both.
+type leaseKey struct{ tenant, keyID string }
 
 type lease struct {
 	tokens  int
 	expires time.Time
+	// early is set while a refill started before the lease ran out is
+	// in flight.
+	early bool
 }
 
 func newLimiter(cfg Config, st store.RateLimits) *limiter {
@@ -57,7 +69,7 @@ func newLimiter(cfg Config, st store.RateLimits) *limiter {
 		tau:      interval * time.Duration(cfg.RateBurst),
 		lease:    min(max(cfg.RateBurst/20, 1), 100),
 		st:       st,
-		leases:   map[string]*lease{},
+		leases:   map[leaseKey]*lease{},
 	}
 }
 
@@ -66,26 +78,28 @@ func newLimiter(cfg Config, st store.RateLimits) *limiter {
 // store failed and the in-memory bucket decided instead.
 func (l *limiter) allow(ctx context.Context, tenant, keyID string) (wait time.Duration, err error) {
 	now := time.Now()
-	// Leases are per key; tenant names are not unique across keys' ids,
-	// so both make the local name.
-	local := tenant + "\x00" + keyID
+	k := leaseKey{tenant, keyID}
 	// Concurrent requests that find the lease spent share one refill, so
 	// that a burst of them makes one store call, not one each. Each round
 	// either finds a token here, or reserves more in the store, or learns
 	// that the store has none: the bucket is finite, so the rounds end.
 	for range 100 {
-		if l.takeLocal(local, now) {
+		ok, low := l.takeLocal(k, now)
+		if low {
+			l.refillEarly(ctx, k)
+		}
+		if ok {
 			return 0, nil
 		}
-		v, err, _ := l.sf.Do(local, func() (any, error) {
+		v, err, _ := l.sf.Do(tenant+"\x00"+keyID, func() (any, error) {
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 			defer cancel()
-			return l.refill(rctx, tenant, keyID, local, now)
+			return l.refill(rctx, k)
 		})
 		if err != nil {
 			l.fbMu.Lock()
 			defer l.fbMu.Unlock()
-			if n, wait := l.fallback.Take(local, now, l.interval, l.tau, 1); n == 0 {
+			if n, wait := l.fallback.Take(tenant+"\x00"+keyID, now, l.interval, l.tau, 1); n == 0 {
 				return wait, err
 			}
 			return 0, err
@@ -93,7 +107,7 @@ func (l *limiter) allow(ctx context.Context, tenant, keyID string) (wait time.Du
 		if wait := v.(time.Duration); wait > 0 {
 			// The store has no more, but a refill that finished while we
 			// asked may have left a token here.
-			if l.takeLocal(local, now) {
+			if ok, _ := l.takeLocal(k, now); ok {
 				return 0, nil
 			}
 			return wait, nil
@@ -103,40 +117,60 @@ func (l *limiter) allow(ctx context.Context, tenant, keyID string) (wait time.Du
 	return l.interval, nil
 }
 
-// takeLocal spends a token of a lease.
-func (l *limiter) takeLocal(local string, now time.Time) bool {
+// takeLocal spends a token of a lease. low is true (once per lease) when
+// what is left is under half a lease, so the caller reserves the next.
+func (l *limiter) takeLocal(k leaseKey, now time.Time) (ok, low bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if ls := l.leases[local]; ls != nil && ls.tokens > 0 && now.Before(ls.expires) {
-		ls.tokens--
-		return true
+	ls := l.leases[k]
+	if ls == nil || ls.tokens < 1 || !now.Before(ls.expires) {
+		return false, false
 	}
-	return false
+	ls.tokens--
+	if l.lease > 1 && 2*ls.tokens < l.lease && !ls.early {
+		ls.early = true
+		low = true
+	}
+	return true, low
+}
+
+// refillEarly reserves the next lease of k in the background (joining a
+// refill in flight).
+func (l *limiter) refillEarly(ctx context.Context, k leaseKey) {
+	l.sf.DoChan(k.tenant+"\x00"+k.keyID, func() (any, error) {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		return l.refill(rctx, k)
+	})
 }
 
 // refill reserves a lease of tokens in the store and adds them to the
 // local lease; it returns how long to wait when there are none.
-func (l *limiter) refill(ctx context.Context, tenant, keyID, local string, now time.Time) (time.Duration, error) {
-	n, wait, err := l.st.TakeTokens(ctx, tenant, keyID, l.interval, l.tau, l.lease)
+func (l *limiter) refill(ctx context.Context, k leaseKey) (time.Duration, error) {
+	n, wait, err := l.st.TakeTokens(ctx, k.tenant, k.keyID, l.interval, l.tau, l.lease)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ls := l.leases[k]
+	if ls != nil {
+		ls.early = false
+	}
 	if err != nil {
 		return 0, err
 	}
 	if n < 1 {
 		return max(wait, time.Microsecond), nil
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ls := l.leases[local]
+	now := time.Now()
 	if ls == nil || !now.Before(ls.expires) {
 		if len(l.leases) > 10000 {
 			// Keys come and go; forget leases rather than grow.
 			clear(l.leases)
 		}
 		ls = &lease{}
-		l.leases[local] = ls
+		l.leases[k] = ls
 	}
 	ls.tokens += n
-	ls.expires = time.Now().Add(leaseTTL)
+	ls.expires = now.Add(leaseTTL)
 	return 0, nil
 }
 
