@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -31,6 +32,10 @@ type metrics struct {
 	webhooks    *prometheus.CounterVec
 	rateLimited prometheus.Counter
 	handler     gin.HandlerFunc
+	// observers caches latency's series by observerKey.
+	observers sync.Map
+	// respHit and respMiss are respCache's two series.
+	respHit, respMiss prometheus.Counter
 }
 
 func newMetrics(s *Server) *metrics {
@@ -84,22 +89,35 @@ func newMetrics(s *Server) *metrics {
 	m.handler = gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	for _, r := range []string{"hit", "miss"} {
 		m.cache.WithLabelValues(r)
-		m.respCache.WithLabelValues(r)
 	}
+	m.respHit, m.respMiss = m.respCache.WithLabelValues("hit"), m.respCache.WithLabelValues("miss")
 	m.llmTokens.WithLabelValues("prompt")
 	m.llmTokens.WithLabelValues("completion")
 	return m
 }
 
+// observerKey names one latency series. Routes are the router's patterns
+// and methods the router's, so the series are few.
+type observerKey struct {
+	route, method string
+	status        int
+}
+
 func (m *metrics) request(method, route string, status int, d time.Duration) {
-	m.latency.WithLabelValues(route, method, strconv.Itoa(status)).Observe(d.Seconds())
+	// The series looked up once, not hashed from its labels each request.
+	k := observerKey{route, method, status}
+	o, ok := m.observers.Load(k)
+	if !ok {
+		o, _ = m.observers.LoadOrStore(k, m.latency.WithLabelValues(route, method, strconv.Itoa(status)))
+	}
+	o.(prometheus.Observer).Observe(d.Seconds())
 }
 
 func (m *metrics) responseCache(hit bool) {
 	if hit {
-		m.respCache.WithLabelValues("hit").Inc()
+		m.respHit.Inc()
 	} else {
-		m.respCache.WithLabelValues("miss").Inc()
+		m.respMiss.Inc()
 	}
 }
 

@@ -27,7 +27,12 @@ const (
 
 // reportFormat picks the representation: ?format= wins, then Accept.
 func reportFormat(c *gin.Context) (string, error) {
-	switch f := strings.ToLower(c.Query("format")); f {
+	var f string
+	if c.Request.URL.RawQuery != "" {
+		// (c.Query parses the query into a map: not for nothing.)
+		f = strings.ToLower(c.Query("format"))
+	}
+	switch f {
 	case "json":
 		return formatJSON, nil
 	case "md", "markdown":

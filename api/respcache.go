@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -62,14 +63,24 @@ func (h entryHeader) String() string {
 	return strings.Join([]string{h.reportID, h.guide, h.guideVersion, h.engine.Name, engineTag(h.engine)}, "\t")
 }
 
+// requestKeyPrefix is what every request key of this server starts with:
+// the limits that validate requests and the build that parses them.
+func (s *Server) requestKeyPrefix() string {
+	return fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%d\x00", respKeyVersion, s.cfg.Version,
+		s.cfg.MaxAnswers, s.cfg.MaxAnswerChars, s.cfg.AsyncThreshold)
+}
+
 // requestKey hashes a request's bytes with what else decides its answer:
-// the limits that validated it and the build that parsed it.
+// the tenant, the content type, the query and requestKeyPrefix.
 func (s *Server) requestKey(tenant, contentType, query string, body []byte) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\x00%d\x00%s\x00%s\x00%s\x00", respKeyVersion, s.cfg.Version,
-		s.cfg.MaxAnswers, s.cfg.MaxAnswerChars, s.cfg.AsyncThreshold, tenant, contentType, query)
+	for _, f := range [...]string{s.respKeyPrefix, tenant, contentType, query} {
+		_, _ = io.WriteString(h, f)
+		h.Write([]byte{0})
+	}
 	h.Write(body)
-	return hex.EncodeToString(h.Sum(nil))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
 }
 
 // serveCached answers c from the response cache and reports whether it
@@ -120,19 +131,18 @@ func (s *Server) serveCached(c *gin.Context, key string) bool {
 // entryCurrent checks that an entry's guide and engine are still what the
 // request would use.
 func (s *Server) entryCurrent(c *gin.Context, header string) bool {
-	f := strings.Split(header, "\t")
-	if len(f) != 5 {
+	_, rest, _ := strings.Cut(header, "\t") // the report id
+	guideID, rest, _ := strings.Cut(rest, "\t")
+	version, rest, _ := strings.Cut(rest, "\t")
+	engine, tag, ok := strings.Cut(rest, "\t")
+	if !ok || strings.Contains(tag, "\t") || s.engineTags[engine] != tag || tag == "" {
 		return false
 	}
-	eng, ok := s.engines[f[3]]
-	if !ok || engineTag(eng.Info()) != f[4] {
-		return false
-	}
-	if f[1] == inlineGuide {
+	if guideID == inlineGuide {
 		return true
 	}
-	g, err := s.lookupGuide(c, f[1])
-	return err == nil && g.Version == f[2]
+	g, err := s.lookupGuide(c, guideID)
+	return err == nil && g.Version == version
 }
 
 // put keeps rep, as a fully cached analysis shows it, under key, and

@@ -184,22 +184,27 @@ func (c Config) withDefaults() Config {
 // Server is the API: an http.Handler, and the job workers that share its
 // engines, store and metrics.
 type Server struct {
-	cfg       Config
-	log       *slog.Logger
-	store     store.Store
-	engines   map[string]*store.Engine
-	plain     map[string]analyzer.Engine // the engines without the cache
-	builtins  map[string]*analyzer.Guide
-	guides    *store.GuideCache
-	limiter   *limiter
-	resp      *responseCache
-	metrics   *metrics
-	hooks     *webhooks
-	llmProbe  *probe
-	idKey     *idKey
-	authFails *AuthThrottle
-	router    *gin.Engine
-	web       http.Handler
+	cfg     Config
+	log     *slog.Logger
+	store   store.Store
+	engines map[string]*store.Engine
+	// engineTags are the engines' engineTag, which response cache
+	// entries record.
+	engineTags map[string]string
+	// respKeyPrefix is requestKeyPrefix, made once.
+	respKeyPrefix string
+	plain         map[string]analyzer.Engine // the engines without the cache
+	builtins      map[string]*analyzer.Guide
+	guides        *store.GuideCache
+	limiter       *limiter
+	resp          *responseCache
+	metrics       *metrics
+	hooks         *webhooks
+	llmProbe      *probe
+	idKey         *idKey
+	authFails     *AuthThrottle
+	router        *gin.Engine
+	web           http.Handler
 	// shared is set when the store is seen by other processes (Redis);
 	// the in-memory twin's queue dies with this one.
 	shared bool
@@ -242,6 +247,11 @@ func NewServer(cfg Config, deps Deps) *Server {
 		}
 		s.engines[name] = store.CachedEngine(eng, deps.Store, cfg.CacheTTL)
 	}
+	s.engineTags = map[string]string{}
+	for name, eng := range s.engines {
+		s.engineTags[name] = engineTag(eng.Info())
+	}
+	s.respKeyPrefix = s.requestKeyPrefix()
 	s.guides = store.NewGuideCache(deps.Store, store.GuideCacheOptions{Recheck: cfg.GuideRecheck, Offline: cfg.GuideOffline})
 	for _, g := range guide.Builtins() {
 		s.builtins[g.ID] = g
