@@ -18,9 +18,10 @@ import (
 	"github.com/candorhq/candor/interview"
 )
 
-// fifteenAnswerReport analyzes the longest labelled answer to each of
-// cx-empathy's 15 questions (8 areas each) with the embedded engine.
-func fifteenAnswerReport(tb testing.TB) (*analyzer.Report, *analyzer.Guide) {
+// fifteenAnswersJSON is an answers-JSON transcript with the longest
+// labelled answer to each of cx-empathy's 15 questions (8 areas each);
+// the external tests reach it as FifteenAnswersJSON.
+func fifteenAnswersJSON(tb testing.TB) []byte {
 	tb.Helper()
 	f, err := os.Open(filepath.Join("..", "testdata", "eval", "answers.jsonl"))
 	if err != nil {
@@ -52,9 +53,22 @@ func fifteenAnswerReport(tb testing.TB) (*analyzer.Report, *analyzer.Guide) {
 	}{Candidate: "Fifteen Answers"}
 	for i := 1; i <= 15; i++ {
 		id := "q" + strconv.Itoa(i)
+		if longest[id] == "" {
+			tb.Fatalf("no labelled answer to %s", id)
+		}
 		in.Answers = append(in.Answers, ans{QuestionID: id, Text: longest[id]})
 	}
 	data, _ := json.Marshal(in)
+	return data
+}
+
+// FifteenAnswersJSON is fifteenAnswersJSON for the external tests.
+var FifteenAnswersJSON = fifteenAnswersJSON
+
+// fifteenAnswerReport analyzes fifteenAnswersJSON with the embedded engine.
+func fifteenAnswerReport(tb testing.TB) (*analyzer.Report, *analyzer.Guide) {
+	tb.Helper()
+	data := fifteenAnswersJSON(tb)
 	g, ok := guide.Builtin("cx-empathy")
 	if !ok {
 		tb.Fatal("no cx-empathy guide")

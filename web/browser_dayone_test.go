@@ -39,15 +39,7 @@ func TestBrowserDayOne(t *testing.T) {
 	if err != nil {
 		t.Fatalf("upload: %v", err)
 	}
-	loc, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := strings.TrimPrefix(strings.TrimPrefix(loc, e.ts.URL), "/reports/")
-	rep, status := e.apiReport(acmeKey, id)
-	if status != http.StatusOK {
-		t.Fatalf("report %q: %d", id, status)
-	}
+	id, rep := shownReport(t, ctx, e)
 	if rep.Candidate != "Priyanka Deshmukh" || rep.Role != "REQ-42 CX lead" || rep.InterviewDate != "2026-03-02" {
 		t.Errorf("report fields from the form: %q %q %q", rep.Candidate, rep.Role, rep.InterviewDate)
 	}

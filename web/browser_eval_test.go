@@ -54,11 +54,7 @@ func TestBrowserEvaluationAndAudit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run the evaluation: %v", err)
 	}
-	loc, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(loc, e.ts.URL+"/evaluations/ev_") {
+	if loc := location(t, ctx); !strings.HasPrefix(loc, e.ts.URL+"/evaluations/ev_") {
 		t.Fatalf("the evaluation opened at %s", loc)
 	}
 	type evalView struct {

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -56,11 +55,7 @@ func TestBrowserSlate(t *testing.T) {
 		if err != nil {
 			t.Fatalf("analyse %s: %v", tr.file, err)
 		}
-		loc, err := chromedp.Run(ctx, chromedp.Location())
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, strings.TrimPrefix(loc, e.ts.URL+"/reports/"))
+		ids = append(ids, strings.TrimPrefix(location(t, ctx), e.ts.URL+"/reports/"))
 	}
 
 	// The list, filtered by guide: tick the five, name the slate.
@@ -91,10 +86,7 @@ func TestBrowserSlate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("make the slate: %v", err)
 	}
-	loc, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
+	loc := location(t, ctx)
 	if !strings.HasPrefix(loc, e.ts.URL+"/slates/sl_") {
 		t.Fatalf("the slate opened at %s", loc)
 	}
@@ -278,40 +270,7 @@ func TestBrowserSlate(t *testing.T) {
 	artifact(t, "slate-sorted.png", sortedPNG)
 
 	// Printing: controls go, the matrix stays, no quote pops up.
-	media := func(m string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
-			return err
-		})
-	}
-	if err := chromedp.Do(ctx, media("print")); err != nil {
-		t.Fatal(err)
-	}
-	printed, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`({
-		nav: getComputedStyle(document.querySelector('header.top')).display,
-		sorts: getComputedStyle(document.querySelector('.sorts')).display,
-		del: getComputedStyle(document.querySelector('#delete-slate')).display,
-		matrix: getComputedStyle(document.querySelector('#slate-matrix')).display,
-	})`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if printed["nav"] != "none" || printed["sorts"] != "none" || printed["del"] != "none" || printed["matrix"] == "none" {
-		t.Errorf("print styles: %v", printed)
-	}
-	printPNG, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	artifact(t, "slate-print.png", printPNG)
-	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
-	if err != nil || !strings.HasPrefix(string(pdf), "%PDF") {
-		t.Fatalf("print to PDF: %v", err)
-	}
-	artifact(t, "slate.pdf", pdf)
-	if err := chromedp.Do(ctx, media("")); err != nil {
-		t.Fatal(err)
-	}
+	checkPrint(t, ctx, "slate", []string{"header.top", ".sorts", "#delete-slate"}, []string{"#slate-matrix"})
 
 	// The CSV download, in the order shown, with the browser's cookie.
 	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`a[data-format="csv"]`), "href"))

@@ -3,11 +3,13 @@ package web_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/candorhq/candor/analyzer"
 )
 
 // chromium finds a Chromium or Chrome binary: $CANDOR_CHROME, then the
@@ -84,6 +88,75 @@ func artifact(t *testing.T, name string, png []byte) {
 	t.Logf("screenshot: %s", p)
 }
 
+// location is the address the browser shows.
+func location(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// shownReport is the id of the report the browser shows and the report as
+// the API gives it.
+func shownReport(t *testing.T, ctx context.Context, e *env) (string, *analyzer.Report) {
+	t.Helper()
+	loc := location(t, ctx)
+	id := strings.TrimPrefix(strings.TrimPrefix(loc, e.ts.URL), "/reports/")
+	rep, status := e.apiReport(acmeKey, id)
+	if status != http.StatusOK {
+		t.Fatalf("report %q from %s: %d", id, loc, status)
+	}
+	return id, rep
+}
+
+// checkPrint switches the page to print media and checks that the
+// elements of hidden do not print and those of shown do; it saves the
+// printed view (name-print.png) and the page as a PDF (name.pdf), then
+// switches back to the screen.
+func checkPrint(t *testing.T, ctx context.Context, name string, hidden, shown []string) {
+	t.Helper()
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
+		})
+	}
+	if err := chromedp.Do(ctx, media("print")); err != nil {
+		t.Fatal(err)
+	}
+	sels, _ := json.Marshal(append(slices.Clone(hidden), shown...))
+	display, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](string(sels)+`.map(s => getComputedStyle(document.querySelector(s)).display)`))
+	if err != nil || len(display) != len(hidden)+len(shown) {
+		t.Fatalf("print styles of %v and %v: %v, %v", hidden, shown, display, err)
+	}
+	for i, d := range display {
+		if i < len(hidden) && d != "none" {
+			t.Errorf("print styles: %s prints (display %s)", hidden[i], d)
+		}
+		if i >= len(hidden) && d == "none" {
+			t.Errorf("print styles: %s does not print", shown[i-len(hidden)])
+		}
+	}
+	if _, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`)); err != nil {
+		t.Fatal(err)
+	}
+	printPNG, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact(t, name+"-print.png", printPNG)
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
+	if err != nil || !strings.HasPrefix(string(pdf), "%PDF") {
+		t.Fatalf("print to PDF: %v", err)
+	}
+	artifact(t, name+".pdf", pdf)
+	if err := chromedp.Do(ctx, media("")); err != nil {
+		t.Fatal(err)
+	}
+}
+
 type matrixRow struct {
 	Q     string   `json:"q"`
 	Cells []string `json:"cells"`
@@ -128,15 +201,7 @@ func TestBrowserUploadToReport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("upload: %v", err)
 	}
-	loc, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := strings.TrimPrefix(strings.TrimPrefix(loc, e.ts.URL), "/reports/")
-	rep, status := e.apiReport(acmeKey, id)
-	if status != http.StatusOK {
-		t.Fatalf("report %q from %s: %d", id, loc, status)
-	}
+	id, rep := shownReport(t, ctx, e)
 
 	// The matrix: a row per answered question, cells as in the JSON.
 	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]matrixRow](`[...document.querySelectorAll('table.matrix tr[data-answered="true"]')].map(tr => ({
@@ -229,43 +294,7 @@ func TestBrowserUploadToReport(t *testing.T) {
 	}
 
 	// Printing: the navigation and forms go, the evidence stays.
-	media := func(m string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
-			return err
-		})
-	}
-	if err := chromedp.Do(ctx, media("print")); err != nil {
-		t.Fatal(err)
-	}
-	printed, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`({
-		nav: getComputedStyle(document.querySelector('header.top')).display,
-		downloads: getComputedStyle(document.querySelector('.downloads')).display,
-		matrix: getComputedStyle(document.querySelector('table.matrix')).display,
-		answer: getComputedStyle(document.querySelector('.answer-text')).display,
-	})`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if printed["nav"] != "none" || printed["downloads"] != "none" || printed["matrix"] == "none" || printed["answer"] == "none" {
-		t.Errorf("print styles: %v", printed)
-	}
-	if _, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`)); err != nil {
-		t.Fatal(err)
-	}
-	printPNG, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	artifact(t, "report-print.png", printPNG)
-	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
-	if err != nil || !strings.HasPrefix(string(pdf), "%PDF") {
-		t.Fatalf("print to PDF: %v", err)
-	}
-	artifact(t, "report.pdf", pdf)
-	if err := chromedp.Do(ctx, media("")); err != nil {
-		t.Fatal(err)
-	}
+	checkPrint(t, ctx, "report", []string{"header.top", ".downloads"}, []string{"table.matrix", ".answer-text"})
 
 	// The CSV download: its link, fetched with the browser's session cookie.
 	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`a[data-format="csv"]`), "href"))

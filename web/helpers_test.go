@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -17,7 +16,6 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -253,43 +251,9 @@ func clipBody(s string) string {
 	return s
 }
 
-// fifteenAnswers is an answers-JSON transcript with the longest labelled
-// answer to each of cx-empathy's 15 questions (8 areas each).
-func fifteenAnswers(t testing.TB) []byte {
-	t.Helper()
-	longest := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(readFixture(t, "testdata/eval/answers.jsonl")))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var a struct {
-			QuestionID string `json:"question_id"`
-			Text       string `json:"text"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatal(err)
-		}
-		if len(a.Text) > len(longest[a.QuestionID]) {
-			longest[a.QuestionID] = a.Text
-		}
-	}
-	type ans struct {
-		QuestionID string `json:"question_id"`
-		Text       string `json:"text"`
-	}
-	in := struct {
-		Candidate string `json:"candidate"`
-		Answers   []ans  `json:"answers"`
-	}{Candidate: "Fifteen Answers"}
-	for i := 1; i <= 15; i++ {
-		id := "q" + strconv.Itoa(i)
-		if longest[id] == "" {
-			t.Fatalf("no labelled answer to %s", id)
-		}
-		in.Answers = append(in.Answers, ans{QuestionID: id, Text: longest[id]})
-	}
-	b, _ := json.Marshal(in)
-	return b
-}
+// fifteenAnswers is web.FifteenAnswersJSON: the longest labelled answer
+// to each of cx-empathy's 15 questions, as an answers-JSON transcript.
+func fifteenAnswers(t testing.TB) []byte { return web.FifteenAnswersJSON(t) }
 
 func mustURL(t testing.TB, s string) *url.URL {
 	t.Helper()
