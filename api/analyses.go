@@ -192,15 +192,25 @@ func (a *analysis) setTranscript(data []byte) error {
 	return nil
 }
 
-func (s *Server) decodeMultipart(c *gin.Context, a *analysis) error {
+// parseMultipart reads a multipart body (its parts over 1 MiB to
+// temporary files: the caller calls RemoveAll); 400 when it is malformed,
+// 413 when it is over the body limit.
+func parseMultipart(c *gin.Context) (*multipart.Form, error) {
 	if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return err
+			return nil, err
 		}
-		return errorf(http.StatusBadRequest, CodeMalformedBody, "malformed multipart body: %v", err)
+		return nil, errorf(http.StatusBadRequest, CodeMalformedBody, "malformed multipart body: %v", err)
 	}
-	form := c.Request.MultipartForm
+	return c.Request.MultipartForm, nil
+}
+
+func (s *Server) decodeMultipart(c *gin.Context, a *analysis) error {
+	form, err := parseMultipart(c)
+	if err != nil {
+		return err
+	}
 	defer func() { _ = form.RemoveAll() }()
 	get := func(k string) string {
 		if v := form.Value[k]; len(v) > 0 {
@@ -246,18 +256,25 @@ func (s *Server) decodeMultipart(c *gin.Context, a *analysis) error {
 			return err
 		}
 	}
-	if gh := form.File["guide"]; len(gh) > 0 {
-		data, err := readPart(gh[0], guide.MaxSize, "guide")
-		if err != nil {
-			return err
-		}
-		g, err := guide.Parse(gh[0].Filename, data)
-		if err != nil {
-			return inlineGuideError(err)
-		}
-		a.Guide = g
+	a.Guide, err = formGuide(form)
+	return err
+}
+
+// formGuide is the guide of a multipart body's guide part; nil without one.
+func formGuide(form *multipart.Form) (*analyzer.Guide, error) {
+	gh := form.File["guide"]
+	if len(gh) == 0 {
+		return nil, nil
 	}
-	return nil
+	data, err := readPart(gh[0], guide.MaxSize, "guide")
+	if err != nil {
+		return nil, err
+	}
+	g, err := guide.Parse(gh[0].Filename, data)
+	if err != nil {
+		return nil, inlineGuideError(err)
+	}
+	return g, nil
 }
 
 func readPart(fh *multipart.FileHeader, limit int64, field string) ([]byte, error) {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"path"
 	"path/filepath"
@@ -119,23 +118,7 @@ func (s *Server) createSetJob(c *gin.Context, kind string) {
 	}
 	j.GuideID = j.Guide.ID
 	j.RequestID = c.GetString(ctxRequestID)
-	payload, err := json.Marshal(j)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	id, err := s.store.Enqueue(c.Request.Context(), tenant(c), payload)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.shared {
-		s.inMemoryQueue.Add(1)
-	}
-	s.metrics.jobs.WithLabelValues("queued").Inc()
-	loc := "/v1/jobs/" + id
-	c.Header("Location", loc)
-	writeJSON(c, http.StatusAccepted, JobAccepted{JobID: id, State: store.JobQueued, StatusURL: loc})
+	s.queueJob(c, j, nil)
 }
 
 // decodeSetJob reads the request: JSON, or multipart with the set as a
@@ -270,14 +253,10 @@ func looksLikeSet(data []byte) bool {
 }
 
 func (s *Server) decodeSetMultipart(c *gin.Context, j *setJob) error {
-	if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return errorf(http.StatusBadRequest, CodeMalformedBody, "malformed multipart body: %v", err)
+	form, err := parseMultipart(c)
+	if err != nil {
+		return err
 	}
-	form := c.Request.MultipartForm
 	defer func() { _ = form.RemoveAll() }()
 	get := func(k string) string {
 		if v := form.Value[k]; len(v) > 0 {
@@ -347,18 +326,8 @@ func (s *Server) decodeSetMultipart(c *gin.Context, j *setJob) error {
 		}
 		j.Set.Name = n
 	}
-	if gh := form.File["guide"]; len(gh) > 0 {
-		data, err := readPart(gh[0], guide.MaxSize, "guide")
-		if err != nil {
-			return err
-		}
-		g, err := guide.Parse(gh[0].Filename, data)
-		if err != nil {
-			return inlineGuideError(err)
-		}
-		j.Guide = g
-	}
-	return nil
+	j.Guide, err = formGuide(form)
+	return err
 }
 
 // checkSetJob checks the options and the set against the guide, before
@@ -615,39 +584,9 @@ func setJobErr(err error) error {
 
 // --- reading results
 
-// resultFormat picks json, markdown or html: ?format= wins, then Accept.
+// resultFormat picks an evaluation's or audit's representation.
 func resultFormat(c *gin.Context) (string, error) {
-	switch f := strings.ToLower(c.Query("format")); f {
-	case "json":
-		return formatJSON, nil
-	case "md", "markdown":
-		return formatMarkdown, nil
-	case "html":
-		return "html", nil
-	case "":
-	default:
-		return "", fieldError("format", "format must be json, md or html, not %q", f)
-	}
-	accept := c.GetHeader("Accept")
-	if accept == "" {
-		return formatJSON, nil
-	}
-	for _, part := range strings.Split(accept, ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil || params["q"] == "0" {
-			continue
-		}
-		switch mt {
-		case "application/json", "application/*", "*/*":
-			return formatJSON, nil
-		case "text/markdown", "text/x-markdown", "text/*":
-			return formatMarkdown, nil
-		case "text/html":
-			return "html", nil
-		}
-	}
-	return "", errorf(http.StatusNotAcceptable, CodeNotAcceptable,
-		"an evaluation or audit is served as application/json, text/markdown or text/html (or ?format=json|md|html)")
+	return negotiate(c, "an evaluation or audit", resultRepresentations)
 }
 
 func resultErr(kind, id string, err error) error {
@@ -683,7 +622,7 @@ func (s *Server) getResult(c *gin.Context, kind string) {
 	if kind == kindEvaluation {
 		var ev evaluation.Evaluation
 		if err = json.Unmarshal(raw, &ev); err == nil {
-			if format == "html" {
+			if format == formatHTML {
 				err = render.EvaluationHTML(&buf, &ev)
 			} else {
 				err = render.EvaluationMarkdown(&buf, &ev)
@@ -692,7 +631,7 @@ func (s *Server) getResult(c *gin.Context, kind string) {
 	} else {
 		var a evaluation.AuditReport
 		if err = json.Unmarshal(raw, &a); err == nil {
-			if format == "html" {
+			if format == formatHTML {
 				err = render.AuditHTML(&buf, &a)
 			} else {
 				err = render.AuditMarkdown(&buf, &a)
@@ -704,7 +643,7 @@ func (s *Server) getResult(c *gin.Context, kind string) {
 		return
 	}
 	ct := "text/markdown; charset=utf-8"
-	if format == "html" {
+	if format == formatHTML {
 		ct = "text/html; charset=utf-8"
 		// The page's own meta policy, sent as a header too.
 		c.Header("Content-Security-Policy", "default-src 'none'; style-src '"+render.StyleHash()+"'; img-src data:")

@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -228,20 +227,7 @@ func TestAuditJob(t *testing.T) {
 // setUpload builds a multipart upload of a set file and fields.
 func setUpload(t *testing.T, name string, data []byte, fields map[string]string) ([]byte, string) {
 	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		_ = w.WriteField(k, v)
-	}
-	fw, err := w.CreateFormFile("set", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = fw.Write(data)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes(), w.FormDataContentType()
+	return multipartForm(t, fields, formFile{"set", name, data})
 }
 
 func TestEvaluationAndAuditUploads(t *testing.T) {

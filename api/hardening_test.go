@@ -1,10 +1,8 @@
 package api_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -103,20 +101,7 @@ func TestWorkBudget(t *testing.T) {
 // multipartWithGuide is an upload of a short transcript with a guide file.
 func multipartWithGuide(t *testing.T, guideText string) ([]byte, string) {
 	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, err := w.CreateFormFile("transcript", "t.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = fw.Write([]byte("Interviewer: Tell me about a time a customer was upset?\nCandidate: Once a customer was upset with me.\n"))
-	gw, err := w.CreateFormFile("guide", "guide.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = gw.Write([]byte(guideText))
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes(), w.FormDataContentType()
+	return multipartForm(t, nil,
+		formFile{"transcript", "t.txt", []byte("Interviewer: Tell me about a time a customer was upset?\nCandidate: Once a customer was upset with me.\n")},
+		formFile{"guide", "guide.txt", []byte(guideText)})
 }

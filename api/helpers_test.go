@@ -220,8 +220,15 @@ func (e *env) postJSON(path, key string, v any) *response {
 	return e.do(req{method: http.MethodPost, path: path, key: key, ctype: "application/json", body: b})
 }
 
-// multipartBody builds a multipart upload of a transcript file and fields.
-func multipartBody(t *testing.T, name string, data []byte, fields map[string]string) ([]byte, string) {
+// formFile is a file part of a multipart upload.
+type formFile struct {
+	field, name string
+	data        []byte
+}
+
+// multipartForm builds a multipart upload of fields and files; it returns
+// the body and its content type.
+func multipartForm(t *testing.T, fields map[string]string, files ...formFile) ([]byte, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -230,15 +237,23 @@ func multipartBody(t *testing.T, name string, data []byte, fields map[string]str
 			t.Fatal(err)
 		}
 	}
-	fw, err := w.CreateFormFile("transcript", name)
-	if err != nil {
-		t.Fatal(err)
+	for _, f := range files {
+		fw, err := w.CreateFormFile(f.field, f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = fw.Write(f.data)
 	}
-	_, _ = fw.Write(data)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes(), w.FormDataContentType()
+}
+
+// multipartBody builds a multipart upload of a transcript file and fields.
+func multipartBody(t *testing.T, name string, data []byte, fields map[string]string) ([]byte, string) {
+	t.Helper()
+	return multipartForm(t, fields, formFile{"transcript", name, data})
 }
 
 // want fails the test unless r has the status (and, for errors, the code).

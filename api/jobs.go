@@ -22,7 +22,14 @@ import (
 func (s *Server) enqueue(c *gin.Context, a *analysis) {
 	a.GuideID = a.Guide.ID
 	a.RequestID = c.GetString(ctxRequestID)
-	payload, err := json.Marshal(a)
+	s.queueJob(c, a, map[string]string{"X-Cache": "miss"})
+}
+
+// queueJob queues job (an analysis or a set job of the request's tenant):
+// 202 with the job and a Location to poll, and headers, or 503 when the
+// queue (Redis) is down.
+func (s *Server) queueJob(c *gin.Context, job any, headers map[string]string) {
+	payload, err := json.Marshal(job)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -38,7 +45,9 @@ func (s *Server) enqueue(c *gin.Context, a *analysis) {
 	s.metrics.jobs.WithLabelValues("queued").Inc()
 	loc := "/v1/jobs/" + id
 	c.Header("Location", loc)
-	c.Header("X-Cache", "miss")
+	for k, v := range headers {
+		c.Header(k, v)
+	}
 	writeJSON(c, http.StatusAccepted, JobAccepted{JobID: id, State: store.JobQueued, StatusURL: loc})
 }
 

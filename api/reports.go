@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,30 +19,49 @@ import (
 	"github.com/candorhq/candor/store"
 )
 
-// Report representations.
+// Representations of reports, evaluations and audits.
 const (
 	formatJSON     = "json"
 	formatMarkdown = "markdown"
 	formatCSV      = "csv"
+	formatHTML     = "html"
 )
 
-// reportFormat picks the representation: ?format= wins, then Accept.
-func reportFormat(c *gin.Context) (string, error) {
+// representation is one way a resource is served: the ?format= values
+// and the Accept media types that ask for it (the first of each is the
+// one error messages name).
+type representation struct {
+	format string
+	names  []string
+	types  []string
+}
+
+var (
+	asJSON     = representation{formatJSON, []string{"json"}, []string{"application/json", "application/*", "*/*"}}
+	asMarkdown = representation{formatMarkdown, []string{"md", "markdown"}, []string{"text/markdown", "text/x-markdown", "text/*"}}
+	asCSV      = representation{formatCSV, []string{"csv"}, []string{"text/csv"}}
+	asHTML     = representation{formatHTML, []string{"html"}, []string{"text/html"}}
+
+	reportRepresentations = []representation{asJSON, asMarkdown, asCSV}
+	resultRepresentations = []representation{asJSON, asMarkdown, asHTML}
+)
+
+// negotiate picks the representation of what (a report, an evaluation or
+// audit) among reps: ?format= wins, then the first acceptable part of
+// Accept; JSON without either.
+func negotiate(c *gin.Context, what string, reps []representation) (string, error) {
 	var f string
 	if c.Request.URL.RawQuery != "" {
 		// (c.Query parses the query into a map: not for nothing.)
 		f = strings.ToLower(c.Query("format"))
 	}
-	switch f {
-	case "json":
-		return formatJSON, nil
-	case "md", "markdown":
-		return formatMarkdown, nil
-	case "csv":
-		return formatCSV, nil
-	case "":
-	default:
-		return "", fieldError("format", "format must be json, md or csv, not %q", f)
+	if f != "" {
+		for _, r := range reps {
+			if slices.Contains(r.names, f) {
+				return r.format, nil
+			}
+		}
+		return "", fieldError("format", "format must be %s, not %q", orList(reps, func(r representation) string { return r.names[0] }), f)
 	}
 	accept := c.GetHeader("Accept")
 	if accept == "" {
@@ -52,19 +72,35 @@ func reportFormat(c *gin.Context) (string, error) {
 		if err != nil || params["q"] == "0" {
 			continue
 		}
-		switch mt {
-		case "application/json", "application/*", "*/*":
-			return formatJSON, nil
-		case "text/markdown", "text/x-markdown":
-			return formatMarkdown, nil
-		case "text/csv":
-			return formatCSV, nil
-		case "text/*":
-			return formatMarkdown, nil
+		for _, r := range reps {
+			if slices.Contains(r.types, mt) {
+				return r.format, nil
+			}
 		}
 	}
-	return "", errorf(http.StatusNotAcceptable, CodeNotAcceptable,
-		"a report is served as application/json, text/markdown or text/csv (or ?format=json|md|csv)")
+	var names []string
+	for _, r := range reps {
+		names = append(names, r.names[0])
+	}
+	return "", errorf(http.StatusNotAcceptable, CodeNotAcceptable, "%s is served as %s (or ?format=%s)",
+		what, orList(reps, func(r representation) string { return r.types[0] }), strings.Join(names, "|"))
+}
+
+// orList is "a, b or c" of f of each of reps.
+func orList(reps []representation, f func(representation) string) string {
+	var out []string
+	for _, r := range reps {
+		out = append(out, f(r))
+	}
+	if len(out) < 2 {
+		return strings.Join(out, "")
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " or " + out[len(out)-1]
+}
+
+// reportFormat picks a report's representation.
+func reportFormat(c *gin.Context) (string, error) {
+	return negotiate(c, "a report", reportRepresentations)
 }
 
 // writeReport answers a report in the representation asked for. raw, when
