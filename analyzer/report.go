@@ -129,11 +129,33 @@ type Detail struct {
 	Bound bool   `json:"bound"`
 }
 
+// Depth signal statuses.
+const (
+	DepthPresent = "present"
+	DepthPartial = "partial"
+	DepthAbsent  = "absent"
+)
+
+// DepthStatus maps an area status to the depth signal status it stands
+// for (covered: present, partial: partial, anything else: absent).
+func DepthStatus(areaStatus string) string {
+	switch areaStatus {
+	case StatusCovered:
+		return DepthPresent
+	case StatusPartial:
+		return DepthPartial
+	}
+	return DepthAbsent
+}
+
 // DepthResult is the verdict on one of the guide's depth signals.
 type DepthResult struct {
-	ID      string `json:"id"`
-	Text    string `json:"text"`
-	Present bool   `json:"present"`
+	ID   string `json:"id"`
+	Text string `json:"text"`
+	// Present is Status == DepthPresent.
+	Present bool `json:"present"`
+	// Status is present, partial or absent.
+	Status string `json:"status,omitempty"`
 	// Confidence is the engine's probability that the answer shows it.
 	Confidence float64 `json:"confidence"`
 	Evidence   []Span  `json:"evidence"`

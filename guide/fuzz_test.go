@@ -136,8 +136,18 @@ func TestYardstickTextOfBuiltins(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", id, err)
 		}
-		if !reflect.DeepEqual(got.Questions, want.Questions) || got.Title != want.Title || len(got.Notes) != len(want.Notes) {
+		// Yardstick text has no place for depth signals (the importer
+		// proposes them from the FAQ only): compare the questions without.
+		if !reflect.DeepEqual(withoutDepth(got.Questions), withoutDepth(want.Questions)) || got.Title != want.Title || len(got.Notes) != len(want.Notes) {
 			t.Errorf("%s: Yardstick text reads back differently:\ngot  %+v\nwant %+v", id, got, want)
 		}
 	}
+}
+
+func withoutDepth(qs []analyzer.Question) []analyzer.Question {
+	out := append([]analyzer.Question(nil), qs...)
+	for i := range out {
+		out[i].Depth = nil
+	}
+	return out
 }

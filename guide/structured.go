@@ -355,6 +355,8 @@ func decodeGuide(name string, root *value, yamlish bool) (*analyzer.Guide, []int
 			g.Questions, qlines, err = d.questions(v, path)
 		case "notes":
 			g.Notes, err = d.notes(v, path)
+		case "depth_signals":
+			g.DepthSignals, err = d.depthSignals(v, path)
 		}
 		return err
 	})
@@ -365,9 +367,10 @@ func decodeGuide(name string, root *value, yamlish bool) (*analyzer.Guide, []int
 }
 
 var (
-	guideFields    = []string{"id", "title", "description", "questions", "notes", "version"}
+	guideFields    = []string{"id", "title", "description", "questions", "depth_signals", "notes", "version"}
 	questionFields = []string{"id", "text", "areas", "follow_ups"}
 	noteFields     = []string{"title", "text"}
+	depthFields    = []string{"id", "text"}
 )
 
 func (d *decoder) questions(v *value, path string) ([]analyzer.Question, []int, error) {
@@ -426,4 +429,40 @@ func (d *decoder) notes(v *value, path string) ([]analyzer.Note, error) {
 		}
 	}
 	return ns, nil
+}
+
+// depthSignals reads the guide's depth signals: a list of {id, text}, or
+// of plain strings (ids are then given by Normalize).
+func (d *decoder) depthSignals(v *value, path string) ([]analyzer.DepthSignal, error) {
+	if v.kind == kNull {
+		return nil, nil
+	}
+	if v.kind != kArray {
+		return nil, d.fail(v.line, path, "want a list of depth signals, got "+v.kind.String())
+	}
+	ds := make([]analyzer.DepthSignal, len(v.items))
+	for i, it := range v.items {
+		s := &ds[i]
+		at := fmt.Sprintf("%s[%d]", path, i)
+		if it.kind != kObject {
+			var err error
+			if s.Text, err = d.str(it, at); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		err := d.fields(it, at, depthFields, func(key, path string, v *value) (err error) {
+			switch key {
+			case "id":
+				s.ID, err = d.str(v, path)
+			case "text":
+				s.Text, err = d.str(v, path)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return ds, nil
 }

@@ -69,7 +69,7 @@ func TestStructuredErrors(t *testing.T) {
 			`g.json:3: questions[0].followups: unknown field (known fields: id, text, areas, follow_ups)`},
 		{"json unknown top-level field", "g.json",
 			`{"title": "T", "author": "me", "questions": []}`,
-			`g.json:1: author: unknown field (known fields: id, title, description, questions, notes, version)`},
+			`g.json:1: author: unknown field (known fields: id, title, description, questions, depth_signals, notes, version)`},
 		{"json duplicate field", "g.json",
 			`{"title": "T", "title": "U", "questions": []}`,
 			`g.json:1: title: duplicate field`},
@@ -184,5 +184,27 @@ func TestParseFormatUnknown(t *testing.T) {
 	_, err := guide.ParseFormat("g", "toml", []byte("x"))
 	if err == nil || !errors.Is(err, analyzer.ErrInvalidGuide) || !strings.Contains(err.Error(), `"toml"`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestStructuredDepthSignals: YAML and JSON guides state depth signals as
+// {id, text} objects or plain strings; every question gets them.
+func TestStructuredDepthSignals(t *testing.T) {
+	want := []analyzer.DepthSignal{{ID: "feelings", Text: "The other person's feelings, named"}, {ID: "d2", Text: "How they noticed"}}
+	for name, data := range map[string]string{
+		"g.yaml": "title: T\ndepth_signals:\n  - id: feelings\n    text: The other person's feelings, named\n  - How they noticed\nquestions:\n  - text: Tell me about X.\n    areas: [a]\n",
+		"g.json": `{"title":"T","depth_signals":[{"id":"feelings","text":"The other person's feelings, named"},"How they noticed"],"questions":[{"text":"Tell me about X.","areas":["a"]}]}`,
+	} {
+		g, err := guide.Parse(name, []byte(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(g.DepthSignals, want) || !reflect.DeepEqual(g.Questions[0].Depth, want) {
+			t.Errorf("%s: depth %+v, question depth %+v; want %+v", name, g.DepthSignals, g.Questions[0].Depth, want)
+		}
+	}
+	_, err := guide.Parse("bad.yaml", []byte("title: T\ndepth_signals: yes\nquestions:\n  - text: Q?\n    areas: [a]\n"))
+	if err == nil || !strings.Contains(err.Error(), "depth_signals") {
+		t.Errorf("depth_signals as a scalar: err = %v, want it named", err)
 	}
 }

@@ -21,7 +21,9 @@ import (
 //	- ...
 //	... more questions ...
 //	Frequently Asked Questions              (optional)
-//	<question line> <answer paragraphs>     -> Guide.Notes
+//	<question line> <answer paragraphs>     -> Guide.Notes (and the
+//	                                           DepthSignals proposed from
+//	                                           them: proposeDepth)
 //	<closing sign-up line>                  (dropped)
 //
 // A question is recognised by what follows it, an "Areas to Cover" header,
@@ -351,6 +353,7 @@ loop:
 	g := &analyzer.Guide{Questions: p.qs}
 	g.Title, g.Description = intro(p.ls[:introEnd], preamble)
 	g.Notes = notes(p.ls[trailing:])
+	g.DepthSignals = proposeDepth(g.Notes)
 	return g, p.lines, nil
 }
 
@@ -544,5 +547,69 @@ func notes(ls []tline) []analyzer.Note {
 		body = append(body, l)
 	}
 	flush()
+	return out
+}
+
+// Depth signals from the FAQ. A Yardstick guide says how to tell a genuine
+// answer from a rehearsed one in prose ("How can I tell real X from a
+// scripted answer?" ... "Candidates who ... can name A, explain B, and
+// describe C."). The importer proposes the things such a sentence says a
+// candidate can do or will do as the guide's depth signals, for its author
+// to review: the entry is the FAQ entry whose title sets the genuine
+// against the rehearsed, the sentences are those with a subject followed
+// by can, will, should, usually, often or tend to (not "you", "we" or "I":
+// advice to the reader), and the list after that verb gives one signal per
+// comma-separated item. A guide whose FAQ has no such entry gets none:
+// nothing is guessed.
+
+var (
+	faqGenuine   = regexp.MustCompile(`(?i)\b(genuine|real|authentic|lived|true|actual)`)
+	faqRehearsed = regexp.MustCompile(`(?i)\b(rehears|script|coached|canned|memori[sz]|prepared|textbook|generic)`)
+	faqDoes      = regexp.MustCompile(`(?i)^(?:(.*?)\s)?(?:can|will|should|usually|often|tend to)\s+(?:also\s+)?(.+)$`)
+	faqReader    = regexp.MustCompile(`(?i)\b(?:you|we|i)$`)
+	faqListSep   = regexp.MustCompile(`,\s*(?:and\s+|or\s+)?`)
+)
+
+// maxDepthSignals bounds the proposals: a rubric is a handful of signs.
+const maxDepthSignals = 8
+
+func proposeDepth(notes []analyzer.Note) []analyzer.DepthSignal {
+	var out []analyzer.DepthSignal
+	for _, n := range notes {
+		if !faqGenuine.MatchString(n.Title) || !faqRehearsed.MatchString(n.Title) {
+			continue
+		}
+		for _, s := range sentences(n.Text) {
+			m := faqDoes.FindStringSubmatch(strings.TrimRight(s, ".!"))
+			if m == nil || m[1] == "" || faqReader.MatchString(m[1]) {
+				continue // no subject, or the reader's ("you can ask ...")
+			}
+			for _, item := range faqListSep.Split(m[2], -1) {
+				item = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(item), "and "))
+				if len(strings.Fields(item)) < 3 || len(out) >= maxDepthSignals {
+					continue
+				}
+				r, size := utf8.DecodeRuneInString(item)
+				out = append(out, analyzer.DepthSignal{Text: string(unicode.ToUpper(r)) + item[size:]})
+			}
+		}
+	}
+	return out
+}
+
+// sentences splits prose at a full stop, question or exclamation mark
+// followed by a space and a capital.
+func sentences(text string) []string {
+	var out []string
+	start := 0
+	for i := 0; i+2 < len(text); i++ {
+		if (text[i] == '.' || text[i] == '?' || text[i] == '!') && text[i+1] == ' ' && unicode.IsUpper(rune(text[i+2])) {
+			out = append(out, strings.TrimSpace(text[start:i+1]))
+			start = i + 2
+		}
+	}
+	if rest := strings.TrimSpace(text[start:]); rest != "" {
+		out = append(out, rest)
+	}
 	return out
 }

@@ -301,3 +301,57 @@ func TestYardstickLongText(t *testing.T) {
 		})
 	}
 }
+
+// TestYardstickDepthSignals: the FAQ entry that sets a real answer against a
+// coached one gives one proposed depth signal per thing its sentences say
+// such a candidate can or will do, in order; the other entries and the
+// sentences about answers in general give none.
+func TestYardstickDepthSignals(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "depth.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := guide.Parse("depth.txt", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []analyzer.DepthSignal{
+		{ID: "d1", Text: "Say what the patient was struggling with"},
+		{ID: "d2", Text: "Recall the words they used to slow things down"},
+		{ID: "d3", Text: "Explain what they did differently for that patient"},
+		{ID: "d4", Text: "Talk about how the visit felt for the patient rather than about the rules of the desk"},
+	}
+	if !reflect.DeepEqual(g.DepthSignals, want) {
+		t.Errorf("depth signals:\ngot  %+v\nwant %+v", g.DepthSignals, want)
+	}
+	for _, q := range g.Questions {
+		if !reflect.DeepEqual(q.Depth, want) {
+			t.Errorf("%s: Depth = %+v, want the guide's signals", q.ID, q.Depth)
+		}
+	}
+	// A guide without such an entry gets none.
+	plain, err := os.ReadFile(filepath.Join("testdata", "plain.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, err := guide.Parse("plain.txt", plain); err != nil || g.DepthSignals != nil {
+		t.Errorf("plain.txt: depth signals %+v, err %v; want none", g.DepthSignals, err)
+	}
+}
+
+// TestSeedDepthSignals: the seed guide's FAQ says how to tell genuine empathy
+// from a rehearsed script; the four things it names become the proposals.
+func TestSeedDepthSignals(t *testing.T) {
+	g, err := guide.Parse("seed.txt", readSeed(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.DepthSignals) != 4 {
+		t.Fatalf("got %d depth signals, want 4: %+v", len(g.DepthSignals), g.DepthSignals)
+	}
+	for i, want := range []string{"emotions", "recognized", "personalized", "customer's experience"} {
+		if !strings.Contains(g.DepthSignals[i].Text, want) {
+			t.Errorf("depth signal %d = %q, want it to mention %q", i+1, g.DepthSignals[i].Text, want)
+		}
+	}
+}

@@ -84,6 +84,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	}
 	af := analyzeFeatures(doc, inj)
 	del, st := e.delivery(af)
+	del.Episode, del.Details = episode(af, answer)
 	cov, decs, as := e.coverage(q, af, st)
 	res := analyzer.AnswerAnalysis{
 		QuestionID: q.ID,
@@ -94,7 +95,10 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		Engine:     analyzer.EngineHeuristic,
 		Words:      len(doc.Tokens),
 	}
-	res.FollowUps = e.followUps(q, cov)
+	var ext analyzer.Question
+	var extCov analyzer.Coverage
+	res.Delivery.Depth, ext, extCov = e.depth(q, af, st)
+	res.FollowUps = e.followUps(q, cov, ext, extCov)
 	for _, f := range found {
 		s := f.Span(answer)
 		res.Warnings = append(res.Warnings, analyzer.Warning{Code: analyzer.WarnPromptInjection, QuestionID: q.ID,

@@ -42,17 +42,34 @@ var probes = [nFacets]string{
 // followUps suggests, for each missing or partial area, the guide's
 // best-fitting follow-up question, or a probe for checkable detail when none
 // of the guide's fits.
-func (e *Engine) followUps(q analyzer.Question, cov analyzer.Coverage) []string {
+//
+// Then, while the cap allows, one for each depth signal the answer lacks
+// (absent, not partial), picked the same way with the signal read as an
+// extra area of the question (ext and extCov from depth).
+func (e *Engine) followUps(q analyzer.Question, cov analyzer.Coverage, ext analyzer.Question, extCov analyzer.Coverage) []string {
 	out := []string{}
 	used := map[string]bool{}
+	out = e.pickFollowUps(q, cov, 0, out, used)
+	if len(q.Depth) > 0 && len(extCov.Areas) == len(ext.Areas) {
+		out = e.pickFollowUps(ext, extCov, len(q.Areas), out, used)
+	}
+	return out
+}
+
+// pickFollowUps appends to out a follow-up for each area of cov from index
+// from on that is not covered, up to analyzer.MaxFollowUps in all.
+func (e *Engine) pickFollowUps(q analyzer.Question, cov analyzer.Coverage, from int, out []string, used map[string]bool) []string {
 	qs := e.questionSem(q)
 	probs := qs.followUpProbs(e.mustWeights(), q)
 	for ai, ar := range cov.Areas {
 		if len(out) >= analyzer.MaxFollowUps {
 			break
 		}
-		if ar.Status == analyzer.StatusCovered || ai >= len(qs.areas) {
+		if ai < from || ar.Status == analyzer.StatusCovered || ai >= len(qs.areas) {
 			continue
+		}
+		if from > 0 && ar.Status != analyzer.StatusMissing {
+			continue // a depth signal in part: only absent ones get a follow-up
 		}
 		// The guide's follow-up that the pair model reads as asking for
 		// this area, if one is at least as likely as a partial claim.

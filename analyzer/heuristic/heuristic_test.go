@@ -124,6 +124,7 @@ func checkAnalysis(t testing.TB, q analyzer.Question, text string, a analyzer.An
 	if len(a.FollowUps) > analyzer.MaxFollowUps {
 		t.Fatalf("%d follow-ups, at most %d", len(a.FollowUps), analyzer.MaxFollowUps)
 	}
+	checkDepth(t, q, runes, a.Delivery)
 	if a.Words <= 0 {
 		t.Fatalf("words %d", a.Words)
 	}
