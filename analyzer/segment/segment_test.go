@@ -214,28 +214,37 @@ func (s prf) precision() float64 { return float64(s.tp) / float64(max(s.tp+s.fp,
 func (s prf) recall() float64    { return float64(s.tp) / float64(max(s.tp+s.fn, 1)) }
 func (s prf) f1() float64        { return 2 * float64(s.tp) / float64(max(2*s.tp+s.fp+s.fn, 1)) }
 
+// countPRF compares the answers found (question id and asked-at turn)
+// with the gold ones.
+func countPRF(got, want []string) prf {
+	var s prf
+	for _, k := range got {
+		if slices.Contains(want, k) {
+			s.tp++
+		} else {
+			s.fp++
+		}
+	}
+	for _, k := range want {
+		if !slices.Contains(got, k) {
+			s.fn++
+		}
+	}
+	return s
+}
+
+func (s *prf) add(o prf) { s.tp, s.fp, s.fn = s.tp+o.tp, s.fp+o.fp, s.fn+o.fn }
+
 func score(t *testing.T, g *analyzer.Guide, fx []fixture) prf {
 	var total prf
 	for _, f := range fx {
 		res, _ := segmentFile(t, g, f.name, f.data, segment.Options{})
 		got, want := found(res), want(f.gold)
-		var s prf
-		for _, k := range got {
-			if slices.Contains(want, k) {
-				s.tp++
-			} else {
-				s.fp++
-			}
-		}
-		for _, k := range want {
-			if !slices.Contains(got, k) {
-				s.fn++
-			}
-		}
+		s := countPRF(got, want)
 		if s.fp+s.fn > 0 {
 			t.Logf("%s: found %v, gold %v", f.name, got, want)
 		}
-		total.tp, total.fp, total.fn = total.tp+s.tp, total.fp+s.fp, total.fn+s.fn
+		total.add(s)
 	}
 	t.Logf("%s: precision %.3f recall %.3f F1 %.3f (tp %d fp %d fn %d; a hit needs question id and asked_at_turn)",
 		g.ID, total.precision(), total.recall(), total.f1(), total.tp, total.fp, total.fn)

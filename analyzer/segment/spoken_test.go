@@ -95,23 +95,11 @@ func TestSpokenSet(t *testing.T) {
 			t.Errorf("%s: roles %q / %q, gold %q / %q", name, res.Interviewers, res.Candidate, wantI, sg.Candidate)
 		}
 		got, want := found(res), want(sg.gold)
-		var s prf
-		for _, k := range got {
-			if slices.Contains(want, k) {
-				s.tp++
-			} else {
-				s.fp++
-			}
-		}
-		for _, k := range want {
-			if !slices.Contains(got, k) {
-				s.fn++
-			}
-		}
+		s := countPRF(got, want)
 		if s.fp+s.fn > 0 {
 			t.Logf("%s: found %v, gold %v", name, got, want)
 		}
-		total.tp, total.fp, total.fn = total.tp+s.tp, total.fp+s.fp, total.fn+s.fn
+		total.add(s)
 		// Boundaries.
 		asks := []int{}
 		for _, seg := range sg.Segments {

@@ -43,12 +43,15 @@ type inputFlags struct {
 // inputSettings reads the flags of the commands that read a transcript
 // (analyze, segment) from a parsed config; the report's own fields are
 // analyze's only.
-func inputSettings(c *config) inputFlags {
+func inputSettings(c *config) (inputFlags, error) {
 	f := inputFlags{guide: c.str("guide"), interviewers: c.list("interviewer"), candidate: c.str("candidate"), format: c.str("format")}
+	if f.guide == "" {
+		return f, usagef("%s: --guide is required (a built-in id: %s; or a guide file)", c.cmd, strings.Join(guide.BuiltinIDs(), ", "))
+	}
 	if c.cmd == "analyze" {
 		f.candidateName, f.role, f.date, f.interviewerNames = c.str("candidate-name"), c.str("role"), c.str("date"), c.list("interviewer-name")
 	}
-	return f
+	return f, nil
 }
 
 func (f *inputFlags) options(conc int) interview.Options {
@@ -100,9 +103,9 @@ Flags:
 	if err != nil {
 		return err
 	}
-	in := inputSettings(c)
-	if in.guide == "" {
-		return usagef("analyze: --guide is required (a built-in id: %s; or a guide file)", strings.Join(guide.BuiltinIDs(), ", "))
+	in, err := inputSettings(c)
+	if err != nil {
+		return err
 	}
 	g, err := guide.Load(in.guide)
 	if err != nil {

@@ -168,15 +168,9 @@ func (e *environment) eval(ctx context.Context, args []string) error {
 	if len(engs) == 0 {
 		return usagef("eval: --engine names no engine")
 	}
-	sets := make([]*evaluation.Set, len(paths))
-	for i, p := range paths {
-		if sets[i], err = evaluation.LoadSet(p); err != nil {
-			return err
-		}
-		// Check every set before the first model call.
-		if err := evaluation.Check(g, sets[i]); err != nil {
-			return err
-		}
+	sets, err := loadSets(g, paths)
+	if err != nil {
+		return err
 	}
 	var second *evaluation.Set
 	if rater := c.str("second-rater"); rater != "" {
@@ -187,47 +181,72 @@ func (e *environment) eval(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	return eachSet(e, sf, sets, "evaluating", func(set *evaluation.Set, progress func(done, total int)) (*evaluation.Evaluation, error) {
+		opts.Progress = progress
+		ev, err := evaluation.EvaluateAll(ctx, engs, g, set, opts)
+		if err == nil && second != nil {
+			ag := evaluation.RaterAgreement(set, second)
+			ev.Raters = &ag
+		}
+		return ev, err
+	}, renderers[*evaluation.Evaluation]{render.EvaluationMarkdown, render.EvaluationHTML, render.EvaluationText})
+}
+
+// loadSets reads the labelled sets and checks each against g, all before
+// the first model call.
+func loadSets(g *analyzer.Guide, paths []string) ([]*evaluation.Set, error) {
+	sets := make([]*evaluation.Set, len(paths))
+	for i, p := range paths {
+		var err error
+		if sets[i], err = evaluation.LoadSet(p); err != nil {
+			return nil, err
+		}
+		if err := evaluation.Check(g, sets[i]); err != nil {
+			return nil, err
+		}
+	}
+	return sets, nil
+}
+
+// renderers write an evaluation or an audit as Markdown, HTML and text.
+type renderers[T any] struct{ markdown, html, text func(io.Writer, T) error }
+
+// eachSet runs run on every set, with a progress bar saying verb and the
+// set's name, and writes each result to --out in --format (JSON: one a
+// line when there are several).
+func eachSet[T any](e *environment, sf *setFlags, sets []*evaluation.Set, verb string,
+	run func(*evaluation.Set, func(done, total int)) (T, error), r renderers[T]) error {
 	w, closeOut, err := e.output(sf.out)
 	if err != nil {
 		return err
 	}
+	many := len(sets) > 1
 	for _, set := range sets {
-		progress, done := e.progress("evaluating " + set.Name)
-		opts.Progress = progress
-		ev, err := evaluation.EvaluateAll(ctx, engs, g, set, opts)
+		progress, done := e.progress(verb + " " + set.Name)
+		v, err := run(set, progress)
 		done()
+		blank := many // a blank line between texts (JSON lines and the one HTML page need none)
+		if err == nil {
+			switch sf.format {
+			case "json":
+				err, blank = writeJSON(w, v, many), false
+			case "md", "markdown":
+				err = r.markdown(w, v)
+			case "html":
+				err, blank = r.html(w, v), false
+			default:
+				err = r.text(w, v)
+			}
+		}
+		if err == nil && blank {
+			_, err = fmt.Fprintln(w)
+		}
 		if err != nil {
-			closeOut()
-			return err
-		}
-		if second != nil {
-			ag := evaluation.RaterAgreement(set, second)
-			ev.Raters = &ag
-		}
-		if err := writeEvaluation(w, ev, sf.format, len(sets) > 1); err != nil {
 			closeOut()
 			return err
 		}
 	}
 	return closeOut()
-}
-
-func writeEvaluation(w io.Writer, ev *evaluation.Evaluation, format string, many bool) error {
-	var err error
-	switch format {
-	case "json":
-		return writeJSON(w, ev, many)
-	case "md", "markdown":
-		err = render.EvaluationMarkdown(w, ev)
-	case "html":
-		return render.EvaluationHTML(w, ev)
-	default:
-		err = render.EvaluationText(w, ev)
-	}
-	if err == nil && many {
-		_, err = fmt.Fprintln(w)
-	}
-	return err
 }
 
 func (e *environment) audit(ctx context.Context, args []string) error {
@@ -267,52 +286,15 @@ func (e *environment) audit(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	sets := make([]*evaluation.Set, len(paths))
-	for i, p := range paths {
-		if sets[i], err = evaluation.LoadSet(p); err != nil {
-			return err
-		}
-		if err := evaluation.Check(g, sets[i]); err != nil {
-			return err
-		}
-	}
-	w, closeOut, err := e.output(sf.out)
+	sets, err := loadSets(g, paths)
 	if err != nil {
 		return err
 	}
-	for _, set := range sets {
-		progress, done := e.progress("auditing " + set.Name)
+	return eachSet(e, sf, sets, "auditing", func(set *evaluation.Set, progress func(done, total int)) (*evaluation.AuditReport, error) {
 		rep, err := evaluation.RunAudit(ctx, eng, g, set, evaluation.AuditOptions{MinGroupSize: c.int("min-group"), Fields: c.list("field"), Concurrency: sf.concurrency, Progress: progress})
 		if err == nil && runSwap {
 			rep.Swap, err = evaluation.Swap(ctx, eng, g, set, evaluation.SwapOptions{Lists: lists, Concurrency: sf.concurrency, Progress: progress})
 		}
-		done()
-		if err != nil {
-			closeOut()
-			return err
-		}
-		if err := writeAudit(w, rep, sf.format, len(sets) > 1); err != nil {
-			closeOut()
-			return err
-		}
-	}
-	return closeOut()
-}
-
-func writeAudit(w io.Writer, a *evaluation.AuditReport, format string, many bool) error {
-	var err error
-	switch format {
-	case "json":
-		return writeJSON(w, a, many)
-	case "md", "markdown":
-		err = render.AuditMarkdown(w, a)
-	case "html":
-		return render.AuditHTML(w, a)
-	default:
-		err = render.AuditText(w, a)
-	}
-	if err == nil && many {
-		_, err = fmt.Fprintln(w)
-	}
-	return err
+		return rep, err
+	}, renderers[*evaluation.AuditReport]{render.AuditMarkdown, render.AuditHTML, render.AuditText})
 }

@@ -31,9 +31,9 @@ Flags:
 	if err != nil {
 		return err
 	}
-	in := inputSettings(c)
-	if in.guide == "" {
-		return usagef("segment: --guide is required (a built-in id: %s; or a guide file)", strings.Join(guide.BuiltinIDs(), ", "))
+	in, err := inputSettings(c)
+	if err != nil {
+		return err
 	}
 	if len(paths) != 1 {
 		return usagef("segment: give exactly one transcript (or - for stdin)")
