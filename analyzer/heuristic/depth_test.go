@@ -73,7 +73,7 @@ func TestDepthLeavesAreasAlone(t *testing.T) {
 	for _, path := range files {
 		counts := map[string]map[string]int{}
 		n := 0
-		for _, it := range readItems(t, path) {
+		for _, it := range readJSONL[item](t, path) {
 			qp, ok := g.Question(it.QuestionID)
 			if !ok {
 				continue

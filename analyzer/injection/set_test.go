@@ -1,15 +1,13 @@
 package injection_test
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/candorhq/candor/analyzer/injection"
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 // case_ is one line of testdata/attempts.jsonl or testdata/lookalikes.jsonl.
@@ -21,20 +19,7 @@ type case_ struct {
 
 func readSet(t testing.TB, name string) []case_ {
 	t.Helper()
-	f, err := os.Open("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []case_
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		var c case_
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatalf("%s:%d: %v", name, n, err)
-		}
-		out = append(out, c)
-	}
+	out, _ := testkit.ReadJSONL[case_](t, "testdata/"+name, false)
 	return out
 }
 

@@ -1,10 +1,10 @@
 // Package testkit holds the helpers that the tests of several packages
 // share: a real redis-server on a free port, a buffer safe to write from a
 // child process's pipes, golden files and the one -update flag, waiting for
-// a candor process to listen and answer /healthz, and the pieces of a fake
-// OpenAI chat-completions server. It imports nothing of Candor's, so any
-// package's tests can use it. (The report contract's schema is package
-// contract's.)
+// a candor process to listen and answer /healthz, the pieces of a fake
+// OpenAI chat-completions server, and a JSON Lines fixture reader. It
+// imports nothing of Candor's, so any package's tests can use it. (The
+// report contract's schema is package contract's.)
 package testkit
 
 import (
