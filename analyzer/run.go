@@ -63,6 +63,11 @@ func Analyze(ctx context.Context, eng Engine, g *Guide, answers []Answer, opts O
 			return nil, fmt.Errorf("answers[%d].question_id: %w %q in guide %q", i, ErrUnknownQuestion, a.QuestionID, g.ID)
 		}
 		qs[i] = *q
+		if len(qs[i].Depth) == 0 {
+			// A guide decoded from JSON (a store, a request) carries its
+			// depth signals at the guide level only.
+			qs[i].Depth = g.DepthSignals
+		}
 	}
 
 	results := make([]AnswerAnalysis, len(answers))

@@ -20,6 +20,13 @@ import (
 //go:embed report.schema.json
 var ReportSchema []byte
 
+// AdditionsSchema is report.additions.schema.json: Candor's compatible
+// additions to contract version 1 (schema_revision), checked on top of
+// ReportSchema, which it references. It is Candor's own, not a copy.
+//
+//go:embed report.additions.schema.json
+var AdditionsSchema []byte
+
 // ReportDoc is REPORT.md.
 //
 //go:embed REPORT.md
@@ -27,7 +34,10 @@ var ReportDoc []byte
 
 // schemaURL is where the compiler files the schema; its relative $id
 // resolves against it.
-const schemaURL = "https://candor.dev/contract/report.schema.json"
+const (
+	schemaURL    = "https://candor.dev/contract/report.schema.json"
+	additionsURL = "https://candor.dev/contract/report.additions.schema.json"
+)
 
 var (
 	schemaOnce sync.Once
@@ -35,25 +45,35 @@ var (
 	schemaErr  error
 )
 
-// Schema returns ReportSchema compiled (once), for the tests that validate
-// reports against the contract.
+// Schema returns the contract compiled (once): AdditionsSchema, which
+// includes ReportSchema, for the tests that validate reports.
 func Schema() (*jsonschema.Schema, error) {
 	schemaOnce.Do(func() {
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(ReportSchema))
-		if err == nil {
-			c := jsonschema.NewCompiler()
-			if err = c.AddResource(schemaURL, doc); err == nil {
-				schema, err = c.Compile(schemaURL)
+		c := jsonschema.NewCompiler()
+		for _, r := range []struct {
+			url  string
+			name string
+			data []byte
+		}{{schemaURL, "report.schema.json", ReportSchema}, {additionsURL, "report.additions.schema.json", AdditionsSchema}} {
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(r.data))
+			if err == nil {
+				err = c.AddResource(r.url, doc)
+			}
+			if err != nil {
+				schemaErr = fmt.Errorf("contract: %s: %w", r.name, err)
+				return
 			}
 		}
-		if err != nil {
-			schemaErr = fmt.Errorf("contract: report.schema.json: %w", err)
+		var err error
+		if schema, err = c.Compile(additionsURL); err != nil {
+			schemaErr = fmt.Errorf("contract: %w", err)
 		}
 	})
 	return schema, schemaErr
 }
 
-// Validate checks one encoded report against the schema.
+// Validate checks one encoded report against the contract and Candor's
+// additions.
 func Validate(report []byte) error {
 	sch, err := Schema()
 	if err != nil {

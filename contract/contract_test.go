@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/candorhq/candor/contract"
@@ -57,6 +58,28 @@ func TestValidate(t *testing.T) {
 	} {
 		if err := contract.Validate([]byte(bad)); err == nil {
 			t.Errorf("%s: accepted", bad)
+		}
+	}
+}
+
+// TestAdditions: the additions schema still holds reports to the shared
+// contract, and checks the revision 2 fields (episode, details, depth).
+func TestAdditions(t *testing.T) {
+	const head = `{"schema_version":"1","schema_revision":2,"id":"r1","guide":{"id":"g","title":"G"},"engine":{"name":"heuristic"},"summary":{"answers":1,"coverage":0,"specificity":0},"warnings":[],"answers":[{"question_id":"q1","question":"Q?","text":"I called her.","coverage":{"score":0,"areas":[]},"follow_ups":[],"delivery":{"label":"mixed","specificity":40,"star":{"situation":false,"task":false,"action":false,"result":false},"signals":[]`
+	const tail = `}}]}`
+	good := head + `,"episode":{"quote":"I called her.","start":0,"end":13},"details":[{"quote":"her","start":9,"end":12,"kind":"name","bound":true}],"depth":[{"id":"d1","text":"Feelings named","present":false,"status":"absent","confidence":0.1,"evidence":[]}],"reasons":["no episode"]` + tail
+	if err := contract.Validate([]byte(good)); err != nil {
+		t.Errorf("a revision 2 report refused: %v", err)
+	}
+	for name, bad := range map[string]string{
+		"depth status":  head + `,"depth":[{"id":"d1","text":"T","present":true,"status":"yes","confidence":1,"evidence":[]}]` + tail,
+		"depth no id":   head + `,"depth":[{"text":"T","present":true,"confidence":1,"evidence":[]}]` + tail,
+		"detail kind":   head + `,"details":[{"quote":"her","start":9,"end":12,"kind":"colour","bound":true}]` + tail,
+		"episode quote": head + `,"episode":{"start":0,"end":13}` + tail,
+		"shared rule":   strings.Replace(head, `"label":"mixed"`, `"label":"great"`, 1) + tail,
+	} {
+		if err := contract.Validate([]byte(bad)); err == nil {
+			t.Errorf("%s: accepted", name)
 		}
 	}
 }

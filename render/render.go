@@ -20,6 +20,25 @@ var statusMark = map[string]string{
 	analyzer.StatusMissing: "[ ]",
 }
 
+var depthMark = map[string]string{
+	analyzer.DepthPresent: "[x]",
+	analyzer.DepthPartial: "[~]",
+	analyzer.DepthAbsent:  "[ ]",
+}
+
+// DepthStatus is a depth verdict's status, read from Present when the
+// producer set no status.
+func DepthStatus(d analyzer.DepthResult) string {
+	switch d.Status {
+	case analyzer.DepthPresent, analyzer.DepthPartial, analyzer.DepthAbsent:
+		return d.Status
+	}
+	if d.Present {
+		return analyzer.DepthPresent
+	}
+	return analyzer.DepthAbsent
+}
+
 // Text writes a readable terminal report: per question the label, the
 // coverage of each area with its best quote, and the follow-ups.
 func Text(w io.Writer, r *analyzer.Report) error {
@@ -54,6 +73,19 @@ func Text(w io.Writer, r *analyzer.Report) error {
 			for _, e := range ar.Evidence {
 				ew.printf("          \"%s\"\n", clip(e.Quote, 140))
 			}
+		}
+		if len(a.Delivery.Depth) > 0 {
+			ew.printf("    Depth signals:\n")
+			for _, d := range a.Delivery.Depth {
+				st := DepthStatus(d)
+				ew.printf("    %s %s (%s)\n", depthMark[st], d.Text, st)
+				for _, e := range d.Evidence {
+					ew.printf("          \"%s\"\n", clip(e.Quote, 140))
+				}
+			}
+		}
+		if ep := a.Delivery.Episode; ep != nil {
+			ew.printf("    Episode: \"%s\"\n", clip(ep.Quote, 140))
 		}
 		if sig := signalSummary(a.Delivery.Signals); sig != "" {
 			ew.printf("    Signals: %s\n", sig)
@@ -110,6 +142,20 @@ func Markdown(w io.Writer, r *analyzer.Report) error {
 				ev = append(ev, "“"+mdEscape(clip(e.Quote, 160))+"”")
 			}
 			ew.printf("| %d | %s | %s %s | %s |\n", ar.Index, mdEscape(ar.Text), statusMark[ar.Status], mdEscape(ar.Status), strings.Join(ev, "<br>"))
+		}
+		if len(a.Delivery.Depth) > 0 {
+			ew.printf("\n| Depth | Signal | Status | Evidence |\n|---|---|---|---|\n")
+			for _, d := range a.Delivery.Depth {
+				ev := make([]string, 0, len(d.Evidence))
+				for _, e := range d.Evidence {
+					ev = append(ev, "“"+mdEscape(clip(e.Quote, 160))+"”")
+				}
+				st := DepthStatus(d)
+				ew.printf("| %s | %s | %s %s | %s |\n", mdEscape(d.ID), mdEscape(d.Text), depthMark[st], st, strings.Join(ev, "<br>"))
+			}
+		}
+		if ep := a.Delivery.Episode; ep != nil {
+			ew.printf("\n**Episode told:** “%s”\n", mdEscape(clip(ep.Quote, 240)))
 		}
 		if len(a.FollowUps) > 0 {
 			ew.printf("\n**Follow-ups to ask:**\n\n")

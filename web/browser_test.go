@@ -228,6 +228,8 @@ func TestBrowserUploadToReport(t *testing.T) {
 		}
 	}
 
+	checkDepthShown(t, ctx, *rep)
+
 	// Select an area (by mouse, then a matrix cell by keyboard): its quote
 	// is highlighted and focused.
 	type focused struct{ ID, Text string }
@@ -355,4 +357,49 @@ func TestBrowserUploadToReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	artifact(t, "reports.png", listPNG)
+}
+
+// checkDepthShown: every answer shows each of the guide's depth signals with
+// its status, and its first quote, as in the report's JSON.
+func checkDepthShown(t *testing.T, ctx context.Context, rep analyzer.Report) {
+	t.Helper()
+	type shownDepth struct{ ID, Status, Text, Quote string }
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[[][]shownDepth](`[...document.querySelectorAll('article.answer')].map(a =>
+		[...a.querySelectorAll('ul.depth li')].map(li => ({ID: li.dataset.depth, Status: li.dataset.status,
+			Text: li.textContent, Quote: (li.querySelector('.depth-quote') || {textContent: ''}).textContent})))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shown) != len(rep.Answers) {
+		t.Fatalf("%d answers on the page, %d in the report", len(shown), len(rep.Answers))
+	}
+	n := 0
+	for i, a := range rep.Answers {
+		if len(a.Delivery.Depth) == 0 {
+			t.Errorf("%s: no depth verdicts in the report (cx-empathy has depth signals)", a.QuestionID)
+		}
+		if len(shown[i]) != len(a.Delivery.Depth) {
+			t.Errorf("%s: %d depth signals shown, %d in the report", a.QuestionID, len(shown[i]), len(a.Delivery.Depth))
+			continue
+		}
+		for j, d := range a.Delivery.Depth {
+			got := shown[i][j]
+			if got.ID != d.ID || got.Status != d.Status || !strings.Contains(got.Text, d.Text) || !strings.Contains(got.Text, d.Status) {
+				t.Errorf("%s depth %d: shown %+v, want %s %s %q", a.QuestionID, j, got, d.ID, d.Status, d.Text)
+			}
+			if len(d.Evidence) > 0 && !strings.Contains(got.Quote, clipWords(d.Evidence[0].Quote)) {
+				t.Errorf("%s depth %s: quote shown %q, want it to start %q", a.QuestionID, d.ID, got.Quote, clipWords(d.Evidence[0].Quote))
+			}
+			if d.Present {
+				n++
+			}
+		}
+	}
+	t.Logf("depth signals shown: %d answers, %d verdicts present", len(rep.Answers), n)
+}
+
+// clipWords is the first five words of s (the page clips long quotes).
+func clipWords(s string) string {
+	w := strings.Fields(s)
+	return strings.Join(w[:min(5, len(w))], " ")
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/render"
 	"github.com/candorhq/candor/slate"
 )
 
@@ -84,11 +85,15 @@ type answerView struct {
 	Text     template.HTML
 	// Asked is the interviewer's question as asked; Parts the answer cut
 	// where the interviewer's follow-ups came, each part after its probe.
-	Asked      string
-	Parts      []answerPart
-	Specific   []signalView
-	Rehearsed  []signalView
-	Warnings   []warningView
+	Asked     string
+	Parts     []answerPart
+	Specific  []signalView
+	Rehearsed []signalView
+	Warnings  []warningView
+	// Depth is the verdict on each of the guide's depth signals; Episode
+	// the told episode's quote (empty when none).
+	Depth      []depthView
+	Episode    string
 	FollowUps  []string
 	Engine     string
 	Confidence string
@@ -111,6 +116,21 @@ type areaView struct {
 	Confidence                               int
 	Quotes                                   []quoteLink
 	HeuristicStatus                          string
+}
+
+// depthView is one depth signal's verdict: Class is the area status its
+// status stands for (the page's colours), Word the status itself.
+type depthView struct {
+	ID, Text, Status, Class, Symbol string
+	// Quotes link to the answer where an area cites the same span; Href is
+	// empty for a quote no area cites (it is shown, not highlighted).
+	Quotes []quoteLink
+}
+
+var depthClass = map[string]string{
+	analyzer.DepthPresent: analyzer.StatusCovered,
+	analyzer.DepthPartial: analyzer.StatusPartial,
+	analyzer.DepthAbsent:  analyzer.StatusMissing,
 }
 
 // quoteLink is an area's link to one of its quotes; N counts from 1.
@@ -344,6 +364,24 @@ func buildAnswer(i int, a *analyzer.AnswerAnalysis) answerView {
 			}
 			marks[j].title = "Evidence for area " + strings.Join(ns, ", ")
 		}
+	}
+	for _, d := range a.Delivery.Depth {
+		st := render.DepthStatus(d)
+		dv := depthView{ID: d.ID, Text: d.Text, Status: st, Class: depthClass[st], Symbol: slate.Symbols[depthClass[st]]}
+		for _, e := range d.Evidence {
+			if !validSpan(a.Text, e) {
+				continue
+			}
+			q := quoteLink{Quote: e.Quote, N: len(dv.Quotes) + 1}
+			if j, ok := markOf[key{e.Start, e.End}]; ok {
+				q.Href = "#" + marks[j].id
+			}
+			dv.Quotes = append(dv.Quotes, q)
+		}
+		av.Depth = append(av.Depth, dv)
+	}
+	if ep := a.Delivery.Episode; ep != nil && validSpan(a.Text, *ep) {
+		av.Episode = ep.Quote
 	}
 	av.Specific, av.Rehearsed = groupSignals(a.Delivery.Signals)
 	av.Asked = a.Asked
