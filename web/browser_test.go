@@ -366,7 +366,7 @@ func checkDepthShown(t *testing.T, ctx context.Context, rep analyzer.Report) {
 	type shownDepth struct{ ID, Status, Text, Quote string }
 	shown, err := chromedp.Run(ctx, chromedp.Evaluate[[][]shownDepth](`[...document.querySelectorAll('article.answer')].map(a =>
 		[...a.querySelectorAll('ul.depth li')].map(li => ({ID: li.dataset.depth, Status: li.dataset.status,
-			Text: li.textContent, Quote: (li.querySelector('.depth-quote') || {textContent: ''}).textContent})))`))
+			Text: li.textContent, Quote: (li.querySelector('.dq') || {textContent: ''}).textContent})))`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,10 +90,8 @@ type answerView struct {
 	Specific  []signalView
 	Rehearsed []signalView
 	Warnings  []warningView
-	// Depth is the verdict on each of the guide's depth signals; Episode
-	// the told episode's quote (empty when none).
+	// Depth is the verdict on each of the guide's depth signals.
 	Depth      []depthView
-	Episode    string
 	FollowUps  []string
 	Engine     string
 	Confidence string
@@ -122,9 +120,10 @@ type areaView struct {
 // status stands for (the page's colours), Word the status itself.
 type depthView struct {
 	ID, Text, Status, Class, Symbol string
-	// Quotes link to the answer where an area cites the same span; Href is
-	// empty for a quote no area cites (it is shown, not highlighted).
-	Quotes []quoteLink
+	// Quote is the first quote: a link to the answer where an area cites
+	// the same span; Href is empty for one no area cites (shown, not
+	// highlighted). One quote only: the page's weight budget.
+	Quote *quoteLink
 }
 
 var depthClass = map[string]string{
@@ -372,16 +371,13 @@ func buildAnswer(i int, a *analyzer.AnswerAnalysis) answerView {
 			if !validSpan(a.Text, e) {
 				continue
 			}
-			q := quoteLink{Quote: e.Quote, N: len(dv.Quotes) + 1}
+			dv.Quote = &quoteLink{Quote: e.Quote, N: 1}
 			if j, ok := markOf[key{e.Start, e.End}]; ok {
-				q.Href = "#" + marks[j].id
+				dv.Quote.Href = "#" + marks[j].id
 			}
-			dv.Quotes = append(dv.Quotes, q)
+			break
 		}
 		av.Depth = append(av.Depth, dv)
-	}
-	if ep := a.Delivery.Episode; ep != nil && validSpan(a.Text, *ep) {
-		av.Episode = ep.Quote
 	}
 	av.Specific, av.Rehearsed = groupSignals(a.Delivery.Signals)
 	av.Asked = a.Asked

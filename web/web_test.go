@@ -527,7 +527,9 @@ func TestAssets(t *testing.T) {
 var assetRE = regexp.MustCompile(`(?:href|src)="(/assets/[^"]+)"`)
 
 // TestReportPageWeight: a 15-answer report page with everything it loads
-// stays under 150 KB.
+// stays under 170 KB. (150 KB until the page showed the guide's depth
+// signals: 15 answers x 4 signals, each with its text, status and first
+// quote, add 18 KB; the page was at 146.7 KB without them.)
 func TestReportPageWeight(t *testing.T) {
 	e := newEnv(t, envOpts{})
 	u := e.user()
@@ -550,8 +552,8 @@ func TestReportPageWeight(t *testing.T) {
 		_ = os.WriteFile(filepath.Join(dir, "report15.html"), []byte(p.body), 0o644)
 	}
 	t.Logf("report page, 15 answers x 8 areas: HTML %d B + %d assets = %d B (%.1f KB)", len(p.body), len(refs), total, float64(total)/1024)
-	if total > 150*1024 {
-		t.Errorf("page weight %d B, want under 150 KB", total)
+	if total > 170*1024 {
+		t.Errorf("page weight %d B, want under 170 KB", total)
 	}
 }
 
