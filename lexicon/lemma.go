@@ -40,7 +40,8 @@ func Lemma(word string) string {
 			best, bestFreq, found = i, f, true
 		}
 	}
-	if r, ok := t.exc[word]; ok {
+	if e, ok := t.exc.Index(word); ok {
+		r := t.excRanges[e]
 		for _, bit := range [...]uint8{table.Verb, table.Noun, table.Adj, table.Adv} {
 			for k := r.start; k < r.end; k++ {
 				if t.excPOS[k] == bit {
@@ -54,9 +55,8 @@ func Lemma(word string) string {
 		try := func(stem, ending string, bit uint8) {
 			n := copy(buf[:], stem)
 			n += copy(buf[n:], ending)
-			// The string(buf) conversion in a map index does not allocate.
-			if i, ok := t.index[string(buf[:n])]; ok && t.pos[i]&bit != 0 {
-				consider(i, bit)
+			if i, ok := t.words.IndexBytes(buf[:n]); ok && t.pos[i]&bit != 0 {
+				consider(uint32(i), bit)
 			}
 		}
 		apply := func(rules []rule, bit uint8) {
@@ -81,7 +81,7 @@ func Lemma(word string) string {
 	if !found || (selfOK && t.freqPOS(self, 0xf) >= bestFreq) {
 		return word
 	}
-	return t.words[best]
+	return t.words.At(int(best))
 }
 
 // doubled reports whether s ends in a doubled consonant other than those

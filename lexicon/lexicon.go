@@ -16,6 +16,7 @@ package lexicon
 import (
 	_ "embed"
 	"fmt"
+	"github.com/candorhq/candor/internal/strtab"
 	"sync"
 
 	"github.com/candorhq/candor/lexicon/internal/table"
@@ -39,14 +40,17 @@ type Concept struct {
 // lexTable is the decoded table, laid out flat so that lookups touch a few
 // slices and allocate nothing.
 type lexTable struct {
-	words      []string
-	index      map[string]uint32
+	// words are WordNet's lemmas and exc the irregular forms (with
+	// excRanges, their bases), in tables the garbage collector never scans
+	// (internal/strtab).
+	words      *strtab.Table
 	pos        []uint8
 	freq       []uint32
 	conEnd     []uint32
 	concepts   []Concept
 	conceptLex []uint8
-	exc        map[string]excRange
+	exc        *strtab.Table
+	excRanges  []excRange
 	excPOS     []uint8
 	excBase    []uint32
 }
@@ -79,38 +83,36 @@ func decode(gz []byte) (*lexTable, error) {
 		return nil, err
 	}
 	t := &lexTable{
-		words:      raw.Words,
-		index:      make(map[string]uint32, len(raw.Words)),
+		words:      strtab.New(raw.Words),
 		pos:        raw.POS,
 		freq:       raw.Freq,
 		conEnd:     raw.ConceptEnd,
 		concepts:   make([]Concept, len(raw.Concepts)),
 		conceptLex: raw.ConceptLex,
-		exc:        make(map[string]excRange),
 		excPOS:     raw.ExcPOS,
 		excBase:    raw.ExcBase,
-	}
-	for i, w := range raw.Words {
-		t.index[w] = uint32(i)
 	}
 	for i, c := range raw.Concepts {
 		t.concepts[i] = Concept(c)
 	}
+	var forms []string
 	for i := 0; i < len(raw.ExcForm); {
 		j := i + 1
 		for j < len(raw.ExcForm) && raw.ExcForm[j] == raw.ExcForm[i] {
 			j++
 		}
-		t.exc[raw.ExcForm[i]] = excRange{uint32(i), uint32(j)}
+		forms = append(forms, raw.ExcForm[i])
+		t.excRanges = append(t.excRanges, excRange{uint32(i), uint32(j)})
 		i = j
 	}
+	t.exc = strtab.New(forms)
 	return t, nil
 }
 
 // lookup returns the lemma number of w.
 func (t *lexTable) lookup(w string) (uint32, bool) {
-	i, ok := t.index[w]
-	return i, ok
+	i, ok := t.words.Index(w)
+	return uint32(i), ok
 }
 
 func (t *lexTable) conceptsOf(i uint32) []Concept {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -715,4 +716,26 @@ func BenchmarkAnalyzeAnswer(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkGCWithTables is one full garbage collection in a process that
+// has analysed a transcript: the word-vector and WordNet tables loaded and
+// the engine's memos warm. A server pays it a few times a second; its
+// length is mostly what the collector has to mark.
+func BenchmarkGCWithTables(b *testing.B) {
+	qs, texts := interviewAnswers(b)
+	e := heuristic.New()
+	for i, q := range qs {
+		if _, err := e.Analyze(context.Background(), q, texts[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	for b.Loop() {
+		runtime.GC()
+	}
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "live-MiB")
+	runtime.KeepAlive(e)
 }

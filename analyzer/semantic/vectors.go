@@ -19,10 +19,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/candorhq/candor/internal/strtab"
 )
 
 //go:embed vectors.bin
@@ -41,9 +42,10 @@ const NoID ID = -1
 type table struct {
 	// hub holds each word's hubness (Hub) as float32 bits plus one; 0
 	// while not computed.
-	hub    []atomic.Uint32
-	words  []string
-	index  map[string]ID
+	hub []atomic.Uint32
+	// words is the vocabulary over the embedded names, which the garbage
+	// collector never scans (internal/strtab).
+	words  *strtab.Table
 	scales []float32
 	vecs   []int8
 }
@@ -84,15 +86,11 @@ func decode(b []byte) (*table, error) {
 	if dim != Dim || n <= 0 || len(b) != nameLen+n*4+n*dim {
 		return nil, fmt.Errorf("size mismatch: %d words x %d dims, %d bytes", n, dim, len(b))
 	}
-	t := &table{words: strings.Split(string(b[:nameLen]), "\n")}
-	if len(t.words) != n {
-		return nil, fmt.Errorf("%d names for %d words", len(t.words), n)
+	t := &table{words: strtab.Split(b[:nameLen:nameLen], '\n')}
+	if t.words.Len() != n {
+		return nil, fmt.Errorf("%d names for %d words", t.words.Len(), n)
 	}
 	b = b[nameLen:]
-	t.index = make(map[string]ID, n)
-	for i, w := range t.words {
-		t.index[w] = ID(i)
-	}
 	t.hub = make([]atomic.Uint32, n)
 	t.scales = make([]float32, n)
 	for i := range t.scales {
@@ -106,18 +104,18 @@ func decode(b []byte) (*table, error) {
 }
 
 // Size returns the number of words in the table.
-func Size() int { return len(get().words) }
+func Size() int { return get().words.Len() }
 
 // Lookup returns the ID of a lower-case word, or NoID.
 func Lookup(word string) ID {
-	if id, ok := get().index[word]; ok {
-		return id
+	if id, ok := get().words.Index(word); ok {
+		return ID(id)
 	}
 	return NoID
 }
 
 // Spelling returns the word with the given ID.
-func Spelling(id ID) string { return get().words[id] }
+func Spelling(id ID) string { return get().words.At(int(id)) }
 
 // Cos returns the cosine similarity of two words' vectors (0 when either is
 // unknown).
@@ -195,7 +193,7 @@ func Hub(id ID) float32 {
 	if v := t.hub[id].Load(); v != 0 {
 		return math.Float32frombits(v - 1)
 	}
-	to := min(hubTo, len(t.words))
+	to := min(hubTo, t.words.Len())
 	x := t.vecs[int(id)*Dim : int(id)*Dim+Dim]
 	sum, n := float32(0), 0
 	for p := hubFrom; p < to; p += hubStep {
