@@ -23,11 +23,7 @@ func TestBrowserDayOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(e.ts.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`#key`)),
-		chromedp.SendKeys(chromedp.CSS(`#key`), acmeKey),
-		chromedp.Submit(chromedp.CSS(`#key`)),
+	err = chromedp.Do(ctx, append(signIn(e, "/"),
 		chromedp.WaitVisible(chromedp.CSS(`#upload-form`)),
 		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{vtt}),
 		chromedp.SetValue(chromedp.CSS(`#guide_id`), "cx-empathy"),
@@ -35,7 +31,7 @@ func TestBrowserDayOne(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#interview_date`), "2026-03-02"),
 		chromedp.Click(chromedp.CSS(`#upload-form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`table.matrix`)),
-	)
+	)...)
 	if err != nil {
 		t.Fatalf("upload: %v", err)
 	}

@@ -26,17 +26,13 @@ func TestBrowserEvaluationAndAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(e.ts.URL+"/evaluations"),
-		chromedp.WaitVisible(chromedp.CSS(`#key`)),
-		chromedp.SendKeys(chromedp.CSS(`#key`), acmeKey),
-		chromedp.Submit(chromedp.CSS(`#key`)),
+	err = chromedp.Do(ctx, append(signIn(e, "/evaluations"),
 		chromedp.WaitVisible(chromedp.CSS(`#eval-form`)),
 		chromedp.SetUploadFiles(chromedp.CSS(`#set`), []string{labelled}),
 		chromedp.SendKeys(chromedp.CSS(`#set-name`), "Support hires, spring"),
 		chromedp.SetValue(chromedp.CSS(`#eval-guide`), "cx-empathy"),
 		chromedp.Click(chromedp.CSS(`#kind-evaluation`)),
-	)
+	)...)
 	if err != nil {
 		t.Fatalf("sign in to the evaluations page: %v", err)
 	}

@@ -1,18 +1,13 @@
 package web_test
 
 import (
-	"context"
-	"encoding/csv"
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -27,13 +22,7 @@ import (
 func TestBrowserSlate(t *testing.T) {
 	ctx := browser(t)
 	e := newEnv(t, envOpts{})
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(e.ts.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`#key`)),
-		chromedp.SendKeys(chromedp.CSS(`#key`), acmeKey),
-		chromedp.Submit(chromedp.CSS(`#key`)),
-		chromedp.WaitVisible(chromedp.CSS(`#upload-form`)),
-	)
+	err := chromedp.Do(ctx, append(signIn(e, "/"), chromedp.WaitVisible(chromedp.CSS(`#upload-form`)))...)
 	if err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
@@ -273,30 +262,9 @@ func TestBrowserSlate(t *testing.T) {
 	checkPrint(t, ctx, "slate", []string{"header.top", ".sorts", "#delete-slate"}, []string{"#slate-matrix"})
 
 	// The CSV download, in the order shown, with the browser's cookie.
-	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`a[data-format="csv"]`), "href"))
-	if err != nil || !href.Exists || !strings.HasSuffix(href.Value, "?sort=specificity") {
-		t.Fatalf("CSV link %q: %v", href.Value, err)
-	}
-	jar, err := chromedp.Run(ctx, chromedp.Action[network.GetCookiesResult](func(ctx context.Context, tg *chromedp.Target) (network.GetCookiesResult, error) {
-		return cdp.Call(ctx, tg, network.GetCookies, network.GetCookiesParams{})
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+href.Value, nil)
-	for _, c := range jar.Cookies {
-		if c.Name == "candor_session" {
-			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-		}
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	recs, err := csv.NewReader(res.Body).ReadAll()
-	if err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("CSV download %s: %d %v", href.Value, res.StatusCode, err)
+	href, _, recs := downloadCSV(t, ctx, e)
+	if !strings.HasSuffix(href, "?sort=specificity") {
+		t.Fatalf("CSV link %q: want the order shown", href)
 	}
 	names := map[string]string{}
 	for _, c := range v.Matrix.Candidates {

@@ -88,6 +88,55 @@ func artifact(t *testing.T, name string, png []byte) {
 	t.Logf("screenshot: %s", p)
 }
 
+// signIn opens path, which asks for a key, and signs in with acme's;
+// callers append what to wait for and do next.
+func signIn(e *env, path string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(e.ts.URL + path),
+		chromedp.WaitVisible(chromedp.CSS(`#key`)),
+		chromedp.SendKeys(chromedp.CSS(`#key`), acmeKey),
+		chromedp.Submit(chromedp.CSS(`#key`)),
+	}
+}
+
+// downloadCSV fetches the page's CSV download (its a[data-format="csv"])
+// with the browser's session cookie, as a download would, and returns the
+// link, the cookie and the records.
+func downloadCSV(t *testing.T, ctx context.Context, e *env) (string, *network.Cookie, [][]string) {
+	t.Helper()
+	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`a[data-format="csv"]`), "href"))
+	if err != nil || !href.Exists {
+		t.Fatalf("CSV link: %v", err)
+	}
+	jar, err := chromedp.Run(ctx, chromedp.Action[network.GetCookiesResult](func(ctx context.Context, tg *chromedp.Target) (network.GetCookiesResult, error) {
+		return cdp.Call(ctx, tg, network.GetCookies, network.GetCookiesParams{})
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var session *network.Cookie
+	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+href.Value, nil)
+	for _, c := range jar.Cookies {
+		if c.Name == "candor_session" {
+			session = c
+			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+		}
+	}
+	if session == nil {
+		t.Fatal("the browser holds no session cookie")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	recs, err := csv.NewReader(res.Body).ReadAll()
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("CSV download %s: %d %v", href.Value, res.StatusCode, err)
+	}
+	return href.Value, session, recs
+}
+
 // location is the address the browser shows.
 func location(t *testing.T, ctx context.Context) string {
 	t.Helper()
@@ -176,15 +225,11 @@ func TestBrowserUploadToReport(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(e.ts.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`#key`)),
-		chromedp.SendKeys(chromedp.CSS(`#key`), acmeKey),
-		chromedp.Submit(chromedp.CSS(`#key`)),
+	err = chromedp.Do(ctx, append(signIn(e, "/"),
 		chromedp.WaitVisible(chromedp.CSS(`#upload-form`)),
 		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{vtt}),
 		chromedp.SetValue(chromedp.CSS(`#guide_id`), "cx-empathy"),
-	)
+	)...)
 	if err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
@@ -299,33 +344,9 @@ func TestBrowserUploadToReport(t *testing.T) {
 	checkPrint(t, ctx, "report", []string{"header.top", ".downloads"}, []string{"table.matrix", ".answer-text"})
 
 	// The CSV download: its link, fetched with the browser's session cookie.
-	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`a[data-format="csv"]`), "href"))
-	if err != nil || !href.Exists {
-		t.Fatalf("CSV link: %v", err)
-	}
-	jar, err := chromedp.Run(ctx, chromedp.Action[network.GetCookiesResult](func(ctx context.Context, tg *chromedp.Target) (network.GetCookiesResult, error) {
-		return cdp.Call(ctx, tg, network.GetCookies, network.GetCookiesParams{})
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+href.Value, nil)
-	for _, c := range jar.Cookies {
-		if c.Name == "candor_session" {
-			if !c.HTTPOnly || c.SameSite != network.CookieSameSiteStrict {
-				t.Errorf("session cookie: HttpOnly %v SameSite %v", c.HTTPOnly, c.SameSite)
-			}
-			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-		}
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	recs, err := csv.NewReader(res.Body).ReadAll()
-	if err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("CSV download %s: %d %v", href.Value, res.StatusCode, err)
+	_, session, recs := downloadCSV(t, ctx, e)
+	if !session.HTTPOnly || session.SameSite != network.CookieSameSiteStrict {
+		t.Errorf("session cookie: HttpOnly %v SameSite %v", session.HTTPOnly, session.SameSite)
 	}
 	areas := 0
 	for _, a := range rep.Answers {
