@@ -84,11 +84,6 @@ func TestOffQuestionProbes(t *testing.T) {
 // TestOffQuestionNeverOnLabelledAnswers: no labelled answer to its own
 // question (../shared/eval/dev, testdata/eval) gets the warning.
 func TestOffQuestionNeverOnLabelledAnswers(t *testing.T) {
-	type item struct {
-		ID         string `json:"id"`
-		QuestionID string `json:"question_id"`
-		Text       string `json:"text"`
-	}
 	e := heuristic.New()
 	g := cxGuide(t)
 	files := []string{evalAnswers}
@@ -191,16 +186,11 @@ func TestDeliveryProbes(t *testing.T) {
 // "Oh, plenty.") is never the quote for an area, over every labelled answer
 // of testdata/eval and a spoken answer full of them.
 func TestFillerNeverEvidence(t *testing.T) {
-	type item struct {
-		ID         string `json:"id"`
-		QuestionID string `json:"question_id"`
-		Text       string `json:"text"`
-	}
 	e := heuristic.New()
 	g := cxGuide(t)
 	items := readJSONL[item](t, "../../testdata/eval/answers2.jsonl")
 	items = append(items, readJSONL[item](t, evalAnswers)...)
-	items = append(items, item{"spoken", "q1", "Sure. Oh, plenty. So last March a caller, Mr. Osei, was shouting because his pension payment had bounced twice. " +
+	items = append(items, item{ID: "spoken", QuestionID: "q1", Text: "Sure. Oh, plenty. So last March a caller, Mr. Osei, was shouting because his pension payment had bounced twice. " +
 		"Right. I told him I could hear how worried he was and that I would stay on the line until we found it. Yeah. " +
 		"I traced it to a typo in his sort code, fixed it, and the payment went through within the hour. Okay. " +
 		"I rang him the next day and he said his landlord had been paid. Mm-hm. What I learned is to name the worry before the fix."})
