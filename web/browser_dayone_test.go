@@ -3,7 +3,6 @@ package web_test
 import (
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,11 +18,8 @@ import (
 func TestBrowserDayOne(t *testing.T) {
 	ctx := browser(t)
 	e := newEnv(t, envOpts{})
-	vtt, err := filepath.Abs(filepath.Join(repoRoot(t), "testdata/eval/transcripts/t06_panel.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = chromedp.Do(ctx, append(signIn(e, "/"),
+	vtt := fixturePath(t, "testdata/eval/transcripts/t06_panel.txt")
+	err := chromedp.Do(ctx, append(signIn(e, "/"),
 		chromedp.WaitVisible(chromedp.CSS(`#upload-form`)),
 		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{vtt}),
 		chromedp.SetValue(chromedp.CSS(`#guide_id`), "cx-empathy"),

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,15 +17,9 @@ import (
 func TestBrowserEvaluationAndAudit(t *testing.T) {
 	ctx := browser(t)
 	e := newEnv(t, envOpts{})
-	labelled, err := filepath.Abs(filepath.Join(repoRoot(t), "testdata/eval/answers.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	planted, err := filepath.Abs(filepath.Join(repoRoot(t), "evaluation/testdata/audit/planted/answers.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = chromedp.Do(ctx, append(signIn(e, "/evaluations"),
+	labelled := fixturePath(t, "testdata/eval/answers.jsonl")
+	planted := fixturePath(t, "evaluation/testdata/audit/planted/answers.jsonl")
+	err := chromedp.Do(ctx, append(signIn(e, "/evaluations"),
 		chromedp.WaitVisible(chromedp.CSS(`#eval-form`)),
 		chromedp.SetUploadFiles(chromedp.CSS(`#set`), []string{labelled}),
 		chromedp.SendKeys(chromedp.CSS(`#set-name`), "Support hires, spring"),

@@ -28,10 +28,7 @@ func TestBrowserSlate(t *testing.T) {
 	}
 	var ids []string
 	for _, tr := range slateTranscripts {
-		file, err := filepath.Abs(filepath.Join(repoRoot(t), "testdata/eval/transcripts", tr.file))
-		if err != nil {
-			t.Fatal(err)
-		}
+		file := fixturePath(t, filepath.Join("testdata/eval/transcripts", tr.file))
 		err = chromedp.Do(ctx,
 			chromedp.Navigate(e.ts.URL+"/"),
 			chromedp.WaitVisible(chromedp.CSS(`#upload-form`)),

@@ -220,12 +220,9 @@ func TestBrowserUploadToReport(t *testing.T) {
 	// A low async threshold sends the upload through a job, so the
 	// progress page and its script run too.
 	e := newEnv(t, envOpts{asyncThreshold: 1024})
-	vtt, err := filepath.Abs(filepath.Join(repoRoot(t), "testdata/eval/transcripts/t01_zoom.vtt"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	vtt := fixturePath(t, "testdata/eval/transcripts/t01_zoom.vtt")
 
-	err = chromedp.Do(ctx, append(signIn(e, "/"),
+	err := chromedp.Do(ctx, append(signIn(e, "/"),
 		chromedp.WaitVisible(chromedp.CSS(`#upload-form`)),
 		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{vtt}),
 		chromedp.SetValue(chromedp.CSS(`#guide_id`), "cx-empathy"),

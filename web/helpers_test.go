@@ -39,6 +39,17 @@ func repoRoot(t testing.TB) string {
 	return filepath.Dir(filepath.Dir(file))
 }
 
+// fixturePath is the absolute path of a file of the repository, as a
+// browser uploads it.
+func fixturePath(t testing.TB, rel string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join(repoRoot(t), rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func readFixture(t testing.TB, rel string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(repoRoot(t), rel))
