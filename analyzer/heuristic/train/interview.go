@@ -355,10 +355,6 @@ func unitRows(items []*item, vecs func(heuristic.AreaTrace) [][]float64) []evRow
 	return rows
 }
 
-func fitEvidence(rows []evRow, keep func(evRow) bool, lambda float64) (*model.Logistic, error) {
-	return fitUnits(heuristic.EvidenceFeatures, rows, keep, lambda)
-}
-
 func fitUnits(features []string, rows []evRow, keep func(evRow) bool, lambda float64) (*model.Logistic, error) {
 	var X [][]float64
 	var y []bool
