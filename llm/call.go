@@ -211,7 +211,7 @@ type outcome struct {
 // complete makes one sample's call, with retries and reply-format fallback.
 // render gives the messages for a format (the schema goes into the prompt
 // when the server does not take json_schema).
-func (e *Engine) complete(ctx context.Context, qid string, render func(format) (prompts.Messages, error), seed, nAreas int) outcome {
+func (e *Engine) complete(ctx context.Context, qid string, render func(format) (prompts.Messages, error), seed, nAreas, nDepth int) outcome {
 	var o outcome
 	f := e.formats.get(e.serverKey)
 	for attempt := 0; ; {
@@ -220,7 +220,7 @@ func (e *Engine) complete(ctx context.Context, qid string, render func(format) (
 			o.err = &callError{class: "prompt", attempts: attempt}
 			return o
 		}
-		r, aerr := e.attempt(ctx, e.request(msgs, f, seed), nAreas, &o.usage)
+		r, aerr := e.attempt(ctx, e.request(msgs, f, seed), nAreas, nDepth, &o.usage)
 		if aerr == nil {
 			e.formats.worked(e.serverKey, f)
 			o.reply = r
@@ -273,7 +273,7 @@ type attemptError struct {
 
 // attempt makes one HTTP call under the engine's concurrency limit and the
 // per-call timeout, and parses its reply.
-func (e *Engine) attempt(ctx context.Context, req openai.ChatCompletionRequest, nAreas int, u *analyzer.Usage) (reply, *attemptError) {
+func (e *Engine) attempt(ctx context.Context, req openai.ChatCompletionRequest, nAreas, nDepth int, u *analyzer.Usage) (reply, *attemptError) {
 	select {
 	case e.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -303,7 +303,7 @@ func (e *Engine) attempt(ctx context.Context, req openai.ChatCompletionRequest, 
 	case c.Message.Refusal != "", c.FinishReason == openai.FinishReasonContentFilter:
 		return reply{}, &attemptError{err: errRefused}
 	}
-	r, err := parseReply(e.schema, c.Message.Content, nAreas)
+	r, err := parseReply(e.schema, c.Message.Content, nAreas, nDepth)
 	if err != nil {
 		return reply{}, &attemptError{err: err}
 	}

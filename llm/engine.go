@@ -114,13 +114,13 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	// The same detector as the embedded engine's: flagged text never
 	// serves as evidence, and the model does not see it.
 	injected := injection.Spans(answer)
-	if n := len(q.Areas); n == 0 || n > maxAreas {
+	if n := len(q.Areas); n == 0 || n > maxAreas || len(q.Depth) > maxAreas {
 		// The reply schema judges 1..maxAreas areas; more would be
 		// rejected by every strict server, so do not spend a call.
 		return e.fallback(ctx, q, answer, base, injected, analyzer.Usage{}, &callError{class: "areas"})
 	}
 	v := e.redactor.view(answer, injected)
-	in := prompts.Input{Question: q.Text, Areas: q.Areas, FollowUps: q.FollowUps, Answer: v.sent}
+	in := prompts.Input{Question: q.Text, Areas: q.Areas, FollowUps: q.FollowUps, Depth: depthTexts(q.Depth), Answer: v.sent}
 	if base != nil {
 		in.Hints = hints(base, v, injected)
 	}
@@ -134,7 +134,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	var wg sync.WaitGroup
 	for i := range outs {
 		wg.Go(func() {
-			outs[i] = e.complete(ctx, q.ID, render, e.cfg.Seed+i, len(q.Areas))
+			outs[i] = e.complete(ctx, q.ID, render, e.cfg.Seed+i, len(q.Areas), len(q.Depth))
 		})
 	}
 	wg.Wait()
@@ -250,13 +250,21 @@ type judged struct {
 // ground checks one reply's quotes against the answer: an unfound quote is
 // dropped and its area goes down a step (covered -> partial -> missing); a
 // covered area left without evidence is partial. Signals are grounded too.
-func ground(g *grounder, r reply, n int, gr *analyzer.Grounding) judged {
+// The reply's depth verdicts (the prompt asks for them as areas: covered,
+// partial, missing) are grounded as areas n+1, n+2 ..., held to the same
+// rules; combine maps covered to present and missing to absent.
+func ground(g *grounder, r reply, n, nDepth int, gr *analyzer.Grounding) judged {
 	j := judged{
-		status:     make([]string, n),
-		confidence: make([]float64, n),
-		evidence:   make([][]analyzer.Span, n),
+		status:     make([]string, n+nDepth),
+		confidence: make([]float64, n+nDepth),
+		evidence:   make([][]analyzer.Span, n+nDepth),
 	}
-	for _, ra := range r.Areas {
+	all := append([]replyArea(nil), r.Areas...)
+	for _, d := range r.Depth {
+		d.Index += n
+		all = append(all, d)
+	}
+	for _, ra := range all {
 		i := ra.Index - 1
 		status, ev, dropped := ra.Status, []analyzer.Span{}, false
 		for _, q := range ra.Quotes {
@@ -285,6 +293,11 @@ func ground(g *grounder, r reply, n int, gr *analyzer.Grounding) judged {
 		}
 		j.status[i], j.confidence[i], j.evidence[i] = status, conf, ev
 	}
+	for i := n; i < n+nDepth; i++ {
+		if j.status[i] == "" { // a sample that judged no depth signal
+			j.status[i], j.evidence[i] = analyzer.StatusMissing, []analyzer.Span{}
+		}
+	}
 	d := r.Delivery
 	j.delivery = analyzer.Delivery{
 		Label:       d.Label,
@@ -303,6 +316,25 @@ func ground(g *grounder, r reply, n int, gr *analyzer.Grounding) judged {
 	}
 	j.followUps = r.FollowUps
 	return j
+}
+
+// judgedDepth: some sample judged the depth signals. Samples that did not
+// count as missing for each (the conservative reading) when others did.
+func judgedDepth(replies []reply) bool {
+	for _, r := range replies {
+		if len(r.Depth) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func depthTexts(ds []analyzer.DepthSignal) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.Text
+	}
+	return out
 }
 
 func downgrade(status string) string {
@@ -335,7 +367,7 @@ func (e *Engine) combine(q analyzer.Question, answer string, g *grounder, replie
 	var gr analyzer.Grounding
 	js := make([]judged, len(replies))
 	for i, r := range replies {
-		js[i] = ground(g, r, n, &gr)
+		js[i] = ground(g, r, n, len(q.Depth), &gr)
 	}
 	a := analyzer.AnswerAnalysis{
 		QuestionID: q.ID,
@@ -347,33 +379,9 @@ func (e *Engine) combine(q analyzer.Question, answer string, g *grounder, replie
 		Coverage:   analyzer.Coverage{Areas: make([]analyzer.AreaResult, n)},
 	}
 	for i, text := range q.Areas {
-		counts := map[string]int{}
-		for _, j := range js {
-			counts[j.status[i]]++
-		}
-		status := analyzer.StatusMissing
-		for s, c := range counts {
-			if c > counts[status] || (c == counts[status] && statusRank[s] < statusRank[status]) {
-				status = s
-			}
-		}
-		ar := analyzer.AreaResult{Index: i + 1, Text: text, Status: status, Evidence: []analyzer.Span{}}
-		var conf float64
-		for _, j := range js {
-			if j.status[i] != status {
-				continue
-			}
-			conf += j.confidence[i]
-			for _, sp := range j.evidence[i] {
-				if len(ar.Evidence) < 3 && !containsSpan(ar.Evidence, sp) {
-					ar.Evidence = append(ar.Evidence, sp)
-				}
-			}
-		}
-		ar.Confidence = analyzer.Round3(conf / float64(counts[status]))
-		if len(js) > 1 {
-			ar.Agreement = analyzer.Round3(float64(counts[status]) / float64(len(js)))
-		}
+		ar := analyzer.AreaResult{Index: i + 1, Text: text}
+		ar.Status, ar.Confidence, ar.Agreement, ar.Evidence = merge(js, i)
+		status := ar.Status
 		if base != nil && i < len(base.Coverage.Areas) {
 			ar.Kind = base.Coverage.Areas[i].Kind
 			if hs := base.Coverage.Areas[i].Status; hs != status {
@@ -384,8 +392,20 @@ func (e *Engine) combine(q analyzer.Question, answer string, g *grounder, replie
 	}
 	a.Coverage.Score = analyzer.CoverageScore(a.Coverage.Areas)
 	a.Delivery = mergeDelivery(js)
-	a.FollowUps = followUps(q, a.Coverage.Areas, js)
+	for k, d := range q.Depth {
+		if !judgedDepth(replies) {
+			break // no sample judged the depth signals: none reported
+		}
+		status, conf, _, ev := merge(js, n+k)
+		st := analyzer.DepthStatus(status)
+		a.Delivery.Depth = append(a.Delivery.Depth, analyzer.DepthResult{ID: d.ID, Text: d.Text, Status: st,
+			Present: st == analyzer.DepthPresent, Confidence: conf, Evidence: ev})
+	}
+	a.FollowUps = followUps(q, a.Coverage.Areas, a.Delivery.Depth, js)
 	if base != nil {
+		// The told episode and its details are the embedded engine's rule
+		// (the model is not asked for them).
+		a.Delivery.Episode, a.Delivery.Details = base.Delivery.Episode, base.Delivery.Details
 		a.Words = base.Words
 		for _, w := range base.Warnings {
 			if w.Code != analyzer.WarnPromptInjection {
@@ -394,6 +414,40 @@ func (e *Engine) combine(q analyzer.Question, answer string, g *grounder, replie
 		}
 	}
 	return a
+}
+
+// merge gives verdict i (an area, or a depth signal past the areas) by
+// majority over the samples, ties to the more conservative status; the
+// confidence is the mean of the samples that agree, the evidence theirs (at
+// most 3 quotes), the agreement the share that agrees (with several samples).
+func merge(js []judged, i int) (status string, conf, agreement float64, ev []analyzer.Span) {
+	counts := map[string]int{}
+	for _, j := range js {
+		counts[j.status[i]]++
+	}
+	status = analyzer.StatusMissing
+	for s, c := range counts {
+		if c > counts[status] || (c == counts[status] && statusRank[s] < statusRank[status]) {
+			status = s
+		}
+	}
+	ev = []analyzer.Span{}
+	for _, j := range js {
+		if j.status[i] != status {
+			continue
+		}
+		conf += j.confidence[i]
+		for _, sp := range j.evidence[i] {
+			if len(ev) < 3 && !containsSpan(ev, sp) {
+				ev = append(ev, sp)
+			}
+		}
+	}
+	conf = analyzer.Round3(conf / float64(counts[status]))
+	if len(js) > 1 {
+		agreement = analyzer.Round3(float64(counts[status]) / float64(len(js)))
+	}
+	return status, conf, agreement, ev
 }
 
 func mergeDelivery(js []judged) analyzer.Delivery {
@@ -458,14 +512,19 @@ func containsSignal(ss []analyzer.Signal, s analyzer.Signal) bool {
 }
 
 // followUps keeps the model's follow-ups only while some area is missing or
-// partial, prefers the guide's wording when the model copied one, and falls
-// back to the guide's follow-ups (or one per open area) when the model gave
-// none.
-func followUps(q analyzer.Question, areas []analyzer.AreaResult, js []judged) []string {
+// partial or some depth signal absent, prefers the guide's wording when the
+// model copied one, and falls back to the guide's follow-ups (or one per
+// open area, then per absent signal) when the model gave none.
+func followUps(q analyzer.Question, areas []analyzer.AreaResult, depth []analyzer.DepthResult, js []judged) []string {
 	var open []string
 	for _, ar := range areas {
 		if ar.Status != analyzer.StatusCovered {
 			open = append(open, ar.Text)
+		}
+	}
+	for _, d := range depth {
+		if d.Status == analyzer.DepthAbsent {
+			open = append(open, d.Text)
 		}
 	}
 	out := []string{}

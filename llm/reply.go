@@ -16,6 +16,7 @@ import (
 type reply struct {
 	Areas     []replyArea   `json:"areas"`
 	Delivery  replyDelivery `json:"delivery"`
+	Depth     []replyArea   `json:"depth"`
 	FollowUps []string      `json:"follow_ups"`
 }
 
@@ -59,10 +60,10 @@ func compileReplySchema() (*jsonschema.Schema, error) {
 }
 
 // parseReply parses content strictly: one JSON object that validates against
-// the reply schema and judges each of the question's nAreas areas exactly
-// once. Servers that do not enforce the schema (json_object on llama-server,
+// the reply schema and judges each of the question's nAreas areas, and each
+// of its nDepth depth signals (or none of them), exactly once. Servers that do not enforce the schema (json_object on llama-server,
 // plain text) answer 200 with anything, so nothing is taken on trust.
-func parseReply(sch *jsonschema.Schema, content string, nAreas int) (reply, error) {
+func parseReply(sch *jsonschema.Schema, content string, nAreas, nDepth int) (reply, error) {
 	s := strings.TrimSpace(content)
 	// A code fence is the one wrapping models add even when told not to.
 	if rest, ok := strings.CutPrefix(s, "```"); ok {
@@ -99,6 +100,22 @@ func parseReply(sch *jsonschema.Schema, content string, nAreas int) (reply, erro
 	}
 	if len(r.Areas) != nAreas {
 		return reply{}, fmt.Errorf("%w: %d of %d areas judged", errUnusable, len(r.Areas), nAreas)
+	}
+	if nDepth == 0 {
+		// Nothing was asked: a stray verdict is ignored, not a failure.
+		r.Depth = nil
+	}
+	seen = make([]bool, nDepth+1)
+	for _, d := range r.Depth {
+		if d.Index < 1 || d.Index > nDepth || seen[d.Index] {
+			return reply{}, fmt.Errorf("%w: depth signal %d out of range or repeated", errUnusable, d.Index)
+		}
+		seen[d.Index] = true
+	}
+	if len(r.Depth) != nDepth && len(r.Depth) > 0 {
+		// None judged is a reply without depth verdicts (the report then
+		// has none for the answer); some but not all is a broken one.
+		return reply{}, fmt.Errorf("%w: %d of %d depth signals judged", errUnusable, len(r.Depth), nDepth)
 	}
 	return r, nil
 }

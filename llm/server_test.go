@@ -149,12 +149,21 @@ type delivery struct {
 type modelReply struct {
 	Areas     []area   `json:"areas"`
 	Delivery  delivery `json:"delivery"`
+	Depth     []area   `json:"depth"`
 	FollowUps []string `json:"follow_ups"`
 }
 
 func (m modelReply) String() string {
 	if m.FollowUps == nil {
 		m.FollowUps = []string{}
+	}
+	if m.Depth == nil {
+		m.Depth = []area{}
+	}
+	for i := range m.Depth {
+		if m.Depth[i].Quotes == nil {
+			m.Depth[i].Quotes = []string{}
+		}
 	}
 	if m.Delivery.Signals == nil {
 		m.Delivery.Signals = []signal{}

@@ -75,6 +75,9 @@ type Input struct {
 	Question  string
 	Areas     []string
 	FollowUps []string
+	// Depth are the texts of the guide's depth signals, numbered D1, D2 ...
+	// in the prompt; the reply judges each by its number.
+	Depth []string
 	// Answer is the answer text as it will be sent (redacted, delimiters
 	// escaped).
 	Answer string
@@ -130,6 +133,7 @@ func checkDelimiters(in Input) error {
 	texts := []string{in.Question, in.Answer}
 	texts = append(texts, in.Areas...)
 	texts = append(texts, in.FollowUps...)
+	texts = append(texts, in.Depth...)
 	if in.Hints != nil {
 		texts = append(texts, in.Hints.Label)
 		texts = append(texts, in.Hints.Signals...)

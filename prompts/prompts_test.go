@@ -57,6 +57,8 @@ func TestRenderGolden(t *testing.T) {
 	text := plain
 	text.SchemaInPrompt = true
 	bare := prompts.Input{Question: "Why this role?", Areas: []string{"Motivation"}, Answer: "Ich möchte – ehrlich gesagt – näher an Kund:innen arbeiten. 😊"}
+	depth := plain
+	depth.Depth = []string{"The customer's feelings at the time, named", "How the candidate noticed them"}
 
 	tests := []struct {
 		name string
@@ -66,6 +68,7 @@ func TestRenderGolden(t *testing.T) {
 		{"hybrid", hybrid},
 		{"schema_in_prompt", text},
 		{"no_follow_ups_unicode", bare},
+		{"depth_signals", depth},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,7 +172,7 @@ func TestSchema(t *testing.T) {
 	}
 	valid := `{"areas":[{"index":1,"status":"covered","confidence":0.8,"quotes":["Last March"]}],
 		"delivery":{"label":"specific","specificity":70,"star":{"situation":true,"task":false,"action":true,"result":true},
-		"signals":[{"kind":"time_marker","polarity":"specific","quote":"Last March"}]},"follow_ups":[]}`
+		"signals":[{"kind":"time_marker","polarity":"specific","quote":"Last March"}]},"depth":[],"follow_ups":[]}`
 	tests := []struct {
 		name, reply string
 		ok          bool
@@ -215,6 +218,11 @@ func TestSchema(t *testing.T) {
 		}
 		if items, ok := m["items"].(map[string]any); ok {
 			walk(path+"[]", items)
+		}
+		if defs, ok := m["$defs"].(map[string]any); ok {
+			for k, d := range defs {
+				walk(path+".$defs."+k, d.(map[string]any))
+			}
 		}
 	}
 	var root map[string]any

@@ -35,6 +35,24 @@ func PromptAreaTexts(prompt string) []string {
 	return out
 }
 
+// PromptDepthTexts returns the depth signals the engine's prompt lists
+// under "Depth signals:" (D1, D2 ...), in order.
+func PromptDepthTexts(prompt string) []string {
+	_, rest, ok := strings.Cut(prompt, "Depth signals:\n")
+	if !ok {
+		return nil
+	}
+	var out []string
+	for i, line := range strings.Split(rest, "\n") {
+		text, ok := strings.CutPrefix(line, fmt.Sprintf("D%d. ", i+1))
+		if !ok {
+			break
+		}
+		out = append(out, text)
+	}
+	return out
+}
+
 // PromptAnswer returns the answer the engine's prompt holds between
 // <answer> and </answer> ("" when there is none).
 func PromptAnswer(prompt string) string {
@@ -58,14 +76,15 @@ func PartialReply(areas int, confidence float64, specificity int) string {
 }
 
 // StatusReply is PartialReply with a status of its own for each area
-// (covered, partial or missing), quoting nothing.
+// (covered, partial or missing), quoting nothing; it judges no depth
+// signals (the question must have none).
 func StatusReply(statuses []string, confidence float64, specificity int) string {
 	var as []string
 	for i, st := range statuses {
 		as = append(as, fmt.Sprintf(`{"index":%d,"status":%q,"confidence":%g,"quotes":[]}`, i+1, st, confidence))
 	}
 	return `{"areas":[` + strings.Join(as, ",") + `],"delivery":{"label":"specific","specificity":` + fmt.Sprint(specificity) + `,` +
-		`"star":{"situation":true,"task":true,"action":true,"result":true},"signals":[]},"follow_ups":[]}`
+		`"star":{"situation":true,"task":true,"action":true,"result":true},"signals":[]},"depth":[],"follow_ups":[]}`
 }
 
 // LastMessage is the content of the last message of a chat-completions
