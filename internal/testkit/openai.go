@@ -11,7 +11,10 @@ import (
 // The helpers below speak the OpenAI chat-completions wire format for the
 // fake model servers of the tests that run the LLM engine end to end.
 
-var areaLine = regexp.MustCompile(`^\d+\. `)
+var (
+	areaLine  = regexp.MustCompile(`^\d+\. `)
+	depthLine = regexp.MustCompile(`^D\d+\. `)
+)
 
 // PromptAreas counts the numbered areas the engine's prompt lists under
 // "Areas to cover:".
@@ -20,35 +23,29 @@ func PromptAreas(prompt string) int { return len(PromptAreaTexts(prompt)) }
 // PromptAreaTexts returns the areas the engine's prompt lists under "Areas
 // to cover:", in order.
 func PromptAreaTexts(prompt string) []string {
-	_, rest, ok := strings.Cut(prompt, "Areas to cover:\n")
-	if !ok {
-		return nil
-	}
-	var out []string
-	for _, line := range strings.Split(rest, "\n") {
-		loc := areaLine.FindStringIndex(line)
-		if loc == nil {
-			break
-		}
-		out = append(out, line[loc[1]:])
-	}
-	return out
+	return promptList(prompt, "Areas to cover:\n", areaLine)
 }
 
 // PromptDepthTexts returns the depth signals the engine's prompt lists
 // under "Depth signals:" (D1, D2 ...), in order.
 func PromptDepthTexts(prompt string) []string {
-	_, rest, ok := strings.Cut(prompt, "Depth signals:\n")
+	return promptList(prompt, "Depth signals:\n", depthLine)
+}
+
+// promptList returns the items of the list after header, each line opened
+// by a match of item (its number), up to the first line that is not one.
+func promptList(prompt, header string, item *regexp.Regexp) []string {
+	_, rest, ok := strings.Cut(prompt, header)
 	if !ok {
 		return nil
 	}
 	var out []string
-	for i, line := range strings.Split(rest, "\n") {
-		text, ok := strings.CutPrefix(line, fmt.Sprintf("D%d. ", i+1))
-		if !ok {
+	for _, line := range strings.Split(rest, "\n") {
+		loc := item.FindStringIndex(line)
+		if loc == nil {
 			break
 		}
-		out = append(out, text)
+		out = append(out, line[loc[1]:])
 	}
 	return out
 }
