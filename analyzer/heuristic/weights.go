@@ -98,6 +98,7 @@ func DecodeWeights(b []byte) (*Weights, error) {
 	}
 	return &w, nil
 }
+
 // SetWeights replaces the engine's weights for this process (the training
 // command uses it to compute features that depend on an earlier model).
 func SetWeights(w *Weights) {
