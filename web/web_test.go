@@ -457,6 +457,19 @@ func TestGuidePages(t *testing.T) {
 	if n := strings.Count(p.body, `<li id="q`); n != 15 {
 		t.Errorf("cx-empathy shows %d questions, want 15", n)
 	}
+	if n := strings.Count(p.body, `<li data-depth="`); n != 4 || !strings.Contains(p.body, `data-depth="emotions-named"`) {
+		t.Errorf("cx-empathy shows %d depth signals, want its 4", n)
+	}
+	// A Yardstick guide whose FAQ says how to tell a real answer from a
+	// coached one is stored with the depth signals proposed from it.
+	p = u.postMultipart("/guides", map[string]string{"csrf": u.csrf}, "depth.txt", readFixture(t, "guide/testdata/depth.txt"))
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("import depth.txt: %d\n%s", p.status, clipBody(p.body))
+	}
+	if p = u.get(p.header.Get("Location")); p.status != http.StatusOK || strings.Count(p.body, `<li data-depth="`) != 4 ||
+		!strings.Contains(p.body, "Recall the words they used to slow things down") {
+		t.Errorf("imported depth.txt: %d, want its 4 proposed depth signals shown\n%s", p.status, clipBody(p.body))
+	}
 
 	// Import from a file, then analyse with it.
 	src := readFixture(t, "guide/testdata/plain.txt")
