@@ -159,6 +159,12 @@ func (e *environment) writeGuideFile(g *analyzer.Guide, path string) error {
 
 func (e *environment) printGuide(g *analyzer.Guide) {
 	fmt.Fprintf(e.stdout, "%s (%s), %d questions, version %s\n", g.Title, g.ID, len(g.Questions), g.Version)
+	if len(g.DepthSignals) > 0 {
+		fmt.Fprintf(e.stdout, "\nDepth signals (every answer is judged by them):\n")
+		for _, d := range g.DepthSignals {
+			fmt.Fprintf(e.stdout, "    %s: %s\n", d.ID, d.Text)
+		}
+	}
 	for _, q := range g.Questions {
 		fmt.Fprintf(e.stdout, "\n%s  %s\n", q.ID, q.Text)
 		for i, a := range q.Areas {

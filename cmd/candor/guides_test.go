@@ -106,6 +106,11 @@ func TestGuidesShow(t *testing.T) {
 	t.Run("text", func(t *testing.T) {
 		out := mustRun(t, "", "guides", "show", "cx-empathy")
 		g, _ := guide.Builtin("cx-empathy")
+		for _, d := range g.DepthSignals {
+			if want := "    " + d.ID + ": " + d.Text + "\n"; !strings.Contains(out, want) {
+				t.Errorf("text lacks depth signal %q", want)
+			}
+		}
 		for _, q := range g.Questions {
 			if want := "\n" + q.ID + "  " + q.Text + "\n"; !strings.Contains(out, want) {
 				t.Errorf("text lacks %q", want)
