@@ -707,7 +707,18 @@ func BenchmarkAnalyzeTranscript(b *testing.B) {
 }
 
 func BenchmarkAnalyzeAnswer(b *testing.B) {
-	q := question(b, "q1")
+	b.Run("depth", func(b *testing.B) { benchmarkAnswer(b, question(b, "q1")) })
+	b.Run("no_depth", func(b *testing.B) {
+		// The same question without the guide's depth signals: what
+		// judging them costs (each is an extra area, so coverage runs
+		// twice).
+		q := question(b, "q1")
+		q.Depth = nil
+		benchmarkAnswer(b, q)
+	})
+}
+
+func benchmarkAnswer(b *testing.B, q analyzer.Question) {
 	e := heuristic.New()
 	b.SetBytes(int64(len(specificStory)))
 	b.ReportAllocs()
