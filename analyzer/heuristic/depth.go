@@ -29,12 +29,12 @@ func withDepth(q analyzer.Question) analyzer.Question {
 // depth judges every depth signal of q. It also returns the extended
 // question's coverage, whose areas past len(q.Areas) are the signals, for
 // the follow-ups.
-func (e *Engine) depth(q analyzer.Question, af *answerFeat, st deliveryStats) ([]analyzer.DepthResult, analyzer.Question, analyzer.Coverage) {
+func (e *Engine) depth(q analyzer.Question, af *answerFeat, st deliveryStats, as *answerSem) ([]analyzer.DepthResult, analyzer.Question, analyzer.Coverage) {
 	if len(q.Depth) == 0 {
 		return nil, q, analyzer.Coverage{}
 	}
 	ext := withDepth(q)
-	cov, _, _ := e.coverage(ext, af, st)
+	cov, _, _ := e.coverage(ext, af, st, as)
 	out := make([]analyzer.DepthResult, len(q.Depth))
 	for i, d := range q.Depth {
 		ar := cov.Areas[len(q.Areas)+i]

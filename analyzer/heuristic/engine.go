@@ -85,7 +85,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	af := analyzeFeatures(doc, inj)
 	del, st := e.delivery(af)
 	del.Episode, del.Details = episode(af, answer)
-	cov, decs, as := e.coverage(q, af, st)
+	cov, decs, as := e.coverage(q, af, st, nil)
 	res := analyzer.AnswerAnalysis{
 		QuestionID: q.ID,
 		Question:   q.Text,
@@ -97,7 +97,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	}
 	var ext analyzer.Question
 	var extCov analyzer.Coverage
-	res.Delivery.Depth, ext, extCov = e.depth(q, af, st)
+	res.Delivery.Depth, ext, extCov = e.depth(q, af, st, as)
 	res.FollowUps = e.followUps(q, cov, ext, extCov)
 	for _, f := range found {
 		s := f.Span(answer)

@@ -215,8 +215,9 @@ type answerSem struct {
 func (as *answerSem) unit(i int) piece { return piece{&as.units[i], as.unitIdx[i]} }
 func (as *answerSem) whole() piece     { return piece{&as.all, as.allIdx} }
 
-func (as *answerSem) score(w *Weights, qs *qSem) {
+func (as *answerSem) score(w *Weights, qs *qSem, prev *simMatrix) {
 	as.sims = newSimMatrix(qs.vocab, as.vocab)
+	as.sims.copyFrom(prev)
 	na := len(qs.areas)
 	whole := make([]pairStats, na)
 	var st pairStats
@@ -549,11 +550,20 @@ func (e *Engine) mustWeights() *Weights {
 }
 
 // coverage decides every area of the question.
-func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats) (analyzer.Coverage, []areaDecision, *answerSem) {
+// prev, when not nil, is the answer as read for another question of the
+// same answer (depth.go's second pass): its words and the similarities
+// already computed are reused.
+func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats, prev *answerSem) (analyzer.Coverage, []areaDecision, *answerSem) {
 	w := e.mustWeights()
 	qs := e.questionSem(q)
-	as := readAnswerSem(af)
-	as.score(w, qs)
+	var as *answerSem
+	if prev != nil {
+		as = &answerSem{units: prev.units, all: prev.all, vocab: prev.vocab, unitIdx: prev.unitIdx, allIdx: prev.allIdx}
+		as.score(w, qs, prev.sims)
+	} else {
+		as = readAnswerSem(af)
+		as.score(w, qs, nil)
+	}
 	as.kind = make([][]float64, len(af.units))
 	for ui := range af.units {
 		as.kind[ui] = make([]float64, len(q.Areas))

@@ -191,6 +191,20 @@ func newSimMatrix(a, b *vocab) *simMatrix {
 	return m
 }
 
+// copyFrom takes the cells prev has computed for the words both matrices'
+// first vocabularies share; the second vocabulary must be the same.
+func (m *simMatrix) copyFrom(prev *simMatrix) {
+	if prev == nil || prev.b != m.b {
+		return
+	}
+	nb := 2 * len(m.b.words)
+	for i, w := range m.a.words {
+		if pi, ok := prev.a.index[vocabKey{w.Lemma, w.ID}]; ok {
+			copy(m.vals[i*nb:(i+1)*nb], prev.vals[int(pi)*nb:int(pi+1)*nb])
+		}
+	}
+}
+
 func (m *simMatrix) get(i, j int32) (vec, wn float32) {
 	k := 2 * (int(i)*len(m.b.words) + int(j))
 	if v := m.vals[k]; v >= 0 {

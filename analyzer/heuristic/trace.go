@@ -60,7 +60,7 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 	}
 	af := analyzeFeatures(doc, inj)
 	del, st := e.delivery(af)
-	cov, decs, as := e.coverage(q, af, st)
+	cov, decs, as := e.coverage(q, af, st, nil)
 	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as), Delivery: st.x, RuleLabel: st.ruleLabel,
 		Label: del.Label, Specificity: del.Specificity}
 	for i, u := range doc.Units {
