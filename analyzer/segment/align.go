@@ -407,9 +407,12 @@ func align(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, ex
 				// ("... Let's start with this one: tell me about a time").
 				decide(i, "intro", score)
 				continue
-			case content < minContent && curQ >= 0 && !brief:
-				// Short, with a question open: "Owen, the next one is
-				// yours?", "Can you be more specific?".
+			case content < minContent && curQ >= 0 && !brief && !transition:
+				// Short, with a question open: "Can you be more
+				// specific?". A short turn that announces the next
+				// question ("Next one. Tell me about a time you had to
+				// give customers news they didn't want to hear.") goes on
+				// to be matched.
 				decide(i, "follow_up", score)
 				continue
 			case brief && bq != curQ && (curQ < 0 || words[cur] > 0):

@@ -199,7 +199,7 @@ INTERVIEWS = [
   (C, "Sure, um, last winter a customer called because her heating had been, uh, off for three days and the technician didn't show up twice. She was yelling, and I- I just let her get it all out. Then I told her I would personally track the visit, I got a supervisor to book the next morning, and I called her that night and the next day to check. She wrote in to thank the team."),
   (I, "What helped you tell how she was feeling?"),
   (C, "Her voice was shaking, like she was close to tears, not just angry."),
-  (I, "@q12 Ok. Next one. Tell me about a time you had to give customers news they didn't want to hear."),
+  (I, "@q8 Ok. Next one. Tell me about a time you had to give customers news they didn't want to hear."),
   (C, "We had to raise prices on the basic plan. I, uh, I wrote the call script for my team and we called the oldest customers first, explained why, and offered them the old price for six more months."),
   (I, "@close Ok great, we're at time. Do you have any questions for me?"),
   (C, "No, thank you, this was great."),
