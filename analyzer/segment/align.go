@@ -273,7 +273,7 @@ var transitionCues = []string{"next one", "next question", "next.", "next,", "ne
 	"switching gears", "shifting gears", "shift gears", "change of topic", "different topic", "change topics", "another one",
 	"one more", "last one", "final question", "final one", "first one", "first question", "to start", "let's start", "kick off",
 	"kick things off", "over to me", "my turn", "come back to", "go back to", "circle back", "return to", "different area",
-	"new topic", "let's turn"}
+	"new topic", "let's turn", "what about a time", "how about a time", "what about an example", "how about an example"}
 
 func hasAny(l string, cues []string) bool {
 	for _, c := range cues {
