@@ -28,6 +28,7 @@ var families = []string{
 	"detractor promoter recommend loyal loyalty",
 	"redesign rework rebuild overhaul revamp",
 	"segment group demographic population",
+	"job position role post opening vacancy",
 }
 
 // familyBase is far above WordNet's concept ids in the table.

@@ -4,7 +4,6 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"fmt"
-	"github.com/candorhq/candor/lexicon"
 	"sort"
 	"strings"
 	"sync"
@@ -155,8 +154,8 @@ func guideMatchers(g *analyzer.Guide) *matchers {
 
 // covers reports a turn that says at least half of question q's topic
 // words (and at most two topic words more than the question has). A word
-// says a topic word when it is the same lemma or one WordNet step from it
-// (a synonym or a derivation: "leader" says "leadership").
+// says a topic word when it is the same lemma or one step from it (oneStep:
+// "leader" says "leadership", "job" says "position").
 func (m *matchers) covers(q int, lemmas []string) bool {
 	qw := m.topic[q]
 	if len(qw) == 0 {
@@ -174,7 +173,7 @@ func (m *matchers) covers(q int, lemmas []string) bool {
 			continue
 		}
 		for t := range qw {
-			if lexicon.Similarity(l, t) >= oneStep {
+			if oneStep(l, t) {
 				said[t] = true
 			}
 		}
@@ -182,9 +181,27 @@ func (m *matchers) covers(q int, lemmas []string) bool {
 	return n <= len(qw)+2 && 2*len(said) >= len(qw)
 }
 
-// oneStep is lexicon.Similarity of two words one WordNet step apart (the
-// same synset, or a derivation).
-const oneStep = 0.7
+// oneStep reports two lemmas one step apart: a WordNet synonym or
+// derivation, or one of nlp's families of words interviews use for the same
+// idea ("job", "position", "role").
+func oneStep(a, b string) bool {
+	ca, cb := nlp.Concepts(a), nlp.Concepts(b)
+	for x, y := 0, 0; x < len(ca) && y < len(cb); {
+		switch {
+		case ca[x].ID < cb[y].ID:
+			x++
+		case ca[x].ID > cb[y].ID:
+			y++
+		default:
+			if max(ca[x].Level, cb[y].Level) <= 1 {
+				return true
+			}
+			x++
+			y++
+		}
+	}
+	return false
+}
 
 // guideMatcher is the question-text matcher, for role inference.
 func guideMatcher(g *analyzer.Guide) *nlp.Scorer { return guideMatchers(g).text.NewScorer() }
