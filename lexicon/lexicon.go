@@ -219,14 +219,10 @@ func Index(lemma string) int32 {
 	return int32(i)
 }
 
-// SimilarityOf is Similarity for two entries (from Index) of different
-// lemmas; an entry of -1 relates to nothing.
-func SimilarityOf(i, j int32) float64 {
-	if i < 0 || j < 0 {
-		return 0
-	}
-	t := get()
-	ca, cb := t.conceptsOf(uint32(i)), t.conceptsOf(uint32(j))
+// Closest is the closest level at which two concept lists (sorted by id,
+// as Concepts returns them) share a concept: the larger of the two
+// levels, minimised over the shared concepts; 4 when they share none.
+func Closest(ca, cb []Concept) uint8 {
 	best := uint8(4)
 	for x, y := 0, 0; x < len(ca) && y < len(cb); {
 		switch {
@@ -235,17 +231,26 @@ func SimilarityOf(i, j int32) float64 {
 		case ca[x].ID > cb[y].ID:
 			y++
 		default:
-			l := max(ca[x].Level, cb[y].Level)
-			if l < best {
-				best = l
-				if best == 0 {
-					return levelWeight[0]
+			if l := max(ca[x].Level, cb[y].Level); l < best {
+				if best = l; best == 0 {
+					return 0
 				}
 			}
 			x++
 			y++
 		}
 	}
+	return best
+}
+
+// SimilarityOf is Similarity for two entries (from Index) of different
+// lemmas; an entry of -1 relates to nothing.
+func SimilarityOf(i, j int32) float64 {
+	if i < 0 || j < 0 {
+		return 0
+	}
+	t := get()
+	best := Closest(t.conceptsOf(uint32(i)), t.conceptsOf(uint32(j)))
 	if best > 3 {
 		return 0
 	}

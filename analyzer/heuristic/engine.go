@@ -74,15 +74,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	if strings.TrimSpace(answer) == "" || nlp.Words(answer) == 0 {
 		return analyzer.AnswerAnalysis{}, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
 	}
-	// Text flagged as injection is masked before the engine reads the
-	// answer (offsets unchanged), so it counts for nothing.
-	found := injection.Detect(answer)
-	doc := nlp.Parse(injection.Mask(answer, found))
-	inj := make([]byteRange, len(found))
-	for i, f := range found {
-		inj[i] = byteRange{f.ByteStart, f.ByteEnd}
-	}
-	af := analyzeFeatures(doc, inj)
+	found, doc, af := readAnswer(answer)
 	del, st := e.delivery(af)
 	del.Episode, del.Details = episode(af, answer)
 	cov, decs, as := e.coverage(q, af, st, nil)
@@ -223,4 +215,17 @@ func recallIdx(a []semantic.Word, ai []int32, b []semantic.Word, bi []int32, m *
 		return 0
 	}
 	return float64(total / wsum)
+}
+
+// readAnswer finds the text that tries to instruct the rater, masks it
+// (offsets unchanged, so it counts for nothing), parses the answer and
+// computes its unit features: the first step of Analyze and Trace alike.
+func readAnswer(answer string) ([]injection.Finding, *nlp.Doc, *answerFeat) {
+	found := injection.Detect(answer)
+	doc := nlp.Parse(injection.Mask(answer, found))
+	inj := make([]byteRange, len(found))
+	for i, f := range found {
+		inj[i] = byteRange{f.ByteStart, f.ByteEnd}
+	}
+	return found, doc, analyzeFeatures(doc, inj)
 }

@@ -343,7 +343,9 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 		anyK[ui] = anyKind(info, u)
 		x[14] = max(x[14], anyK[ui])
 		x[15] = max(x[15], d.pair[ui]*anyK[ui])
-		ev = evidenceVector(make([]float64, 0, len(EvidenceFeatures)), d.pair[ui], pMax, pMean, kinds[ui], anyK[ui], kindMax, u, ui, n, opening, closing)
+		// Room for the quote model's extra feature: its vector is the
+		// evidence vector and one more value, in the same array.
+		ev = evidenceVector(make([]float64, 0, len(QuoteFeatures)), d.pair[ui], pMax, pMean, kinds[ui], anyK[ui], kindMax, u, ui, n, opening, closing)
 		ev = append(ev, d.pair[ui]-otherBest(as.pair[ui], ai), anyK[ui]-otherBest(as.kind[ui], ai))
 		if d.evx == nil {
 			d.evx = make([][]float64, n)
@@ -354,7 +356,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 			p = w.Evidence.Prob(ev)
 		}
 		d.evidence[ui] = p
-		qx := append(append(make([]float64, 0, len(QuoteFeatures)), ev...), orderGap(ui, n, ai, len(qs.areas)))
+		qx := append(ev, orderGap(ui, n, ai, len(qs.areas)))
 		if d.qx == nil {
 			d.qx = make([][]float64, n)
 		}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/candorhq/candor/analyzer"
-	"github.com/candorhq/candor/analyzer/injection"
 	"github.com/candorhq/candor/analyzer/nlp"
 )
 
@@ -52,13 +51,7 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 	if strings.TrimSpace(answer) == "" || nlp.Words(answer) == 0 {
 		return nil, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
 	}
-	found := injection.Detect(answer)
-	doc := nlp.Parse(injection.Mask(answer, found))
-	inj := make([]byteRange, len(found))
-	for i, f := range found {
-		inj[i] = byteRange{f.ByteStart, f.ByteEnd}
-	}
-	af := analyzeFeatures(doc, inj)
+	_, doc, af := readAnswer(answer)
 	del, st := e.delivery(af)
 	cov, decs, as := e.coverage(q, af, st, nil)
 	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as), Delivery: st.x, RuleLabel: st.ruleLabel,

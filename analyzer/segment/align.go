@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"fmt"
+	"github.com/candorhq/candor/lexicon"
 	"sort"
 	"strings"
 	"sync"
@@ -185,22 +186,7 @@ func (m *matchers) covers(q int, lemmas []string) bool {
 // derivation, or one of nlp's families of words interviews use for the same
 // idea ("job", "position", "role").
 func oneStep(a, b string) bool {
-	ca, cb := nlp.Concepts(a), nlp.Concepts(b)
-	for x, y := 0, 0; x < len(ca) && y < len(cb); {
-		switch {
-		case ca[x].ID < cb[y].ID:
-			x++
-		case ca[x].ID > cb[y].ID:
-			y++
-		default:
-			if max(ca[x].Level, cb[y].Level) <= 1 {
-				return true
-			}
-			x++
-			y++
-		}
-	}
-	return false
+	return lexicon.Closest(nlp.Concepts(a), nlp.Concepts(b)) <= 1
 }
 
 // guideMatcher is the question-text matcher, for role inference.

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -331,7 +333,7 @@ func evidenceRows(items []*item) []evRow {
 func unitRows(items []*item, vecs func(heuristic.AreaTrace) [][]float64) []evRow {
 	var rows []evRow
 	for _, it := range items {
-		for _, a := range sortedKeys(it.ev) {
+		for _, a := range slices.Sorted(maps.Keys(it.ev)) {
 			ss := it.ev[a]
 			if len(ss) == 0 || a >= len(it.trace.Areas) || it.trace.Areas[a].Claim {
 				continue
@@ -465,7 +467,7 @@ func coverageRows(items []*item) []covRow {
 			// 0.33) while still leaving 41% of their areas partial.
 			continue
 		}
-		for _, a := range sortedKeys(it.areas) {
+		for _, a := range slices.Sorted(maps.Keys(it.areas)) {
 			s := it.areas[a]
 			if a >= len(it.trace.Areas) || it.trace.Areas[a].Coverage == nil {
 				continue
@@ -583,17 +585,6 @@ func accRows(rows []covRow, pred []int, keep func(covRow) bool) float64 {
 	return float64(ok) / float64(max(n, 1))
 }
 
-// sortedKeys returns a map's keys in order: rows must come in the same
-// order every run for the fit to be bit for bit the same.
-func sortedKeys[V any](m map[int]V) []int {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	return keys
-}
-
 func labelValue(l string) int {
 	switch l {
 	case "rehearsed":
@@ -613,7 +604,7 @@ func foreignRows(items []*item) []covRow {
 		if !it.foreign {
 			continue
 		}
-		for _, a := range sortedKeys(it.areas) {
+		for _, a := range slices.Sorted(maps.Keys(it.areas)) {
 			if a < len(it.trace.Areas) && it.trace.Areas[a].Coverage != nil {
 				rows = append(rows, covRow{it.trace.Areas[a].Coverage, 0, it})
 			}
@@ -632,7 +623,7 @@ func pairSeparation(items []*item) {
 		if it.off {
 			continue
 		}
-		for _, a := range sortedKeys(it.areas) {
+		for _, a := range slices.Sorted(maps.Keys(it.areas)) {
 			if a >= len(it.trace.Areas) || it.trace.Areas[a].Pair == nil {
 				continue
 			}
