@@ -144,6 +144,7 @@ func (e *Engine) questionSem(q analyzer.Question) *qSem {
 			}
 			s.info = append(s.info, info)
 		}
+		s.vocab.freeze()
 		return s
 	}).(*qSem)
 }
@@ -159,7 +160,7 @@ func (s *qSem) followUpProbs(w *Weights, q analyzer.Question) [][]float64 {
 			ft := semantic.New(f)
 			fts[fi] = piece{&ft, fv.add(ft.Words)}
 		}
-		m := newSimMatrix(s.vocab, fv)
+		m := newSimMatrix(s.vocab, fv, nil)
 		var buf [][]float64
 		for fi := range q.FollowUps {
 			buf = pairVectors(s.areas, fts[fi], m, buf)
@@ -216,8 +217,7 @@ func (as *answerSem) unit(i int) piece { return piece{&as.units[i], as.unitIdx[i
 func (as *answerSem) whole() piece     { return piece{&as.all, as.allIdx} }
 
 func (as *answerSem) score(w *Weights, qs *qSem, prev *simMatrix) {
-	as.sims = newSimMatrix(qs.vocab, as.vocab)
-	as.sims.copyFrom(prev)
+	as.sims = newSimMatrix(qs.vocab, as.vocab, prev)
 	na := len(qs.areas)
 	whole := make([]pairStats, na)
 	var st pairStats

@@ -150,6 +150,10 @@ type vocab struct {
 	index map[vocabKey]int32
 	words []semantic.Word
 	lex   []int32 // each word's lemma in the WordNet table (lexicon.Index)
+	rows  semantic.Rows
+	// rel indexes the words' WordNet concepts (set by freeze, for a
+	// vocabulary that no longer grows and is shared).
+	rel *lexicon.Related
 }
 
 type vocabKey struct {
@@ -170,55 +174,72 @@ func (v *vocab) add(ws []semantic.Word) []int32 {
 			v.index[k] = n
 			v.words = append(v.words, w)
 			v.lex = append(v.lex, lexicon.Index(w.Lemma))
+			v.rows.Add(w.ID)
 		}
 		out[i] = n
 	}
 	return out
 }
 
-// simMatrix holds the vector and WordNet similarities of every word of one
-// vocabulary with every word of another, computed when first asked for.
-type simMatrix struct {
-	a, b *vocab
-	vals []float32 // (vector, WordNet) per cell; vector < 0 while not computed
+// freeze indexes the words' WordNet concepts once, for a vocabulary that is
+// complete and will be compared with many others (a question's).
+func (v *vocab) freeze() { v.rel = lexicon.NewRelated(v.lex) }
+
+func (v *vocab) related() *lexicon.Related {
+	if v.rel != nil {
+		return v.rel
+	}
+	return lexicon.NewRelated(v.lex)
 }
 
-func newSimMatrix(a, b *vocab) *simMatrix {
-	m := &simMatrix{a: a, b: b, vals: make([]float32, 2*len(a.words)*len(b.words))}
-	for i := 0; i < len(m.vals); i += 2 {
-		m.vals[i] = -1
+// simMatrix holds the vector and WordNet similarities of every word of one
+// vocabulary with every word of another.
+type simMatrix struct {
+	a, b *vocab
+	vals []float32 // (vector, WordNet) per cell, a's words by rows
+}
+
+// newSimMatrix computes the similarities of a's words with b's. prev, when
+// not nil, is a matrix of another first vocabulary with the same second
+// one: the rows of the words both first vocabularies share are copied from
+// it.
+func newSimMatrix(a, b *vocab, prev *simMatrix) *simMatrix {
+	na, nb := len(a.words), len(b.words)
+	m := &simMatrix{a: a, b: b, vals: make([]float32, 2*na*nb)}
+	done := make([]bool, na)
+	if prev != nil && prev.b == b {
+		for i, w := range a.words {
+			if pi, ok := prev.a.index[vocabKey{w.Lemma, w.ID}]; ok {
+				copy(m.vals[2*i*nb:2*(i+1)*nb], prev.vals[2*int(pi)*nb:2*int(pi+1)*nb])
+				done[i] = true
+			}
+		}
+	}
+	rel := a.related()
+	wn := make([]float32, na)
+	level := make([]uint8, na)
+	for j := range b.words {
+		y := &b.words[j]
+		rel.Row(b.lex[j], wn, level)
+		for i := range a.words {
+			if done[i] {
+				continue
+			}
+			k := 2 * (i*nb + j)
+			if a.words[i].Lemma == y.Lemma {
+				m.vals[k], m.vals[k+1] = 1, 1
+				continue
+			}
+			m.vals[k] = semantic.SimilarityAt(&a.rows, i, &b.rows, j)
+			m.vals[k+1] = wn[i]
+		}
 	}
 	return m
 }
 
-// copyFrom takes the cells prev has computed for the words both matrices'
-// first vocabularies share; the second vocabulary must be the same.
-func (m *simMatrix) copyFrom(prev *simMatrix) {
-	if prev == nil || prev.b != m.b {
-		return
-	}
-	nb := 2 * len(m.b.words)
-	for i, w := range m.a.words {
-		if pi, ok := prev.a.index[vocabKey{w.Lemma, w.ID}]; ok {
-			copy(m.vals[i*nb:(i+1)*nb], prev.vals[int(pi)*nb:int(pi+1)*nb])
-		}
-	}
-}
-
 func (m *simMatrix) get(i, j int32) (vec, wn float32) {
 	k := 2 * (int(i)*len(m.b.words) + int(j))
-	if v := m.vals[k]; v >= 0 {
-		return v, m.vals[k+1]
-	}
-	x, y := &m.a.words[i], &m.b.words[j]
-	if x.Lemma == y.Lemma {
-		vec, wn = 1, 1
-	} else {
-		vec = semantic.Similarity(x, y)
-		wn = float32(lexicon.SimilarityOf(m.a.lex[i], m.b.lex[j]))
-	}
-	m.vals[k], m.vals[k+1] = vec, wn
-	return vec, wn
+	return m.vals[k], m.vals[k+1]
 }
 
 // piece is a text of the answer side with its words' places in the
@@ -380,5 +401,5 @@ func ClaimPairVectors(question string, areas []string, answer string) [][]float6
 		ats[i].idx = av.add(ats[i].plain.Words)
 	}
 	p := piece{&b, bv.add(b.Words)}
-	return pairVectors(ats, p, newSimMatrix(av, bv), nil)
+	return pairVectors(ats, p, newSimMatrix(av, bv, nil), nil)
 }

@@ -1,6 +1,7 @@
 package semantic
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -144,5 +145,68 @@ func TestHubnessCorrection(t *testing.T) {
 	}
 	if s := Similarity(refund, refund); s != 1 {
 		t.Errorf("same word: %v", s)
+	}
+}
+
+// SimilarityAt gives exactly Similarity's numbers.
+func TestSimilarityAtMatchesSimilarity(t *testing.T) {
+	words := func(s string) []Word {
+		var out []Word
+		for _, f := range strings.Fields(s) {
+			id := Lookup(f)
+			out = append(out, Word{Lemma: f, ID: id})
+		}
+		return out
+	}
+	a := words("customer angry because after make decision pressure refund zzqxv calm the")
+	var b []Word
+	for id := ID(0); id < ID(Size()); id += 37 {
+		b = append(b, Word{Lemma: Spelling(id), ID: id})
+	}
+	b = append(b, words("furious client qqzzx")...)
+	var ra, rb Rows
+	for _, w := range a {
+		ra.Add(w.ID)
+	}
+	for _, w := range b {
+		rb.Add(w.ID)
+	}
+	nonzero := 0
+	for i := range a {
+		for j := range b {
+			if a[i].Lemma == b[j].Lemma {
+				continue
+			}
+			got, want := SimilarityAt(&ra, i, &rb, j), Similarity(&a[i], &b[j])
+			if got != want {
+				t.Fatalf("%s x %s: %v, Similarity %v", a[i].Lemma, b[j].Lemma, got, want)
+			}
+			if got > 0 {
+				nonzero++
+			}
+		}
+	}
+	if nonzero < 100 {
+		t.Errorf("only %d similar pairs: the test reaches too little", nonzero)
+	}
+}
+
+// Hub is its definition, computed with int8 dot products: the float32
+// rows give exactly the same sums.
+func TestHubMatchesDefinition(t *testing.T) {
+	tb := get()
+	for id := ID(0); id < ID(Size()); id += 997 {
+		x := tb.vecs[int(id)*Dim : int(id)*Dim+Dim]
+		sum, n := float32(0), 0
+		for p := hubFrom; p < hubTo; p += hubStep {
+			if ID(p) == id {
+				continue
+			}
+			sum += float32(dot(x, tb.vecs[p*Dim:p*Dim+Dim])) * tb.scales[id] * tb.scales[p]
+			n++
+		}
+		if got, want := Hub(id), sum/float32(n); got != want {
+			t.Fatalf("Hub(%s) = %v, by definition %v", Spelling(id), got, want)
+		}
 	}
 }

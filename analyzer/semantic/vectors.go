@@ -194,13 +194,18 @@ func Hub(id ID) float32 {
 		return math.Float32frombits(v - 1)
 	}
 	to := min(hubTo, t.words.Len())
-	x := t.vecs[int(id)*Dim : int(id)*Dim+Dim]
+	sample := hubSample()
+	var x [Dim]float32
+	for i, v := range t.vecs[int(id)*Dim : int(id)*Dim+Dim] {
+		x[i] = float32(v)
+	}
 	sum, n := float32(0), 0
-	for p := hubFrom; p < to; p += hubStep {
+	for p, k := hubFrom, 0; p < to; p, k = p+hubStep, k+Dim {
 		if ID(p) == id {
 			continue
 		}
-		sum += float32(dot(x, t.vecs[p*Dim:p*Dim+Dim])) * t.scales[id] * t.scales[p]
+		// dotF is exactly dot (see Rows).
+		sum += dotF(x[:], sample[k:k+Dim]) * t.scales[id] * t.scales[p]
 		n++
 	}
 	h := float32(0)
@@ -210,6 +215,18 @@ func Hub(id ID) float32 {
 	t.hub[id].Store(math.Float32bits(h) + 1)
 	return h
 }
+
+// hubSample is the vectors of Hub's sample words as float32 rows.
+var hubSample = sync.OnceValue(func() []float32 {
+	t := get()
+	var out []float32
+	for p := hubFrom; p < min(hubTo, t.words.Len()); p += hubStep {
+		for _, v := range t.vecs[p*Dim : p*Dim+Dim] {
+			out = append(out, float32(v))
+		}
+	}
+	return out
+})
 
 const (
 	hubFrom = 1000
