@@ -207,6 +207,8 @@ type answerSem struct {
 	unitIdx [][]int32
 	allIdx  []int32
 	sims    *simMatrix  // the question's vocabulary x the answer's
+	qs      *qSem       // the question scored
+	stats   *areaStats  // the pair stats of its areas
 	pair    [][]float64 // [unit][area]
 	pxAll   [][]float64 // [area], PairFeatures of the whole answer (Trace)
 	kind    [][]float64 // [unit][area], any-kind scores
@@ -216,29 +218,113 @@ type answerSem struct {
 func (as *answerSem) unit(i int) piece { return piece{&as.units[i], as.unitIdx[i]} }
 func (as *answerSem) whole() piece     { return piece{&as.all, as.allIdx} }
 
-func (as *answerSem) score(w *Weights, qs *qSem, prev *simMatrix) {
-	as.sims = newSimMatrix(qs.vocab, as.vocab, prev)
-	na := len(qs.areas)
-	whole := make([]pairStats, na)
-	var st pairStats
-	xs := make([][]float64, na)
-	as.pair = make([][]float64, len(as.units))
+// areaStats holds the pair stats of every area with every unit and with
+// the whole answer, in one allocation: a second pass over the same answer
+// (depth.go) takes the rows of the areas it shares with the first.
+type areaStats struct {
+	na    int
+	off   []int // per area, its words' place in a row; off[na] the row's length
+	vec   []float32
+	wn    []float32
+	ov    []float32
+	rev   []float64 // (revSum, revW) per row and area
+	cos   []float64 // per row and area
+	valid []bool    // per row: computed (units with words, and the whole answer)
+}
+
+func newAreaStats(areas []areaText, rows int) *areaStats {
+	t := &areaStats{na: len(areas), off: make([]int, len(areas)+1)}
+	for i := range areas {
+		t.off[i+1] = t.off[i] + len(areas[i].plain.Words)
+	}
+	w := t.off[len(areas)]
+	t.vec, t.wn, t.ov = make([]float32, rows*w), make([]float32, rows*w), make([]float32, rows*w)
+	t.rev, t.cos, t.valid = make([]float64, 2*rows*t.na), make([]float64, rows*t.na), make([]bool, rows)
+	return t
+}
+
+// at returns row r's stats of area ai; their slices are the table's.
+func (t *areaStats) at(r, ai int) pairStats {
+	w := t.off[t.na]
+	lo, hi := r*w+t.off[ai], r*w+t.off[ai+1]
+	k := 2 * (r*t.na + ai)
+	return pairStats{vec: t.vec[lo:hi:hi], wn: t.wn[lo:hi:hi], ov: t.ov[lo:hi:hi], revSum: t.rev[k], revW: t.rev[k+1]}
+}
+
+func (t *areaStats) set(r, ai int, s *pairStats) {
+	k := 2 * (r*t.na + ai)
+	t.rev[k], t.rev[k+1] = s.revSum, s.revW
+}
+
+// take copies area pai of prev, row by row, into area ai of t.
+func (t *areaStats) take(ai int, prev *areaStats, pai int) {
+	for r := range t.valid {
+		d, s := t.at(r, ai), prev.at(r, pai)
+		copy(d.vec, s.vec)
+		copy(d.wn, s.wn)
+		copy(d.ov, s.ov)
+		t.set(r, ai, &s)
+		t.cos[r*t.na+ai] = prev.cos[r*prev.na+pai]
+	}
+}
+
+// score computes every area's pair probability for every unit and for the
+// whole answer. prev, when not nil, is the answer as scored for another
+// question with the same answer vocabulary (depth.go's first pass): its
+// word similarities, and the pair stats of the areas both questions have
+// in the same place, are taken from it.
+func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem) {
+	var prevSims *simMatrix
+	if prev != nil {
+		prevSims = prev.sims
+	}
+	as.sims = newSimMatrix(qs.vocab, as.vocab, prevSims)
+	as.qs = qs
+	na, nu := len(qs.areas), len(as.units)
+	st := newAreaStats(qs.areas, nu+1)
+	as.stats = st
 	for ui := range as.units {
-		if as.units[ui].Empty() {
+		st.valid[ui] = !as.units[ui].Empty()
+	}
+	st.valid[nu] = true
+	for ai := range qs.areas {
+		a := &qs.areas[ai]
+		if prev != nil && ai < len(prev.qs.areas) && prev.qs.info[ai].text == qs.info[ai].text {
+			st.take(ai, prev.stats, ai)
 			continue
 		}
-		p := as.unit(ui)
+		whole := st.at(nu, ai)
+		for ui := range as.units {
+			if !st.valid[ui] {
+				continue
+			}
+			p := as.unit(ui)
+			s := st.at(ui, ai)
+			s.of(a, p, as.sims)
+			st.set(ui, ai, &s)
+			st.cos[ui*na+ai] = semantic.Cosine(&a.plain, p.t)
+			whole.merge(&s)
+		}
+		st.set(nu, ai, &whole)
+		st.cos[nu*na+ai] = semantic.Cosine(&a.plain, &as.all)
+	}
+	xs := make([][]float64, na)
+	var buf []weighted
+	as.pair = make([][]float64, nu)
+	for ui := range as.units {
+		if !st.valid[ui] {
+			continue
+		}
+		n := len(as.units[ui].Words)
 		for ai := range qs.areas {
-			a := &qs.areas[ai]
-			st = pairStatsOf(a, p, as.sims, &st)
-			xs[ai] = st.features(a, semantic.Cosine(&a.plain, p.t), len(p.t.Words), xs[ai])
-			whole[ai].merge(&st)
+			s := st.at(ui, ai)
+			xs[ai] = s.features(&qs.areas[ai], st.cos[ui*na+ai], n, xs[ai], &buf)
 		}
 		as.pair[ui] = probs(w, addMargins(xs))
 	}
 	for ai := range qs.areas {
-		a := &qs.areas[ai]
-		xs[ai] = whole[ai].features(a, semantic.Cosine(&a.plain, &as.all), len(as.all.Words), xs[ai])
+		s := st.at(nu, ai)
+		xs[ai] = s.features(&qs.areas[ai], st.cos[nu*na+ai], len(as.all.Words), xs[ai], &buf)
 	}
 	as.pairAll = probs(w, addMargins(xs))
 	as.pxAll = xs
@@ -561,7 +647,7 @@ func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats,
 	var as *answerSem
 	if prev != nil {
 		as = &answerSem{units: prev.units, all: prev.all, vocab: prev.vocab, unitIdx: prev.unitIdx, allIdx: prev.allIdx}
-		as.score(w, qs, prev.sims)
+		as.score(w, qs, prev)
 	} else {
 		as = readAnswerSem(af)
 		as.score(w, qs, nil)

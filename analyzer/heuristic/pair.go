@@ -2,6 +2,7 @@ package heuristic
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/candorhq/candor/lexicon"
@@ -193,10 +194,12 @@ func (v *vocab) related() *lexicon.Related {
 }
 
 // simMatrix holds the vector and WordNet similarities of every word of one
-// vocabulary with every word of another.
+// vocabulary with every word of another, and whether the two are one lemma;
+// a's words by rows (cell i*len(b.words)+j).
 type simMatrix struct {
-	a, b *vocab
-	vals []float32 // (vector, WordNet) per cell, a's words by rows
+	a, b    *vocab
+	vec, wn []float32
+	eq      []bool
 }
 
 // newSimMatrix computes the similarities of a's words with b's. prev, when
@@ -205,12 +208,15 @@ type simMatrix struct {
 // it.
 func newSimMatrix(a, b *vocab, prev *simMatrix) *simMatrix {
 	na, nb := len(a.words), len(b.words)
-	m := &simMatrix{a: a, b: b, vals: make([]float32, 2*na*nb)}
+	m := &simMatrix{a: a, b: b, vec: make([]float32, na*nb), wn: make([]float32, na*nb), eq: make([]bool, na*nb)}
 	done := make([]bool, na)
 	if prev != nil && prev.b == b {
 		for i, w := range a.words {
 			if pi, ok := prev.a.index[vocabKey{w.Lemma, w.ID}]; ok {
-				copy(m.vals[2*i*nb:2*(i+1)*nb], prev.vals[2*int(pi)*nb:2*int(pi+1)*nb])
+				r, pr := i*nb, int(pi)*nb
+				copy(m.vec[r:r+nb], prev.vec[pr:pr+nb])
+				copy(m.wn[r:r+nb], prev.wn[pr:pr+nb])
+				copy(m.eq[r:r+nb], prev.eq[pr:pr+nb])
 				done[i] = true
 			}
 		}
@@ -225,21 +231,21 @@ func newSimMatrix(a, b *vocab, prev *simMatrix) *simMatrix {
 			if done[i] {
 				continue
 			}
-			k := 2 * (i*nb + j)
+			k := i*nb + j
 			if a.words[i].Lemma == y.Lemma {
-				m.vals[k], m.vals[k+1] = 1, 1
+				m.vec[k], m.wn[k], m.eq[k] = 1, 1, true
 				continue
 			}
-			m.vals[k] = semantic.SimilarityAt(&a.rows, i, &b.rows, j)
-			m.vals[k+1] = wn[i]
+			m.vec[k] = semantic.SimilarityAt(&a.rows, i, &b.rows, j)
+			m.wn[k] = wn[i]
 		}
 	}
 	return m
 }
 
 func (m *simMatrix) get(i, j int32) (vec, wn float32) {
-	k := 2 * (int(i)*len(m.b.words) + int(j))
-	return m.vals[k], m.vals[k+1]
+	k := int(i)*len(m.b.words) + int(j)
+	return m.vec[k], m.wn[k]
 }
 
 // piece is a text of the answer side with its words' places in the
@@ -253,8 +259,10 @@ type piece struct {
 // the same numbers as semantic.Recall, Overlap, WordNetRecall and
 // RecallProfile, from one pass over the word pairs.
 func pairVector(a *areaText, p piece, m *simMatrix, x []float64) []float64 {
-	st := pairStatsOf(a, p, m, nil)
-	return st.features(a, semantic.Cosine(&a.plain, p.t), len(p.t.Words), x)
+	var st pairStats
+	st.alloc(len(a.plain.Words))
+	st.of(a, p, m)
+	return st.features(a, semantic.Cosine(&a.plain, p.t), len(p.t.Words), x, nil)
 }
 
 // pairStats is what PairFeatures are computed from: for each word of the
@@ -267,65 +275,63 @@ type pairStats struct {
 	revSum, revW float64   // sum of piece-word weight x best similarity to the area; sum of weights
 }
 
-func pairStatsOf(a *areaText, p piece, m *simMatrix, st *pairStats) pairStats {
-	var s pairStats
-	if st != nil {
-		s = *st
-	}
-	n := len(a.plain.Words)
-	if cap(s.vec) < n {
-		s.vec, s.wn, s.ov = make([]float32, n), make([]float32, n), make([]float32, n)
-	}
-	s.vec, s.wn, s.ov = s.vec[:n], s.wn[:n], s.ov[:n]
-	for i := range s.vec {
-		s.vec[i], s.wn[i], s.ov[i] = 0, 0, 0
-	}
+func (s *pairStats) alloc(n int) {
+	s.vec, s.wn, s.ov = make([]float32, n), make([]float32, n), make([]float32, n)
+}
+
+// of computes the stats of an area against a piece into s, whose slices
+// have the area's length.
+func (s *pairStats) of(a *areaText, p piece, m *simMatrix) {
+	clear(s.vec)
+	clear(s.wn)
+	clear(s.ov)
 	s.revSum, s.revW = 0, 0
-	b := p.t
-	for j := range b.Words {
-		bj := p.idx[j]
+	vec, wn, ov := s.vec[:len(a.idx)], s.wn[:len(a.idx)], s.ov[:len(a.idx)]
+	nb := len(m.b.words)
+	words := p.t.Words
+	for j, bj := range p.idx {
 		rev := float32(0)
-		for i := range a.plain.Words {
-			v, wn := m.get(a.idx[i], bj)
-			if v > s.vec[i] {
-				s.vec[i] = v
+		for i, ai := range a.idx {
+			k := int(ai)*nb + int(bj)
+			v := m.vec[k]
+			if v > vec[i] {
+				vec[i] = v
 			}
-			if wn > s.wn[i] {
-				s.wn[i] = wn
+			if w := m.wn[k]; w > wn[i] {
+				wn[i] = w
 			}
-			if a.plain.Words[i].Lemma == b.Words[j].Lemma {
-				s.ov[i] = 1
+			if m.eq[k] {
+				ov[i] = 1
 			}
 			if v > rev {
 				rev = v
 			}
 		}
-		s.revSum += float64(b.Words[j].Weight * rev)
-		s.revW += float64(b.Words[j].Weight)
+		s.revSum += float64(words[j].Weight * rev)
+		s.revW += float64(words[j].Weight)
 	}
-	return s
 }
 
-// merge folds the stats of another piece of the same text into s.
+// merge folds the stats of another piece of the same text into s (whose
+// slices have the area's length; maxima from zero, as every value is at
+// least zero).
 func (s *pairStats) merge(o *pairStats) {
-	if s.vec == nil {
-		s.vec = append([]float32(nil), o.vec...)
-		s.wn = append([]float32(nil), o.wn...)
-		s.ov = append([]float32(nil), o.ov...)
-	} else {
-		for i := range o.vec {
-			s.vec[i] = max(s.vec[i], o.vec[i])
-			s.wn[i] = max(s.wn[i], o.wn[i])
-			s.ov[i] = max(s.ov[i], o.ov[i])
-		}
+	for i := range o.vec {
+		s.vec[i] = max(s.vec[i], o.vec[i])
+		s.wn[i] = max(s.wn[i], o.wn[i])
+		s.ov[i] = max(s.ov[i], o.ov[i])
 	}
 	s.revSum += o.revSum
 	s.revW += o.revW
 }
 
+// weighted is an area word's best similarity with its topical weight.
+type weighted struct{ s, w float32 }
+
 // features computes the nBase pair features from the stats, the cosine of
-// the area with the piece and the piece's number of content words.
-func (s *pairStats) features(a *areaText, cosine float64, pieceWords int, x []float64) []float64 {
+// the area with the piece and the piece's number of content words. buf is
+// scratch space (may be nil).
+func (s *pairStats) features(a *areaText, cosine float64, pieceWords int, x []float64, buf *[]weighted) []float64 {
 	x = x[:0]
 	n := len(a.plain.Words)
 	if n == 0 || pieceWords == 0 {
@@ -337,8 +343,13 @@ func (s *pairStats) features(a *areaText, cosine float64, pieceWords int, x []fl
 		return x
 	}
 	var rec, recT, recD, ovT, wnT, share70, wP, wT, wD float64
-	type bw struct{ s, w float32 }
-	best := make([]bw, n)
+	var best []weighted
+	if buf != nil {
+		best = slices.Grow((*buf)[:0], n)[:n]
+		*buf = best
+	} else {
+		best = make([]weighted, n)
+	}
 	for i := range a.plain.Words {
 		bv := s.vec[i]
 		pw, tw, dw := float64(a.plain.Words[i].Weight), float64(a.topical.Words[i].Weight), float64(a.distinct.Words[i].Weight)
@@ -351,10 +362,10 @@ func (s *pairStats) features(a *areaText, cosine float64, pieceWords int, x []fl
 			share70 += tw
 		}
 		wP, wT, wD = wP+pw, wT+tw, wD+dw
-		best[i] = bw{bv, float32(tw)}
+		best[i] = weighted{bv, float32(tw)}
 	}
 	// The least-said third of the area, by topical weight.
-	sort.Slice(best, func(i, j int) bool { return best[i].s < best[j].s })
+	sortWeakest(best)
 	acc, tw := 0.0, 0.0
 	for _, e := range best {
 		if tw >= wT/3 {
@@ -372,6 +383,21 @@ func (s *pairStats) features(a *areaText, cosine float64, pieceWords int, x []fl
 		div(s.revSum, s.revW), cosine, div(share70, wT), weakest,
 		math.Log1p(float64(a.words)), math.Log1p(float64(pieceWords)),
 	)
+}
+
+// sortWeakest sorts by similarity, ascending, in exactly sort.Slice's
+// order (ties matter: the weakest third is cut by weight): sort.Slice sorts
+// up to 12 elements by insertion, which this does without its allocations.
+func sortWeakest(best []weighted) {
+	if len(best) > 12 {
+		sort.Slice(best, func(i, j int) bool { return best[i].s < best[j].s })
+		return
+	}
+	for i := 1; i < len(best); i++ {
+		for j := i; j > 0 && best[j].s < best[j-1].s; j-- {
+			best[j], best[j-1] = best[j-1], best[j]
+		}
+	}
 }
 
 func div(a, b float64) float64 {
