@@ -1,16 +1,27 @@
 package lexicon
 
+import (
+	"math/bits"
+	"slices"
+)
+
 // Related relates one lemma to a fixed list of lemmas at once: the concepts
 // of the list are indexed once, so relating a word to all of them costs one
 // look-up per concept of the word rather than one merge of concept lists
 // per pair. It gives exactly SimilarityOf's numbers.
 type Related struct {
-	n     int
-	post  map[uint32][]posting
-	known []uint64 // a bit per concept id the list reaches (a quick no)
+	n int
+	// known has a bit per concept id the list reaches; rank[w] counts
+	// the bits set in known[:w], which numbers the concepts in id order.
+	known []uint64
+	rank  []int32
+	// The postings of the concept numbered c are post[start[c]:start[c+1]].
+	start []int32
+	post  []posting
 }
 
 type posting struct {
+	id    uint32
 	k     int32 // the lemma's place in the list
 	level uint8
 }
@@ -19,19 +30,32 @@ type posting struct {
 // Index; -1 relates to nothing).
 func NewRelated(entries []int32) *Related {
 	t := get()
-	r := &Related{n: len(entries), post: map[uint32][]posting{}}
+	r := &Related{n: len(entries)}
 	for k, e := range entries {
 		if e < 0 {
 			continue
 		}
 		for _, c := range t.conceptsOf(uint32(e)) {
-			r.post[c.ID] = append(r.post[c.ID], posting{int32(k), c.Level})
-			w := int(c.ID >> 6)
-			if w >= len(r.known) {
-				r.known = append(r.known, make([]uint64, w+1-len(r.known))...)
-			}
-			r.known[w] |= 1 << (c.ID & 63)
+			r.post = append(r.post, posting{c.ID, int32(k), c.Level})
 		}
+	}
+	slices.SortStableFunc(r.post, func(a, b posting) int { return int(a.id) - int(b.id) })
+	for i, p := range r.post {
+		w := int(p.id >> 6)
+		if w >= len(r.known) {
+			r.known = append(r.known, make([]uint64, w+1-len(r.known))...)
+		}
+		if i == 0 || p.id != r.post[i-1].id {
+			r.known[w] |= 1 << (p.id & 63)
+			r.start = append(r.start, int32(i))
+		}
+	}
+	r.start = append(r.start, int32(len(r.post)))
+	r.rank = make([]int32, len(r.known))
+	n := 0
+	for w, b := range r.known {
+		r.rank[w] = int32(n)
+		n += bits.OnesCount64(b)
 	}
 	return r
 }
@@ -45,13 +69,17 @@ func (r *Related) Row(j int32, out []float32, level []uint8) {
 		level[k] = 4
 	}
 	if j >= 0 {
-		t := get()
-		for _, c := range t.conceptsOf(uint32(j)) {
+		for _, c := range get().conceptsOf(uint32(j)) {
 			w := int(c.ID >> 6)
-			if w >= len(r.known) || r.known[w]&(1<<(c.ID&63)) == 0 {
+			if w >= len(r.known) {
 				continue
 			}
-			for _, p := range r.post[c.ID] {
+			bit := uint64(1) << (c.ID & 63)
+			if r.known[w]&bit == 0 {
+				continue
+			}
+			n := r.rank[w] + int32(bits.OnesCount64(r.known[w]&(bit-1)))
+			for _, p := range r.post[r.start[n]:r.start[n+1]] {
 				if l := max(p.level, c.Level); l < level[p.k] {
 					level[p.k] = l
 				}

@@ -77,7 +77,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	found, doc, af := readAnswer(answer)
 	del, st := e.delivery(af)
 	del.Episode, del.Details = episode(af, answer)
-	cov, decs, as := e.coverage(q, af, st, nil)
+	cov, decs, as := e.coverage(q, e.questionSem(q), af, st, nil, true)
 	res := analyzer.AnswerAnalysis{
 		QuestionID: q.ID,
 		Question:   q.Text,

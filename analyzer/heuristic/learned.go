@@ -118,35 +118,56 @@ type qSem struct {
 	// vocab numbers the words of the question, its areas and the whole.
 	vocab    *vocab
 	wholeIdx []int32
+	// ext is the question with its depth signals as extra areas
+	// (depth.go), nil without signals. Its vocabulary numbers this one's
+	// words the same way and the signals' after them, so one similarity
+	// matrix of an answer serves both passes.
+	ext *qSem
 }
 
 func (e *Engine) questionSem(q analyzer.Question) *qSem {
 	key := q.Text + "\x00" + joinAreas(q.Areas) + "\x00" + joinAreas(q.FollowUps)
+	for _, d := range q.Depth {
+		key += "\x00" + d.Text
+	}
 	return e.questions.get(key, func() any {
-		qt := semantic.New(q.Text)
-		sib := make([]semantic.Text, len(q.Areas))
-		for i, a := range q.Areas {
-			sib[i] = semantic.New(a)
+		s := e.readQuestionSem(q, nil)
+		if len(q.Depth) > 0 {
+			s.ext = e.readQuestionSem(withDepth(q), s.vocab)
 		}
-		s := &qSem{question: readAreaText(q.Text, nil, nil), whole: *e.wholeText(q), vocab: newVocab()}
-		s.question.idx = s.vocab.add(s.question.plain.Words)
-		s.wholeIdx = s.vocab.add(s.whole.Words)
-		for i, a := range q.Areas {
-			others := append(append([]semantic.Text(nil), sib[:i]...), sib[i+1:]...)
-			at := readAreaText(a, &qt, others)
-			at.idx = s.vocab.add(at.plain.Words)
-			s.areas = append(s.areas, at)
-			info := e.area(a)
-			if isClaim(a, q.Text) {
-				// A claim ("uniforms reduce bullying") rather than a
-				// kind of content: the pair model alone decides it.
-				info.claim, info.facets, info.kind = true, nil, "topic"
-			}
-			s.info = append(s.info, info)
-		}
-		s.vocab.freeze()
 		return s
 	}).(*qSem)
+}
+
+// readQuestionSem reads a question for matching. Its vocabulary starts
+// with base's words, in base's order, when base is not nil.
+func (e *Engine) readQuestionSem(q analyzer.Question, base *vocab) *qSem {
+	qt := semantic.New(q.Text)
+	sib := make([]semantic.Text, len(q.Areas))
+	for i, a := range q.Areas {
+		sib[i] = semantic.New(a)
+	}
+	s := &qSem{question: readAreaText(q.Text, nil, nil), whole: *e.wholeText(q), vocab: newVocab()}
+	if base != nil {
+		s.vocab.add(base.words)
+	}
+	s.question.idx = s.vocab.add(s.question.plain.Words)
+	s.wholeIdx = s.vocab.add(s.whole.Words)
+	for i, a := range q.Areas {
+		others := append(append([]semantic.Text(nil), sib[:i]...), sib[i+1:]...)
+		at := readAreaText(a, &qt, others)
+		at.idx = s.vocab.add(at.plain.Words)
+		s.areas = append(s.areas, at)
+		info := e.area(a)
+		if isClaim(a, q.Text) {
+			// A claim ("uniforms reduce bullying") rather than a
+			// kind of content: the pair model alone decides it.
+			info.claim, info.facets, info.kind = true, nil, "topic"
+		}
+		s.info = append(s.info, info)
+	}
+	s.vocab.freeze()
+	return s
 }
 
 // followUpProbs returns, for every area, the pair probability that each
@@ -160,7 +181,7 @@ func (s *qSem) followUpProbs(w *Weights, q analyzer.Question) [][]float64 {
 			ft := semantic.New(f)
 			fts[fi] = piece{&ft, fv.add(ft.Words)}
 		}
-		m := newSimMatrix(s.vocab, fv, nil)
+		m := newSimMatrix(s.vocab, fv)
 		var buf [][]float64
 		for fi := range q.FollowUps {
 			buf = pairVectors(s.areas, fts[fi], m, buf)
@@ -269,16 +290,20 @@ func (t *areaStats) take(ai int, prev *areaStats, pai int) {
 }
 
 // score computes every area's pair probability for every unit and for the
-// whole answer. prev, when not nil, is the answer as scored for another
-// question with the same answer vocabulary (depth.go's first pass): its
-// word similarities, and the pair stats of the areas both questions have
-// in the same place, are taken from it.
-func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem) {
-	var prevSims *simMatrix
-	if prev != nil {
-		prevSims = prev.sims
+// whole answer. prev, when not nil, is the answer as scored for the
+// question this one extends with its depth signals (depth.go's first
+// pass): its similarity matrix, and the pair stats of the areas both
+// questions have in the same place, are taken from it. forDepth computes
+// the similarities of the depth signals' words too, for that second pass.
+func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool) {
+	switch {
+	case prev != nil && prev.sims.a == qs.vocab:
+		as.sims = prev.sims
+	case forDepth && qs.ext != nil:
+		as.sims = newSimMatrix(qs.ext.vocab, as.vocab)
+	default:
+		as.sims = newSimMatrix(qs.vocab, as.vocab)
 	}
-	as.sims = newSimMatrix(qs.vocab, as.vocab, prevSims)
 	as.qs = qs
 	na, nu := len(qs.areas), len(as.units)
 	st := newAreaStats(qs.areas, nu+1)
@@ -347,11 +372,20 @@ func readAnswerSem(af *answerFeat) *answerSem {
 		}
 		t := semantic.FromTokens(af.doc.Tokens, u.First, u.Last)
 		as.units[i] = withoutNames(t, af.doc.Tokens, u.First)
-		as.unitIdx[i] = as.vocab.add(as.units[i].Words)
 		all = append(all, as.units[i].Words...)
 	}
 	as.all.Add(all...)
+	// The whole answer's words are the units' in order: one pass numbers
+	// them all, and each unit's places are a part of the whole's.
 	as.allIdx = as.vocab.add(as.all.Words)
+	off := 0
+	for i := range as.units {
+		if !af.units[i].injected {
+			n := len(as.units[i].Words)
+			as.unitIdx[i] = as.allIdx[off : off+n : off+n]
+			off += n
+		}
+	}
 	return as
 }
 
@@ -641,16 +675,16 @@ func (e *Engine) mustWeights() *Weights {
 // prev, when not nil, is the answer as read for another question of the
 // same answer (depth.go's second pass): its words and the similarities
 // already computed are reused.
-func (e *Engine) coverage(q analyzer.Question, af *answerFeat, st deliveryStats, prev *answerSem) (analyzer.Coverage, []areaDecision, *answerSem) {
+// forDepth readies the answer for depth's second pass (qs.ext).
+func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deliveryStats, prev *answerSem, forDepth bool) (analyzer.Coverage, []areaDecision, *answerSem) {
 	w := e.mustWeights()
-	qs := e.questionSem(q)
 	var as *answerSem
 	if prev != nil {
 		as = &answerSem{units: prev.units, all: prev.all, vocab: prev.vocab, unitIdx: prev.unitIdx, allIdx: prev.allIdx}
-		as.score(w, qs, prev)
+		as.score(w, qs, prev, false)
 	} else {
 		as = readAnswerSem(af)
-		as.score(w, qs, nil)
+		as.score(w, qs, nil, forDepth)
 	}
 	as.kind = make([][]float64, len(af.units))
 	for ui := range af.units {

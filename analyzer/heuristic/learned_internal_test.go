@@ -150,7 +150,7 @@ func pairOf(a *areaText, b *semantic.Text) []float64 {
 	av, bv := newVocab(), newVocab()
 	a.idx = av.add(a.plain.Words)
 	p := piece{b, bv.add(b.Words)}
-	return pairVector(a, p, newSimMatrix(av, bv, nil), nil)
+	return pairVector(a, p, newSimMatrix(av, bv), nil)
 }
 
 func TestOrderGap(t *testing.T) {

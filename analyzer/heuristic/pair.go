@@ -167,6 +167,7 @@ func newVocab() *vocab { return &vocab{index: map[vocabKey]int32{}} }
 // add numbers ws, returning each word's place.
 func (v *vocab) add(ws []semantic.Word) []int32 {
 	out := make([]int32, len(ws))
+	v.rows.Grow(len(ws))
 	for i, w := range ws {
 		k := vocabKey{w.Lemma, w.ID}
 		n, ok := v.index[k]
@@ -194,58 +195,48 @@ func (v *vocab) related() *lexicon.Related {
 }
 
 // simMatrix holds the vector and WordNet similarities of every word of one
-// vocabulary with every word of another, and whether the two are one lemma;
-// a's words by rows (cell i*len(b.words)+j).
+// vocabulary with every word of another, and whether the two are one lemma,
+// by b's words: cell (i, j) is cells[j*len(a.words)+i], so the cells of one
+// word of an answer with all of a question's words lie together.
 type simMatrix struct {
-	a, b    *vocab
-	vec, wn []float32
-	eq      []bool
+	a, b  *vocab
+	cells []simCell
 }
 
-// newSimMatrix computes the similarities of a's words with b's. prev, when
-// not nil, is a matrix of another first vocabulary with the same second
-// one: the rows of the words both first vocabularies share are copied from
-// it.
-func newSimMatrix(a, b *vocab, prev *simMatrix) *simMatrix {
+type simCell struct {
+	vec, wn float32
+	eq      bool
+}
+
+// newSimMatrix computes the similarities of a's words with b's.
+func newSimMatrix(a, b *vocab) *simMatrix {
 	na, nb := len(a.words), len(b.words)
-	m := &simMatrix{a: a, b: b, vec: make([]float32, na*nb), wn: make([]float32, na*nb), eq: make([]bool, na*nb)}
-	done := make([]bool, na)
-	if prev != nil && prev.b == b {
-		for i, w := range a.words {
-			if pi, ok := prev.a.index[vocabKey{w.Lemma, w.ID}]; ok {
-				r, pr := i*nb, int(pi)*nb
-				copy(m.vec[r:r+nb], prev.vec[pr:pr+nb])
-				copy(m.wn[r:r+nb], prev.wn[pr:pr+nb])
-				copy(m.eq[r:r+nb], prev.eq[pr:pr+nb])
-				done[i] = true
-			}
-		}
-	}
+	m := &simMatrix{a: a, b: b, cells: make([]simCell, na*nb)}
 	rel := a.related()
+	vec := make([]float32, na)
 	wn := make([]float32, na)
 	level := make([]uint8, na)
 	for j := range b.words {
-		y := &b.words[j]
-		rel.Row(b.lex[j], wn, level)
-		for i := range a.words {
-			if done[i] {
-				continue
+		lj := b.lex[j]
+		semantic.SimilarityCol(&a.rows, &b.rows, j, vec)
+		rel.Row(lj, wn, level)
+		row := m.cells[j*na : (j+1)*na]
+		for i := range row {
+			// One lemma: WordNet's entries are one per lemma, and
+			// lemmas it lacks are compared as strings.
+			if li := a.lex[i]; li == lj && (li >= 0 || a.words[i].Lemma == b.words[j].Lemma) {
+				row[i] = simCell{1, 1, true}
+			} else {
+				row[i] = simCell{vec[i], wn[i], false}
 			}
-			k := i*nb + j
-			if a.words[i].Lemma == y.Lemma {
-				m.vec[k], m.wn[k], m.eq[k] = 1, 1, true
-				continue
-			}
-			m.vec[k] = semantic.SimilarityAt(&a.rows, i, &b.rows, j)
-			m.wn[k] = wn[i]
 		}
 	}
 	return m
 }
 
 func (m *simMatrix) get(i, j int32) (vec, wn float32) {
-	k := int(i)*len(m.b.words) + int(j)
-	return m.vec[k], m.wn[k]
+	c := &m.cells[int(j)*len(m.a.words)+int(i)]
+	return c.vec, c.wn
 }
 
 // piece is a text of the answer side with its words' places in the
@@ -287,20 +278,21 @@ func (s *pairStats) of(a *areaText, p piece, m *simMatrix) {
 	clear(s.ov)
 	s.revSum, s.revW = 0, 0
 	vec, wn, ov := s.vec[:len(a.idx)], s.wn[:len(a.idx)], s.ov[:len(a.idx)]
-	nb := len(m.b.words)
+	na := len(m.a.words)
 	words := p.t.Words
 	for j, bj := range p.idx {
 		rev := float32(0)
+		row := m.cells[int(bj)*na : int(bj+1)*na]
 		for i, ai := range a.idx {
-			k := int(ai)*nb + int(bj)
-			v := m.vec[k]
+			c := &row[ai]
+			v := c.vec
 			if v > vec[i] {
 				vec[i] = v
 			}
-			if w := m.wn[k]; w > wn[i] {
-				wn[i] = w
+			if c.wn > wn[i] {
+				wn[i] = c.wn
 			}
-			if m.eq[k] {
+			if c.eq {
 				ov[i] = 1
 			}
 			if v > rev {
@@ -427,5 +419,5 @@ func ClaimPairVectors(question string, areas []string, answer string) [][]float6
 		ats[i].idx = av.add(ats[i].plain.Words)
 	}
 	p := piece{&b, bv.add(b.Words)}
-	return pairVectors(ats, p, newSimMatrix(av, bv, nil), nil)
+	return pairVectors(ats, p, newSimMatrix(av, bv), nil)
 }

@@ -53,7 +53,7 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 	}
 	_, doc, af := readAnswer(answer)
 	del, st := e.delivery(af)
-	cov, decs, as := e.coverage(q, af, st, nil)
+	cov, decs, as := e.coverage(q, e.questionSem(q), af, st, nil, false)
 	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as), Delivery: st.x, RuleLabel: st.ruleLabel,
 		Label: del.Label, Specificity: del.Specificity}
 	for i, u := range doc.Units {

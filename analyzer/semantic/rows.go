@@ -22,6 +22,14 @@ type Rows struct {
 // Len returns the number of words.
 func (r *Rows) Len() int { return len(r.ids) }
 
+// Grow makes room for n more words.
+func (r *Rows) Grow(n int) {
+	r.ids = slices.Grow(r.ids, n)
+	r.vecs = slices.Grow(r.vecs, n*Dim)
+	r.scales = slices.Grow(r.scales, n)
+	r.hubs = slices.Grow(r.hubs, n)
+}
+
 // Add appends a word's vector.
 func (r *Rows) Add(id ID) {
 	r.ids = append(r.ids, id)
@@ -32,7 +40,6 @@ func (r *Rows) Add(id ID) {
 		return
 	}
 	t := get()
-	r.vecs = slices.Grow(r.vecs, Dim)
 	for _, x := range t.vecs[int(id)*Dim : int(id)*Dim+Dim] {
 		r.vecs = append(r.vecs, float32(x))
 	}
@@ -58,4 +65,32 @@ func SimilarityAt(a *Rows, i int, b *Rows, j int) float32 {
 		return 0
 	}
 	return (c - m) / (1 - m)
+}
+
+// rescale is Similarity's correction of a cosine c by the mean hubness m.
+func rescale(c, m float32) float32 {
+	if c <= m {
+		return 0
+	}
+	return (c - m) / (1 - m)
+}
+
+// SimilarityCol sets out[i] to SimilarityAt(a, i, b, j) for every word i
+// of a.
+func SimilarityCol(a *Rows, b *Rows, j int, out []float32) {
+	out = out[:len(a.ids)]
+	y, sb, hb := b.vecs[j*Dim:j*Dim+Dim], b.scales[j], b.hubs[j]
+	if b.ids[j] < 0 {
+		for i := range out {
+			out[i] = rescale(0, (a.hubs[i]+hb)/2)
+		}
+		return
+	}
+	for i := range out {
+		c := float32(0)
+		if a.ids[i] >= 0 {
+			c = dotF(a.vecs[i*Dim:i*Dim+Dim], y) * a.scales[i] * sb
+		}
+		out[i] = rescale(c, (a.hubs[i]+hb)/2)
+	}
 }

@@ -148,7 +148,7 @@ func TestHubnessCorrection(t *testing.T) {
 	}
 }
 
-// SimilarityAt gives exactly Similarity's numbers.
+// SimilarityAt and SimilarityCol give exactly Similarity's numbers.
 func TestSimilarityAtMatchesSimilarity(t *testing.T) {
 	words := func(s string) []Word {
 		var out []Word
@@ -172,14 +172,19 @@ func TestSimilarityAtMatchesSimilarity(t *testing.T) {
 		rb.Add(w.ID)
 	}
 	nonzero := 0
+	cols := make([][]float32, len(b))
+	for j := range b {
+		cols[j] = make([]float32, len(a))
+		SimilarityCol(&ra, &rb, j, cols[j])
+	}
 	for i := range a {
 		for j := range b {
 			if a[i].Lemma == b[j].Lemma {
 				continue
 			}
 			got, want := SimilarityAt(&ra, i, &rb, j), Similarity(&a[i], &b[j])
-			if got != want {
-				t.Fatalf("%s x %s: %v, Similarity %v", a[i].Lemma, b[j].Lemma, got, want)
+			if got != want || cols[j][i] != want {
+				t.Fatalf("%s x %s: %v (column %v), Similarity %v", a[i].Lemma, b[j].Lemma, got, cols[j][i], want)
 			}
 			if got > 0 {
 				nonzero++
