@@ -196,8 +196,8 @@ func TestSimilarityAtMatchesSimilarity(t *testing.T) {
 	}
 }
 
-// Hub is its definition, computed with int8 dot products: the float32
-// rows give exactly the same sums.
+// Hub is its definition, computed with Go's int8 dot product: dotVec gives
+// exactly the same sums.
 func TestHubMatchesDefinition(t *testing.T) {
 	tb := get()
 	for id := ID(0); id < ID(Size()); id += 997 {
@@ -213,5 +213,27 @@ func TestHubMatchesDefinition(t *testing.T) {
 		if got, want := Hub(id), sum/float32(n); got != want {
 			t.Fatalf("Hub(%s) = %v, by definition %v", Spelling(id), got, want)
 		}
+	}
+}
+
+// dotVec (AVX2 where the machine has it) is dot, for pairs across the table
+// (its last word included: the vectors are read in place).
+func TestDotVecMatchesDot(t *testing.T) {
+	tb := get()
+	n := Size()
+	for a := 0; a < n; a += 613 {
+		for _, b := range []int{0, 1, n - 1, (a * 7919) % n, (a + 1) % n} {
+			x, y := tb.vecs[a*Dim:a*Dim+Dim], tb.vecs[b*Dim:b*Dim+Dim]
+			if got, want := dotVec(x, y), dot(x, y); got != want {
+				t.Fatalf("dotVec(%d, %d) = %d, dot %d", a, b, got, want)
+			}
+		}
+	}
+	extreme := make([]int8, Dim)
+	for i := range extreme {
+		extreme[i] = -128
+	}
+	if got, want := dotVec(extreme, extreme), dot(extreme, extreme); got != want || want != Dim*128*128 {
+		t.Fatalf("dotVec of -128s = %d, dot %d", got, want)
 	}
 }

@@ -124,8 +124,11 @@ func Cos(a, b ID) float32 {
 		return 0
 	}
 	t := get()
-	return float32(dot(t.vecs[int(a)*Dim:int(a)*Dim+Dim], t.vecs[int(b)*Dim:int(b)*Dim+Dim])) * t.scales[a] * t.scales[b]
+	return float32(dotVec(t.vecs[int(a)*Dim:int(a)*Dim+Dim], t.vecs[int(b)*Dim:int(b)*Dim+Dim])) * t.scales[a] * t.scales[b]
 }
+
+// dot is the dot product of two int8 vectors, in Go (dotVec is the one the
+// package uses: the same integer, by AVX2 where the machine has it).
 
 func dot(x, y []int8) int32 {
 	y = y[:len(x)]
@@ -194,18 +197,13 @@ func Hub(id ID) float32 {
 		return math.Float32frombits(v - 1)
 	}
 	to := min(hubTo, t.words.Len())
-	sample := hubSample()
-	var x [Dim]float32
-	for i, v := range t.vecs[int(id)*Dim : int(id)*Dim+Dim] {
-		x[i] = float32(v)
-	}
+	x := t.vecs[int(id)*Dim : int(id)*Dim+Dim]
 	sum, n := float32(0), 0
-	for p, k := hubFrom, 0; p < to; p, k = p+hubStep, k+Dim {
+	for p := hubFrom; p < to; p += hubStep {
 		if ID(p) == id {
 			continue
 		}
-		// dotF is exactly dot (see Rows).
-		sum += dotF(x[:], sample[k:k+Dim]) * t.scales[id] * t.scales[p]
+		sum += float32(dotVec(x, t.vecs[p*Dim:p*Dim+Dim])) * t.scales[id] * t.scales[p]
 		n++
 	}
 	h := float32(0)
@@ -215,18 +213,6 @@ func Hub(id ID) float32 {
 	t.hub[id].Store(math.Float32bits(h) + 1)
 	return h
 }
-
-// hubSample is the vectors of Hub's sample words as float32 rows.
-var hubSample = sync.OnceValue(func() []float32 {
-	t := get()
-	var out []float32
-	for p := hubFrom; p < min(hubTo, t.words.Len()); p += hubStep {
-		for _, v := range t.vecs[p*Dim : p*Dim+Dim] {
-			out = append(out, float32(v))
-		}
-	}
-	return out
-})
 
 const (
 	hubFrom = 1000
