@@ -453,7 +453,12 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	opening, closing := areaPlace(info)
 	x := make([]float64, len(CoverageFeatures))
 	anyK := make([]float64, n)
-	var pairs []float64
+	// The two best pair probabilities of the units read.
+	top, second, nPairs := 0.0, 0.0, 0
+	// One array holds every unit's quote vector (the evidence vector and
+	// one more value).
+	nq := len(QuoteFeatures)
+	evBuf := make([]float64, n*nq)
 	evCount := 0
 	for ui := range af.units {
 		u := &af.units[ui]
@@ -465,7 +470,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 		x[15] = max(x[15], d.pair[ui]*anyK[ui])
 		// Room for the quote model's extra feature: its vector is the
 		// evidence vector and one more value, in the same array.
-		ev = evidenceVector(make([]float64, 0, len(QuoteFeatures)), d.pair[ui], pMax, pMean, kinds[ui], anyK[ui], kindMax, u, ui, n, opening, closing)
+		ev = evidenceVector(evBuf[ui*nq:ui*nq:ui*nq+nq], d.pair[ui], pMax, pMean, kinds[ui], anyK[ui], kindMax, u, ui, n, opening, closing)
 		ev = append(ev, d.pair[ui]-otherBest(as.pair[ui], ai), anyK[ui]-otherBest(as.kind[ui], ai))
 		if d.evx == nil {
 			d.evx = make([][]float64, n)
@@ -491,7 +496,13 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 		if p >= 0.5 {
 			evCount++
 		}
-		pairs = append(pairs, d.pair[ui])
+		switch p := d.pair[ui]; {
+		case nPairs == 0 || p > top:
+			top, second = p, top
+		case nPairs == 1 || p > second:
+			second = p
+		}
+		nPairs++
 		if !u.habitual && !u.hypothetical {
 			x[6] = max(x[6], kinds[ui])
 		}
@@ -499,12 +510,11 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 			x[7]++
 		}
 	}
-	sort.Sort(sort.Reverse(sort.Float64Slice(pairs)))
-	if len(pairs) > 0 {
-		x[0] = pairs[0]
+	if nPairs > 0 {
+		x[0] = top
 	}
-	if len(pairs) > 1 {
-		x[1] = pairs[1]
+	if nPairs > 1 {
+		x[1] = second
 	}
 	x[2] = d.pAnswer
 	if d.best >= 0 {

@@ -175,7 +175,7 @@ func (v *vocab) add(ws []semantic.Word) []int32 {
 			n = int32(len(v.words))
 			v.index[k] = n
 			v.words = append(v.words, w)
-			v.lex = append(v.lex, lexicon.Index(w.Lemma))
+			v.lex = append(v.lex, w.Lex())
 			v.rows.Add(w.ID)
 		}
 		out[i] = n
@@ -205,7 +205,7 @@ type simMatrix struct {
 
 type simCell struct {
 	vec, wn float32
-	eq      bool
+	ov      float32 // 1 for one lemma, else 0
 }
 
 // newSimMatrix computes the similarities of a's words with b's.
@@ -225,9 +225,9 @@ func newSimMatrix(a, b *vocab) *simMatrix {
 			// One lemma: WordNet's entries are one per lemma, and
 			// lemmas it lacks are compared as strings.
 			if li := a.lex[i]; li == lj && (li >= 0 || a.words[i].Lemma == b.words[j].Lemma) {
-				row[i] = simCell{1, 1, true}
+				row[i] = simCell{1, 1, 1}
 			} else {
-				row[i] = simCell{vec[i], wn[i], false}
+				row[i] = simCell{vec[i], wn[i], 0}
 			}
 		}
 	}
@@ -283,21 +283,13 @@ func (s *pairStats) of(a *areaText, p piece, m *simMatrix) {
 	for j, bj := range p.idx {
 		rev := float32(0)
 		row := m.cells[int(bj)*na : int(bj+1)*na]
+		// Every value is a number of at least +0: max is the larger.
 		for i, ai := range a.idx {
 			c := &row[ai]
-			v := c.vec
-			if v > vec[i] {
-				vec[i] = v
-			}
-			if c.wn > wn[i] {
-				wn[i] = c.wn
-			}
-			if c.eq {
-				ov[i] = 1
-			}
-			if v > rev {
-				rev = v
-			}
+			vec[i] = max(vec[i], c.vec)
+			wn[i] = max(wn[i], c.wn)
+			ov[i] = max(ov[i], c.ov)
+			rev = max(rev, c.vec)
 		}
 		s.revSum += float64(words[j].Weight * rev)
 		s.revW += float64(words[j].Weight)

@@ -12,10 +12,16 @@ import (
 // expanded at start-up and indexed by their first word, so matching costs a
 // map look-up per token whatever the number of patterns.
 type phraseSet struct {
-	byFirst  map[string][]pattern    // patterns whose first word is exact and second is not (or absent)
+	byFirst  map[string]firstWord    // patterns whose first word is exact and second is not (or absent)
 	byTwo    map[[2]string][]pattern // patterns whose first two words are exact
 	prefixed map[string][]pattern    // patterns whose first word is a prefix, by its first three letters
 	any      []pattern               // patterns whose first word is "_" or a shorter prefix
+}
+
+// firstWord is what a phraseSet holds under an exact first word.
+type firstWord struct {
+	patterns []pattern // whose second word is not exact (or absent)
+	two      bool      // some pattern of byTwo starts with the word
 }
 
 type pattern struct {
@@ -25,7 +31,7 @@ type pattern struct {
 }
 
 func newPhraseSet() *phraseSet {
-	return &phraseSet{byFirst: map[string][]pattern{}, byTwo: map[[2]string][]pattern{}, prefixed: map[string][]pattern{}}
+	return &phraseSet{byFirst: map[string]firstWord{}, byTwo: map[[2]string][]pattern{}, prefixed: map[string][]pattern{}}
 }
 
 func (ps *phraseSet) add(f facet, w float64, patterns ...string) {
@@ -52,9 +58,14 @@ func (ps *phraseSet) add(f facet, w float64, patterns ...string) {
 			if len(words) > 1 && words[1] != "_" && !strings.HasSuffix(words[1], "*") {
 				k := [2]string{words[0], words[1]}
 				ps.byTwo[k] = append(ps.byTwo[k], pt)
+				fw := ps.byFirst[words[0]]
+				fw.two = true
+				ps.byFirst[words[0]] = fw
 				continue
 			}
-			ps.byFirst[words[0]] = append(ps.byFirst[words[0]], pt)
+			fw := ps.byFirst[words[0]]
+			fw.patterns = append(fw.patterns, pt)
+			ps.byFirst[words[0]] = fw
 		}
 	}
 }
@@ -117,10 +128,11 @@ func (ps *phraseSet) match(toks []nlp.Token, first, last int, fn func(p *pattern
 	}
 	for i := first; i < last; i++ {
 		w := toks[i].Lower
-		for k := range ps.byFirst[w] {
-			try(&ps.byFirst[w][k], i)
+		fw := ps.byFirst[w]
+		for k := range fw.patterns {
+			try(&fw.patterns[k], i)
 		}
-		if i+1 < last {
+		if fw.two && i+1 < last {
 			two := ps.byTwo[[2]string{w, toks[i+1].Lower}]
 			for k := range two {
 				try(&two[k], i)

@@ -17,6 +17,18 @@ type Word struct {
 	Weight float32
 	// Token is the word's index in the nlp.Doc it came from (-1 if none).
 	Token int
+	// lex is the lemma's entry in the WordNet table plus one (Lex), 0
+	// when not looked up yet.
+	lex int32
+}
+
+// Lex returns the lemma's entry in the WordNet table (lexicon.Index): looked
+// up once for a word read from text, whose reading is memoised.
+func (w *Word) Lex() int32 {
+	if w.lex != 0 {
+		return w.lex - 1
+	}
+	return lexicon.Index(w.Lemma)
 }
 
 // Text is what a piece of text is compared by: its content words, weighted
@@ -79,16 +91,27 @@ func (t *Text) finish() {
 	t.norm = float32(math.Sqrt(float64(n)))
 }
 
-var wordCache = nlp.NewBoundedMap[[2]string, Word](200_000)
+// wordCache memoises the reading of a word (its lower-case form and lemma):
+// a content word, or not (a stopword) when its ok is false.
+var wordCache = nlp.NewBoundedMap[[2]string, cachedWord](200_000)
+
+type cachedWord struct {
+	w  Word
+	ok bool
+}
 
 func contentWord(tok *nlp.Token) (Word, bool) {
 	lw, lm := tok.Lower, tok.Lemma
-	if tok.Number || len(lw) < 2 || stopwords[lw] || stopwords[lm] {
+	if tok.Number || len(lw) < 2 {
 		return Word{}, false
 	}
 	k := [2]string{lw, lm}
-	if w, ok := wordCache.Get(k); ok {
-		return w, true
+	if c, ok := wordCache.Get(k); ok {
+		return c.w, c.ok
+	}
+	if stopwords[lw] || stopwords[lm] {
+		wordCache.Put(k, cachedWord{})
+		return Word{}, false
 	}
 	id := Lookup(lw)
 	if id == NoID {
@@ -97,8 +120,8 @@ func contentWord(tok *nlp.Token) (Word, bool) {
 	if id == NoID && strings.IndexByte(lw, '\'') > 0 {
 		id = Lookup(lw[:strings.IndexByte(lw, '\'')])
 	}
-	w := Word{Lemma: lm, ID: id, Weight: Weight(id), Token: -1}
-	wordCache.Put(k, w)
+	w := Word{Lemma: lm, ID: id, Weight: Weight(id), Token: -1, lex: lexicon.Index(lm) + 1}
+	wordCache.Put(k, cachedWord{w, true})
 	return w, true
 }
 
