@@ -108,6 +108,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		res.Warnings = append(res.Warnings, analyzer.Warning{Code: analyzer.WarnOffQuestion, QuestionID: q.ID,
 			Message: "the answer shares little with the question and its areas; it may answer a different question"})
 	}
+	as.sims.release() // nothing of the analysis refers to it
 	return res, nil
 }
 
@@ -188,27 +189,34 @@ func (e *Engine) offQuestionVector(q analyzer.Question, others []analyzer.Questi
 		recallIdx(as.all.Words, as.allIdx, qs.whole.Words, qs.wholeIdx, as.sims, true), closer, margin}
 }
 
-// recallIdx is semantic.Recall(a, b) read from the similarity matrix; with
-// reverse, a is the answer side (the matrix's columns) and b the question's.
+// recallIdx is semantic.Recall(a, b) read from the similarity matrix (without
+// Recall's stop at a similarity of 1: every pair counts); with reverse, a is
+// the answer side (the matrix's columns) and b the question's. The matrix
+// keeps an answer word's cells together, so the loop runs by answer word.
 func recallIdx(a []semantic.Word, ai []int32, b []semantic.Word, bi []int32, m *simMatrix, reverse bool) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	total, wsum := float32(0), float32(0)
-	for i := range a {
-		best := float32(0)
-		for j := range b {
-			var s float32
-			if reverse {
-				s, _ = m.get(bi[j], ai[i])
-			} else {
-				s, _ = m.get(ai[i], bi[j])
-			}
-			if s > best {
-				best = s
+	best := make([]float32, len(a))
+	na := len(m.a.words)
+	if reverse {
+		for i, x := range ai {
+			row := m.cells[int(x)*na : int(x+1)*na]
+			for _, y := range bi {
+				best[i] = max(best[i], row[y].vec)
 			}
 		}
-		total += best * a[i].Weight
+	} else {
+		for _, y := range bi {
+			row := m.cells[int(y)*na : int(y+1)*na]
+			for i, x := range ai {
+				best[i] = max(best[i], row[x].vec)
+			}
+		}
+	}
+	total, wsum := float32(0), float32(0)
+	for i := range a {
+		total += best[i] * a[i].Weight
 		wsum += a[i].Weight
 	}
 	if wsum == 0 {

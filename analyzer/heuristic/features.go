@@ -143,7 +143,9 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 				f.injected = true
 			}
 		}
-		if strings.ContainsAny(text, "\"“”") {
+		// strings.ContainsAny(text, "\"“”"), without decoding every
+		// rune: a UTF-8 sequence is found where its bytes are.
+		if strings.IndexByte(text, '"') >= 0 || strings.Contains(text, "“") || strings.Contains(text, "”") {
 			f.speech = true
 		}
 		f.lemmas = make([]string, 0, u.Last-u.First)

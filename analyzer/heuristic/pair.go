@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/candorhq/candor/lexicon"
 
@@ -211,7 +212,12 @@ type simCell struct {
 // newSimMatrix computes the similarities of a's words with b's.
 func newSimMatrix(a, b *vocab) *simMatrix {
 	na, nb := len(a.words), len(b.words)
-	m := &simMatrix{a: a, b: b, cells: make([]simCell, na*nb)}
+	m := &simMatrix{a: a, b: b}
+	if p, _ := cellPool.Get().(*[]simCell); p != nil && cap(*p) >= na*nb {
+		m.cells = (*p)[:na*nb] // every cell is written below
+	} else {
+		m.cells = make([]simCell, na*nb)
+	}
 	rel := a.related()
 	vec := make([]float32, na)
 	wn := make([]float32, na)
@@ -232,6 +238,22 @@ func newSimMatrix(a, b *vocab) *simMatrix {
 		}
 	}
 	return m
+}
+
+// cellPool keeps the cells of matrices released by the analyses done: an
+// answer's matrix is about 100 KB, allocated and cleared for nothing when
+// the last one's would do.
+var cellPool sync.Pool
+
+// release hands the matrix's cells back for another answer's matrix; m
+// must not be used afterwards.
+func (m *simMatrix) release() {
+	if m == nil || m.cells == nil {
+		return
+	}
+	c := m.cells[:0]
+	m.cells = nil
+	cellPool.Put(&c)
 }
 
 func (m *simMatrix) get(i, j int32) (vec, wn float32) {

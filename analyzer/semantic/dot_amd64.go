@@ -9,7 +9,22 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func dot100AVX2(x, y *int8) int32
 
+// addTo100AVX2 is addScaled for Dim components (dot_amd64.s).
+//
+//go:noescape
+func addTo100AVX2(v *float32, x *int8, s float32)
+
 var hasAVX2 = cpu.X86.HasAVX2
+
+// addScaled adds x[i] * s to v[i] for Dim components.
+func addScaled(v *[Dim]float32, x []int8, s float32) {
+	if hasAVX2 {
+		_ = x[Dim-1]
+		addTo100AVX2(&v[0], &x[0], s)
+		return
+	}
+	addScaledGo(v, x, s)
+}
 
 // dotVec is dot(x, y) for two vectors of Dim components.
 func dotVec(x, y []int8) int32 {

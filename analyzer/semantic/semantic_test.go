@@ -237,3 +237,18 @@ func TestDotVecMatchesDot(t *testing.T) {
 		t.Fatalf("dotVec of -128s = %d, dot %d", got, want)
 	}
 }
+
+// addScaled (AVX2 where the machine has it) is addScaledGo, to the bit.
+func TestAddScaledMatchesGo(t *testing.T) {
+	tb := get()
+	var got, want [Dim]float32
+	for id := 0; id < Size(); id += 331 {
+		x := tb.vecs[id*Dim : id*Dim+Dim]
+		s := tb.scales[id] * Weight(ID(id))
+		addScaled(&got, x, s)
+		addScaledGo(&want, x, s)
+		if got != want {
+			t.Fatalf("after word %d: %v, Go %v", id, got, want)
+		}
+	}
+}

@@ -152,8 +152,13 @@ func AddTo(v *[Dim]float32, id ID, w float32) {
 		return
 	}
 	t := get()
-	s := t.scales[id] * w
-	for i, x := range t.vecs[int(id)*Dim : int(id)*Dim+Dim] {
+	addScaled(v, t.vecs[int(id)*Dim:int(id)*Dim+Dim], t.scales[id]*w)
+}
+
+// addScaledGo adds x[i] * s to v[i], in Go (addScaled is the one the
+// package uses: the same numbers, by AVX2 where the machine has it).
+func addScaledGo(v *[Dim]float32, x []int8, s float32) {
+	for i, x := range x[:Dim] {
 		v[i] += float32(x) * s
 	}
 }
