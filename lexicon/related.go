@@ -60,36 +60,45 @@ func NewRelated(entries []int32) *Related {
 	return r
 }
 
-// Row sets out[k] to SimilarityOf(entries[k], j) for every lemma k of the
-// list, for a lemma j (an entry from Index) that is none of them; level is
-// scratch space of at least the list's length.
-func (r *Related) Row(j int32, out []float32, level []uint8) {
-	out, level = out[:r.n], level[:r.n]
-	for k := range level {
-		level[k] = 4
+// Codes of how two lemmas relate (Row): Same for one lemma, then the
+// closest level of a shared concept plus one, Unrelated for none. A smaller
+// code is a closer relation; Weight gives SimilarityOf's number.
+const (
+	Same      uint8 = 0
+	Unrelated uint8 = 5
+)
+
+// Weight is the relatedness (Similarity's number) of a code from Row: 1
+// for Same, SimilarityOf's weight for a shared concept, 0 for Unrelated.
+func Weight(code uint8) float32 { return codeWeight[code] }
+
+var codeWeight = [Unrelated + 1]float32{1, float32(levelWeight[0]), float32(levelWeight[1]), float32(levelWeight[2]), float32(levelWeight[3]), 0}
+
+// Row sets code[k] to how lemma j (an entry from Index) relates to lemma k
+// of the list, for a j that is none of them: Weight(code[k]) is
+// SimilarityOf(entries[k], j).
+func (r *Related) Row(j int32, code []uint8) {
+	code = code[:r.n]
+	for k := range code {
+		code[k] = Unrelated
 	}
-	if j >= 0 {
-		for _, c := range get().conceptsOf(uint32(j)) {
-			w := int(c.ID >> 6)
-			if w >= len(r.known) {
-				continue
-			}
-			bit := uint64(1) << (c.ID & 63)
-			if r.known[w]&bit == 0 {
-				continue
-			}
-			n := r.rank[w] + int32(bits.OnesCount64(r.known[w]&(bit-1)))
-			for _, p := range r.post[r.start[n]:r.start[n+1]] {
-				if l := max(p.level, c.Level); l < level[p.k] {
-					level[p.k] = l
-				}
-			}
+	if j < 0 {
+		return
+	}
+	for _, c := range get().conceptsOf(uint32(j)) {
+		w := int(c.ID >> 6)
+		if w >= len(r.known) {
+			continue
 		}
-	}
-	for k, l := range level {
-		out[k] = 0
-		if l <= 3 {
-			out[k] = float32(levelWeight[l])
+		bit := uint64(1) << (c.ID & 63)
+		if r.known[w]&bit == 0 {
+			continue
+		}
+		n := r.rank[w] + int32(bits.OnesCount64(r.known[w]&(bit-1)))
+		for _, p := range r.post[r.start[n]:r.start[n+1]] {
+			if l := max(p.level, c.Level) + 1; l < code[p.k] {
+				code[p.k] = l
+			}
 		}
 	}
 }

@@ -17,19 +17,18 @@ func TestRelatedMatchesSimilarityOf(t *testing.T) {
 	}
 	r := NewRelated(entries)
 	t0 := get()
-	out := make([]float32, len(entries))
-	level := make([]uint8, len(entries))
+	code := make([]uint8, len(entries))
 	seen := map[float32]int{}
 	for j := int32(-1); j < int32(t0.words.Len()); j += 5 {
-		r.Row(j, out, level)
+		r.Row(j, code)
 		for k, e := range entries {
 			if e == j && e >= 0 {
 				continue // one lemma: the caller's case
 			}
-			if want := float32(SimilarityOf(e, j)); out[k] != want {
-				t.Fatalf("%q x %d: %v, SimilarityOf %v", t0.words.At(int(max(e, 0))), j, out[k], want)
+			if got, want := Weight(code[k]), float32(SimilarityOf(e, j)); got != want {
+				t.Fatalf("%q x %d: %v, SimilarityOf %v", t0.words.At(int(max(e, 0))), j, got, want)
 			}
-			seen[out[k]]++
+			seen[Weight(code[k])]++
 		}
 	}
 	for _, l := range levelWeight {

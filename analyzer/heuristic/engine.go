@@ -201,16 +201,16 @@ func recallIdx(a []semantic.Word, ai []int32, b []semantic.Word, bi []int32, m *
 	na := len(m.a.words)
 	if reverse {
 		for i, x := range ai {
-			row := m.cells[int(x)*na : int(x+1)*na]
+			row := m.vec[int(x)*na : int(x+1)*na]
 			for _, y := range bi {
-				best[i] = max(best[i], row[y].vec)
+				best[i] = max(best[i], row[y])
 			}
 		}
 	} else {
 		for _, y := range bi {
-			row := m.cells[int(y)*na : int(y+1)*na]
+			row := m.vec[int(y)*na : int(y+1)*na]
 			for i, x := range ai {
-				best[i] = max(best[i], row[x].vec)
+				best[i] = max(best[i], row[x])
 			}
 		}
 	}

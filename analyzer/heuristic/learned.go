@@ -233,7 +233,10 @@ type answerSem struct {
 	pair    [][]float64 // [unit][area]
 	pxAll   [][]float64 // [area], PairFeatures of the whole answer (Trace)
 	kind    [][]float64 // [unit][area], any-kind scores
-	pairAll []float64   // [area], the whole answer
+	// The best of pair and kind per unit, for the margins over the other
+	// areas.
+	pairOthers, kindOthers []others
+	pairAll                []float64 // [area], the whole answer
 }
 
 func (as *answerSem) unit(i int) piece { return piece{&as.units[i], as.unitIdx[i]} }
@@ -471,7 +474,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 		// Room for the quote model's extra feature: its vector is the
 		// evidence vector and one more value, in the same array.
 		ev = evidenceVector(evBuf[ui*nq:ui*nq:ui*nq+nq], d.pair[ui], pMax, pMean, kinds[ui], anyK[ui], kindMax, u, ui, n, opening, closing)
-		ev = append(ev, d.pair[ui]-otherBest(as.pair[ui], ai), anyK[ui]-otherBest(as.kind[ui], ai))
+		ev = append(ev, d.pair[ui]-as.pairOthers[ui].without(ai), anyK[ui]-as.kindOthers[ui].without(ai))
 		if d.evx == nil {
 			d.evx = make([][]float64, n)
 		}
@@ -632,7 +635,7 @@ func evidenceVector(x []float64, p, pMax, pMean, kind, kindAny, kindMax float64,
 		pos = float64(ui) / float64(n-1)
 	}
 	return append(x, p, p-pMax, p-pMean, kind, kindAny, kind-kindMax,
-		math.Log1p(float64(u.content)), b2f(u.habitual || u.hypothetical), b2f(u.hedge), pos,
+		log1pCount(u.content), b2f(u.habitual || u.hypothetical), b2f(u.hedge), pos,
 		b2f(u.speech), b2f(u.iSubj > 0), pos*b2f(opening), pos*b2f(closing))
 }
 
@@ -651,15 +654,35 @@ func areaPlace(a *areaInfo) (opening, closing bool) {
 	return opening, closing
 }
 
-// otherBest is the highest value of xs other than xs[skip] (0 if none).
-func otherBest(xs []float64, skip int) float64 {
-	m := 0.0
+// others is what an area's margin over the other areas needs of a vector
+// with a value per area: its highest value (from 0), the first place of it,
+// and the highest value elsewhere (from 0).
+type others struct {
+	best, second float64
+	at           int
+}
+
+func othersOf(xs []float64) others {
+	o := others{at: -1}
 	for i, v := range xs {
-		if i != skip && v > m {
-			m = v
+		if v > o.best {
+			o.best, o.at = v, i
 		}
 	}
-	return m
+	for i, v := range xs {
+		if i != o.at && v > o.second {
+			o.second = v
+		}
+	}
+	return o
+}
+
+// without is the highest value other than the one at skip (0 if none).
+func (o others) without(skip int) float64 {
+	if skip == o.at {
+		return o.second
+	}
+	return o.best
 }
 
 func b2f(b bool) float64 {
@@ -697,11 +720,15 @@ func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deli
 		as.score(w, qs, nil, forDepth)
 	}
 	as.kind = make([][]float64, len(af.units))
+	as.pairOthers = make([]others, len(af.units))
+	as.kindOthers = make([]others, len(af.units))
 	for ui := range af.units {
 		as.kind[ui] = make([]float64, len(q.Areas))
 		for ai := range q.Areas {
 			as.kind[ui][ai] = anyKind(&qs.info[ai], &af.units[ui])
 		}
+		as.pairOthers[ui] = othersOf(as.pair[ui])
+		as.kindOthers[ui] = othersOf(as.kind[ui])
 	}
 	cov := analyzer.Coverage{Areas: make([]analyzer.AreaResult, len(q.Areas))}
 	decs := make([]areaDecision, len(q.Areas))

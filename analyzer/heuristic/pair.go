@@ -116,18 +116,36 @@ func pairVectors(areas []areaText, p piece, m *simMatrix, out [][]float64) [][]f
 }
 
 // addMargins appends the margin features to every area's base features
-// for one piece.
+// for one piece: each area's value less the best of the other areas'
+// (zero when it has none).
 func addMargins(out [][]float64) [][]float64 {
-	for i := range out {
-		for _, f := range marginOf {
-			m, ok := 0.0, false
-			for j := range out {
-				if j != i && (!ok || out[j][f] > m) {
-					m, ok = out[j][f], true
-				}
+	if len(out) == 0 {
+		return out
+	}
+	var best, other [len(marginOf)]float64
+	var at [len(marginOf)]int
+	for k, f := range marginOf {
+		// The best value and its first place, then the best elsewhere.
+		at[k] = 0
+		for j := range out {
+			if out[j][f] > out[at[k]][f] {
+				at[k] = j
 			}
-			if !ok {
-				m = out[i][f]
+		}
+		best[k] = out[at[k]][f]
+		other[k] = best[k] // no other area: the margin is 0
+		first := true
+		for j := range out {
+			if j != at[k] && (first || out[j][f] > other[k]) {
+				other[k], first = out[j][f], false
+			}
+		}
+	}
+	for i := range out {
+		for k, f := range marginOf {
+			m := best[k]
+			if i == at[k] {
+				m = other[k]
 			}
 			out[i] = append(out[i], out[i][f]-m)
 		}
@@ -195,70 +213,63 @@ func (v *vocab) related() *lexicon.Related {
 	return lexicon.NewRelated(v.lex)
 }
 
-// simMatrix holds the vector and WordNet similarities of every word of one
-// vocabulary with every word of another, and whether the two are one lemma,
-// by b's words: cell (i, j) is cells[j*len(a.words)+i], so the cells of one
-// word of an answer with all of a question's words lie together.
+// simMatrix holds the vector similarity of every word of one vocabulary
+// with every word of another, and how WordNet relates them (a code of
+// lexicon.Related: lexicon.Same for one lemma), by b's words: cell (i, j)
+// is j*len(a.words)+i, so the cells of one word of an answer with all of a
+// question's words lie together.
 type simMatrix struct {
-	a, b  *vocab
-	cells []simCell
-}
-
-type simCell struct {
-	vec, wn float32
-	ov      float32 // 1 for one lemma, else 0
+	a, b *vocab
+	vec  []float32
+	rel  []uint8
 }
 
 // newSimMatrix computes the similarities of a's words with b's.
 func newSimMatrix(a, b *vocab) *simMatrix {
 	na, nb := len(a.words), len(b.words)
 	m := &simMatrix{a: a, b: b}
-	if p, _ := cellPool.Get().(*[]simCell); p != nil && cap(*p) >= na*nb {
-		m.cells = (*p)[:na*nb] // every cell is written below
+	if p, _ := cellPool.Get().(*cells); p != nil && cap(p.vec) >= na*nb {
+		// Every cell is written below.
+		m.vec, m.rel = p.vec[:na*nb], p.rel[:na*nb]
 	} else {
-		m.cells = make([]simCell, na*nb)
+		m.vec, m.rel = make([]float32, na*nb), make([]uint8, na*nb)
 	}
-	rel := a.related()
-	vec := make([]float32, na)
-	wn := make([]float32, na)
-	level := make([]uint8, na)
+	related := a.related()
 	for j := range b.words {
 		lj := b.lex[j]
+		vec, rel := m.vec[j*na:(j+1)*na], m.rel[j*na:(j+1)*na]
 		semantic.SimilarityCol(&a.rows, &b.rows, j, vec)
-		rel.Row(lj, wn, level)
-		row := m.cells[j*na : (j+1)*na]
-		for i := range row {
+		related.Row(lj, rel)
+		for i, li := range a.lex[:na] {
 			// One lemma: WordNet's entries are one per lemma, and
 			// lemmas it lacks are compared as strings.
-			if li := a.lex[i]; li == lj && (li >= 0 || a.words[i].Lemma == b.words[j].Lemma) {
-				row[i] = simCell{1, 1, 1}
-			} else {
-				row[i] = simCell{vec[i], wn[i], 0}
+			if li == lj && (li >= 0 || a.words[i].Lemma == b.words[j].Lemma) {
+				vec[i], rel[i] = 1, lexicon.Same
 			}
 		}
 	}
 	return m
 }
 
+// cells are a matrix's arrays, kept for reuse.
+type cells struct {
+	vec []float32
+	rel []uint8
+}
+
 // cellPool keeps the cells of matrices released by the analyses done: an
-// answer's matrix is about 100 KB, allocated and cleared for nothing when
-// the last one's would do.
+// answer's matrix is about 50 KB, allocated and cleared for nothing when the
+// last one's would do.
 var cellPool sync.Pool
 
 // release hands the matrix's cells back for another answer's matrix; m
 // must not be used afterwards.
 func (m *simMatrix) release() {
-	if m == nil || m.cells == nil {
+	if m == nil || m.vec == nil {
 		return
 	}
-	c := m.cells[:0]
-	m.cells = nil
-	cellPool.Put(&c)
-}
-
-func (m *simMatrix) get(i, j int32) (vec, wn float32) {
-	c := &m.cells[int(j)*len(m.a.words)+int(i)]
-	return c.vec, c.wn
+	cellPool.Put(&cells{m.vec[:0], m.rel[:0]})
+	m.vec, m.rel = nil, nil
 }
 
 // piece is a text of the answer side with its words' places in the
@@ -299,22 +310,40 @@ func (s *pairStats) of(a *areaText, p piece, m *simMatrix) {
 	clear(s.wn)
 	clear(s.ov)
 	s.revSum, s.revW = 0, 0
-	vec, wn, ov := s.vec[:len(a.idx)], s.wn[:len(a.idx)], s.ov[:len(a.idx)]
+	n := len(a.idx)
+	vec := s.vec[:n]
+	// The closest WordNet relation of each area word (the largest weight).
+	var buf [32]uint8
+	rel := buf[:0]
+	if n > len(buf) {
+		rel = make([]uint8, n)
+	} else {
+		rel = buf[:n]
+	}
+	for i := range rel {
+		rel[i] = lexicon.Unrelated
+	}
 	na := len(m.a.words)
 	words := p.t.Words
 	for j, bj := range p.idx {
 		rev := float32(0)
-		row := m.cells[int(bj)*na : int(bj+1)*na]
-		// Every value is a number of at least +0: max is the larger.
+		rowV, rowR := m.vec[int(bj)*na:int(bj+1)*na], m.rel[int(bj)*na:int(bj+1)*na]
+		// Every similarity is a number of at least +0: max is the
+		// larger.
 		for i, ai := range a.idx {
-			c := &row[ai]
-			vec[i] = max(vec[i], c.vec)
-			wn[i] = max(wn[i], c.wn)
-			ov[i] = max(ov[i], c.ov)
-			rev = max(rev, c.vec)
+			v := rowV[ai]
+			vec[i] = max(vec[i], v)
+			rel[i] = min(rel[i], rowR[ai])
+			rev = max(rev, v)
 		}
 		s.revSum += float64(words[j].Weight * rev)
 		s.revW += float64(words[j].Weight)
+	}
+	for i, r := range rel {
+		s.wn[i] = lexicon.Weight(r)
+		if r == lexicon.Same {
+			s.ov[i] = 1
+		}
 	}
 }
 
@@ -344,8 +373,8 @@ func (s *pairStats) features(a *areaText, cosine float64, pieceWords int, x []fl
 		for range nBase {
 			x = append(x, 0)
 		}
-		x[len(x)-2] = math.Log1p(float64(a.words))
-		x[len(x)-1] = math.Log1p(float64(pieceWords))
+		x[len(x)-2] = log1pCount(a.words)
+		x[len(x)-1] = log1pCount(pieceWords)
 		return x
 	}
 	var rec, recT, recD, ovT, wnT, share70, wP, wT, wD float64
@@ -387,7 +416,7 @@ func (s *pairStats) features(a *areaText, cosine float64, pieceWords int, x []fl
 	return append(x,
 		div(rec, wP), div(recT, wT), div(recD, wD), div(ovT, wT), div(wnT, wT),
 		div(s.revSum, s.revW), cosine, div(share70, wT), weakest,
-		math.Log1p(float64(a.words)), math.Log1p(float64(pieceWords)),
+		log1pCount(a.words), log1pCount(pieceWords),
 	)
 }
 
@@ -405,6 +434,22 @@ func sortWeakest(best []weighted) {
 		}
 	}
 }
+
+// log1pCount is math.Log1p(float64(n)), from a table for the counts of
+// words a text has.
+func log1pCount(n int) float64 {
+	if n >= 0 && n < len(log1pTable) {
+		return log1pTable[n]
+	}
+	return math.Log1p(float64(n))
+}
+
+var log1pTable = func() (t [1024]float64) {
+	for n := range t {
+		t[n] = math.Log1p(float64(n))
+	}
+	return t
+}()
 
 func div(a, b float64) float64 {
 	if b == 0 {

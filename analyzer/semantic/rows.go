@@ -66,7 +66,11 @@ func SimilarityCol(a *Rows, b *Rows, j int, out []float32) {
 		if x >= 0 {
 			c = float32(dotVec(t.vecs[int(x)*Dim:int(x)*Dim+Dim], vy)) * a.scales[i] * sb
 		}
-		out[i] = rescale(c, (a.hubs[i]+hb)/2)
+		// rescale without a branch: a mean hubness is below 1
+		// (TestHubBelowHalf), so (c-m)/(1-m) is at most +0 exactly when
+		// c <= m.
+		m := (a.hubs[i] + hb) / 2
+		out[i] = max((c-m)/(1-m), 0)
 	}
 }
 

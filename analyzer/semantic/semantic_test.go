@@ -252,3 +252,18 @@ func TestAddScaledMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// Every word's hubness is below 1/2, so a mean of two is below 1: the
+// matrix's branch-free rescaling (SimilarityCol) relies on it.
+func TestHubBelowHalf(t *testing.T) {
+	worst, at := float32(0), ID(0)
+	for id := ID(0); id < ID(Size()); id++ {
+		if h := Hub(id); h > worst {
+			worst, at = h, id
+		}
+	}
+	if worst >= 0.5 {
+		t.Fatalf("Hub(%s) = %v", Spelling(at), worst)
+	}
+	t.Logf("largest hubness %v (%s)", worst, Spelling(at))
+}
