@@ -34,7 +34,7 @@ func (e *Engine) depth(q analyzer.Question, af *answerFeat, st deliveryStats, as
 		return nil, q, analyzer.Coverage{}
 	}
 	ext := withDepth(q)
-	cov, _, _ := e.coverage(ext, as.qs.ext, af, st, as, false)
+	cov, _, _ := e.coverage(ext, as.qs.ext, af, st, as, false, false)
 	out := make([]analyzer.DepthResult, len(q.Depth))
 	for i, d := range q.Depth {
 		ar := cov.Areas[len(q.Areas)+i]

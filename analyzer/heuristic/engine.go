@@ -77,7 +77,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	found, doc, af := readAnswer(answer)
 	del, st := e.delivery(af)
 	del.Episode, del.Details = episode(af, answer)
-	cov, decs, as := e.coverage(q, e.questionSem(q), af, st, nil, true)
+	cov, decs, as := e.coverage(q, e.questionSem(q), af, st, nil, true, false)
 	res := analyzer.AnswerAnalysis{
 		QuestionID: q.ID,
 		Question:   q.Text,
@@ -90,7 +90,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	var ext analyzer.Question
 	var extCov analyzer.Coverage
 	res.Delivery.Depth, ext, extCov = e.depth(q, af, st, as)
-	res.FollowUps = e.followUps(q, cov, ext, extCov)
+	res.FollowUps = e.followUps(q, as.qs, cov, ext, extCov)
 	for _, f := range found {
 		s := f.Span(answer)
 		res.Warnings = append(res.Warnings, analyzer.Warning{Code: analyzer.WarnPromptInjection, QuestionID: q.ID,
@@ -142,7 +142,7 @@ func (e *Engine) offQuestion(q analyzer.Question, others []analyzer.Question, af
 
 func (e *Engine) offQuestionVector(q analyzer.Question, others []analyzer.Question, af *answerFeat, decs []areaDecision, as *answerSem) []float64 {
 	w := e.mustWeights()
-	qs := e.questionSem(q)
+	qs := as.qs // q's
 	buf := pairAlone(&qs.question, as.whole(), as.sims, nil)
 	qa := w.Pair.Prob(buf)
 	qu := 0.0

@@ -46,20 +46,20 @@ var probes = [nFacets]string{
 // Then, while the cap allows, one for each depth signal the answer lacks
 // (absent, not partial), picked the same way with the signal read as an
 // extra area of the question (ext and extCov from depth).
-func (e *Engine) followUps(q analyzer.Question, cov analyzer.Coverage, ext analyzer.Question, extCov analyzer.Coverage) []string {
+// qs is q read for matching (its ext, ext's).
+func (e *Engine) followUps(q analyzer.Question, qs *qSem, cov analyzer.Coverage, ext analyzer.Question, extCov analyzer.Coverage) []string {
 	out := []string{}
 	used := map[string]bool{}
-	out = e.pickFollowUps(q, cov, 0, out, used)
-	if len(q.Depth) > 0 && len(extCov.Areas) == len(ext.Areas) {
-		out = e.pickFollowUps(ext, extCov, len(q.Areas), out, used)
+	out = e.pickFollowUps(q, qs, cov, 0, out, used)
+	if len(q.Depth) > 0 && len(extCov.Areas) == len(ext.Areas) && qs.ext != nil {
+		out = e.pickFollowUps(ext, qs.ext, extCov, len(q.Areas), out, used)
 	}
 	return out
 }
 
 // pickFollowUps appends to out a follow-up for each area of cov from index
 // from on that is not covered, up to analyzer.MaxFollowUps in all.
-func (e *Engine) pickFollowUps(q analyzer.Question, cov analyzer.Coverage, from int, out []string, used map[string]bool) []string {
-	qs := e.questionSem(q)
+func (e *Engine) pickFollowUps(q analyzer.Question, qs *qSem, cov analyzer.Coverage, from int, out []string, used map[string]bool) []string {
 	probs := qs.followUpProbs(e.mustWeights(), q)
 	for ai, ar := range cov.Areas {
 		if len(out) >= analyzer.MaxFollowUps {

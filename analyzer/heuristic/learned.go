@@ -233,6 +233,8 @@ type answerSem struct {
 	pair    [][]float64 // [unit][area]
 	pxAll   [][]float64 // [area], PairFeatures of the whole answer (Trace)
 	kind    [][]float64 // [unit][area], any-kind scores
+	// trace keeps every unit's evidence and quote vectors (Trace).
+	trace bool
 	// The best of pair and kind per unit, for the margins over the other
 	// areas.
 	pairOthers, kindOthers []others
@@ -380,6 +382,7 @@ func readAnswerSem(af *answerFeat) *answerSem {
 	as.all.Add(all...)
 	// The whole answer's words are the units' in order: one pass numbers
 	// them all, and each unit's places are a part of the whole's.
+	as.vocab.index = make(map[vocabKey]int32, len(all))
 	as.allIdx = as.vocab.add(as.all.Words)
 	off := 0
 	for i := range as.units {
@@ -398,9 +401,9 @@ type areaDecision struct {
 	pair     []float64   // per unit
 	evidence []float64   // per unit
 	x        []float64   // CoverageFeatures (nil for a claim)
-	evx      [][]float64 // EvidenceFeatures per unit (nil for a claim and unread units)
+	evx      [][]float64 // EvidenceFeatures per unit (nil for a claim and unread units; kept for a trace only)
 	quote    []float64   // per unit, the quote model's probability (the evidence one without it)
-	qx       [][]float64 // QuoteFeatures per unit
+	qx       [][]float64 // QuoteFeatures per unit (a trace's)
 	best     int         // the unit to quote first (-1: none)
 	pAnswer  float64
 	// pAddressed is P(partial or covered).
@@ -460,8 +463,14 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	top, second, nPairs := 0.0, 0.0, 0
 	// One array holds every unit's quote vector (the evidence vector and
 	// one more value).
+	// Only a trace keeps them; an analysis needs one at a time.
 	nq := len(QuoteFeatures)
-	evBuf := make([]float64, n*nq)
+	var evBuf []float64
+	if as.trace {
+		evBuf = make([]float64, n*nq)
+	} else {
+		evBuf = make([]float64, nq)
+	}
 	evCount := 0
 	for ui := range af.units {
 		u := &af.units[ui]
@@ -473,22 +482,30 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 		x[15] = max(x[15], d.pair[ui]*anyK[ui])
 		// Room for the quote model's extra feature: its vector is the
 		// evidence vector and one more value, in the same array.
-		ev = evidenceVector(evBuf[ui*nq:ui*nq:ui*nq+nq], d.pair[ui], pMax, pMean, kinds[ui], anyK[ui], kindMax, u, ui, n, opening, closing)
-		ev = append(ev, d.pair[ui]-as.pairOthers[ui].without(ai), anyK[ui]-as.kindOthers[ui].without(ai))
-		if d.evx == nil {
-			d.evx = make([][]float64, n)
+		k := 0
+		if as.trace {
+			k = ui * nq
 		}
-		d.evx[ui] = ev
+		ev = evidenceVector(evBuf[k:k:k+nq], d.pair[ui], pMax, pMean, kinds[ui], anyK[ui], kindMax, u, ui, n, opening, closing)
+		ev = append(ev, d.pair[ui]-as.pairOthers[ui].without(ai), anyK[ui]-as.kindOthers[ui].without(ai))
+		if as.trace {
+			if d.evx == nil {
+				d.evx = make([][]float64, n)
+			}
+			d.evx[ui] = ev
+		}
 		p := d.pair[ui]
 		if w.Evidence != nil {
 			p = w.Evidence.Prob(ev)
 		}
 		d.evidence[ui] = p
 		qx := append(ev, orderGap(ui, n, ai, len(qs.areas)))
-		if d.qx == nil {
-			d.qx = make([][]float64, n)
+		if as.trace {
+			if d.qx == nil {
+				d.qx = make([][]float64, n)
+			}
+			d.qx[ui] = qx
 		}
-		d.qx[ui] = qx
 		d.quote[ui] = p
 		if w.Quote != nil {
 			d.quote[ui] = w.Quote.Prob(qx)
@@ -708,8 +725,9 @@ func (e *Engine) mustWeights() *Weights {
 // prev, when not nil, is the answer as read for another question of the
 // same answer (depth.go's second pass): its words and the similarities
 // already computed are reused.
-// forDepth readies the answer for depth's second pass (qs.ext).
-func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deliveryStats, prev *answerSem, forDepth bool) (analyzer.Coverage, []areaDecision, *answerSem) {
+// forDepth readies the answer for depth's second pass (qs.ext); trace keeps
+// the evidence and quote vectors.
+func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deliveryStats, prev *answerSem, forDepth, trace bool) (analyzer.Coverage, []areaDecision, *answerSem) {
 	w := e.mustWeights()
 	var as *answerSem
 	if prev != nil {
@@ -719,6 +737,7 @@ func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deli
 		as = readAnswerSem(af)
 		as.score(w, qs, nil, forDepth)
 	}
+	as.trace = trace
 	as.kind = make([][]float64, len(af.units))
 	as.pairOthers = make([]others, len(af.units))
 	as.kindOthers = make([]others, len(af.units))

@@ -53,13 +53,13 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 	}
 	_, doc, af := readAnswer(answer)
 	del, st := e.delivery(af)
-	cov, decs, as := e.coverage(q, e.questionSem(q), af, st, nil, false)
+	cov, decs, as := e.coverage(q, e.questionSem(q), af, st, nil, false, true)
 	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as), Delivery: st.x, RuleLabel: st.ruleLabel,
 		Label: del.Label, Specificity: del.Specificity}
 	for i, u := range doc.Units {
 		t.Units = append(t.Units, TraceUnit{u.ByteStart, u.ByteEnd, af.units[i].injected})
 	}
-	qs := e.questionSem(q)
+	qs := as.qs
 	for ai, d := range decs {
 		at := AreaTrace{Claim: qs.info[ai].claim, Coverage: d.x, Status: cov.Areas[ai].Status, Best: d.best,
 			Evidence: d.evx, Quote: d.qx}
