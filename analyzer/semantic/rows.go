@@ -61,16 +61,34 @@ func SimilarityCol(a *Rows, b *Rows, j int, out []float32) {
 	}
 	t := get()
 	vy, sb := t.vecs[int(y)*Dim:int(y)*Dim+Dim], b.scales[j]
+	var buf [128]int32
+	dots := buf[:0]
+	if len(a.ids) > len(buf) {
+		dots = make([]int32, len(a.ids))
+	} else {
+		dots = buf[:len(a.ids)]
+	}
+	dotCol(t.vecs, a.ids, vy, dots)
 	for i, x := range a.ids {
 		c := float32(0)
 		if x >= 0 {
-			c = float32(dotVec(t.vecs[int(x)*Dim:int(x)*Dim+Dim], vy)) * a.scales[i] * sb
+			c = float32(dots[i]) * a.scales[i] * sb
 		}
 		// rescale without a branch: a mean hubness is below 1
 		// (TestHubBelowHalf), so (c-m)/(1-m) is at most +0 exactly when
 		// c <= m.
 		m := (a.hubs[i] + hb) / 2
 		out[i] = max((c-m)/(1-m), 0)
+	}
+}
+
+// dotColGo is dotCol in Go.
+func dotColGo(vecs []int8, ids []ID, y []int8, out []int32) {
+	for i, id := range ids {
+		out[i] = 0
+		if id >= 0 {
+			out[i] = dot(vecs[int(id)*Dim:int(id)*Dim+Dim], y)
+		}
 	}
 }
 

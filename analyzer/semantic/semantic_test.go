@@ -267,3 +267,28 @@ func TestHubBelowHalf(t *testing.T) {
 	}
 	t.Logf("largest hubness %v (%s)", worst, Spelling(at))
 }
+
+// dotCol (AVX2 where the machine has it) is dot word by word, unknown
+// words 0, the table's last word included.
+func TestDotColMatchesDot(t *testing.T) {
+	tb := get()
+	n := Size()
+	ids := []ID{NoID, 0, 1, ID(n - 1), 500, NoID}
+	for id := 7; id < n; id += 1231 {
+		ids = append(ids, ID(id))
+	}
+	out := make([]int32, len(ids))
+	for _, y := range []int{0, 3, n - 1, 4242} {
+		vy := tb.vecs[y*Dim : y*Dim+Dim]
+		dotCol(tb.vecs, ids, vy, out)
+		for i, id := range ids {
+			want := int32(0)
+			if id >= 0 {
+				want = dot(tb.vecs[int(id)*Dim:int(id)*Dim+Dim], vy)
+			}
+			if out[i] != want {
+				t.Fatalf("word %d with %d: %d, dot %d", id, y, out[i], want)
+			}
+		}
+	}
+}
