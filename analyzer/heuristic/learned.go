@@ -375,8 +375,8 @@ func readAnswerSem(af *answerFeat) *answerSem {
 		if af.units[i].injected {
 			continue
 		}
-		t := semantic.FromTokens(af.doc.Tokens, u.First, u.Last)
-		as.units[i] = withoutNames(t, af.doc.Tokens, u.First)
+		toks, first := af.doc.Tokens, u.First
+		as.units[i] = semantic.FromTokensFunc(toks, u.First, u.Last, func(ti int) bool { return nameToSkip(toks, ti, first) })
 		all = append(all, as.units[i].Words...)
 	}
 	as.all.Add(all...)
@@ -818,24 +818,14 @@ func (e *Engine) quotes(af *answerFeat, d areaDecision, used []int) []analyzer.S
 	return out
 }
 
-// withoutNames drops the words written with a capital inside a sentence:
-// names of people, places and companies say nothing of what an area asks,
-// and reading them would let a candidate's or a customer's name move a
-// status (the audit's swap test changes only names).
-func withoutNames(t semantic.Text, toks []nlp.Token, first int) semantic.Text {
-	keep := t.Words[:0:0]
-	for _, w := range t.Words {
-		if w.Token >= 0 && w.Token < len(toks) && toks[w.Token].Cap && (w.Token > first || lexicon.POS(toks[w.Token].Lower) == "") {
-			continue // a name: capitalised inside a unit, or unknown as a common word at its start
-		}
-		keep = append(keep, w)
-	}
-	if len(keep) == len(t.Words) {
-		return t
-	}
-	var out semantic.Text
-	out.Add(keep...)
-	return out
+// nameToSkip tells a word written with a capital inside a sentence (token i of
+// a unit starting at token first): names of people, places and companies
+// say nothing of what an area asks, and reading them would let a
+// candidate's or a customer's name move a status (the audit's swap test
+// changes only names), so the answer's units are read without them.
+func nameToSkip(toks []nlp.Token, i, first int) bool {
+	// Capitalised inside a unit, or unknown as a common word at its start.
+	return toks[i].Cap && (i > first || lexicon.POS(toks[i].Lower) == "")
 }
 
 // orderGap is how far a unit's place in the answer is from the area's place

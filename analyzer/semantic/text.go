@@ -51,10 +51,16 @@ func New(s string) Text {
 // FromTokens reads the content words of toks[first:last]. Numbers,
 // stopwords and one-letter words are left out.
 func FromTokens(toks []nlp.Token, first, last int) Text {
+	return FromTokensFunc(toks, first, last, nil)
+}
+
+// FromTokensFunc is FromTokens without the content words whose token index
+// skip reports (nil skips none).
+func FromTokensFunc(toks []nlp.Token, first, last int, skip func(i int) bool) Text {
 	var t Text
 	for i := first; i < last; i++ {
 		tok := &toks[i]
-		if w, ok := contentWord(tok); ok {
+		if w, ok := contentWord(tok); ok && (skip == nil || !skip(i)) {
 			w.Token = i
 			t.Words = append(t.Words, w)
 		}
