@@ -87,6 +87,9 @@ func Text(w io.Writer, r *analyzer.Report) error {
 		if ep := a.Delivery.Episode; ep != nil {
 			ew.printf("    Episode: \"%s\"\n", clip(ep.Quote, 140))
 		}
+		if len(a.Delivery.Reasons) > 0 {
+			ew.printf("    Why: %s\n", strings.Join(a.Delivery.Reasons, "; "))
+		}
 		if sig := signalSummary(a.Delivery.Signals); sig != "" {
 			ew.printf("    Signals: %s\n", sig)
 		}
@@ -156,6 +159,9 @@ func Markdown(w io.Writer, r *analyzer.Report) error {
 		}
 		if ep := a.Delivery.Episode; ep != nil {
 			ew.printf("\n**Episode told:** “%s”\n", mdEscape(clip(ep.Quote, 240)))
+		}
+		if len(a.Delivery.Reasons) > 0 {
+			ew.printf("\n**Why %s:** %s\n", mdEscape(a.Delivery.Label), mdEscape(strings.Join(a.Delivery.Reasons, "; ")))
 		}
 		if len(a.FollowUps) > 0 {
 			ew.printf("\n**Follow-ups to ask:**\n\n")

@@ -1,6 +1,7 @@
 package heuristic
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/candorhq/candor/analyzer"
@@ -32,6 +33,7 @@ type deliveryStats struct {
 	units        int
 	score        int       // the specificity score
 	x            []float64 // DeliveryFeatures
+	tl           telling   // the told episode (episode.go)
 	ruleLabel    string    // the label of the counting rule (before the model)
 }
 
@@ -44,13 +46,7 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 		sig = append(sig, analyzer.Signal{Span: s, Kind: kind, Polarity: pol})
 	}
 	seenName := map[string]bool{}
-	anchored := false // the answer has a time or a named anchor
-	for i := range af.units {
-		f := &af.units[i]
-		if !f.injected && !f.habitual && !f.hypothetical && (len(f.timeMarks) > 0 || len(f.names) > 0) {
-			anchored = true
-		}
-	}
+	anchored := anchoredAnswer(af) // the answer has a time or a named anchor
 	for i, u := range doc.Units {
 		f := &af.units[i]
 		if f.injected {
@@ -152,6 +148,7 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 		d.Label = analyzer.LabelRehearsed
 	}
 	st.ruleLabel = d.Label
+	st.tl = tellingOf(af)
 	st.x = deliveryVector(st, deliveryExtraOf(af))
 	if w, err := loadWeights(); err == nil {
 		learnedDelivery(w, &d, st.x)
@@ -167,6 +164,57 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 		d.Signals = []analyzer.Signal{}
 	}
 	return d, st
+}
+
+// deliveryReasons says in a few words why the answer reads as it does:
+// whether it tells an episode, whether its details are bound to it, and
+// the generic talk in it. details are the report's (episode.go).
+func deliveryReasons(st *deliveryStats, details []analyzer.Detail) []string {
+	var out []string
+	tl := &st.tl
+	switch {
+	case tl.told():
+		out = append(out, fmt.Sprintf("an episode is told: %d events of the candidate's, linked in sequence", tl.nEvent))
+	case tl.nEvent >= minEventUnits:
+		out = append(out, "no episode: past-tense claims in a row; no event follows from another, no one else acts or speaks")
+	default:
+		out = append(out, "no episode: no particular past events of the candidate's are told")
+	}
+	n, bound := 0, 0
+	for _, d := range details {
+		if d.Kind == "speech" {
+			continue
+		}
+		n++
+		if d.Bound {
+			bound++
+		}
+	}
+	switch {
+	case n == 0:
+	case bound == 0:
+		out = append(out, fmt.Sprintf("details not bound to actions: none of its %d times, names and numbers is told in an event of a story", n))
+	case bound < n:
+		out = append(out, fmt.Sprintf("%d of %d times, names and numbers bound to the episode's events", bound, n))
+	default:
+		out = append(out, fmt.Sprintf("all %d times, names and numbers bound to the episode's events", n))
+	}
+	if st.habitual > 0 {
+		out = append(out, fmt.Sprintf("habits: %d of %d sentences say what the candidate usually does", st.habitual, st.units))
+	}
+	if st.hypothetical > 0 {
+		out = append(out, fmt.Sprintf("hypotheticals: %d of %d sentences say what the candidate would do", st.hypothetical, st.units))
+	}
+	switch k := st.cliches + st.frameworks; {
+	case k == 1:
+		out = append(out, "a cliché or named framework in place of an example")
+	case k > 1:
+		out = append(out, fmt.Sprintf("%d clichés or named frameworks in place of an example", k))
+	}
+	if st.weOnly > st.iActions && st.weOnly >= 2 {
+		out = append(out, "\"we\" without the candidate's own part in it")
+	}
+	return out
 }
 
 func (e *Engine) hasTask(af *answerFeat) bool {

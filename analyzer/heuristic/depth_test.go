@@ -135,9 +135,9 @@ func TestDepthFollowUp(t *testing.T) {
 	}
 }
 
-// TestEpisode: the episode runs from the first to the last first-person
-// past event; a hypothetical or habitual answer tells none, and its numbers
-// are not bound.
+// TestEpisode: the episode runs from the candidate's first to last event
+// of a linked sequence; a hypothetical or habitual answer tells none, and
+// its numbers are not bound.
 func TestEpisode(t *testing.T) {
 	e := heuristic.New()
 	q := question(t, "q1")
@@ -168,4 +168,60 @@ func TestEpisode(t *testing.T) {
 			t.Errorf("detail %+v bound with no episode", d)
 		}
 	}
+}
+
+// buzzwordRecital is issue 13's answer: a date, a company and metrics
+// sprinkled over a list of past-tense claims, with nothing told in order.
+const buzzwordRecital = "In March 2021 at Northwind Bank, with 14,000 customers and a 23% increase, I spotted a gap that cost customers time. " +
+	"I used my empathy and emotional awareness to see it, took steps to close it, advocated for the customer, overcame pushback from the VP, " +
+	"and measured a 37% improvement in CSAT, NPS and CES."
+
+// TestClaimsAreNoEpisode: past-tense claims in a row are not an episode,
+// and details sprinkled over them are not bound; the reasons say both. The
+// same kind of facts told as events that follow one another, with someone
+// else acting, are an episode with bound details.
+func TestClaimsAreNoEpisode(t *testing.T) {
+	e := heuristic.New()
+	q := question(t, "q1")
+	a := analyze(t, e, q, buzzwordRecital)
+	d := a.Delivery
+	if d.Episode != nil {
+		t.Errorf("episode %q in a list of claims", d.Episode.Quote)
+	}
+	if len(d.Details) == 0 {
+		t.Fatal("no details read")
+	}
+	for _, x := range d.Details {
+		if x.Bound {
+			t.Errorf("detail %q bound with no episode", x.Quote)
+		}
+	}
+	joined := strings.Join(d.Reasons, "; ")
+	if !strings.Contains(joined, "no episode") || !strings.Contains(joined, "details not bound") {
+		t.Errorf("reasons %q: want no episode and details not bound", d.Reasons)
+	}
+	if d.Label == analyzer.LabelSpecific {
+		t.Errorf("label %s %d for a recital of claims", d.Label, d.Specificity)
+	}
+	told := "In March 2021 at Northwind Bank I noticed customers ringing back about the same failed transfer. " +
+		"I pulled 40 call records and found the app timed out after 30 seconds. " +
+		"I took them to the VP, who said the fix could wait a quarter. " +
+		"Then I played her three of the calls, and she moved it into the next release; repeat calls dropped by a third."
+	b := analyze(t, e, q, told).Delivery
+	if b.Episode == nil {
+		t.Fatalf("no episode in a told sequence of events; reasons %q", b.Reasons)
+	}
+	bound := 0
+	for _, x := range b.Details {
+		if x.Bound {
+			bound++
+		}
+	}
+	if bound == 0 || !strings.Contains(strings.Join(b.Reasons, "; "), "episode is told") {
+		t.Errorf("%d bound details, reasons %q", bound, b.Reasons)
+	}
+	if b.Specificity <= d.Specificity {
+		t.Errorf("told episode specificity %d, not above the recital's %d", b.Specificity, d.Specificity)
+	}
+	t.Logf("recital %s %d, told %s %d", d.Label, d.Specificity, b.Label, b.Specificity)
 }

@@ -21,7 +21,7 @@ import (
 
 // Version changes whenever the engine's rules change, so caches keyed on
 // EngineInfo drop stale results.
-const Version = "h2.2"
+const Version = "h2.3"
 
 // ShortAnswerWords is the length under which an answer is flagged as very
 // short.
@@ -76,7 +76,8 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	}
 	found, doc, af := readAnswer(answer)
 	del, st := e.delivery(af)
-	del.Episode, del.Details = episode(af, answer)
+	del.Episode, del.Details = episode(af, &st.tl, answer)
+	del.Reasons = deliveryReasons(&st, del.Details)
 	cov, decs, as := e.coverage(q, e.questionSem(q), af, st, nil, true, false)
 	res := analyzer.AnswerAnalysis{
 		QuestionID: q.ID,
