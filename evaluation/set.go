@@ -131,6 +131,17 @@ type Gold struct {
 	// Group holds the candidate's group fields for an audit.
 	Group map[string]string `json:"group,omitempty"`
 	Notes string            `json:"notes,omitempty"`
+	// DeferredAsks are asks of a question that the candidate put off ("can
+	// we come back to that one?"); the question's segment is its later ask.
+	// Not scored: the segmenter's training reads them as the turn that
+	// opened the question, and boundary checks end the answer before there.
+	DeferredAsks []DeferredAsk `json:"deferred_asks,omitempty"`
+}
+
+// DeferredAsk is one put-off ask in a gold file.
+type DeferredAsk struct {
+	QuestionID string `json:"question_id"`
+	AskedAt    int    `json:"asked_at_turn"`
 }
 
 // NameList is a JSON string or list of strings.
@@ -568,7 +579,7 @@ func loadTranscripts(dir string) ([]Transcript, error) {
 	return out, nil
 }
 
-var goldFields = []string{"format", "interviewer", "candidate", "segments", "group", "notes"}
+var goldFields = []string{"format", "interviewer", "candidate", "segments", "group", "notes", "deferred_asks"}
 
 // ParseGold reads a transcript's gold file. name is used in errors, whose
 // line numbers point at the segment at fault.
@@ -602,6 +613,18 @@ func ParseGold(name string, data []byte) (*Gold, error) {
 			return nil, withPlace(err, name, 0)
 		}
 		g.Group = it.Group
+	}
+	if v, ok := raw["deferred_asks"]; ok {
+		dec := json.NewDecoder(bytes.NewReader(v))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&g.DeferredAsks); err != nil {
+			return nil, &analyzer.InputError{File: name, Field: "deferred_asks", Reason: "want a list of {question_id, asked_at_turn}: " + jsonReason(err)}
+		}
+		for i, d := range g.DeferredAsks {
+			if d.QuestionID == "" || d.AskedAt < 0 {
+				return nil, &analyzer.InputError{File: name, Field: fmt.Sprintf("deferred_asks[%d]", i), Reason: "want a question_id and an asked_at_turn of 0 or more"}
+			}
+		}
 	}
 	if v, ok := raw["segments"]; ok && string(v) != "null" {
 		var segs []json.RawMessage

@@ -182,6 +182,9 @@ func TestBadGold(t *testing.T) {
 		{"repeated question", `{"segments": [{"question_id": "q1"}, {"question_id": "q1"}]}`, `segments[1].question_id: "q1" has a segment already`},
 		{"no question id", `{"segments": [{"label": "mixed"}]}`, "segments[0].question_id: required"},
 		{"interviewer", `{"interviewer": 3}`, "interviewer: want a name or a list of names"},
+		{"deferred ask not a list", `{"deferred_asks": {"question_id": "q1"}}`, "deferred_asks: want a list of {question_id, asked_at_turn}"},
+		{"deferred ask unknown key", `{"deferred_asks": [{"question_id": "q1", "turn": 4}]}`, "deferred_asks: want a list"},
+		{"deferred ask no question", `{"deferred_asks": [{"asked_at_turn": 4}]}`, "deferred_asks[0]: want a question_id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -194,6 +197,10 @@ func TestBadGold(t *testing.T) {
 	g, err := evaluation.ParseGold("g.gold.json", []byte(`{"group": {"gender": "female"}}`))
 	if err != nil || g.Segments != nil || g.Group["gender"] != "female" {
 		t.Errorf("a gold file with groups and no segments: %+v %v", g, err)
+	}
+	g, err = evaluation.ParseGold("g.gold.json", []byte(`{"segments": [{"question_id": "q2", "asked_at_turn": 9}], "deferred_asks": [{"question_id": "q2", "asked_at_turn": 3}]}`))
+	if err != nil || len(g.DeferredAsks) != 1 || g.DeferredAsks[0] != (evaluation.DeferredAsk{QuestionID: "q2", AskedAt: 3}) {
+		t.Errorf("a gold file with a deferred ask: %+v %v", g, err)
 	}
 }
 

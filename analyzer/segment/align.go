@@ -5,7 +5,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"github.com/candorhq/candor/lexicon"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -14,27 +15,9 @@ import (
 	"github.com/candorhq/candor/analyzer/spoken"
 )
 
-// Alignment thresholds on the match score of an interviewer turn to a guide
-// question (doc-side and turn-side matches of the question's text, areas
-// and follow-ups, summed with weights; about 0.3 for a loose paraphrase, over
-// 1 for a close one). A turn opens a new question when it is phrased as a
-// behavioural prompt ("tell me about a time", "walk me through", "next one"),
-// its best question scores at least newAt and beats the current question by
-// margin. A plain question ("how did you ...?") is a follow-up, unless no
-// question is open yet and it matches one closely (plainAt).
-const (
-	newAt   = 0.33
-	margin  = 0.10
-	plainAt = 0.95
-	// answeredWords is the answer length after which a question counts as
-	// answered, so that asking it again is a follow-up, not a fresh start.
-	answeredWords = 60
-	// minContent is the fewest topic words a turn needs to open a question.
-	minContent = 5
-	// minNovelty is the share of a turn's topic words that must be new to
-	// the candidate's last reply for the turn to open a question.
-	minNovelty = 0.5
-)
+// deferWords bounds a reply that defers the question ("can we come back
+// to that one?"): a longer reply answers it, whatever it says first.
+const deferWords = 120
 
 // genericWords are words of every guide question ("tell me about a time")
 // and of interview talk; they identify nothing.
@@ -56,6 +39,8 @@ type matchers struct {
 	text  *nlp.Matcher      // question texts
 	ext   *nlp.Matcher      // areas and follow-ups
 	topic []map[string]bool // each question's topic words (lemmas)
+	// topicConc holds each question's topic words with their concepts.
+	topicConc [][]topicWord
 }
 
 // matcherCache keeps the matchers of the guides seen last. It is keyed by
@@ -149,6 +134,13 @@ func guideMatchers(g *analyzer.Guide) *matchers {
 			}
 		}
 	}
+	for _, qw := range m.topic {
+		var tw []topicWord
+		for _, w := range slices.Sorted(maps.Keys(qw)) {
+			tw = append(tw, topicWord{w, nlp.Concepts(w)})
+		}
+		m.topicConc = append(m.topicConc, tw)
+	}
 	matcherCache.put(key, m)
 	return m
 }
@@ -162,24 +154,37 @@ func (m *matchers) covers(q int, lemmas []string) bool {
 	if len(qw) == 0 {
 		return false
 	}
-	said := map[string]bool{}
 	n := 0
+	for _, l := range lemmas {
+		if len(l) > 2 && !genericWords[l] {
+			n++
+		}
+	}
+	if n > len(qw)+2 {
+		return false // not brief: the concept tests below cannot change that
+	}
+	said := map[string]bool{}
 	for _, l := range lemmas {
 		if len(l) <= 2 || genericWords[l] {
 			continue
 		}
-		n++
 		if qw[l] {
 			said[l] = true
 			continue
 		}
-		for t := range qw {
-			if oneStep(l, t) {
-				said[t] = true
+		lc := nlp.Concepts(l)
+		for _, t := range m.topicConc[q] {
+			if lexicon.Closest(lc, t.concepts) <= 1 { // oneStep(l, t)
+				said[t.lemma] = true
 			}
 		}
 	}
-	return n <= len(qw)+2 && 2*len(said) >= len(qw)
+	return 2*len(said) >= len(qw)
+}
+
+type topicWord struct {
+	lemma    string
+	concepts []lexicon.Concept
 }
 
 // oneStep reports two lemmas one step apart: a WordNet synonym or
@@ -298,212 +303,6 @@ var returnCues = []string{"go back to", "come back to", "circle back", "return t
 var introCues = []string{"going to ask", "a few questions", "handful of questions", "couple of questions", "how this will go",
 	"how this works", "the format", "before we start", "before we begin", "behavioral round", "behavioural round", "questions about your",
 	"i'll ask you", "i will ask you"}
-
-// align walks the turns and cuts them into answers.
-func align(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, explain bool) ([]analyzer.Answer, []Decision) {
-	var decisions []Decision
-	decide := func(turn int, what string, score []float64) {
-		if !explain {
-			return
-		}
-		d := Decision{Turn: turn, Decision: what}
-		if score != nil {
-			idx := make([]int, len(score))
-			for i := range idx {
-				idx[i] = i
-			}
-			sort.Slice(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
-			for _, q := range idx[:min(3, len(idx))] {
-				d.Best = append(d.Best, g.Questions[q].ID)
-				d.Scores = append(d.Scores, analyzer.Round3(score[q]))
-			}
-		}
-		decisions = append(decisions, d)
-	}
-	m := guideMatchers(g)
-	st, se := m.text.NewScorer(), m.ext.NewScorer()
-	nq := len(g.Questions)
-	sText, sExt := make([]float64, nq), make([]float64, nq)
-	score := make([]float64, nq)
-
-	var answers []analyzer.Answer
-	words := []int{}
-	byQ := map[int]int{} // question index -> answers index
-	cur, curQ := -1, -1
-	closed := false
-	lastReply := -1 // the candidate's latest turn
-	replySet := map[string]bool{}
-	replySetOf := -1
-	var deferred []int // questions the candidate asked to come back to
-	returning := false
-	for i, turn := range t.Turns {
-		if r.isInterv[turn.Speaker] {
-			l := tt.lowerOf(i)
-			if len(answers) > 0 && hasAny(l, closingCues) {
-				cur, curQ, closed = -1, -1, true
-				decide(i, "closing", nil)
-				continue
-			}
-			if hasAny(l, returnCues) && len(deferred) > 0 && cur >= 0 {
-				returning = true
-			}
-			if !asksLower(l) {
-				decide(i, "not_a_question", nil)
-				continue
-			}
-			if returning && len(deferred) > 0 {
-				// "Let's go back to the one we skipped": the next question is
-				// the deferred one, whatever its wording.
-				q := deferred[0]
-				deferred = deferred[1:]
-				returning = false
-				j := byQ[q]
-				answers[j] = analyzer.Answer{QuestionID: g.Questions[q].ID, AskedAt: i, Asked: turn.Text}
-				words[j] = 0
-				cur, curQ, closed = j, q, false
-				decide(i, "deferred_repeat", nil)
-				continue
-			}
-			lem := tt.lemmasOf(i)
-			st.Score(lem, sText)
-			tText := st.TurnSide()
-			se.Score(lem, sExt)
-			tExt := se.TurnSide()
-			bq, bs := -1, 0.0
-			for q := range score {
-				score[q] = sText[q] + 0.5*sExt[q] + 0.5*tText[q] + 0.3*tExt[q]
-				if score[q] > bs {
-					bq, bs = q, score[q]
-				}
-			}
-			transition := hasAny(l, transitionCues)
-			prompt := hasAny(l, promptCues) || transition
-			content := contentWords(lem)
-			// A brief ask that says most of its question's own topic words
-			// ("Tell me about yourself.", "And your weaknesses?") is the
-			// question, however few words it has.
-			brief := bq >= 0 && content > 0 && m.covers(bq, lem)
-			if brief {
-				prompt = true
-			}
-			novelty := 1.0
-			if cur >= 0 && len(answers[cur].Turns) > 0 {
-				if replySetOf != lastReply && lastReply >= 0 {
-					clear(replySet)
-					for _, l := range tt.lemmasOf(lastReply) {
-						replySet[l] = true
-					}
-					replySetOf = lastReply
-				}
-				novelty = novelWords(lem, replySet)
-			}
-			curScore := 0.0
-			if curQ >= 0 {
-				curScore = score[curQ]
-			}
-			switch {
-			case bq < 0 || bs < newAt:
-				decide(i, "no_match", score)
-				continue
-			case hasAny(l, introCues) && len(answers) == 0 && !(transition && hasAny(l, promptCues)):
-				// How the interview will go, unless the turn goes on to ask
-				// ("... Let's start with this one: tell me about a time").
-				decide(i, "intro", score)
-				continue
-			case content < minContent && curQ >= 0 && !brief && !transition:
-				// Short, with a question open: "Can you be more
-				// specific?". A short turn that announces the next
-				// question ("Next one. Tell me about a time you had to
-				// give customers news they didn't want to hear.") goes on
-				// to be matched.
-				decide(i, "follow_up", score)
-				continue
-			case brief && bq != curQ && (curQ < 0 || words[cur] > 0):
-				// A brief ask of another question after a reply: spoken
-				// answers are often shorter than answeredWords.
-			case curQ >= 0 && (bq == curQ || bs-curScore < margin && !transition):
-				// A full behavioural prompt with new words, after the current
-				// question was answered, opens the best other question even
-				// when it shares words with the current one.
-				alt := -1
-				if prompt && novelty >= minNovelty && words[cur] >= answeredWords {
-					for q := range score {
-						if q == curQ || score[q] < newAt {
-							continue
-						}
-						if j, ok := byQ[q]; ok && words[j] >= answeredWords {
-							continue
-						}
-						if alt < 0 || score[q] > score[alt] {
-							alt = q
-						}
-					}
-				}
-				if alt < 0 {
-					decide(i, "follow_up", score)
-					continue
-				}
-				bq, bs = alt, score[alt]
-			case curQ >= 0 && !transition && novelty < minNovelty:
-				decide(i, "follow_up", score) // it takes up what the candidate just said
-				continue
-			case !prompt && (bs < plainAt || curQ >= 0 && words[cur] >= answeredWords):
-				decide(i, "follow_up", score)
-				continue
-			}
-			if j, ok := byQ[bq]; ok && words[j] >= answeredWords {
-				decide(i, "follow_up", score) // asked and answered already: a follow-up in other words
-				continue
-			}
-			if j, ok := byQ[bq]; ok {
-				// Asked before but not answered (the candidate deferred it):
-				// this ask gets the answer.
-				answers[j] = analyzer.Answer{QuestionID: g.Questions[bq].ID, AskedAt: i, Asked: turn.Text, Match: analyzer.Round3(bs)}
-				decide(i, "deferred_repeat", score)
-				words[j] = 0
-				cur, curQ = j, bq
-				closed = false
-				continue
-			}
-			decide(i, "new", score)
-			answers = append(answers, analyzer.Answer{QuestionID: g.Questions[bq].ID, AskedAt: i, Asked: turn.Text, Match: analyzer.Round3(bs)})
-			words = append(words, 0)
-			cur, curQ = len(answers)-1, bq
-			byQ[bq] = cur
-			closed = false
-			continue
-		}
-		if turn.Speaker != r.candidate || cur < 0 || closed {
-			continue
-		}
-		lastReply = i
-		if len(answers[cur].Turns) == 0 && hasAny(tt.lowerOf(i), deferCues) && nlp.Words(turn.Text) < 2*answeredWords {
-			// The candidate asked to come back to this question: it stays
-			// open for a later ask, and this reply is no answer.
-			deferred = append(deferred, curQ)
-			cur, curQ = -1, -1
-			continue
-		}
-		a := &answers[cur]
-		off := len([]rune(a.Text))
-		if a.Text != "" {
-			a.Text += " "
-			off++
-		}
-		a.Text += turn.Text
-		a.Turns = append(a.Turns, i)
-		a.Offsets = append(a.Offsets, off)
-		words[cur] += nlp.Words(turn.Text)
-	}
-	// Drop questions that got no reply at all.
-	out := answers[:0]
-	for _, a := range answers {
-		if strings.TrimSpace(a.Text) != "" {
-			out = append(out, a)
-		}
-	}
-	return out, decisions
-}
 
 func contentWords(lemmas []string) int {
 	n := 0

@@ -7,6 +7,7 @@ package segment
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,6 +24,9 @@ type Options struct {
 	// Explain records, for every interviewer turn, its best-matching
 	// questions and what alignment decided (Result.Decisions).
 	Explain bool
+	// Decoder is the turn model; nil means the embedded, trained one. The
+	// training command sets it to score a model it is fitting.
+	Decoder *Decoder
 }
 
 // Decision says what alignment made of one interviewer turn.
@@ -31,6 +35,10 @@ type Decision struct {
 	Decision string    `json:"decision"` // new, follow_up, closing, not_a_question, no_match, deferred_repeat
 	Best     []string  `json:"best,omitempty"`
 	Scores   []float64 `json:"scores,omitempty"`
+	// P is the probability the turn model gave the decision taken (absent
+	// for decisions read from cue phrases: closing, a return to a deferred
+	// question).
+	P float64 `json:"p,omitempty"`
 }
 
 // Result is a segmented transcript.
@@ -60,7 +68,13 @@ func Segment(g *analyzer.Guide, t *analyzer.Transcript, opts Options) (*Result, 
 		return nil, err
 	}
 	res.Interviewers, res.Candidate, res.Warnings = roles.interviewers, roles.candidate, roles.warnings
-	res.Answers, res.Decisions = align(g, t, tt, roles, opts.Explain)
+	dec := opts.Decoder
+	if dec == nil {
+		if dec, err = embedded(); err != nil {
+			return nil, err
+		}
+	}
+	res.Answers, res.Decisions, _ = decode(g, t, tt, roles, dec, opts.Explain, nil)
 	fillProbes(t, roles, res.Answers)
 	asked := map[string]bool{}
 	for _, a := range res.Answers {
@@ -77,6 +91,40 @@ func Segment(g *analyzer.Guide, t *analyzer.Transcript, opts Options) (*Result, 
 			Message: fmt.Sprintf("no question of guide %q was recognised in the transcript", g.ID)})
 	}
 	return res, nil
+}
+
+// Ask is one interviewer turn that asks a guide question, in a gold
+// alignment.
+type Ask struct {
+	QuestionID string
+	Turn       int
+}
+
+// TrainingGroups reads a transcript as the gold alignment says (asks:
+// every turn that asks a guide question, including one the candidate put
+// off and that was asked again later) and returns every scored interviewer
+// turn as the turn model sees it in that state: the rows the training
+// command fits the model on. Roles are inferred as Segment infers them.
+func TrainingGroups(g *analyzer.Guide, t *analyzer.Transcript, asks []Ask) ([]Group, error) {
+	tt := newTurnText(t)
+	roles, err := inferRoles(g, t, tt, Options{})
+	if err != nil {
+		return nil, err
+	}
+	force := map[int]int{}
+	for _, a := range asks {
+		id, turn := a.QuestionID, a.Turn
+		q := slices.IndexFunc(g.Questions, func(q analyzer.Question) bool { return q.ID == id })
+		if q < 0 {
+			return nil, fmt.Errorf("gold question %q is not in guide %q", id, g.ID)
+		}
+		if turn < 0 || turn >= len(t.Turns) || !roles.isInterv[t.Turns[turn].Speaker] {
+			return nil, fmt.Errorf("gold ask of %s at turn %d is not an interviewer turn", id, turn)
+		}
+		force[turn] = q
+	}
+	_, _, groups := decode(g, t, tt, roles, nil, false, force)
+	return groups, nil
 }
 
 func givenAnswers(g *analyzer.Guide, t *analyzer.Transcript) (*Result, error) {

@@ -698,3 +698,35 @@ func BenchmarkSegment(b *testing.B) {
 	}
 	b.ReportMetric(float64(answers), "answers")
 }
+
+// TestDecodeWeights: the embedded turn model loads, and a file whose
+// feature list or beam differs from the code's is refused, naming why.
+func TestDecodeWeights(t *testing.T) {
+	data, err := os.ReadFile("weights.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := segment.DecodeWeights(data); err != nil {
+		t.Fatalf("embedded weights: %v", err)
+	}
+	var w map[string]any
+	if err := json.Unmarshal(data, &w); err != nil {
+		t.Fatal(err)
+	}
+	open := w["decoder"].(map[string]any)["open"].(map[string]any)
+	feats := open["features"].([]any)
+	feats[0] = "renamed"
+	bad, _ := json.Marshal(w)
+	if _, err := segment.DecodeWeights(bad); err == nil || !strings.Contains(err.Error(), `"renamed"`) {
+		t.Errorf("renamed feature: %v", err)
+	}
+	feats[0] = segment.OpenFeatures[0]
+	w["decoder"].(map[string]any)["beam"] = 0
+	bad, _ = json.Marshal(w)
+	if _, err := segment.DecodeWeights(bad); err == nil || !strings.Contains(err.Error(), "beam width 0") {
+		t.Errorf("beam 0: %v", err)
+	}
+	if _, err := segment.DecodeWeights([]byte(`{"decoder": {}}`)); err == nil {
+		t.Error("a file without a model was accepted")
+	}
+}

@@ -21,6 +21,9 @@ type spokenGold struct {
 	gold
 	Guide   string `json:"guide"`
 	Closing int    `json:"closing_at_turn"`
+	// DeferredAsks are asks the candidate put off (asked again later):
+	// the answer before one ends there.
+	DeferredAsks []goldSegment `json:"deferred_asks"`
 }
 
 func wordSet(s string) map[string]bool {
@@ -102,7 +105,7 @@ func TestSpokenSet(t *testing.T) {
 		total.add(s)
 		// Boundaries.
 		asks := []int{}
-		for _, seg := range sg.Segments {
+		for _, seg := range append(slices.Clone(sg.Segments), sg.DeferredAsks...) {
 			asks = append(asks, seg.AskedAt)
 		}
 		sort.Ints(asks)
@@ -137,9 +140,10 @@ func TestSpokenSet(t *testing.T) {
 	share := float64(good) / float64(max(answers, 1))
 	t.Logf("spoken set: %d transcripts, question precision %.3f recall %.3f F1 %.3f (tp %d fp %d fn %d); answer boundaries Jaccard >= 0.7: %d of %d (%.1f%%)",
 		n, total.precision(), total.recall(), total.f1(), total.tp, total.fp, total.fn, good, answers, 100*share)
-	// Floors just under what the aligner reaches now (F1 0.975, 95.0% of
-	// boundaries), so that it does not slip back; issue 12's targets are
-	// F1 0.97 and 95%.
+	// Issue 12's targets, F1 0.97 and 95% of boundaries. The trained turn
+	// model reaches F1 0.974 here, fitted on all sets, and 0.974 when each
+	// transcript is decoded by a model fitted without it (weights.json's
+	// cv_f1_spoken); boundaries 95.0%.
 	if total.f1() < 0.97 {
 		t.Errorf("question F1 %.3f < 0.97", total.f1())
 	}

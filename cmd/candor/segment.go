@@ -66,8 +66,17 @@ Flags:
 	if len(seg.NotAsked) > 0 {
 		fmt.Fprintf(e.stdout, "\nNot asked: %s\n", strings.Join(seg.NotAsked, ", "))
 	}
+	if len(seg.Decisions) > 0 {
+		fmt.Fprintln(e.stdout, "\nEvery interviewer turn: the decision, the turn model's probability for it (p; none for a decision read")
+		fmt.Fprintln(e.stdout, "from cue phrases: closing, a return to a deferred question), the three best-matching questions and their match:")
+	}
 	for _, d := range seg.Decisions {
 		fmt.Fprintf(e.stdout, "turn %3d  %-16s", d.Turn, d.Decision)
+		if d.P > 0 {
+			fmt.Fprintf(e.stdout, " p %.2f ", d.P)
+		} else {
+			fmt.Fprintf(e.stdout, "        ")
+		}
 		for k := range d.Best {
 			fmt.Fprintf(e.stdout, " %s %.2f", d.Best[k], d.Scores[k])
 		}

@@ -244,7 +244,7 @@ INTERVIEWS = [
   (C, "Good, thanks."),
   (I, "@q1 Ok so tell me about yourself."),
   (C, "I'm Nina, I'm a junior in chemistry, ummm, I'm from Phoenix, I work in a polymer lab and I teach kids' science camps in summer."),
-  (I, "Can you tell me about a time you demonstrated leadership?"),
+  (I, "@deferred:q3 Can you tell me about a time you demonstrated leadership?"),
   (C, "Hmm. Can we come back to that one? Nothing comes to mind right now."),
   (I, "@q5 Sure. What's a weakness of yours?"),
   (C, "I'm a perfectionist in the lab, I'll redo a measurement too many times. My PI told me to set a rule, three tries and move on, and that helps."),

@@ -19,7 +19,7 @@ def render(iv):
         interviewers = (interviewers,)
     turns = []  # merged: [speaker, text, gold_q, closing]
     for who, text in iv["turns"]:
-        m = re.search(r"@(q\d+|close) ", text)
+        m = re.search(r"@(q\d+|close|deferred:q\d+) ", text)
         mark = None
         if m:
             mark = m.group(1)
@@ -59,7 +59,12 @@ def render(iv):
     gold = {"format": GOLD_FORMAT[fmt], "guide": iv["guide"],
             "interviewer": list(interviewers) if len(interviewers) > 1 else interviewers[0], "candidate": cand,
             "closing_at_turn": closing,
-            "segments": [{"question_id": t[2], "asked_at_turn": k} for k, t in enumerate(turns) if t[2] and t[2] != "close"]}
+            "segments": [{"question_id": t[2], "asked_at_turn": k} for k, t in enumerate(turns) if t[2] and t[2].startswith("q")]}
+    deferred = [{"question_id": t[2].split(":")[1], "asked_at_turn": k} for k, t in enumerate(turns) if t[2] and t[2].startswith("deferred:")]
+    if deferred:
+        # An ask the candidate put off: not the question's gold ask (the
+        # later one is), but where the answer before it ends.
+        gold["deferred_asks"] = deferred
     with open(os.path.join(OUT, name + ".gold.json"), "w") as f:
         json.dump(gold, f, indent=2)
         f.write("\n")

@@ -303,3 +303,90 @@ func OrdinalDecider(features []string, X [][]float64, y []int, lambda float64) (
 	m.Thresholds = Thresholds(scores, y, 3)
 	return m, nil
 }
+
+// Choice fits a conditional logit model: each group is one decision among
+// its rows (alternatives, each with its own features) and a reference
+// alternative "none" whose score is 0; chosen[i] is the index of group i's
+// chosen row, or -1 for none. P(row k) = exp(s_k) / (1 + sum_j exp(s_j)),
+// s = Bias + w . z over standardised features, so Bias is the standing
+// preference of any row over none. The penalty is lambda * |w|^2 / 2 against
+// the mean log-loss per group.
+func Choice(features []string, groups [][][]float64, chosen []int, lambda float64) (*model.Linear, error) {
+	if len(groups) == 0 || len(groups) != len(chosen) {
+		return nil, errors.New("fit: no groups, or groups and choices differ in number")
+	}
+	var all [][]float64
+	for i, g := range groups {
+		if chosen[i] < -1 || chosen[i] >= len(g) {
+			return nil, fmt.Errorf("fit: group %d chose row %d of %d", i, chosen[i], len(g))
+		}
+		all = append(all, g...)
+	}
+	if len(all) == 0 {
+		return nil, errors.New("fit: no rows")
+	}
+	d := len(features)
+	mean, scale := standardise(all)
+	Z := make([][][]float64, len(groups))
+	for i, g := range groups {
+		Z[i] = standardised(g, mean, scale)
+	}
+	n := float64(len(groups))
+	s := []float64{}
+	// probs fills s with each row's score and returns log(1 + sum exp(s)).
+	probs := func(p []float64, z [][]float64) float64 {
+		s = s[:0]
+		mx := 0.0
+		for _, row := range z {
+			v := p[d]
+			for j, x := range row {
+				v += p[j] * x
+			}
+			s = append(s, v)
+			mx = max(mx, v)
+		}
+		sum := math.Exp(-mx)
+		for _, v := range s {
+			sum += math.Exp(v - mx)
+		}
+		return mx + math.Log(sum)
+	}
+	f := func(p []float64) float64 {
+		loss := 0.0
+		for i, z := range Z {
+			lse := probs(p, z)
+			loss += lse
+			if c := chosen[i]; c >= 0 {
+				loss -= s[c]
+			}
+		}
+		return loss/n + penalty(p[:d], lambda)
+	}
+	g := func(grad, p []float64) {
+		for j := range grad {
+			grad[j] = 0
+		}
+		for i, z := range Z {
+			lse := probs(p, z)
+			for k, row := range z {
+				r := math.Exp(s[k] - lse)
+				if k == chosen[i] {
+					r -= 1
+				}
+				r /= n
+				for j, x := range row {
+					grad[j] += r * x
+				}
+				grad[d] += r
+			}
+		}
+		for j := 0; j < d; j++ {
+			grad[j] += lambda * p[j]
+		}
+	}
+	p, err := minimise(f, g, make([]float64, d+1))
+	if err != nil {
+		return nil, err
+	}
+	return &model.Linear{Features: features, Mean: mean, Scale: scale, W: p[:d], Bias: p[d]}, nil
+}

@@ -82,3 +82,45 @@ func TestQWK(t *testing.T) {
 		}
 	}
 }
+
+// Choice recovers the weights of choices drawn from a known conditional
+// logit model, "none" included.
+func TestChoiceRecoversWeights(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var groups [][][]float64
+	var chosen []int
+	for range 3000 {
+		var g [][]float64
+		w := []float64{1} // exp(score) of "none"
+		total := 1.0
+		for range 4 {
+			a, b := r.NormFloat64(), r.NormFloat64()
+			g = append(g, []float64{a, b})
+			e := math.Exp(-0.5 + 1.5*a - 1*b)
+			w = append(w, e)
+			total += e
+		}
+		u, c := r.Float64()*total, -1
+		for k, e := range w {
+			if u < e {
+				c = k - 1
+				break
+			}
+			u -= e
+		}
+		groups = append(groups, g)
+		chosen = append(chosen, c)
+	}
+	m, err := Choice([]string{"a", "b"}, groups, chosen, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wa, wb := m.W[0]/m.Scale[0], m.W[1]/m.Scale[1]
+	bias := m.Bias - m.W[0]*m.Mean[0]/m.Scale[0] - m.W[1]*m.Mean[1]/m.Scale[1]
+	if math.Abs(wa-1.5) > 0.15 || math.Abs(wb+1) > 0.15 || math.Abs(bias+0.5) > 0.15 {
+		t.Errorf("weights %.2f %.2f bias %.2f, want about 1.5, -1 and -0.5", wa, wb, bias)
+	}
+	if _, err := Choice([]string{"a", "b"}, groups[:1], []int{7}, 0); err == nil {
+		t.Error("a choice beyond the group's rows was accepted")
+	}
+}

@@ -1,0 +1,377 @@
+// Command train fits the turn model of interview alignment (package
+// segment) and writes analyzer/segment/weights.json. It is deterministic:
+// the same data give the same file, byte for byte.
+//
+//	go run ./analyzer/segment/train -shared ../shared
+//
+// It learns from gold-aligned transcripts: the spoken set
+// (testdata/spoken, with the guide each names) and the shared dev
+// transcripts (../shared/eval/dev/transcripts, with the seed guide they
+// were labelled against and with the built-in cx-empathy guide, which
+// numbers the same questions alike). The L2 penalty is chosen by question
+// F1 under leave-one-transcript-out cross-validation. The repository's
+// evaluation transcripts (testdata/eval/transcripts) are never trained or
+// chosen on: their F1 is only reported.
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/heuristic/model/fit"
+	"github.com/candorhq/candor/analyzer/segment"
+	"github.com/candorhq/candor/guide"
+	"github.com/candorhq/candor/transcript"
+)
+
+// lambdas are the penalties tried, with beam width defaultBeam; then the
+// widths are tried with the chosen penalty.
+var (
+	lambdas     = []float64{0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1}
+	widths      = []int{1, 4, 8}
+	defaultBeam = 8
+)
+
+func main() {
+	shared := flag.String("shared", "../shared", "the shared data folder (dev transcripts and the seed guide)")
+	out := flag.String("out", "analyzer/segment/weights.json", "where to write the weights")
+	drop := flag.String("drop", "", "comma-separated features to leave out (set to 0), for ablations")
+	flag.BoolVar(&verbose, "v", false, "print every cross-validation miss")
+	flag.Parse()
+	b, err := train(".", *shared, *drop)
+	if err == nil {
+		err = os.WriteFile(*out, b, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "train:", err)
+		os.Exit(1)
+	}
+}
+
+// sequence is one transcript aligned with one guide.
+type sequence struct {
+	fold  string // the transcript file: its guides share a fold
+	set   string
+	guide *analyzer.Guide
+	tr    *analyzer.Transcript
+	asks  []segment.Ask
+	gold  map[string]bool // "q3@6"
+	rows  []segment.Group
+}
+
+type dataFile struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Rows   int    `json:"rows"`
+}
+
+type goldAsk struct {
+	QuestionID string `json:"question_id"`
+	AskedAt    int    `json:"asked_at_turn"`
+}
+
+type goldFile struct {
+	Guide    string    `json:"guide"`
+	Segments []goldAsk `json:"segments"`
+	// DeferredAsks are asks the candidate put off; the question's gold ask
+	// is the later one.
+	DeferredAsks []goldAsk `json:"deferred_asks"`
+}
+
+// load reads every transcript of dir that has a gold file, aligned with
+// the guides guideFor gives.
+func load(dir, set string, guideFor func(goldFile) ([]*analyzer.Guide, error), files *[]dataFile, root string) ([]*sequence, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.gold.json"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []*sequence
+	for _, gp := range names {
+		base := strings.TrimSuffix(gp, ".gold.json")
+		matches, _ := filepath.Glob(base + ".*")
+		var tp string
+		for _, m := range matches {
+			if m != gp {
+				tp = m
+			}
+		}
+		if tp == "" {
+			return nil, fmt.Errorf("%s: no transcript beside it", gp)
+		}
+		gb, err := os.ReadFile(gp)
+		if err != nil {
+			return nil, err
+		}
+		var gf goldFile
+		if err := json.Unmarshal(gb, &gf); err != nil {
+			return nil, fmt.Errorf("%s: %w", gp, err)
+		}
+		data, err := os.ReadFile(tp)
+		if err != nil {
+			return nil, err
+		}
+		guides, err := guideFor(gf)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", gp, err)
+		}
+		for _, g := range guides {
+			tr, err := transcript.Parse(filepath.Base(tp), data)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", tp, err)
+			}
+			s := &sequence{fold: tp, set: set, guide: g, tr: tr, gold: map[string]bool{}}
+			for _, seg := range gf.Segments {
+				s.asks = append(s.asks, segment.Ask{QuestionID: seg.QuestionID, Turn: seg.AskedAt})
+				s.gold[seg.QuestionID+"@"+strconv.Itoa(seg.AskedAt)] = true
+			}
+			for _, seg := range gf.DeferredAsks {
+				s.asks = append(s.asks, segment.Ask{QuestionID: seg.QuestionID, Turn: seg.AskedAt})
+			}
+			if s.rows, err = segment.TrainingGroups(g, tr, s.asks); err != nil {
+				return nil, fmt.Errorf("%s with guide %s: %w", tp, g.ID, err)
+			}
+			out = append(out, s)
+		}
+		for _, p := range []string{gp, tp} {
+			b, _ := os.ReadFile(p)
+			h := sha256.Sum256(b)
+			rel, err := filepath.Rel(root, p)
+			if err != nil || strings.HasPrefix(rel, "..") {
+				if i := strings.Index(p, "shared/"); i >= 0 {
+					rel = "../" + p[i:]
+				}
+			}
+			*files = append(*files, dataFile{Path: filepath.ToSlash(rel), SHA256: hex.EncodeToString(h[:]), Rows: len(gf.Segments)})
+		}
+	}
+	return out, nil
+}
+
+// prf counts question hits: a hit is the gold question id at the gold turn.
+type prf struct{ tp, fp, fn int }
+
+func (p prf) f1() float64 { return 2 * float64(p.tp) / float64(max(2*p.tp+p.fp+p.fn, 1)) }
+
+// verbose prints every cross-validation miss (-v).
+var verbose bool
+
+func (p *prf) add(s *sequence, dec *segment.Decoder) error {
+	res, err := segment.Segment(s.guide, s.tr, segment.Options{Decoder: dec})
+	if err != nil {
+		return err
+	}
+	got := map[string]bool{}
+	for _, a := range res.Answers {
+		got[a.QuestionID+"@"+strconv.Itoa(a.AskedAt)] = true
+	}
+	for k := range got {
+		if s.gold[k] {
+			p.tp++
+		} else {
+			p.fp++
+		}
+	}
+	for k := range s.gold {
+		if !got[k] {
+			p.fn++
+		}
+	}
+	if verbose {
+		var miss []string
+		for k := range got {
+			if !s.gold[k] {
+				miss = append(miss, "+"+k)
+			}
+		}
+		for k := range s.gold {
+			if !got[k] {
+				miss = append(miss, "-"+k)
+			}
+		}
+		if len(miss) > 0 {
+			sort.Strings(miss)
+			fmt.Fprintf(os.Stderr, "  %s (%s): %v\n", filepath.Base(s.fold), s.guide.ID, miss)
+		}
+	}
+	return nil
+}
+
+func fitOn(seqs []*sequence, skip string, lambda float64, beam int) (*segment.Decoder, error) {
+	var groups [][][]float64
+	var chosen []int
+	for _, s := range seqs {
+		if s.fold == skip {
+			continue
+		}
+		for _, g := range s.rows {
+			groups = append(groups, g.Rows)
+			chosen = append(chosen, g.Chosen)
+		}
+	}
+	m, err := fit.Choice(segment.OpenFeatures, groups, chosen, lambda)
+	if err != nil {
+		return nil, err
+	}
+	return &segment.Decoder{Open: m, Beam: beam}, nil
+}
+
+// crossValidate returns question F1 by set with every transcript decoded
+// by a model fitted without it.
+func crossValidate(seqs []*sequence, lambda float64, beam int) (map[string]*prf, error) {
+	out := map[string]*prf{"all": {}}
+	var folds []string
+	for _, s := range seqs {
+		if len(folds) == 0 || folds[len(folds)-1] != s.fold {
+			folds = append(folds, s.fold)
+		}
+	}
+	for _, f := range folds {
+		dec, err := fitOn(seqs, f, lambda, beam)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range seqs {
+			if s.fold != f {
+				continue
+			}
+			if out[s.set] == nil {
+				out[s.set] = &prf{}
+			}
+			if err := out[s.set].add(s, dec); err != nil {
+				return nil, err
+			}
+			saved := verbose // each miss is printed once, by its set
+			verbose = false
+			err := out["all"].add(s, dec)
+			verbose = saved
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func train(root, shared, drop string) ([]byte, error) {
+	var files []dataFile
+	seedPath := filepath.Join(shared, "seeds", "000_d3797fe2d9603f3b.txt")
+	seed, err := guide.Load(seedPath)
+	if err != nil {
+		return nil, fmt.Errorf("the seed guide: %w", err)
+	}
+	cx, _ := guide.Builtin("cx-empathy")
+	both := func(goldFile) ([]*analyzer.Guide, error) { return []*analyzer.Guide{seed, cx}, nil }
+	spokenDir := filepath.Join(root, "testdata", "spoken")
+	spoken, err := load(spokenDir, "spoken", func(gf goldFile) ([]*analyzer.Guide, error) {
+		if g, ok := guide.Builtin(gf.Guide); ok {
+			return []*analyzer.Guide{g}, nil
+		}
+		g, err := guide.Load(filepath.Join(spokenDir, gf.Guide))
+		return []*analyzer.Guide{g}, err
+	}, &files, root)
+	if err != nil {
+		return nil, err
+	}
+	dev, err := load(filepath.Join(shared, "eval", "dev", "transcripts"), "dev", both, &files, root)
+	if err != nil {
+		return nil, err
+	}
+	eval, err := load(filepath.Join(root, "testdata", "eval", "transcripts"), "eval", both, &files, root)
+	if err != nil {
+		return nil, err
+	}
+	seqs := append(append(spoken, dev...), eval...)
+	for _, name := range strings.Split(drop, ",") {
+		if name == "" {
+			continue
+		}
+		k := slices.Index(segment.OpenFeatures, name)
+		if k < 0 {
+			return nil, fmt.Errorf("-drop: no feature %q", name)
+		}
+		for _, s := range seqs {
+			for _, g := range s.rows {
+				for _, row := range g.Rows {
+					row[k] = 0
+				}
+			}
+		}
+	}
+
+	figures := map[string]float64{}
+	best, bestF1 := 0.0, -1.0
+	for _, l := range lambdas {
+		cv, err := crossValidate(seqs, l, defaultBeam)
+		if err != nil {
+			return nil, err
+		}
+		f := cv["all"].f1()
+		fmt.Fprintf(os.Stderr, "lambda %g: leave-one-transcript-out F1 %.3f (spoken %.3f, dev %.3f, eval %.3f)\n", l, f, cv["spoken"].f1(), cv["dev"].f1(), cv["eval"].f1())
+		figures["cv_f1_lambda_"+strconv.FormatFloat(l, 'g', -1, 64)] = round3(f)
+		if f >= bestF1 { // ties: the larger penalty
+			best, bestF1 = l, f
+			for set, p := range cv {
+				figures["cv_f1_"+set] = round3(p.f1())
+			}
+		}
+	}
+	beam, beamF1 := 0, -1.0
+	for _, b := range widths {
+		cv, err := crossValidate(seqs, best, b)
+		if err != nil {
+			return nil, err
+		}
+		f := cv["all"].f1()
+		fmt.Fprintf(os.Stderr, "beam %d: leave-one-transcript-out F1 %.3f (spoken %.3f, dev %.3f, eval %.3f)\n", b, f, cv["spoken"].f1(), cv["dev"].f1(), cv["eval"].f1())
+		figures["cv_f1_beam_"+strconv.Itoa(b)] = round3(f)
+		if f >= beamF1 { // ties: the wider beam, which can only find a more probable reading
+			beam, beamF1 = b, f
+		}
+	}
+	dec, err := fitOn(seqs, "", best, beam)
+	if err != nil {
+		return nil, err
+	}
+	for _, set := range []struct {
+		name string
+		seqs []*sequence
+	}{{"train_f1_spoken", spoken}, {"train_f1_dev", dev}, {"train_f1_eval_seed", eval}, {"train_f1_eval_cx", eval}} {
+		var p prf
+		for _, s := range set.seqs {
+			if set.name == "train_f1_eval_seed" && s.guide != seed || set.name == "train_f1_eval_cx" && s.guide != cx {
+				continue
+			}
+			if err := p.add(s, dec); err != nil {
+				return nil, err
+			}
+		}
+		figures[set.name] = round3(p.f1())
+	}
+	fmt.Fprintf(os.Stderr, "chosen lambda %g, beam %d; figures %v\n", best, beam, figures)
+	groups := 0
+	for _, s := range seqs {
+		groups += len(s.rows)
+	}
+	figures["groups"] = float64(groups)
+	fb, _ := json.Marshal(figures) // map keys are sorted: deterministic
+	db, _ := json.Marshal(files)
+	w := segment.Weights{Version: "s1", Lambda: best, Decoder: *dec, Data: db, Figures: fb, Features: segment.OpenFeatures}
+	b, err := json.MarshalIndent(w, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+func round3(x float64) float64 { return analyzer.Round3(x) }
