@@ -128,12 +128,11 @@ type turnView struct {
 
 // seg is one answer of a hypothesis.
 type seg struct {
-	q      int
-	asked  int
-	match  float64
-	turns  []int
-	words  int
-	reopen bool
+	q     int
+	asked int
+	match float64
+	turns []int
+	words int
 }
 
 // hyp is one partial reading of the interview.
@@ -368,7 +367,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 				h.deferred = h.deferred[1:]
 				h.returning = false
 				j := h.byQ[q]
-				h.segs[j] = seg{q: q, asked: i, reopen: true}
+				h.segs[j] = seg{q: q, asked: i}
 				h.cur, h.closed = j, false
 				decide(h, i, "deferred_repeat", nil, 0)
 				next = append(next, h)
@@ -401,7 +400,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 				}
 				gr.Chosen = q
 				groups = append(groups, gr)
-				next = append(next, h.step(g, i, q, v, scores, lse, decide))
+				next = append(next, h.step(i, q, v, scores, lse, decide))
 				continue
 			}
 			// Only questions with a real chance are expanded. A question
@@ -418,9 +417,9 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 					opens, qs = append(opens, h.clone()), append(qs, q)
 				}
 			}
-			next = append(next, h.step(g, i, -1, v, scores, lse, decide))
+			next = append(next, h.step(i, -1, v, scores, lse, decide))
 			for k, c := range opens {
-				next = append(next, c.step(g, i, qs[k], v, scores, lse, decide))
+				next = append(next, c.step(i, qs[k], v, scores, lse, decide))
 			}
 		}
 		width := 1
@@ -455,7 +454,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 }
 
 // step applies choice q (-1: goes on) to h at interviewer turn i.
-func (h *hyp) step(g *analyzer.Guide, i, q int, v *turnView, scores []float64, lse float64, decide func(*hyp, int, string, *turnView, float64)) *hyp {
+func (h *hyp) step(i, q int, v *turnView, scores []float64, lse float64, decide func(*hyp, int, string, *turnView, float64)) *hyp {
 	if q < 0 {
 		p := math.Exp(-lse)
 		h.lp += -lse
@@ -477,7 +476,6 @@ func (h *hyp) step(g *analyzer.Guide, i, q int, v *turnView, scores []float64, l
 	if j := h.byQ[q]; j >= 0 {
 		// Asked before: this ask gets the answer (the candidate deferred
 		// it, or the first ask was only announced).
-		s.reopen = true
 		h.segs[j] = s
 		h.cur = j
 		decide(h, i, "deferred_repeat", v, p)
