@@ -147,8 +147,10 @@ func guideMatchers(g *analyzer.Guide) *matchers {
 
 // covers reports a turn that says at least half of question q's topic
 // words (and at most two topic words more than the question has). A word
-// says a topic word when it is the same lemma or one step from it (oneStep:
-// "leader" says "leadership", "job" says "position").
+// says a topic word when it is the same lemma or one step from it: a
+// WordNet synonym or derivation, or one of nlp's families of words
+// interviews use for the same idea ("leader" says "leadership", "job" says
+// "position").
 func (m *matchers) covers(q int, lemmas []string) bool {
 	qw := m.topic[q]
 	if len(qw) == 0 {
@@ -174,7 +176,7 @@ func (m *matchers) covers(q int, lemmas []string) bool {
 		}
 		lc := nlp.Concepts(l)
 		for _, t := range m.topicConc[q] {
-			if lexicon.Closest(lc, t.concepts) <= 1 { // oneStep(l, t)
+			if lexicon.Closest(lc, t.concepts) <= 1 { // one step apart
 				said[t.lemma] = true
 			}
 		}
@@ -187,12 +189,6 @@ type topicWord struct {
 	concepts []lexicon.Concept
 }
 
-// oneStep reports two lemmas one step apart: a WordNet synonym or
-// derivation, or one of nlp's families of words interviews use for the same
-// idea ("job", "position", "role").
-func oneStep(a, b string) bool {
-	return lexicon.Closest(nlp.Concepts(a), nlp.Concepts(b)) <= 1
-}
 
 // guideMatcher is the question-text matcher, for role inference.
 func guideMatcher(g *analyzer.Guide) *nlp.Scorer { return guideMatchers(g).text.NewScorer() }
