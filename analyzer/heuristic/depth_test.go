@@ -135,9 +135,9 @@ func TestDepthFollowUp(t *testing.T) {
 	}
 }
 
-// TestEpisode: the episode runs from the candidate's first to last event
-// of a linked sequence; a hypothetical or habitual answer tells none, and
-// its numbers are not bound.
+// TestEpisode: the episode runs over the candidate's linked events and the
+// story told right around them (the scene set before them); a hypothetical
+// or habitual answer tells none, and its numbers are not bound.
 func TestEpisode(t *testing.T) {
 	e := heuristic.New()
 	q := question(t, "q1")
@@ -145,8 +145,8 @@ func TestEpisode(t *testing.T) {
 		"I refunded the 240 dollars that afternoon and I phoned him the next week to check."
 	a := analyze(t, e, q, story)
 	ep := a.Delivery.Episode
-	if ep == nil || !strings.HasPrefix(ep.Quote, "I listened") || !strings.HasSuffix(ep.Quote, "to check.") {
-		t.Fatalf("episode %+v, want from 'I listened' to the end", ep)
+	if ep == nil || !strings.HasPrefix(ep.Quote, "Last spring") || !strings.HasSuffix(ep.Quote, "to check.") {
+		t.Fatalf("episode %+v, want the whole story", ep)
 	}
 	var bound240 bool
 	for _, d := range a.Delivery.Details {

@@ -26,13 +26,15 @@ import (
 // story links its events: one happens after or because of another ("then",
 // "when", "after", "until", "later" ...), someone else acts in it ("she",
 // "he", "they", "him" ...) or speaks (reported speech). Its span runs from
-// the first event unit's start to the last one's end.
+// the first event unit to the last, widened over the story units right
+// before and after them (the scene set, what came of it).
 //
 // Details are the units' time markers, proper names (each name once),
 // numbers and reported speech (the whole unit). A detail is bound when the
 // answer tells an episode and the detail's unit lies inside it, is a story
 // unit, and has someone acting in it (the candidate, another person, or
-// reported speech): a number or a name told in an event of the story.
+// reported speech) or tells an outcome ("the chats dropped by a third"): a
+// number or a name told in an event of the story.
 // Anything else (a metric in a list of claims, a number in a habit, a date
 // and a company name with nothing happening) is decoration and unbound.
 
@@ -94,6 +96,15 @@ func tellingOf(af *answerFeat) telling {
 		}
 	}
 	if tl.nEvent >= minEventUnits && tl.links > 0 {
+		// The episode takes in the story told around the candidate's
+		// events: the scene set before the first ("Last spring a man
+		// called about a double charge") and what came of the last.
+		for first > 0 && tl.story[first-1] {
+			first--
+		}
+		for last+1 < len(tl.story) && tl.story[last+1] {
+			last++
+		}
 		tl.first, tl.last = first, last
 	}
 	return tl
@@ -105,7 +116,7 @@ func (tl *telling) told() bool { return tl.first >= 0 }
 // boundAt reports whether unit i's details are bound to the episode.
 func (tl *telling) boundAt(af *answerFeat, i int) bool {
 	f := &af.units[i]
-	return i >= tl.first && i <= tl.last && tl.story[i] && (f.iSubj > 0 || f.people > 0 || f.speech)
+	return i >= tl.first && i <= tl.last && tl.story[i] && (f.iSubj > 0 || f.people > 0 || f.speech || f.result)
 }
 
 // episode returns the told episode's span (nil when none) and the answer's
