@@ -2,6 +2,17 @@
 
 #include "textflag.h"
 
+// HSUM_Y4_Y5_AX adds the eight int32 lanes of Y4 and Y5 into AX.
+#define HSUM_Y4_Y5_AX \
+	VPADDD       Y5, Y4, Y4   \
+	VEXTRACTI128 $1, Y4, X5   \
+	VPADDD       X5, X4, X4   \
+	VPSHUFD      $0x4e, X4, X5 \
+	VPADDD       X5, X4, X4   \
+	VPSHUFD      $0xb1, X4, X5 \
+	VPADDD       X5, X4, X4   \
+	VMOVD        X4, AX
+
 // func dot100AVX2(x, y *int8) int32
 //
 // The dot product of two vectors of Dim (100) int8 components: each 16
@@ -43,14 +54,7 @@ TEXT ·dot100AVX2(SB), NOSPLIT, $0-20
 	VPMADDWD  X1, X0, X2
 	VPADDD    Y2, Y4, Y4
 
-	VPADDD       Y5, Y4, Y4
-	VEXTRACTI128 $1, Y4, X5
-	VPADDD       X5, X4, X4
-	VPSHUFD      $0x4e, X4, X5
-	VPADDD       X5, X4, X4
-	VPSHUFD      $0xb1, X4, X5
-	VPADDD       X5, X4, X4
-	VMOVD        X4, AX
+	HSUM_Y4_Y5_AX
 	VZEROUPPER
 	MOVL         AX, ret+16(FP)
 	RET
@@ -189,14 +193,7 @@ col_loop:
 	VPMADDWD  X14, X2, X2
 	VPADDD    Y2, Y4, Y4
 
-	VPADDD       Y5, Y4, Y4
-	VEXTRACTI128 $1, Y4, X5
-	VPADDD       X5, X4, X4
-	VPSHUFD      $0x4e, X4, X5
-	VPADDD       X5, X4, X4
-	VPSHUFD      $0xb1, X4, X5
-	VPADDD       X5, X4, X4
-	VMOVD        X4, AX
+	HSUM_Y4_Y5_AX
 	MOVL         AX, (R10)(DX*4)
 	INCQ         DX
 	JMP          col_loop
