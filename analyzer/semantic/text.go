@@ -97,27 +97,18 @@ func (t *Text) finish() {
 	t.norm = float32(math.Sqrt(float64(n)))
 }
 
-// wordCache memoises the reading of a word (its lower-case form and lemma):
-// a content word, or not (a stopword) when its ok is false.
-var wordCache = nlp.NewBoundedMap[[2]string, cachedWord](200_000)
-
-type cachedWord struct {
-	w  Word
-	ok bool
-}
+// wordCache memoises the reading of a content word (by its lower-case form
+// and lemma).
+var wordCache = nlp.NewBoundedMap[[2]string, Word](200_000)
 
 func contentWord(tok *nlp.Token) (Word, bool) {
 	lw, lm := tok.Lower, tok.Lemma
-	if tok.Number || len(lw) < 2 {
+	if tok.Number || len(lw) < 2 || stopwords[lw] || stopwords[lm] {
 		return Word{}, false
 	}
 	k := [2]string{lw, lm}
-	if c, ok := wordCache.Get(k); ok {
-		return c.w, c.ok
-	}
-	if stopwords[lw] || stopwords[lm] {
-		wordCache.Put(k, cachedWord{})
-		return Word{}, false
+	if w, ok := wordCache.Get(k); ok {
+		return w, true
 	}
 	id := Lookup(lw)
 	if id == NoID {
@@ -127,7 +118,7 @@ func contentWord(tok *nlp.Token) (Word, bool) {
 		id = Lookup(lw[:strings.IndexByte(lw, '\'')])
 	}
 	w := Word{Lemma: lm, ID: id, Weight: Weight(id), Token: -1, lex: lexicon.Index(lm) + 1}
-	wordCache.Put(k, cachedWord{w, true})
+	wordCache.Put(k, w)
 	return w, true
 }
 
