@@ -256,6 +256,9 @@ type areaStats struct {
 	rev   []float64 // (revSum, revW) per row and area
 	cos   []float64 // per row and area
 	valid []bool    // per row: computed (units with words, and the whole answer)
+	// base holds the nBase pair features per row and area, when a second
+	// pass will take them (score).
+	base []float64
 }
 
 func newAreaStats(areas []areaText, rows int) *areaStats {
@@ -317,10 +320,12 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 		st.valid[ui] = !as.units[ui].Empty()
 	}
 	st.valid[nu] = true
+	taken := make([]bool, na)
 	for ai := range qs.areas {
 		a := &qs.areas[ai]
 		if prev != nil && ai < len(prev.qs.areas) && prev.qs.info[ai].text == qs.info[ai].text {
 			st.take(ai, prev.stats, ai)
+			taken[ai] = prev.stats.base != nil
 			continue
 		}
 		whole := st.at(nu, ai)
@@ -338,23 +343,41 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 		st.set(nu, ai, &whole)
 		st.cos[nu*na+ai] = semantic.Cosine(&a.plain, &as.all)
 	}
+	// A first pass keeps its base pair features for the second; there an
+	// area taken from the first differs only in recall_distinct (its
+	// siblings, and so its shared words, are others).
+	if forDepth && qs.ext != nil {
+		st.base = make([]float64, (nu+1)*na*nBase)
+	}
 	xs := make([][]float64, na)
 	var buf []weighted
+	features := func(r, ai, pieceWords int) {
+		s := st.at(r, ai)
+		a := &qs.areas[ai]
+		if taken[ai] {
+			pna := prev.stats.na
+			k := (r*pna + ai) * nBase
+			xs[ai] = append(xs[ai][:0], prev.stats.base[k:k+nBase]...)
+			xs[ai][iRecallDistinct] = s.recallDistinct(a, pieceWords)
+		} else {
+			xs[ai] = s.features(a, st.cos[r*na+ai], pieceWords, xs[ai], &buf)
+		}
+		if st.base != nil {
+			copy(st.base[(r*na+ai)*nBase:], xs[ai][:nBase])
+		}
+	}
 	as.pair = make([][]float64, nu)
 	for ui := range as.units {
 		if !st.valid[ui] {
 			continue
 		}
-		n := len(as.units[ui].Words)
 		for ai := range qs.areas {
-			s := st.at(ui, ai)
-			xs[ai] = s.features(&qs.areas[ai], st.cos[ui*na+ai], n, xs[ai], &buf)
+			features(ui, ai, len(as.units[ui].Words))
 		}
 		as.pair[ui] = probs(w, addMargins(xs))
 	}
 	for ai := range qs.areas {
-		s := st.at(nu, ai)
-		xs[ai] = s.features(&qs.areas[ai], st.cos[nu*na+ai], len(as.all.Words), xs[ai], &buf)
+		features(nu, ai, len(as.all.Words))
 	}
 	as.pairAll = probs(w, addMargins(xs))
 	as.pxAll = xs

@@ -103,6 +103,9 @@ var PairFeatures = []string{
 // nBase is the number of features of one area and one piece alone.
 const nBase = 11
 
+// iRecallDistinct is recall_distinct's place in PairFeatures.
+const iRecallDistinct = 2
+
 // marginOf lists, for each margin feature, the base feature it compares.
 var marginOf = [...]int{1, 2, 6}
 
@@ -418,6 +421,21 @@ func (s *pairStats) features(a *areaText, cosine float64, pieceWords int, x []fl
 		div(s.revSum, s.revW), cosine, div(share70, wT), weakest,
 		log1pCount(a.words), log1pCount(pieceWords),
 	)
+}
+
+// recallDistinct is features' recall_distinct alone (the same sums in the
+// same order).
+func (s *pairStats) recallDistinct(a *areaText, pieceWords int) float64 {
+	if len(a.plain.Words) == 0 || pieceWords == 0 {
+		return 0
+	}
+	var recD, wD float64
+	for i := range a.plain.Words {
+		dw := float64(a.distinct.Words[i].Weight)
+		recD += dw * float64(s.vec[i])
+		wD = wD + dw
+	}
+	return div(recD, wD)
 }
 
 // sortWeakest sorts by similarity, ascending, in exactly sort.Slice's
