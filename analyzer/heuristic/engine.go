@@ -185,45 +185,46 @@ func (e *Engine) offQuestionVector(q analyzer.Question, others []analyzer.Questi
 		closer /= float64(m)
 		margin = own - bestOther
 	}
+	guideRecall, answerRecall := wholeRecalls(qs, as)
 	return []float64{qa, qu, mean / n, top, ans / n, addr / n, math.Log1p(float64(af.words)),
-		own, recallIdx(qs.whole.Words, qs.wholeIdx, as.all.Words, as.allIdx, as.sims, false),
-		recallIdx(as.all.Words, as.allIdx, qs.whole.Words, qs.wholeIdx, as.sims, true), closer, margin}
+		own, guideRecall, answerRecall, closer, margin}
 }
 
-// recallIdx is semantic.Recall(a, b) read from the similarity matrix (without
-// Recall's stop at a similarity of 1: every pair counts); with reverse, a is
-// the answer side (the matrix's columns) and b the question's. The matrix
-// keeps an answer word's cells together, so the loop runs by answer word.
-func recallIdx(a []semantic.Word, ai []int32, b []semantic.Word, bi []int32, m *simMatrix, reverse bool) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
+// wholeRecalls is semantic.Recall of the question and its areas as one
+// text against the whole answer, and the other way round, read from the
+// similarity matrix (without Recall's stop at a similarity of 1: every pair
+// counts). A word's best match is a maximum, the same over a word's
+// repetitions, so it is found once per distinct word of either side (the
+// answer's vocabulary is its words; the question's are qs.wholeSet) and
+// the weighted sums then run over the words in order.
+func wholeRecalls(qs *qSem, as *answerSem) (guide, answer float64) {
+	if len(qs.whole.Words) == 0 || len(as.all.Words) == 0 {
+		return 0, 0
 	}
-	best := make([]float32, len(a))
-	na := len(m.a.words)
-	if reverse {
-		for i, x := range ai {
-			row := m.vec[int(x)*na : int(x+1)*na]
-			for _, y := range bi {
-				best[i] = max(best[i], row[y])
-			}
-		}
-	} else {
-		for _, y := range bi {
-			row := m.vec[int(y)*na : int(y+1)*na]
-			for i, x := range ai {
-				best[i] = max(best[i], row[x])
-			}
+	m := as.sims
+	na, nb := len(m.a.words), len(m.b.words)
+	bestQ := make([]float32, na) // by the question's vocabulary
+	bestA := make([]float32, nb) // by the answer's
+	for j := range nb {
+		row := m.vec[j*na : (j+1)*na]
+		for _, x := range qs.wholeSet {
+			v := row[x]
+			bestQ[x] = max(bestQ[x], v)
+			bestA[j] = max(bestA[j], v)
 		}
 	}
-	total, wsum := float32(0), float32(0)
-	for i := range a {
-		total += best[i] * a[i].Weight
-		wsum += a[i].Weight
+	recall := func(words []semantic.Word, idx []int32, best []float32) float64 {
+		total, wsum := float32(0), float32(0)
+		for i := range words {
+			total += best[idx[i]] * words[i].Weight
+			wsum += words[i].Weight
+		}
+		if wsum == 0 {
+			return 0
+		}
+		return float64(total / wsum)
 	}
-	if wsum == 0 {
-		return 0
-	}
-	return float64(total / wsum)
+	return recall(qs.whole.Words, qs.wholeIdx, bestQ), recall(as.all.Words, as.allIdx, bestA)
 }
 
 // readAnswer finds the text that tries to instruct the rater, masks it

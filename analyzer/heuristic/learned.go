@@ -2,6 +2,7 @@ package heuristic
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -118,6 +119,7 @@ type qSem struct {
 	// vocab numbers the words of the question, its areas and the whole.
 	vocab    *vocab
 	wholeIdx []int32
+	wholeSet []int32 // wholeIdx's distinct places
 	// ext is the question with its depth signals as extra areas
 	// (depth.go), nil without signals. Its vocabulary numbers this one's
 	// words the same way and the signals' after them, so one similarity
@@ -153,6 +155,7 @@ func (e *Engine) readQuestionSem(q analyzer.Question, base *vocab) *qSem {
 	}
 	s.question.idx = s.vocab.add(s.question.plain.Words)
 	s.wholeIdx = s.vocab.add(s.whole.Words)
+	s.wholeSet = slices.Compact(slices.Sorted(slices.Values(s.wholeIdx)))
 	for i, a := range q.Areas {
 		others := append(append([]semantic.Text(nil), sib[:i]...), sib[i+1:]...)
 		at := readAreaText(a, &qt, others)
