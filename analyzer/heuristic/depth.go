@@ -34,7 +34,8 @@ func (e *Engine) depth(q analyzer.Question, af *answerFeat, st deliveryStats, as
 		return nil, q, analyzer.Coverage{}
 	}
 	ext := withDepth(q)
-	cov, _, _ := e.coverage(ext, as.qs.ext, af, st, as, false, false)
+	cov, _, extAs := e.coverage(ext, as.qs.ext, af, st, as, false, false)
+	extAs.stats.release() // nothing reads the second pass's stats after it
 	out := make([]analyzer.DepthResult, len(q.Depth))
 	for i, d := range q.Depth {
 		ar := cov.Areas[len(q.Areas)+i]

@@ -109,7 +109,9 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		res.Warnings = append(res.Warnings, analyzer.Warning{Code: analyzer.WarnOffQuestion, QuestionID: q.ID,
 			Message: "the answer shares little with the question and its areas; it may answer a different question"})
 	}
-	as.sims.release() // nothing of the analysis refers to it
+	// Nothing of the analysis refers to the matrix or the pair stats.
+	as.sims.release()
+	as.stats.release()
 	return res, nil
 }
 

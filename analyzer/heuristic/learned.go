@@ -260,19 +260,49 @@ type areaStats struct {
 	cos   []float64 // per row and area
 	valid []bool    // per row: computed (units with words, and the whole answer)
 	// base holds the nBase pair features per row and area, when a second
-	// pass will take them (score).
+	// pass will take them (score); empty otherwise.
 	base []float64
 }
 
+// newAreaStats returns a cleared table for the areas and rows, reusing a
+// released one's arrays where it can.
 func newAreaStats(areas []areaText, rows int) *areaStats {
-	t := &areaStats{na: len(areas), off: make([]int, len(areas)+1)}
+	t, _ := statsPool.Get().(*areaStats)
+	if t == nil {
+		t = &areaStats{}
+	}
+	t.na = len(areas)
+	t.off = resized(t.off, len(areas)+1)
 	for i := range areas {
 		t.off[i+1] = t.off[i] + len(areas[i].plain.Words)
 	}
 	w := t.off[len(areas)]
-	t.vec, t.wn, t.ov = make([]float32, rows*w), make([]float32, rows*w), make([]float32, rows*w)
-	t.rev, t.cos, t.valid = make([]float64, 2*rows*t.na), make([]float64, rows*t.na), make([]bool, rows)
+	t.vec, t.wn, t.ov = resized(t.vec, rows*w), resized(t.wn, rows*w), resized(t.ov, rows*w)
+	t.rev, t.cos, t.valid = resized(t.rev, 2*rows*t.na), resized(t.cos, rows*t.na), resized(t.valid, rows)
+	t.base = t.base[:0]
 	return t
+}
+
+// resized is s with length n, all zero, in s's array when it is large
+// enough.
+func resized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// statsPool keeps the tables of finished analyses (release).
+var statsPool sync.Pool
+
+// release hands the table back for another answer; t must not be used
+// afterwards.
+func (t *areaStats) release() {
+	if t != nil {
+		statsPool.Put(t)
+	}
 }
 
 // at returns row r's stats of area ai; their slices are the table's.
@@ -328,7 +358,7 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 		a := &qs.areas[ai]
 		if prev != nil && ai < len(prev.qs.areas) && prev.qs.info[ai].text == qs.info[ai].text {
 			st.take(ai, prev.stats, ai)
-			taken[ai] = prev.stats.base != nil
+			taken[ai] = len(prev.stats.base) > 0
 			continue
 		}
 		whole := st.at(nu, ai)
@@ -350,7 +380,7 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 	// area taken from the first differs only in recall_distinct (its
 	// siblings, and so its shared words, are others).
 	if forDepth && qs.ext != nil {
-		st.base = make([]float64, (nu+1)*na*nBase)
+		st.base = resized(st.base, (nu+1)*na*nBase)
 	}
 	xs := make([][]float64, na)
 	var buf []weighted
@@ -365,7 +395,7 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 		} else {
 			xs[ai] = s.features(a, st.cos[r*na+ai], pieceWords, xs[ai], &buf)
 		}
-		if st.base != nil {
+		if len(st.base) > 0 {
 			copy(st.base[(r*na+ai)*nBase:], xs[ai][:nBase])
 		}
 	}
@@ -396,16 +426,20 @@ func probs(w *Weights, xs [][]float64) []float64 {
 
 func readAnswerSem(af *answerFeat) *answerSem {
 	as := &answerSem{units: make([]semantic.Text, len(af.doc.Units)), unitIdx: make([][]int32, len(af.doc.Units)), vocab: newVocab()}
-	var all []semantic.Word
+	total := 0
 	for i, u := range af.doc.Units {
 		if af.units[i].injected {
 			continue
 		}
 		toks, first := af.doc.Tokens, u.First
 		as.units[i] = semantic.FromTokensFunc(toks, u.First, u.Last, func(ti int) bool { return nameToSkip(toks, ti, first) })
+		total += len(as.units[i].Words)
+	}
+	all := make([]semantic.Word, 0, total)
+	for i := range as.units {
 		all = append(all, as.units[i].Words...)
 	}
-	as.all.Add(all...)
+	as.all = semantic.TextOf(all)
 	// The whole answer's words are the units' in order: one pass numbers
 	// them all, and each unit's places are a part of the whole's.
 	as.vocab.index = make(map[vocabKey]int32, len(all))

@@ -69,6 +69,14 @@ func FromTokensFunc(toks []nlp.Token, first, last int, skip func(i int) bool) Te
 	return t
 }
 
+// TextOf is the text of the given words, which it keeps (the caller must not
+// change them afterwards).
+func TextOf(words []Word) Text {
+	t := Text{Words: words}
+	t.finish()
+	return t
+}
+
 // Add appends words of another text (a follow-up's words to a question's,
 // say) and recomputes the mean vector.
 func (t *Text) Add(words ...Word) {
