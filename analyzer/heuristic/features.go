@@ -26,7 +26,6 @@ type unitFeat struct {
 	result       bool  // an outcome verb
 	task         bool  // own responsibility stated
 	facet        [nFacets]float64
-	lemmas       []string
 	content      int // words that are not stopwords
 }
 
@@ -148,19 +147,10 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 		if strings.IndexByte(text, '"') >= 0 || strings.Contains(text, "“") || strings.Contains(text, "”") {
 			f.speech = true
 		}
-		f.lemmas = make([]string, 0, u.Last-u.First)
 		var support [nFacets]float64
 		for ti := u.First; ti < u.Last; ti++ {
 			t := &doc.Tokens[ti]
-			lw, lm := t.Lower, t.Lemma
-			f.lemmas = append(f.lemmas, lm)
-			if strings.IndexByte(lw, '-') > 0 {
-				for _, part := range strings.Split(lw, "-") {
-					if len(part) > 2 {
-						f.lemmas = append(f.lemmas, lexicon.Lemma(part))
-					}
-				}
-			}
+			lw := t.Lower
 			wi := af.info(t)
 			if wi.flags&wContent != 0 {
 				f.content++

@@ -474,7 +474,10 @@ type areaDecision struct {
 func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *answerSem, st deliveryStats) (areaDecision, string, float64) {
 	info := &qs.info[ai]
 	n := len(af.units)
-	d := areaDecision{pair: make([]float64, n), evidence: make([]float64, n), quote: make([]float64, n), best: -1}
+	// One array for the per-unit vectors: pair, evidence, quote, kinds and
+	// any-kind scores.
+	blk := make([]float64, 5*n)
+	d := areaDecision{pair: blk[0:n:n], evidence: blk[n : 2*n : 2*n], quote: blk[2*n : 3*n : 3*n], best: -1}
 	live := 0
 	pMax, pSum := 0.0, 0.0
 	for ui := range af.units {
@@ -507,7 +510,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	if live > 0 {
 		pMean = pSum / float64(live)
 	}
-	kinds := make([]float64, n)
+	kinds := blk[3*n : 4*n : 4*n]
 	kindMax := 0.0
 	for ui := range af.units {
 		kinds[ui] = headKind(info, &af.units[ui])
@@ -518,7 +521,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	var ev []float64
 	opening, closing := areaPlace(info)
 	x := make([]float64, len(CoverageFeatures))
-	anyK := make([]float64, n)
+	anyK := blk[4*n : 5*n : 5*n]
 	// The two best pair probabilities of the units read.
 	top, second, nPairs := 0.0, 0.0, 0
 	// One array holds every unit's quote vector (the evidence vector and

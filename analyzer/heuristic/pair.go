@@ -286,10 +286,19 @@ type piece struct {
 // the same numbers as semantic.Recall, Overlap, WordNetRecall and
 // RecallProfile, from one pass over the word pairs.
 func pairVector(a *areaText, p piece, m *simMatrix, x []float64) []float64 {
+	// A question or an area has few words: its stats fit on the stack.
+	const small = 16
 	var st pairStats
-	st.alloc(len(a.plain.Words))
+	var arr [3 * small]float32
+	var wbuf [small]weighted
+	best := wbuf[:0]
+	if n := len(a.plain.Words); n <= small {
+		st.vec, st.wn, st.ov = arr[0:n:n], arr[small:small+n:small+n], arr[2*small:2*small+n:2*small+n]
+	} else {
+		st.alloc(n)
+	}
 	st.of(a, p, m)
-	return st.features(a, semantic.Cosine(&a.plain, p.t), len(p.t.Words), x, nil)
+	return st.features(a, semantic.Cosine(&a.plain, p.t), len(p.t.Words), x, &best)
 }
 
 // pairStats is what PairFeatures are computed from: for each word of the
