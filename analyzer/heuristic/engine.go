@@ -205,20 +205,21 @@ func wholeRecalls(qs *qSem, as *answerSem) (guide, answer float64) {
 	}
 	m := as.sims
 	na, nb := len(m.a.words), len(m.b.words)
-	bestQ := make([]float32, na) // by the question's vocabulary
-	bestA := make([]float32, nb) // by the answer's
+	// Maxima of float32 bits, as in pairStats.of.
+	bestQ := make([]uint32, na) // by the question's vocabulary
+	bestA := make([]uint32, nb) // by the answer's
 	for j := range nb {
-		row := m.vec[j*na : (j+1)*na]
+		row := m.bits[j*na : (j+1)*na]
 		for _, x := range qs.wholeSet {
 			v := row[x]
 			bestQ[x] = max(bestQ[x], v)
 			bestA[j] = max(bestA[j], v)
 		}
 	}
-	recall := func(words []semantic.Word, idx []int32, best []float32) float64 {
+	recall := func(words []semantic.Word, idx []int32, best []uint32) float64 {
 		total, wsum := float32(0), float32(0)
 		for i := range words {
-			total += best[idx[i]] * words[i].Weight
+			total += math.Float32frombits(best[idx[i]]) * words[i].Weight
 			wsum += words[i].Weight
 		}
 		if wsum == 0 {

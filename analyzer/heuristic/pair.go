@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"unsafe"
 
 	"github.com/candorhq/candor/lexicon"
 
@@ -224,6 +225,7 @@ func (v *vocab) related() *lexicon.Related {
 type simMatrix struct {
 	a, b *vocab
 	vec  []float32
+	bits []uint32 // vec's cells as their bits (float32 bits of numbers >= +0 order as the numbers)
 	rel  []uint8
 }
 
@@ -237,6 +239,7 @@ func newSimMatrix(a, b *vocab) *simMatrix {
 	} else {
 		m.vec, m.rel = make([]float32, na*nb), make([]uint8, na*nb)
 	}
+	m.bits = unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(m.vec))), len(m.vec))
 	related := a.related()
 	for j := range b.words {
 		lj := b.lex[j]
@@ -272,7 +275,7 @@ func (m *simMatrix) release() {
 		return
 	}
 	cellPool.Put(&cells{m.vec[:0], m.rel[:0]})
-	m.vec, m.rel = nil, nil
+	m.vec, m.bits, m.rel = nil, nil, nil
 }
 
 // piece is a text of the answer side with its words' places in the
@@ -323,14 +326,18 @@ func (s *pairStats) of(a *areaText, p piece, m *simMatrix) {
 	clear(s.ov)
 	s.revSum, s.revW = 0, 0
 	n := len(a.idx)
-	vec := s.vec[:n]
-	// The closest WordNet relation of each area word (the largest weight).
-	var buf [32]uint8
-	rel := buf[:0]
-	if n > len(buf) {
-		rel = make([]uint8, n)
+	// Each area word's best similarity, as float32 bits: every similarity
+	// is a number of at least +0, whose bits order as the numbers do, so
+	// the largest is an integer maximum (no float min/max sequence); and
+	// its closest WordNet relation (the largest weight).
+	const small = 32
+	var bbuf [small]uint32
+	var rbuf [small]uint8
+	best, rel := bbuf[:0], rbuf[:0]
+	if n > small {
+		best, rel = make([]uint32, n), make([]uint8, n)
 	} else {
-		rel = buf[:n]
+		best, rel = bbuf[:n], rbuf[:n]
 	}
 	for i := range rel {
 		rel[i] = lexicon.Unrelated
@@ -338,20 +345,19 @@ func (s *pairStats) of(a *areaText, p piece, m *simMatrix) {
 	na := len(m.a.words)
 	words := p.t.Words
 	for j, bj := range p.idx {
-		rev := float32(0)
-		rowV, rowR := m.vec[int(bj)*na:int(bj+1)*na], m.rel[int(bj)*na:int(bj+1)*na]
-		// Every similarity is a number of at least +0: max is the
-		// larger.
+		rev := uint32(0)
+		rowV, rowR := m.bits[int(bj)*na:int(bj+1)*na], m.rel[int(bj)*na:int(bj+1)*na]
 		for i, ai := range a.idx {
 			v := rowV[ai]
-			vec[i] = max(vec[i], v)
+			best[i] = max(best[i], v)
 			rel[i] = min(rel[i], rowR[ai])
 			rev = max(rev, v)
 		}
-		s.revSum += float64(words[j].Weight * rev)
+		s.revSum += float64(words[j].Weight * math.Float32frombits(rev))
 		s.revW += float64(words[j].Weight)
 	}
 	for i, r := range rel {
+		s.vec[i] = math.Float32frombits(best[i])
 		s.wn[i] = lexicon.Weight(r)
 		if r == lexicon.Same {
 			s.ov[i] = 1
