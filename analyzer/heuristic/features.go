@@ -72,12 +72,16 @@ func (af *answerFeat) info(t *nlp.Token) *wordInfo {
 		return wi
 	}
 	// Words recur from answer to answer: what is known of a word out of
-	// context is kept across analyses (bounded like every engine cache).
-	k := [2]string{t.Lower, t.Lemma}
-	wi, ok := wordInfos.Get(k)
-	if !ok {
+	// context is kept across analyses (bounded like every engine cache),
+	// by its lower-case form for the lemma it was computed with (another
+	// lemma at one place is computed afresh).
+	wi, ok := wordInfos.Get(t.Lower)
+	if !ok || wi.lemma != t.Lemma {
+		cached := ok
 		wi = computeInfo(t)
-		wordInfos.Put(k, wi)
+		if !cached {
+			wordInfos.Put(strings.Clone(t.Lower), wi)
+		}
 	}
 	if _, ok := af.words2[t.Lower]; !ok {
 		// A phrasal verb or idiom can give a word another lemma at one
@@ -89,7 +93,7 @@ func (af *answerFeat) info(t *nlp.Token) *wordInfo {
 
 // wordInfos holds wordInfo across analyses. Its values are never modified
 // after they are stored.
-var wordInfos = nlp.NewBoundedMap[[2]string, *wordInfo](100_000)
+var wordInfos = nlp.NewBoundedMap[string, *wordInfo](100_000)
 
 func computeInfo(t *nlp.Token) *wordInfo {
 	lw, lm := t.Lower, t.Lemma

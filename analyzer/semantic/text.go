@@ -105,19 +105,32 @@ func (t *Text) finish() {
 	t.norm = float32(math.Sqrt(float64(n)))
 }
 
-// wordCache memoises the reading of a content word (by its lower-case form
-// and lemma).
-var wordCache = nlp.NewBoundedMap[[2]string, Word](200_000)
+// wordCache memoises the reading of a content word by its lower-case form;
+// a reading holds for the lemma it was made with (a phrasal verb or an
+// idiom gives a word another lemma at one place: that reading is made
+// afresh). One string is hashed, not two.
+var wordCache = nlp.NewBoundedMap[string, Word](200_000)
 
 func contentWord(tok *nlp.Token) (Word, bool) {
 	lw, lm := tok.Lower, tok.Lemma
 	if tok.Number || len(lw) < 2 || stopwords[lw] || stopwords[lm] {
 		return Word{}, false
 	}
-	k := [2]string{lw, lm}
-	if w, ok := wordCache.Get(k); ok {
+	w, ok := wordCache.Get(lw)
+	if ok && w.Lemma == lm {
 		return w, true
 	}
+	w = readWord(lw, lm)
+	if !ok {
+		wordCache.Put(strings.Clone(lw), w) // not a piece of an answer's text
+	}
+	return w, true
+}
+
+// readWord reads a content word: its vector (of the word as written, else
+// of its lemma, else of the word before an apostrophe), weight and WordNet
+// entry.
+func readWord(lw, lm string) Word {
 	id := Lookup(lw)
 	if id == NoID {
 		id = Lookup(lm)
@@ -125,9 +138,7 @@ func contentWord(tok *nlp.Token) (Word, bool) {
 	if id == NoID && strings.IndexByte(lw, '\'') > 0 {
 		id = Lookup(lw[:strings.IndexByte(lw, '\'')])
 	}
-	w := Word{Lemma: lm, ID: id, Weight: Weight(id), Token: -1, lex: lexicon.Index(lm) + 1}
-	wordCache.Put(k, w)
-	return w, true
+	return Word{Lemma: lm, ID: id, Weight: Weight(id), Token: -1, lex: lexicon.Index(lm) + 1}
 }
 
 // Similarity of two words: 1 for one lemma, otherwise the cosine of their
