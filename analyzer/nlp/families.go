@@ -28,7 +28,7 @@ var families = []string{
 	"detractor promoter recommend loyal loyalty",
 	"redesign rework rebuild overhaul revamp",
 	"segment group demographic population",
-	"job position role post opening vacancy",
+	"job position role post opening vacancy internship",
 }
 
 // familyBase is far above WordNet's concept ids in the table.

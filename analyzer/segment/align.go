@@ -26,7 +26,7 @@ var genericWords = map[string]bool{}
 func init() {
 	for _, w := range strings.Fields(`tell time describe situation example share give walk talk think question
 		answer happen happened experience specific particular approach handle able like really just kind sort
-		thing way make sure maybe also could would should can will one two first last next bit lot little
+		thing way make sure maybe also could would should can will one two first last next bit lot little work
 		yeah okay right well good great thanks thank sound cool interesting love hear curious wonder mind
 		the and you your yours did does have has had was were what when where which who how why that this
 		then there they them their about into with from for are been being its our ours out over some any
@@ -188,7 +188,6 @@ type topicWord struct {
 	lemma    string
 	concepts []lexicon.Concept
 }
-
 
 // guideMatcher is the question-text matcher, for role inference.
 func guideMatcher(g *analyzer.Guide) *nlp.Scorer { return guideMatchers(g).text.NewScorer() }
