@@ -1,18 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/candorhq/candor/analyzer/segment"
+	"github.com/candorhq/candor/internal/testkit"
 )
 
-// TestTrainingReproducesWeights runs the training command as users run it
-// (go run, so not under the race detector, which slows the fits many times)
-// and checks the result is the committed weights.json, byte for byte.
+// TestTrainingReproducesWeights checks that the training command gives the
+// committed weights.json, byte for byte, and that the file loads.
 func TestTrainingReproducesWeights(t *testing.T) {
 	if testing.Short() {
 		t.Skip("refits the turn model for every fold (about ten seconds)")
@@ -21,29 +19,10 @@ func TestTrainingReproducesWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shared := filepath.Join(root, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "eval", "dev", "transcripts")); err != nil {
+	if _, err := os.Stat(filepath.Join(root, "..", "shared", "eval", "dev", "transcripts")); err != nil {
 		t.Skip("../shared/eval/dev/transcripts is absent (a fresh clone without ../shared): part of the training data is not here")
 	}
-	out := filepath.Join(t.TempDir(), "weights.json")
-	cmd := exec.Command("go", "run", "./analyzer/segment/train", "-shared", "../shared", "-out", out)
-	cmd.Dir = root
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("training: %v\n%s", err, stderr.String())
-	}
-	got, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := os.ReadFile(filepath.Join(root, "analyzer", "segment", "weights.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("training gives a different weights.json (%d bytes, committed %d): rerun go run ./analyzer/segment/train -shared ../shared and commit it", len(got), len(want))
-	}
+	got := testkit.ReproducesFile(t, root, "analyzer/segment/weights.json", "./analyzer/segment/train", "-shared", "../shared")
 	if _, err := segment.DecodeWeights(got); err != nil {
 		t.Errorf("the trained file does not load: %v", err)
 	}
