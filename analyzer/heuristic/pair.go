@@ -241,11 +241,19 @@ func newSimMatrix(a, b *vocab) *simMatrix {
 	}
 	m.bits = unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(m.vec))), len(m.vec))
 	related := a.related()
+	// WordNet relates lemmas: an answer's words of one lemma (in forms
+	// with different vectors) share a row of relations.
+	seen := make(map[int32]int, nb)
 	for j := range b.words {
 		lj := b.lex[j]
 		vec, rel := m.vec[j*na:(j+1)*na], m.rel[j*na:(j+1)*na]
 		semantic.SimilarityCol(&a.rows, &b.rows, j, vec)
-		related.Row(lj, rel)
+		if k, ok := seen[lj]; ok && lj >= 0 {
+			copy(rel, m.rel[k*na:(k+1)*na])
+		} else {
+			related.Row(lj, rel)
+			seen[lj] = j
+		}
 		for i, li := range a.lex[:na] {
 			// One lemma: WordNet's entries are one per lemma, and
 			// lemmas it lacks are compared as strings.

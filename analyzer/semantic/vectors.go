@@ -19,10 +19,12 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/candorhq/candor/analyzer/nlp"
 	"github.com/candorhq/candor/internal/strtab"
 )
 
@@ -108,11 +110,20 @@ func Size() int { return get().words.Len() }
 
 // Lookup returns the ID of a lower-case word, or NoID.
 func Lookup(word string) ID {
-	if id, ok := get().words.Index(word); ok {
-		return ID(id)
+	// Words recur: a small map of those seen answers before the table's
+	// index, whose 100,000 words lie spread over megabytes.
+	if id, ok := lookupCache.Get(word); ok {
+		return id
 	}
-	return NoID
+	id := NoID
+	if i, ok := get().words.Index(word); ok {
+		id = ID(i)
+	}
+	lookupCache.Put(strings.Clone(word), id)
+	return id
 }
+
+var lookupCache = nlp.NewBoundedMap[string, ID](200_000)
 
 // Spelling returns the word with the given ID.
 func Spelling(id ID) string { return get().words.At(int(id)) }
