@@ -52,6 +52,9 @@ func (d *Doc) UnitText(u Unit) string { return d.Text[u.ByteStart:u.ByteEnd] }
 func Parse(text string) *Doc {
 	d := &Doc{Text: text}
 	d.Tokens = make([]Token, 0, len(text)/5+1)
+	// Words recur within a text: their lemmas are asked of the shared
+	// cache once each.
+	lemmas := make(map[string]string, 64)
 	cp := 0
 	b := 0
 	for b < len(text) {
@@ -106,7 +109,12 @@ func Parse(text string) *Doc {
 			t := Token{Text: word, Lower: lower, Start: startCP, End: endCP, ByteStart: startB, ByteEnd: endB,
 				Number: !hasLetter, Cap: unicode.IsUpper(first)}
 			if hasLetter {
-				t.Lemma = lemma(lower)
+				l, ok := lemmas[lower]
+				if !ok {
+					l = lemma(lower)
+					lemmas[lower] = l
+				}
+				t.Lemma = l
 			} else {
 				t.Lemma = lower
 			}
