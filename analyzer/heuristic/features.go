@@ -45,6 +45,7 @@ type wordInfo struct {
 	lemma   string
 	flags   uint32
 	support []facetWeight
+	anchors startsAt // the anchor patterns the word starts (anchors.startsAt)
 }
 
 type facetWeight struct {
@@ -133,11 +134,13 @@ func computeInfo(t *nlp.Token) *wordInfo {
 		add(lexicon.NounQuantity, fMeasure, 0.1)
 	}
 	wi.lemma = lm
+	wi.anchors = anchors.startsAt(lw)
 	return wi
 }
 
 func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 	af := &answerFeat{doc: doc, units: make([]unitFeat, len(doc.Units)), words: len(doc.Tokens), words2: make(map[string]*wordInfo, 256)}
+	var starts []*startsAt // each token's anchor patterns, for a unit
 	for ui, u := range doc.Units {
 		f := &af.units[ui]
 		text := doc.UnitText(u)
@@ -152,10 +155,12 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 			f.speech = true
 		}
 		var support [nFacets]float64
+		starts = starts[:0]
 		for ti := u.First; ti < u.Last; ti++ {
 			t := &doc.Tokens[ti]
 			lw := t.Lower
 			wi := af.info(t)
+			starts = append(starts, &wi.anchors)
 			if wi.flags&wContent != 0 {
 				f.content++
 			}
@@ -211,7 +216,7 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 			}
 		}
 		var hits [nFacets]int
-		anchors.match(doc.Tokens, u.First, u.Last, func(p *pattern, at int) {
+		anchors.match(doc.Tokens, u.First, u.Last, starts, func(p *pattern, at int) {
 			if p.facet >= nFacets {
 				f.cue(doc, p, at)
 				return

@@ -12,16 +12,17 @@ import (
 // expanded at start-up and indexed by their first word, so matching costs a
 // map look-up per token whatever the number of patterns.
 type phraseSet struct {
-	byFirst  map[string]firstWord    // patterns whose first word is exact and second is not (or absent)
-	byTwo    map[[2]string][]pattern // patterns whose first two words are exact
-	prefixed map[string][]pattern    // patterns whose first word is a prefix, by its first three letters
-	any      []pattern               // patterns whose first word is "_" or a shorter prefix
+	byFirst  map[string]firstWord // patterns whose first word is exact
+	prefixed map[string][]pattern // patterns whose first word is a prefix, by its first three letters
+	any      []pattern            // patterns whose first word is "_" or a shorter prefix
 }
 
 // firstWord is what a phraseSet holds under an exact first word.
 type firstWord struct {
 	patterns []pattern // whose second word is not exact (or absent)
-	two      bool      // some pattern of byTwo starts with the word
+	// next holds the patterns whose first two words are exact and
+	// start with the word, by their second word (nil when none does).
+	next map[string][]pattern
 }
 
 type pattern struct {
@@ -31,7 +32,7 @@ type pattern struct {
 }
 
 func newPhraseSet() *phraseSet {
-	return &phraseSet{byFirst: map[string]firstWord{}, byTwo: map[[2]string][]pattern{}, prefixed: map[string][]pattern{}}
+	return &phraseSet{byFirst: map[string]firstWord{}, prefixed: map[string][]pattern{}}
 }
 
 func (ps *phraseSet) add(f facet, w float64, patterns ...string) {
@@ -56,10 +57,11 @@ func (ps *phraseSet) add(f facet, w float64, patterns ...string) {
 				continue
 			}
 			if len(words) > 1 && words[1] != "_" && !strings.HasSuffix(words[1], "*") {
-				k := [2]string{words[0], words[1]}
-				ps.byTwo[k] = append(ps.byTwo[k], pt)
 				fw := ps.byFirst[words[0]]
-				fw.two = true
+				if fw.next == nil {
+					fw.next = map[string][]pattern{}
+				}
+				fw.next[words[1]] = append(fw.next[words[1]], pt)
 				ps.byFirst[words[0]] = fw
 				continue
 			}
@@ -113,8 +115,25 @@ func wordMatch(p, w string) bool {
 	return p == w
 }
 
-// match calls fn for every pattern found in toks[first:last].
-func (ps *phraseSet) match(toks []nlp.Token, first, last int, fn func(p *pattern, at int)) {
+// startsAt is what a phrase set holds for a word to start: its exact
+// first-word patterns and its prefix patterns.
+type startsAt struct {
+	first    firstWord
+	prefixed []pattern
+}
+
+func (ps *phraseSet) startsAt(w string) startsAt {
+	st := startsAt{first: ps.byFirst[w]}
+	if len(w) >= 3 {
+		st.prefixed = ps.prefixed[w[:3]]
+	}
+	return st
+}
+
+// match calls fn for every pattern found in toks[first:last]. starts, when
+// not nil, holds ps.startsAt of each token's lower-case form (looked up
+// once per word, not once per token).
+func (ps *phraseSet) match(toks []nlp.Token, first, last int, starts []*startsAt, fn func(p *pattern, at int)) {
 	try := func(p *pattern, i int) {
 		if i+len(p.words) > last {
 			return
@@ -128,21 +147,24 @@ func (ps *phraseSet) match(toks []nlp.Token, first, last int, fn func(p *pattern
 	}
 	for i := first; i < last; i++ {
 		w := toks[i].Lower
-		fw := ps.byFirst[w]
+		var st startsAt
+		if starts != nil {
+			st = *starts[i-first]
+		} else {
+			st = ps.startsAt(w)
+		}
+		fw := st.first
 		for k := range fw.patterns {
 			try(&fw.patterns[k], i)
 		}
-		if fw.two && i+1 < last {
-			two := ps.byTwo[[2]string{w, toks[i+1].Lower}]
+		if fw.next != nil && i+1 < last {
+			two := fw.next[toks[i+1].Lower]
 			for k := range two {
 				try(&two[k], i)
 			}
 		}
-		if len(w) >= 3 {
-			ps2 := ps.prefixed[w[:3]]
-			for k := range ps2 {
-				try(&ps2[k], i)
-			}
+		for k := range st.prefixed {
+			try(&st.prefixed[k], i)
 		}
 		for k := range ps.any {
 			try(&ps.any[k], i)
