@@ -353,12 +353,14 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 		st.valid[ui] = !as.units[ui].Empty()
 	}
 	st.valid[nu] = true
-	taken := make([]bool, na)
+	// An area the first pass has in the same place: its stats and
+	// cosines are copied, and its base features taken when kept.
+	copied, taken := make([]bool, na), make([]bool, na)
 	for ai := range qs.areas {
 		a := &qs.areas[ai]
 		if prev != nil && ai < len(prev.qs.areas) && prev.qs.info[ai].text == qs.info[ai].text {
 			st.take(ai, prev.stats, ai)
-			taken[ai] = len(prev.stats.base) > 0
+			copied[ai], taken[ai] = true, len(prev.stats.base) > 0
 			continue
 		}
 		whole := st.at(nu, ai)
@@ -370,11 +372,33 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 			s := st.at(ui, ai)
 			s.of(a, p, as.sims)
 			st.set(ui, ai, &s)
-			st.cos[ui*na+ai] = semantic.Cosine(&a.plain, p.t)
 			whole.merge(&s)
 		}
 		st.set(nu, ai, &whole)
-		st.cos[nu*na+ai] = semantic.Cosine(&a.plain, &as.all)
+	}
+	// The cosines of the other areas with every unit and the whole answer,
+	// several areas at a time.
+	var plains []*semantic.Text
+	var which []int
+	for ai := range qs.areas {
+		if !copied[ai] {
+			plains = append(plains, &qs.areas[ai].plain)
+			which = append(which, ai)
+		}
+	}
+	cos := make([]float64, len(plains))
+	for r := 0; r <= nu; r++ {
+		if !st.valid[r] {
+			continue
+		}
+		t := &as.all
+		if r < nu {
+			t = &as.units[r]
+		}
+		semantic.Cosines(plains, t, cos)
+		for k, ai := range which {
+			st.cos[r*na+ai] = cos[k]
+		}
 	}
 	// A first pass keeps its base pair features for the second; there an
 	// area taken from the first differs only in recall_distinct (its

@@ -292,3 +292,31 @@ func TestDotColMatchesDot(t *testing.T) {
 		}
 	}
 }
+
+// Cosines gives exactly Cosine's numbers.
+func TestCosinesMatchCosine(t *testing.T) {
+	b := New("She was furious about the bill, so I listened, apologised and refunded the roaming charges.")
+	var as []*Text
+	for _, s := range []string{"How the candidate calmed the customer", "The outcome", "", "What the customer felt",
+		"Refund and apology", "The lesson learned", "Billing error on the account"} {
+		a := New(s)
+		as = append(as, &a)
+	}
+	for n := 0; n <= len(as); n++ {
+		out := make([]float64, n)
+		Cosines(as[:n], &b, out)
+		for k := range out {
+			if want := Cosine(as[k], &b); out[k] != want {
+				t.Fatalf("%d of %d: %v, Cosine %v", k, n, out[k], want)
+			}
+		}
+	}
+	var empty Text
+	out := make([]float64, 4)
+	Cosines(as[:4], &empty, out)
+	for k, c := range out {
+		if c != 0 {
+			t.Fatalf("against an empty text %d: %v", k, c)
+		}
+	}
+}

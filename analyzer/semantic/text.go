@@ -181,6 +181,35 @@ func Cosine(a, b *Text) float64 {
 	return float64(s / (a.norm * b.norm))
 }
 
+// Cosines sets out[k] to Cosine(as[k], b). Four at a time: each sum runs
+// over the components in order, as Cosine's does, so the numbers are
+// Cosine's; four sums side by side do not wait on one another.
+func Cosines(as []*Text, b *Text, out []float64) {
+	out = out[:len(as)]
+	k := 0
+	for ; k+4 <= len(as); k += 4 {
+		a0, a1, a2, a3 := &as[k].sif, &as[k+1].sif, &as[k+2].sif, &as[k+3].sif
+		var s0, s1, s2, s3 float32
+		for i := range b.sif {
+			y := b.sif[i]
+			s0 += a0[i] * y
+			s1 += a1[i] * y
+			s2 += a2[i] * y
+			s3 += a3[i] * y
+		}
+		for j, s := range [4]float32{s0, s1, s2, s3} {
+			a := as[k+j]
+			out[k+j] = 0
+			if a.norm != 0 && b.norm != 0 {
+				out[k+j] = float64(s / (a.norm * b.norm))
+			}
+		}
+	}
+	for ; k < len(as); k++ {
+		out[k] = Cosine(as[k], b)
+	}
+}
+
 // Recall is how much of a is said in b: for each word of a, its best
 // similarity with a word of b, weighted by a's word weights.
 func Recall(a, b *Text) float64 { return RecallWith(a, b, Similarity) }
