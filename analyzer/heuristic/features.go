@@ -75,13 +75,19 @@ func (af *answerFeat) info(t *nlp.Token) *wordInfo {
 	// Words recur from answer to answer: what is known of a word out of
 	// context is kept across analyses (bounded like every engine cache),
 	// by its lower-case form for the lemma it was computed with (another
-	// lemma at one place is computed afresh).
+	// lemma, which a phrasal verb or an idiom gives at one place, in
+	// otherInfos).
 	wi, ok := wordInfos.Get(t.Lower)
-	if !ok || wi.lemma != t.Lemma {
-		cached := ok
+	switch {
+	case !ok:
 		wi = computeInfo(t)
-		if !cached {
-			wordInfos.Put(strings.Clone(t.Lower), wi)
+		wordInfos.Put(strings.Clone(t.Lower), wi)
+	case wi.lemma != t.Lemma:
+		// The word's other lemma, kept by both.
+		k := [2]string{t.Lower, t.Lemma}
+		if wi, ok = otherInfos.Get(k); !ok {
+			wi = computeInfo(t)
+			otherInfos.Put([2]string{strings.Clone(t.Lower), strings.Clone(t.Lemma)}, wi)
 		}
 	}
 	if _, ok := af.words2[t.Lower]; !ok {
@@ -95,6 +101,10 @@ func (af *answerFeat) info(t *nlp.Token) *wordInfo {
 // wordInfos holds wordInfo across analyses. Its values are never modified
 // after they are stored.
 var wordInfos = nlp.NewBoundedMap[string, *wordInfo](100_000)
+
+// otherInfos holds wordInfo for a word with another lemma than the one
+// wordInfos keeps for it.
+var otherInfos = nlp.NewBoundedMap[[2]string, *wordInfo](100_000)
 
 func computeInfo(t *nlp.Token) *wordInfo {
 	lw, lm := t.Lower, t.Lemma

@@ -107,8 +107,8 @@ func (t *Text) finish() {
 
 // wordCache memoises the reading of a content word by its lower-case form;
 // a reading holds for the lemma it was made with (a phrasal verb or an
-// idiom gives a word another lemma at one place: that reading is made
-// afresh). One string is hashed, not two.
+// idiom gives a word another lemma at one place: that reading is kept in
+// otherWords). One string is hashed, not two.
 var wordCache = nlp.NewBoundedMap[string, Word](200_000)
 
 func contentWord(tok *nlp.Token) (Word, bool) {
@@ -117,15 +117,23 @@ func contentWord(tok *nlp.Token) (Word, bool) {
 		return Word{}, false
 	}
 	w, ok := wordCache.Get(lw)
-	if ok && w.Lemma == lm {
-		return w, true
-	}
-	w = readWord(lw, lm)
-	if !ok {
+	switch {
+	case !ok:
+		w = readWord(lw, lm)
 		wordCache.Put(strings.Clone(lw), w) // not a piece of an answer's text
+	case w.Lemma != lm:
+		// The word's other lemma, kept by both.
+		if w, ok = otherWords.Get([2]string{lw, lm}); !ok {
+			w = readWord(lw, lm)
+			otherWords.Put([2]string{strings.Clone(lw), strings.Clone(lm)}, w)
+		}
 	}
 	return w, true
 }
+
+// otherWords holds the reading of a word with another lemma than the one
+// wordCache keeps for it.
+var otherWords = nlp.NewBoundedMap[[2]string, Word](100_000)
 
 // readWord reads a content word: its vector (of the word as written, else
 // of its lemma, else of the word before an apostrophe), weight and WordNet
