@@ -104,7 +104,7 @@ var wordInfos = nlp.NewBoundedMap[string, *wordInfo](100_000)
 
 // otherInfos holds wordInfo for a word with another lemma than the one
 // wordInfos keeps for it.
-var otherInfos = nlp.NewBoundedMap[[2]string, *wordInfo](100_000)
+var otherInfos = nlp.NewBoundedMap[[2]string, *wordInfo](20_000)
 
 func computeInfo(t *nlp.Token) *wordInfo {
 	lw, lm := t.Lower, t.Lemma

@@ -133,7 +133,7 @@ func contentWord(tok *nlp.Token) (Word, bool) {
 
 // otherWords holds the reading of a word with another lemma than the one
 // wordCache keeps for it.
-var otherWords = nlp.NewBoundedMap[[2]string, Word](100_000)
+var otherWords = nlp.NewBoundedMap[[2]string, Word](20_000)
 
 // readWord reads a content word: its vector (of the word as written, else
 // of its lemma, else of the word before an apostrophe), weight and WordNet

@@ -123,7 +123,7 @@ func Lookup(word string) ID {
 	return id
 }
 
-var lookupCache = nlp.NewBoundedMap[string, ID](200_000)
+var lookupCache = nlp.NewBoundedMap[string, ID](100_000)
 
 // Spelling returns the word with the given ID.
 func Spelling(id ID) string { return get().words.At(int(id)) }
