@@ -52,9 +52,10 @@ func (d *Doc) UnitText(u Unit) string { return d.Text[u.ByteStart:u.ByteEnd] }
 func Parse(text string) *Doc {
 	d := &Doc{Text: text}
 	d.Tokens = make([]Token, 0, len(text)/5+1)
-	// Words recur within a text: their lemmas are asked of the shared
-	// cache once each.
-	lemmas := make(map[string]string, 64)
+	// Words recur within a text: a small direct-mapped memo answers most
+	// repeats before the shared cache is asked (a word whose slot another
+	// word holds is asked again; lemmas are the same either way).
+	var memo [256]struct{ lower, lemma string }
 	cp := 0
 	b := 0
 	for b < len(text) {
@@ -109,12 +110,11 @@ func Parse(text string) *Doc {
 			t := Token{Text: word, Lower: lower, Start: startCP, End: endCP, ByteStart: startB, ByteEnd: endB,
 				Number: !hasLetter, Cap: unicode.IsUpper(first)}
 			if hasLetter {
-				l, ok := lemmas[lower]
-				if !ok {
-					l = lemma(lower)
-					lemmas[lower] = l
+				e := &memo[(uint(len(lower))*131+uint(lower[0])*31+uint(lower[len(lower)-1]))&255]
+				if e.lower != lower {
+					e.lower, e.lemma = lower, lemma(lower)
 				}
-				t.Lemma = l
+				t.Lemma = e.lemma
 			} else {
 				t.Lemma = lower
 			}
