@@ -39,9 +39,14 @@ type item struct {
 	// reports how many of these areas the held-out models read as
 	// missing (coverageForeign).
 	foreign bool
-	label   int // gold delivery label: 0 rehearsed, 1 mixed, 2 specific; -1 none
-	spec    int // gold specificity, -1 none
-	trace   *heuristic.Trace
+	// deliveryOnly: an answer labelled for delivery alone
+	// (testdata/eval/delivery_recitals.jsonl: no area statuses, no
+	// evidence). It feeds the delivery model only: no coverage, evidence or
+	// off-question rows, and no foreign twin.
+	deliveryOnly bool
+	label        int // gold delivery label: 0 rehearsed, 1 mixed, 2 specific; -1 none
+	spec         int // gold specificity, -1 none
+	trace        *heuristic.Trace
 }
 
 func foldOf(set, id string) int {
@@ -74,6 +79,8 @@ func loadItems(d *dataLog, shared string) ([]*item, error) {
 		{"dev", filepath.Join(shared, "eval", "dev", "answers.jsonl"), seed},
 		{"own2", "testdata/eval/answers2.jsonl", seed},
 		{"behav", "testdata/eval/behavioral/answers.jsonl", behav},
+		// Delivery-only: each item names its built-in guide in group.guide.
+		{"recital", "testdata/eval/delivery_recitals.jsonl", nil},
 	}
 	var out []*item
 	for _, src := range sources {
@@ -89,12 +96,21 @@ func loadItems(d *dataLog, shared string) ([]*item, error) {
 			return nil, err
 		}
 		for _, it := range its {
-			q, ok := question(src.g, it.QuestionID)
-			if !ok {
-				return nil, fmt.Errorf("%s: %s: no question %s in %s", src.path, it.ID, it.QuestionID, src.g.ID)
+			g := src.g
+			if g == nil {
+				if g, ok = guide.Builtin(it.Group["guide"]); !ok {
+					return nil, fmt.Errorf("%s: %s: group.guide %q is no built-in guide", src.path, it.ID, it.Group["guide"])
+				}
+				if len(it.Areas) > 0 || len(it.Evidence) > 0 {
+					return nil, fmt.Errorf("%s: %s: area statuses or evidence in a delivery-only set", src.path, it.ID)
+				}
 			}
-			x := &item{set: src.set, id: it.ID, q: q, others: src.g.Questions, text: it.Text, areas: map[int]int{}, ev: map[int][]string{},
-				fold: foldOf(src.set, it.ID), label: labelValue(it.Label), spec: -1}
+			q, ok := question(g, it.QuestionID)
+			if !ok {
+				return nil, fmt.Errorf("%s: %s: no question %s in %s", src.path, it.ID, it.QuestionID, g.ID)
+			}
+			x := &item{set: src.set, id: it.ID, q: q, others: g.Questions, text: it.Text, areas: map[int]int{}, ev: map[int][]string{},
+				fold: foldOf(src.set, it.ID), label: labelValue(it.Label), spec: -1, deliveryOnly: src.g == nil}
 			if it.Specificity != nil {
 				x.spec = *it.Specificity
 			}
@@ -130,6 +146,9 @@ func loadItems(d *dataLog, shared string) ([]*item, error) {
 func foreignItems(items []*item, seed, behav *analyzer.Guide) []*item {
 	var out []*item
 	for _, it := range items {
+		if it.deliveryOnly {
+			continue
+		}
 		g := behav
 		if it.set == "behav" {
 			g = seed
@@ -665,7 +684,7 @@ func offSeparation(items []*item) {
 	for fi, name := range heuristic.OffQuestionFeatures {
 		var on, fo []float64
 		for _, it := range items {
-			if it.off || it.set == "offq" {
+			if it.off || it.set == "offq" || it.deliveryOnly {
 				continue
 			}
 			if it.foreign {

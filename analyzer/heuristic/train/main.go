@@ -32,6 +32,10 @@ import (
 	"github.com/candorhq/candor/analyzer/heuristic"
 )
 
+// fitDeliveryOnly: the delivery model is fitted on the delivery-only set
+// too, instead of measured on it (flag -fit-delivery-only).
+var fitDeliveryOnly bool
+
 type dataLog struct {
 	root  string // paths are written relative to this
 	files []heuristic.DataFile
@@ -62,6 +66,8 @@ func main() {
 	shared := flag.String("shared", "../shared", "the shared data folder (ArgKP and the dev set)")
 	out := flag.String("out", "analyzer/heuristic/weights.json", "where to write the weights")
 	stage := flag.Int("stages", 4, "train stages 1..N only (the rest are left out of the file)")
+	flag.BoolVar(&fitDeliveryOnly, "fit-delivery-only", false,
+		"fit the delivery model on testdata/eval/delivery_recitals.jsonl too (by default it is only measured on)")
 	flag.Parse()
 	if err := run(*shared, *out, *stage); err != nil {
 		fmt.Fprintln(os.Stderr, "train:", err)

@@ -28,7 +28,7 @@ type offRow struct {
 func trainOffQuestion(items []*item, w *heuristic.Weights) error {
 	var rows []offRow
 	for _, it := range items {
-		if it.foreign {
+		if it.foreign || it.deliveryOnly {
 			continue
 		}
 		rows = append(rows, offRow{it.set + "/" + it.id, it.trace.OffQuestion, it.off, it.fold})
