@@ -341,7 +341,8 @@ func (s *pairStats) of(a *areaText, p piece, m *simMatrix) {
 	const small = 32
 	var bbuf [small]uint32
 	var rbuf [small]uint8
-	best, rel := bbuf[:0], rbuf[:0]
+	var best []uint32
+	var rel []uint8
 	if n > small {
 		best, rel = make([]uint32, n), make([]uint8, n)
 	} else {

@@ -62,7 +62,7 @@ func SimilarityCol(a *Rows, b *Rows, j int, out []float32) {
 	t := get()
 	vy, sb := t.vecs[int(y)*Dim:int(y)*Dim+Dim], b.scales[j]
 	var buf [128]int32
-	dots := buf[:0]
+	var dots []int32
 	if len(a.ids) > len(buf) {
 		dots = make([]int32, len(a.ids))
 	} else {
