@@ -29,6 +29,7 @@ var families = []string{
 	"redesign rework rebuild overhaul revamp",
 	"segment group demographic population",
 	"job position role post opening vacancy internship",
+	"interested interest want attract appeal",
 }
 
 // familyBase is far above WordNet's concept ids in the table.
