@@ -121,6 +121,7 @@ type turnView struct {
 	content    int
 	introCue   bool
 	novelty    map[string]bool // the candidate's last reply's lemmas (nil: none yet)
+	nov        float64         // novelWords(lemmas, novelty): the same in every reading
 	lemmas     []string
 	reply      []float64
 	replyBest  int
@@ -166,23 +167,27 @@ func (h *hyp) curQ() int {
 // key identifies what the future of a hypothesis depends on, so that of
 // two with the same key only the more probable is kept.
 func (h *hyp) key() string {
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(h.curQ()))
+	b := make([]byte, 0, 64)
+	b = strconv.AppendInt(b, int64(h.curQ()), 10)
 	if h.closed {
-		b.WriteString("c")
+		b = append(b, 'c')
 	}
 	for q, j := range h.byQ {
 		if j >= 0 {
-			fmt.Fprintf(&b, ",%d:%d", q, min(h.segs[j].words, 200)/20)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(q), 10)
+			b = append(b, ':')
+			b = strconv.AppendInt(b, int64(min(h.segs[j].words, 200)/20), 10)
 		}
 	}
 	for _, q := range h.deferred {
-		fmt.Fprintf(&b, "d%d", q)
+		b = append(b, 'd')
+		b = strconv.AppendInt(b, int64(q), 10)
 	}
 	if h.returning {
-		b.WriteString("r")
+		b = append(b, 'r')
 	}
-	return b.String()
+	return string(b)
 }
 
 // features writes the features of "this turn opens q" in hypothesis h.
@@ -201,7 +206,7 @@ func (v *turnView) features(h *hyp, q int, x []float64) {
 		curWords = math.Log1p(float64(h.segs[h.cur].words))
 		novelty = 1
 		if v.novelty != nil && len(h.segs[h.cur].turns) > 0 {
-			novelty = novelWords(v.lemmas, v.novelty)
+			novelty = v.nov
 		}
 	}
 	askedWords, asked := 0.0, false
@@ -346,6 +351,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 				for _, w := range lastReply {
 					v.novelty[w] = true
 				}
+				v.nov = novelWords(lem, v.novelty)
 			}
 			return v
 		}
