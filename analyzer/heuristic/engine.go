@@ -17,11 +17,12 @@ import (
 	"github.com/candorhq/candor/analyzer/injection"
 	"github.com/candorhq/candor/analyzer/nlp"
 	"github.com/candorhq/candor/analyzer/semantic"
+	"github.com/candorhq/candor/analyzer/spoken"
 )
 
 // Version changes whenever the engine's rules change, so caches keyed on
 // EngineInfo drop stale results.
-const Version = "h2.4"
+const Version = "h2.5"
 
 // ShortAnswerWords is the length under which an answer is flagged as very
 // short.
@@ -235,7 +236,12 @@ func wholeRecalls(qs *qSem, as *answerSem) (guide, answer float64) {
 // computes its unit features: the first step of Analyze and Trace alike.
 func readAnswer(answer string) ([]injection.Finding, *nlp.Doc, *answerFeat) {
 	found := injection.Detect(answer)
-	doc := nlp.Parse(injection.Mask(answer, found))
+	// The marks of speech (fillers, stutters, false starts, "(laughs)")
+	// are read as blanks: byte offsets stay, so quotes come from the
+	// answer as given, and "um" or "the the" count for nothing.
+	masked := injection.Mask(answer, found)
+	doc := nlp.Parse(spoken.Blank(masked))
+	doc.Text = masked // the same offsets: spans quote the words as said
 	inj := make([]byteRange, len(found))
 	for i, f := range found {
 		inj[i] = byteRange{f.ByteStart, f.ByteEnd}

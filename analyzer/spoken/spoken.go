@@ -353,3 +353,40 @@ func BackChannel(s string) bool {
 	}
 	return true
 }
+
+// Blank returns s with what Normalize takes out (fillers, bracketed events,
+// false starts, stutters, repeated words) overwritten by blanks of the same
+// UTF-8 length as each character (a space, a no-break space, an ideographic
+// space, a tag space), so that every byte and code-point offset of the
+// result is the same place in s: an analysis can read the result and quote
+// s. It returns s itself when there is nothing to take out.
+func Blank(s string) string {
+	rs := []rune(s)
+	toks := tokenize(rs)
+	markDrops(toks)
+	var b []byte
+	var off []int // byte offset of each code point ([]rune gives one per invalid byte too), then len(s)
+	for _, tk := range toks {
+		if !tk.drop && tk.kind != event {
+			continue
+		}
+		if b == nil {
+			b = []byte(s)
+			off = make([]int, 0, len(rs)+1)
+			for i := range s {
+				off = append(off, i)
+			}
+			off = append(off, len(s))
+		}
+		for k := tk.start; k < tk.end; k++ {
+			copy(b[off[k]:], blanks[off[k+1]-off[k]])
+		}
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
+}
+
+// blanks are a blank of each UTF-8 length.
+var blanks = [5]string{1: " ", 2: "\u00a0", 3: "\u3000", 4: "\U000E0020"}

@@ -112,3 +112,40 @@ func FuzzNormalize(f *testing.F) {
 		spoken.BackChannel(s)
 	})
 }
+
+// TestBlank: what Normalize takes out is overwritten by spaces, byte for
+// byte; everything else, and every byte offset, stays.
+func TestBlank(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"So um I called her (laughs) back.", "So    I called her          back."},
+		{"I- I phoned the the manager, uh, Tomás.", "   I phoned     the manager,     Tomás."},
+		{"Nothing to take out here.", "Nothing to take out here."},
+		{"Ummm, café [inaudible] then", "      café             then"},
+		{"bad \xff byte um ok", "bad \xff byte    ok"},
+		{"(laughs…) Tó- Tomás", "(laughs…)  \u00a0  Tomás"},
+		{"[crosstalk…] ok", "          \u3000  ok"},
+	}
+	for _, tt := range tests {
+		got := spoken.Blank(tt.in)
+		if got != tt.want {
+			t.Errorf("Blank(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if len(got) != len(tt.in) {
+			t.Errorf("Blank(%q): %d bytes, want %d", tt.in, len(got), len(tt.in))
+		}
+	}
+}
+
+func FuzzBlank(f *testing.F) {
+	f.Add("So um I- I called (laughs) the the manager")
+	f.Add("\xff\xfe um [x]")
+	f.Fuzz(func(t *testing.T, s string) {
+		b := spoken.Blank(s)
+		if len(b) != len(s) {
+			t.Fatalf("Blank changed the length: %d -> %d", len(s), len(b))
+		}
+		if utf8.RuneCountInString(b) != utf8.RuneCountInString(s) {
+			t.Fatalf("Blank changed the number of code points: %q -> %q", s, b)
+		}
+	})
+}
