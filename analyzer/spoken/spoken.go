@@ -8,6 +8,7 @@ package spoken
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Text is a normalised text and where each of its code points came from.
@@ -60,12 +61,25 @@ const maxEvent = 40
 // blank before punctuation.
 func Normalize(s string) Text {
 	rs := []rune(s)
-	toks := tokenize(rs)
+	toks := tokenize(rs, s, runeOffsets(s, len(rs)))
 	markDrops(toks)
 	return emit(rs, toks)
 }
 
-func tokenize(rs []rune) []token {
+// runeOffsets returns the byte offset of each code point of s ([]rune
+// gives one per invalid byte too), then len(s).
+func runeOffsets(s string, n int) []int {
+	off := make([]int, 0, n+1)
+	for i := range s {
+		off = append(off, i)
+	}
+	return append(off, len(s))
+}
+
+// tokenize reads rs, the code points of s, whose byte offsets are off: a
+// word's text is a piece of s, not a copy (words hold letters and digits
+// only, so no invalid byte).
+func tokenize(rs []rune, s string, off []int) []token {
 	var toks []token
 	for i := 0; i < len(rs); {
 		r := rs[i]
@@ -102,7 +116,7 @@ func tokenize(rs []rune) []token {
 			if j < len(rs) && rs[j] == '-' && (j+1 == len(rs) || !isWordRune(rs[j+1])) {
 				j++
 			}
-			w := string(rs[i:j])
+			w := s[off[i]:off[j]]
 			toks = append(toks, token{kind: word, start: i, end: j, text: w, lower: strings.ToLower(w)})
 			i = j
 		default:
@@ -361,22 +375,24 @@ func BackChannel(s string) bool {
 // result is the same place in s: an analysis can read the result and quote
 // s. It returns s itself when there is nothing to take out.
 func Blank(s string) string {
+	if !mayBlank(s) {
+		return s
+	}
+	return blankAll(s)
+}
+
+func blankAll(s string) string {
 	rs := []rune(s)
-	toks := tokenize(rs)
+	off := runeOffsets(s, len(rs))
+	toks := tokenize(rs, s, off)
 	markDrops(toks)
 	var b []byte
-	var off []int // byte offset of each code point ([]rune gives one per invalid byte too), then len(s)
 	for _, tk := range toks {
 		if !tk.drop && tk.kind != event {
 			continue
 		}
 		if b == nil {
 			b = []byte(s)
-			off = make([]int, 0, len(rs)+1)
-			for i := range s {
-				off = append(off, i)
-			}
-			off = append(off, len(s))
 		}
 		for k := tk.start; k < tk.end; k++ {
 			copy(b[off[k]:], blanks[off[k+1]-off[k]])
@@ -386,6 +402,63 @@ func Blank(s string) string {
 		return s
 	}
 	return string(b)
+}
+
+// mayBlank reports a text in which Blank may find something to take out,
+// by one pass without allocating: a bracket (an event), a hyphen before a
+// non-letter (a false start), a word of filler letters only ("um", "uhhh",
+// "er"), "like" or "know", or a word said twice in a row. Most written
+// answers have none, and Blank returns them as they are.
+func mayBlank(s string) bool {
+	prev, prevTail := "", ""
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '(' || c == '[':
+			return true
+		case c == '-':
+			if i+1 == len(s) {
+				return true
+			}
+			if r, _ := utf8.DecodeRuneInString(s[i+1:]); !isWordRune(r) {
+				return true
+			}
+			i++
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !isWordRune(r) {
+				i += n
+				continue
+			}
+			j := i
+			fillerLetters := true
+			for j < len(s) {
+				r, n := utf8.DecodeRuneInString(s[j:])
+				if !isWordRune(r) {
+					// A joiner inside a word, as tokenize reads it.
+					if !isJoiner(r) || j+n == len(s) {
+						break
+					}
+					if r2, _ := utf8.DecodeRuneInString(s[j+n:]); !isWordRune(r2) {
+						break
+					}
+				}
+				if !strings.ContainsRune("umheraUMHERA", r) {
+					fillerLetters = false
+				}
+				j += n
+			}
+			w := s[i:j]
+			if fillerLetters || strings.EqualFold(w, "like") || strings.EqualFold(w, "know") || strings.EqualFold(w, prev) || strings.EqualFold(w, prevTail) {
+				return true
+			}
+			// A hyphenated stutter ("w-we") is read as its last part, which
+			// may repeat in the next word.
+			prev, prevTail = w, w[strings.LastIndexByte(w, '-')+1:]
+			i = j
+		}
+	}
+	return false
 }
 
 // blanks are a blank of each UTF-8 length.

@@ -149,3 +149,16 @@ func FuzzBlank(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBlankPrefilter: the quick test that lets most texts through
+// untouched never hides something Blank would take out.
+func FuzzBlankPrefilter(f *testing.F) {
+	for _, s := range []string{"So um I- I called (laughs) the the manager", "It was, like, huge.", "you know, it was", "Plain words here.", "Ummm", "w-we", "Tó- Tomás"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := spoken.Blank(s), spoken.BlankSlow(s); got != want {
+			t.Fatalf("Blank(%q) = %q, without the prefilter %q", s, got, want)
+		}
+	})
+}
