@@ -69,12 +69,11 @@ type Decoder struct {
 
 // Weights is the embedded file the training command writes.
 type Weights struct {
-	Version  string          `json:"version"`
-	Lambda   float64         `json:"lambda"`
-	Decoder  Decoder         `json:"decoder"`
-	Data     json.RawMessage `json:"data"`
-	Figures  json.RawMessage `json:"figures"`
-	Features []string        `json:"features"`
+	Version string          `json:"version"`
+	Lambda  float64         `json:"lambda"`
+	Decoder Decoder         `json:"decoder"`
+	Data    json.RawMessage `json:"data"`
+	Figures json.RawMessage `json:"figures"`
 }
 
 //go:embed weights.json
@@ -120,11 +119,13 @@ type turnView struct {
 	asks       bool
 	content    int
 	introCue   bool
-	novelty    map[string]bool // the candidate's last reply's lemmas (nil: none yet)
-	nov        float64         // novelWords(lemmas, novelty): the same in every reading
-	lemmas     []string
-	reply      []float64
-	replyBest  int
+	// novelty is the share of the turn's topic words that the candidate's
+	// last reply did not use (hasReply: there was one), the same in every
+	// reading.
+	novelty   float64
+	hasReply  bool
+	reply     []float64
+	replyBest int
 }
 
 // seg is one answer of a hypothesis.
@@ -205,8 +206,8 @@ func (v *turnView) features(h *hyp, q int, x []float64) {
 		overCur = v.score[q] - v.score[cq]
 		curWords = math.Log1p(float64(h.segs[h.cur].words))
 		novelty = 1
-		if v.novelty != nil && len(h.segs[h.cur].turns) > 0 {
-			novelty = v.nov
+		if v.hasReply && len(h.segs[h.cur].turns) > 0 {
+			novelty = v.novelty
 		}
 	}
 	askedWords, asked := 0.0, false
@@ -315,7 +316,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 			tText := st.TurnSide()
 			se.Score(lem, sExt)
 			tExt := se.TurnSide()
-			v = &turnView{score: make([]float64, nq), bq: -1, brief: make([]bool, nq), lemmas: lem,
+			v = &turnView{score: make([]float64, nq), bq: -1, brief: make([]bool, nq),
 				asks: asksLower(l), transition: hasAny(l, transitionCues), prompt: hasAny(l, promptCues),
 				content: contentWords(lem), introCue: hasAny(l, introCues) && !(hasAny(l, transitionCues) && hasAny(l, promptCues))}
 			for q := range v.score {
@@ -347,11 +348,11 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 				break
 			}
 			if lastReply != nil {
-				v.novelty = map[string]bool{}
+				said := make(map[string]bool, len(lastReply))
 				for _, w := range lastReply {
-					v.novelty[w] = true
+					said[w] = true
 				}
-				v.nov = novelWords(lem, v.novelty)
+				v.novelty, v.hasReply = novelWords(lem, said), true
 			}
 			return v
 		}

@@ -366,7 +366,7 @@ func train(root, shared, drop string) ([]byte, error) {
 	figures["groups"] = float64(groups)
 	fb, _ := json.Marshal(figures) // map keys are sorted: deterministic
 	db, _ := json.Marshal(files)
-	w := segment.Weights{Version: "s1", Lambda: best, Decoder: *dec, Data: db, Figures: fb, Features: segment.OpenFeatures}
+	w := segment.Weights{Version: "s1", Lambda: best, Decoder: *dec, Data: db, Figures: fb}
 	b, err := json.MarshalIndent(w, "", "  ")
 	if err != nil {
 		return nil, err
