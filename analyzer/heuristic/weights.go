@@ -1,9 +1,14 @@
 package heuristic
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/candorhq/candor/analyzer/heuristic/model"
@@ -44,6 +49,39 @@ type DataFile struct {
 	Path   string `json:"path"`
 	SHA256 string `json:"sha256"`
 	Rows   int    `json:"rows"`
+}
+
+// DataLog records a training command's inputs, each once: its path
+// (relative to Root, or as ../shared/... for the shared folder beside the
+// checkout), its sha256 and how many rows the command read from it. The
+// training commands of this engine and of alignment (analyzer/segment)
+// write it into their weights files.
+type DataLog struct {
+	Root  string
+	Files []DataFile
+}
+
+// Add reads path, hashes it and records it with rows.
+func (d *DataLog) Add(path string, rows int) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	h := sha256.Sum256(b)
+	rel := path
+	if r, err := filepath.Rel(d.Root, path); err == nil && !strings.HasPrefix(r, "..") {
+		rel = r
+	} else if i := strings.Index(path, "shared/"); i >= 0 {
+		rel = "../" + path[i:]
+	}
+	rel = filepath.ToSlash(rel)
+	for _, f := range d.Files {
+		if f.Path == rel {
+			return nil
+		}
+	}
+	d.Files = append(d.Files, DataFile{Path: rel, SHA256: hex.EncodeToString(h[:]), Rows: rows})
+	return nil
 }
 
 //go:embed weights.json

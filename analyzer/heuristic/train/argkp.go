@@ -29,7 +29,7 @@ type argkpSet struct {
 	labels map[[2]string]int // (arg, kp) -> 0/1
 }
 
-func readCSV(d *dataLog, path string) ([]map[string]string, error) {
+func readCSV(d *heuristic.DataLog, path string) ([]map[string]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -53,13 +53,13 @@ func readCSV(d *dataLog, path string) ([]map[string]string, error) {
 		}
 		out = append(out, m)
 	}
-	if err := d.add(path, len(out)); err != nil {
+	if err := d.Add(path, len(out)); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func loadArgKP(d *dataLog, shared, subset string) (*argkpSet, error) {
+func loadArgKP(d *heuristic.DataLog, shared, subset string) (*argkpSet, error) {
 	dir := filepath.Join(shared, "eval", "external", "argkp")
 	args, err := readCSV(d, filepath.Join(dir, "arguments_"+subset+".csv"))
 	if err != nil {

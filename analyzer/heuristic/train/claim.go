@@ -16,7 +16,7 @@ import (
 // figure: ArgKP dev key points and the built-in guides' areas (fitted on
 // train key points and the seed guide's areas); the model kept is fitted on
 // train key points and every guide.
-func trainClaimForm(d *dataLog, shared string, w *heuristic.Weights) error {
+func trainClaimForm(d *heuristic.DataLog, shared string, w *heuristic.Weights) error {
 	kpsTrain, err := readCSV(d, filepath.Join(shared, "eval", "external", "argkp", "key_points_train.csv"))
 	if err != nil {
 		return err

@@ -55,13 +55,13 @@ func foldOf(set, id string) int {
 	return int(h.Sum32() % folds)
 }
 
-func loadItems(d *dataLog, shared string) ([]*item, error) {
+func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 	seed, err := seedGuide(shared)
 	if err != nil {
 		return nil, err
 	}
 	seedPath, _ := filepath.Glob(filepath.Join(shared, "seeds", "*.txt"))
-	if err := d.add(seedPath[0], len(seed.Questions)); err != nil {
+	if err := d.Add(seedPath[0], len(seed.Questions)); err != nil {
 		return nil, err
 	}
 	behav, ok := guide.Builtin("behavioral-core")
@@ -92,7 +92,7 @@ func loadItems(d *dataLog, shared string) ([]*item, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := d.add(src.path, len(its)); err != nil {
+		if err := d.Add(src.path, len(its)); err != nil {
 			return nil, err
 		}
 		for _, it := range its {
@@ -168,7 +168,7 @@ func foreignItems(items []*item, seed, behav *analyzer.Guide) []*item {
 
 // offItems are the behavioral set's answers given to a question they do
 // not answer (each area labelled missing) and its on-topic controls.
-func offItems(d *dataLog, seed, behav *analyzer.Guide) ([]*item, error) {
+func offItems(d *heuristic.DataLog, seed, behav *analyzer.Guide) ([]*item, error) {
 	path := "testdata/eval/behavioral/offtopic.jsonl"
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -206,7 +206,7 @@ func offItems(d *dataLog, seed, behav *analyzer.Guide) ([]*item, error) {
 		}
 		out = append(out, x)
 	}
-	return out, d.add(path, len(out))
+	return out, d.Add(path, len(out))
 }
 
 // seedGuide reads the guide the labels of ../shared/eval/dev and
@@ -228,7 +228,7 @@ func question(g *analyzer.Guide, id string) (analyzer.Question, bool) {
 	return analyzer.Question{}, false
 }
 
-func readEvidence(d *dataLog, path string) (map[string]map[string][]string, error) {
+func readEvidence(d *heuristic.DataLog, path string) (map[string]map[string][]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -250,7 +250,7 @@ func readEvidence(d *dataLog, path string) (map[string]map[string][]string, erro
 		}
 		out[r.ID] = r.Evidence
 	}
-	if err := d.add(path, len(out)); err != nil {
+	if err := d.Add(path, len(out)); err != nil {
 		return nil, err
 	}
 	return out, sc.Err()
@@ -291,7 +291,7 @@ func goldUnits(it *item, area int) []bool {
 	return out
 }
 
-func trainInterview(d *dataLog, shared string, w *heuristic.Weights, stages int) error {
+func trainInterview(d *heuristic.DataLog, shared string, w *heuristic.Weights, stages int) error {
 	items, err := loadItems(d, shared)
 	if err != nil {
 		return err

@@ -20,14 +20,10 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/candorhq/candor/analyzer/heuristic"
 )
@@ -35,32 +31,6 @@ import (
 // fitDeliveryOnly: the delivery model is fitted on the delivery-only set
 // too, instead of measured on it (flag -fit-delivery-only).
 var fitDeliveryOnly bool
-
-type dataLog struct {
-	root  string // paths are written relative to this
-	files []heuristic.DataFile
-}
-
-func (d *dataLog) add(path string, rows int) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	h := sha256.Sum256(b)
-	rel := path
-	if r, err := filepath.Rel(d.root, path); err == nil && !strings.HasPrefix(r, "..") {
-		rel = r
-	} else if i := strings.Index(path, "shared/"); i >= 0 {
-		rel = "../" + path[i:]
-	}
-	for _, f := range d.files {
-		if f.Path == rel {
-			return nil
-		}
-	}
-	d.files = append(d.files, heuristic.DataFile{Path: filepath.ToSlash(rel), SHA256: hex.EncodeToString(h[:]), Rows: rows})
-	return nil
-}
 
 func main() {
 	shared := flag.String("shared", "../shared", "the shared data folder (ArgKP and the dev set)")
@@ -77,7 +47,7 @@ func main() {
 
 func run(shared, out string, stages int) error {
 	root, _ := os.Getwd()
-	d := &dataLog{root: root}
+	d := &heuristic.DataLog{Root: root}
 	w := &heuristic.Weights{Figures: map[string]float64{},
 		Command: "go run ./analyzer/heuristic/train -shared ../shared"}
 	if err := trainClaimForm(d, shared, w); err != nil {
@@ -92,7 +62,7 @@ func run(shared, out string, stages int) error {
 			return err
 		}
 	}
-	w.Data = d.files
+	w.Data = d.Files
 	b, err := json.MarshalIndent(w, "", " ")
 	if err != nil {
 		return err

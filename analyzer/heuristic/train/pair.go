@@ -12,7 +12,7 @@ import (
 // lambdas are the L2 penalties tried; ArgKP dev picks one.
 var lambdas = []float64{0.0001, 0.001, 0.01, 0.1}
 
-func trainPair(d *dataLog, shared string, w *heuristic.Weights) error {
+func trainPair(d *heuristic.DataLog, shared string, w *heuristic.Weights) error {
 	train, err := loadArgKP(d, shared, "train")
 	if err != nil {
 		return err

@@ -15,8 +15,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -28,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/analyzer/heuristic/model/fit"
 	"github.com/candorhq/candor/analyzer/segment"
 	"github.com/candorhq/candor/guide"
@@ -69,12 +68,6 @@ type sequence struct {
 	rows  []segment.Group
 }
 
-type dataFile struct {
-	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
-	Rows   int    `json:"rows"`
-}
-
 type goldAsk struct {
 	QuestionID string `json:"question_id"`
 	AskedAt    int    `json:"asked_at_turn"`
@@ -90,7 +83,7 @@ type goldFile struct {
 
 // load reads every transcript of dir that has a gold file, aligned with
 // the guides guideFor gives.
-func load(dir, set string, guideFor func(goldFile) ([]*analyzer.Guide, error), files *[]dataFile, root string) ([]*sequence, error) {
+func load(dir, set string, guideFor func(goldFile) ([]*analyzer.Guide, error), files *heuristic.DataLog) ([]*sequence, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.gold.json"))
 	if err != nil {
 		return nil, err
@@ -144,15 +137,9 @@ func load(dir, set string, guideFor func(goldFile) ([]*analyzer.Guide, error), f
 			out = append(out, s)
 		}
 		for _, p := range []string{gp, tp} {
-			b, _ := os.ReadFile(p)
-			h := sha256.Sum256(b)
-			rel, err := filepath.Rel(root, p)
-			if err != nil || strings.HasPrefix(rel, "..") {
-				if i := strings.Index(p, "shared/"); i >= 0 {
-					rel = "../" + p[i:]
-				}
+			if err := files.Add(p, len(gf.Segments)); err != nil {
+				return nil, err
 			}
-			*files = append(*files, dataFile{Path: filepath.ToSlash(rel), SHA256: hex.EncodeToString(h[:]), Rows: len(gf.Segments)})
 		}
 	}
 	return out, nil
@@ -264,7 +251,7 @@ func crossValidate(seqs []*sequence, lambda float64, beam int) (map[string]*prf,
 }
 
 func train(root, shared, drop string) ([]byte, error) {
-	var files []dataFile
+	files := &heuristic.DataLog{Root: root}
 	seedPath := filepath.Join(shared, "seeds", "000_d3797fe2d9603f3b.txt")
 	seed, err := guide.Load(seedPath)
 	if err != nil {
@@ -279,15 +266,15 @@ func train(root, shared, drop string) ([]byte, error) {
 		}
 		g, err := guide.Load(filepath.Join(spokenDir, gf.Guide))
 		return []*analyzer.Guide{g}, err
-	}, &files, root)
+	}, files)
 	if err != nil {
 		return nil, err
 	}
-	dev, err := load(filepath.Join(shared, "eval", "dev", "transcripts"), "dev", both, &files, root)
+	dev, err := load(filepath.Join(shared, "eval", "dev", "transcripts"), "dev", both, files)
 	if err != nil {
 		return nil, err
 	}
-	eval, err := load(filepath.Join(root, "testdata", "eval", "transcripts"), "eval", both, &files, root)
+	eval, err := load(filepath.Join(root, "testdata", "eval", "transcripts"), "eval", both, files)
 	if err != nil {
 		return nil, err
 	}
@@ -310,34 +297,41 @@ func train(root, shared, drop string) ([]byte, error) {
 	}
 
 	figures := map[string]float64{}
+	// run cross-validates one setting, prints it and records its F1 under
+	// key; the per-set figures are those of the setting finally chosen.
+	run := func(key, what string, lambda float64, beam int) (map[string]*prf, float64, error) {
+		cv, err := crossValidate(seqs, lambda, beam)
+		if err != nil {
+			return nil, 0, err
+		}
+		f := cv["all"].f1()
+		fmt.Fprintf(os.Stderr, "%s: leave-one-transcript-out F1 %.3f (spoken %.3f, dev %.3f, eval %.3f)\n", what, f, cv["spoken"].f1(), cv["dev"].f1(), cv["eval"].f1())
+		figures[key] = round3(f)
+		return cv, f, nil
+	}
 	best, bestF1 := 0.0, -1.0
 	for _, l := range lambdas {
-		cv, err := crossValidate(seqs, l, defaultBeam)
+		_, f, err := run("cv_f1_lambda_"+strconv.FormatFloat(l, 'g', -1, 64), fmt.Sprintf("lambda %g", l), l, defaultBeam)
 		if err != nil {
 			return nil, err
 		}
-		f := cv["all"].f1()
-		fmt.Fprintf(os.Stderr, "lambda %g: leave-one-transcript-out F1 %.3f (spoken %.3f, dev %.3f, eval %.3f)\n", l, f, cv["spoken"].f1(), cv["dev"].f1(), cv["eval"].f1())
-		figures["cv_f1_lambda_"+strconv.FormatFloat(l, 'g', -1, 64)] = round3(f)
 		if f >= bestF1 { // ties: the larger penalty
 			best, bestF1 = l, f
-			for set, p := range cv {
-				figures["cv_f1_"+set] = round3(p.f1())
-			}
 		}
 	}
 	beam, beamF1 := 0, -1.0
+	var chosen map[string]*prf
 	for _, b := range widths {
-		cv, err := crossValidate(seqs, best, b)
+		cv, f, err := run("cv_f1_beam_"+strconv.Itoa(b), fmt.Sprintf("beam %d", b), best, b)
 		if err != nil {
 			return nil, err
 		}
-		f := cv["all"].f1()
-		fmt.Fprintf(os.Stderr, "beam %d: leave-one-transcript-out F1 %.3f (spoken %.3f, dev %.3f, eval %.3f)\n", b, f, cv["spoken"].f1(), cv["dev"].f1(), cv["eval"].f1())
-		figures["cv_f1_beam_"+strconv.Itoa(b)] = round3(f)
 		if f >= beamF1 { // ties: the wider beam, which can only find a more probable reading
-			beam, beamF1 = b, f
+			beam, beamF1, chosen = b, f, cv
 		}
+	}
+	for set, p := range chosen {
+		figures["cv_f1_"+set] = round3(p.f1())
 	}
 	dec, err := fitOn(seqs, "", best, beam)
 	if err != nil {
@@ -365,7 +359,7 @@ func train(root, shared, drop string) ([]byte, error) {
 	}
 	figures["groups"] = float64(groups)
 	fb, _ := json.Marshal(figures) // map keys are sorted: deterministic
-	db, _ := json.Marshal(files)
+	db, _ := json.Marshal(files.Files)
 	w := segment.Weights{Version: "s1", Lambda: best, Decoder: *dec, Data: db, Figures: fb}
 	b, err := json.MarshalIndent(w, "", "  ")
 	if err != nil {
