@@ -7,6 +7,7 @@ package spoken
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -60,27 +61,56 @@ const maxEvent = 40
 // repeated words ("the the"), with runs of blanks made one space and no
 // blank before punctuation.
 func Normalize(s string) Text {
-	rs := []rune(s)
-	toks := tokenize(rs, s, runeOffsets(s, len(rs)))
-	markDrops(toks)
-	return emit(rs, toks)
+	rd := read(s)
+	defer rd.release()
+	markDrops(rd.toks)
+	return emit(rd.rs, rd.toks)
 }
 
-// runeOffsets returns the byte offset of each code point of s ([]rune
-// gives one per invalid byte too), then len(s).
-func runeOffsets(s string, n int) []int {
-	off := make([]int, 0, n+1)
-	for i := range s {
+// reading is a text's code points, their byte offsets and its tokens: the
+// scratch space of one Normalize or Blank, kept in a pool between calls
+// (the tokens of an answer were over a third of the bytes the embedded
+// engine allocated for it).
+type reading struct {
+	rs   []rune
+	off  []int // byte offset of each code point, then the text's length
+	toks []token
+}
+
+var readings = sync.Pool{New: func() any { return new(reading) }}
+
+// read returns s's code points, offsets and tokens in a pooled reading;
+// release hands it back.
+func read(s string) *reading {
+	rd := readings.Get().(*reading)
+	rd.rs, rd.off = codePoints(s, rd.rs[:0], rd.off[:0])
+	rd.toks = tokenize(rd.rs, s, rd.off, rd.toks[:0])
+	return rd
+}
+
+// release clears what the reading holds of the text (its code points and
+// the tokens' strings) and hands it back to the pool.
+func (rd *reading) release() {
+	clear(rd.rs)
+	clear(rd.toks)
+	readings.Put(rd)
+}
+
+// codePoints appends to rs the code points of s as []rune(s) gives them
+// (one U+FFFD per invalid byte) and to off their byte offsets, then len(s).
+func codePoints(s string, rs []rune, off []int) ([]rune, []int) {
+	for i, r := range s {
+		rs = append(rs, r)
 		off = append(off, i)
 	}
-	return append(off, len(s))
+	return rs, append(off, len(s))
 }
 
-// tokenize reads rs, the code points of s, whose byte offsets are off: a
-// word's text is a piece of s, not a copy (words hold letters and digits
-// only, so no invalid byte).
-func tokenize(rs []rune, s string, off []int) []token {
-	var toks []token
+// tokenize appends to toks the tokens of rs, the code points of s, whose
+// byte offsets are off: a word's or a mark's text is a piece of s, not a
+// copy (words hold letters and digits only, so no invalid byte; a mark
+// that is an invalid byte is compared with none of the marks read).
+func tokenize(rs []rune, s string, off []int, toks []token) []token {
 	for i := 0; i < len(rs); {
 		r := rs[i]
 		switch {
@@ -105,7 +135,7 @@ func tokenize(rs []rune, s string, off []int) []token {
 				i = j + 1
 				continue
 			}
-			toks = append(toks, token{kind: punct, start: i, end: i + 1, text: string(r)})
+			toks = append(toks, token{kind: punct, start: i, end: i + 1, text: s[off[i]:off[i+1]]})
 			i++
 		case isWordRune(r):
 			j := i
@@ -120,7 +150,7 @@ func tokenize(rs []rune, s string, off []int) []token {
 			toks = append(toks, token{kind: word, start: i, end: j, text: w, lower: strings.ToLower(w)})
 			i = j
 		default:
-			toks = append(toks, token{kind: punct, start: i, end: i + 1, text: string(r)})
+			toks = append(toks, token{kind: punct, start: i, end: i + 1, text: s[off[i]:off[i+1]]})
 			i++
 		}
 	}
@@ -160,6 +190,9 @@ var fillers = map[string]bool{"um": true, "umm": true, "ummm": true, "uh": true,
 
 // isFiller reports um, ummmm, uhhh and the like, however many letters.
 func isFiller(w string) bool {
+	if !fillerLettersOnly(w) {
+		return false // most words: no map look-up
+	}
 	if fillers[w] {
 		return true
 	}
@@ -174,6 +207,28 @@ func isFiller(w string) bool {
 	}
 	return fillers[string(squeezed)]
 }
+
+// fillerLettersOnly reports a word made only of letters that fillers'
+// forms use: a filler, squeezed or not, has no other, and most words fail
+// at their first letter without a map look-up.
+func fillerLettersOnly(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if !fillerLetters[w[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// fillerLetters are the bytes of fillers' keys.
+var fillerLetters = func() (set [256]bool) {
+	for k := range fillers {
+		for i := 0; i < len(k); i++ {
+			set[k[i]] = true
+		}
+	}
+	return set
+}()
 
 // noRepeat are words that are correctly said twice ("that that", "had had").
 var noRepeat = map[string]bool{"that": true, "had": true, "is": true, "do": true, "very": true, "really": true, "so": true, "no": true, "bye": true}
@@ -382,12 +437,12 @@ func Blank(s string) string {
 }
 
 func blankAll(s string) string {
-	rs := []rune(s)
-	off := runeOffsets(s, len(rs))
-	toks := tokenize(rs, s, off)
-	markDrops(toks)
+	rd := read(s)
+	defer rd.release()
+	markDrops(rd.toks)
+	off := rd.off
 	var b []byte
-	for _, tk := range toks {
+	for _, tk := range rd.toks {
 		if !tk.drop && tk.kind != event {
 			continue
 		}
