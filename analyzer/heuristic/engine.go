@@ -110,9 +110,11 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		res.Warnings = append(res.Warnings, analyzer.Warning{Code: analyzer.WarnOffQuestion, QuestionID: q.ID,
 			Message: "the answer shares little with the question and its areas; it may answer a different question"})
 	}
-	// Nothing of the analysis refers to the matrix or the pair stats.
+	// Nothing of the analysis refers to the matrix, the pair stats or the
+	// parsed answer (its quotes are pieces of the answer's text).
 	as.sims.release()
 	as.stats.release()
+	doc.Release()
 	return res, nil
 }
 

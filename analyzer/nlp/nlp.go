@@ -8,6 +8,7 @@ package nlp
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -48,10 +49,14 @@ type Doc struct {
 // UnitText returns a unit's text.
 func (d *Doc) UnitText(u Unit) string { return d.Text[u.ByteStart:u.ByteEnd] }
 
-// Parse tokenizes text and splits it into units.
+// Parse tokenizes text and splits it into units. A caller done with the
+// document may hand its arrays back with Release.
 func Parse(text string) *Doc {
-	d := &Doc{Text: text}
-	d.Tokens = make([]Token, 0, len(text)/5+1)
+	d := docs.Get().(*Doc)
+	d.Text = text
+	if n := len(text)/5 + 1; cap(d.Tokens) < n {
+		d.Tokens = make([]Token, 0, n)
+	}
 	// Words recur within a text: a small direct-mapped memo answers most
 	// repeats before the shared cache is asked (a word whose slot another
 	// word holds is asked again; lemmas are the same either way).
@@ -129,6 +134,21 @@ func Parse(text string) *Doc {
 	d.joinIdioms()
 	d.splitUnits()
 	return d
+}
+
+// docs keeps the arrays of released documents for the next Parse: an
+// answer's tokens were the largest single allocation of the embedded
+// engine's analysis.
+var docs = sync.Pool{New: func() any { return new(Doc) }}
+
+// Release hands d's token and unit arrays back for another Parse, cleared
+// of what they held of the text. Neither d nor anything read from its
+// Tokens or Units slices may be used afterwards (strings taken from the
+// tokens and units copied out stay valid).
+func (d *Doc) Release() {
+	clear(d.Tokens)
+	*d = Doc{Tokens: d.Tokens[:0], Units: d.Units[:0]}
+	docs.Put(d)
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
@@ -287,8 +307,12 @@ var phrasal, particles = func() (map[[2]string]string, map[string]bool) {
 // joinPhrasal rewrites the lemma of a verb followed by its particle(s) to the
 // single verb of phrasalVerbs; the particle keeps its own lemma.
 func (d *Doc) joinPhrasal() {
-	for i := 0; i+1 < len(d.Tokens); i++ {
-		if !particles[d.Tokens[i+1].Lower] && (i+2 >= len(d.Tokens) || !particles[d.Tokens[i+2].Lower]) {
+	// Whether the next two tokens are particles, each token looked up once
+	// as the window moves.
+	isParticle := func(i int) bool { return i < len(d.Tokens) && particles[d.Tokens[i].Lower] }
+	next, after := isParticle(1), isParticle(2)
+	for i := 0; i+1 < len(d.Tokens); i, next, after = i+1, after, isParticle(i+3) {
+		if !next && !after {
 			continue
 		}
 		if v, ok := phrasal[[2]string{d.Tokens[i].Lemma, d.Tokens[i+1].Lower}]; ok {

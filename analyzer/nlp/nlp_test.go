@@ -3,6 +3,7 @@ package nlp_test
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -252,6 +253,8 @@ func TestParseLemmas(t *testing.T) {
 		{"idiom at the end", "It fell through the cracks", "fell", "gap"},
 		{"idiom incomplete at the end", "It fell through the", "fell", "fall"},
 		{"not a phrasal verb", "I found a note.", "found", "find"},
+		{"phrasal verb at the end", "That is what we found out", "found", "discover"},
+		{"pronoun and particle at the end", "They tipped me off", "tipped", "alert"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -444,5 +447,25 @@ func BenchmarkParse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		nlp.Parse(text)
+	}
+}
+
+// TestParseAfterRelease: a document parsed into the arrays of a released
+// one is the document a fresh parse gives, nothing of the earlier text left.
+func TestParseAfterRelease(t *testing.T) {
+	short := "She told me. I found out the cause, and we rolled it out."
+	copyDoc := func(d *nlp.Doc) nlp.Doc {
+		return nlp.Doc{Text: d.Text, Tokens: append([]nlp.Token(nil), d.Tokens...), Units: append([]nlp.Unit(nil), d.Units...), RuneLen: d.RuneLen}
+	}
+	want := copyDoc(nlp.Parse(short))
+	for range 3 {
+		long := nlp.Parse(strings.Repeat("Mrs. Okafor’s flight left at 7:45, so we picked it up with the crew. ", 50))
+		long.Release()
+		got := nlp.Parse(short)
+		checkDoc(t, got)
+		if c := copyDoc(got); !reflect.DeepEqual(c, want) {
+			t.Fatalf("after Release: %+v\nwant %+v", c, want)
+		}
+		got.Release()
 	}
 }
