@@ -114,6 +114,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	// parsed answer (its quotes are pieces of the answer's text).
 	as.sims.release()
 	as.stats.release()
+	as.release()
 	doc.Release()
 	return res, nil
 }

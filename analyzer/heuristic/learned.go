@@ -238,6 +238,9 @@ type answerSem struct {
 	kind    [][]float64 // [unit][area], any-kind scores
 	// trace keeps every unit's evidence and quote vectors (Trace).
 	trace bool
+	// buf owns the arrays of units, all, vocab, unitIdx and allIdx (nil for
+	// a second pass, which shares the first's).
+	buf *answerBuf
 	// The best of pair and kind per unit, for the margins over the other
 	// areas.
 	pairOthers, kindOthers []others
@@ -449,25 +452,30 @@ func probs(w *Weights, xs [][]float64) []float64 {
 }
 
 func readAnswerSem(af *answerFeat) *answerSem {
-	as := &answerSem{units: make([]semantic.Text, len(af.doc.Units)), unitIdx: make([][]int32, len(af.doc.Units)), vocab: newVocab()}
-	total := 0
+	b, _ := answerBufs.Get().(*answerBuf)
+	if b == nil {
+		b = &answerBuf{vocab: vocab{index: map[vocabKey]int32{}}}
+	}
+	n, toks := len(af.doc.Units), af.doc.Tokens
+	b.units, b.unitIdx = resized(b.units, n), resized(b.unitIdx, n)
+	as := &answerSem{units: b.units, unitIdx: b.unitIdx, vocab: &b.vocab, buf: b}
+	// The units' words lie in one array, in order: the whole answer's
+	// words are that array.
+	all := b.words[:0]
 	for i, u := range af.doc.Units {
 		if af.units[i].injected {
 			continue
 		}
-		toks, first := af.doc.Tokens, u.First
-		as.units[i] = semantic.FromTokensFunc(toks, u.First, u.Last, func(ti int) bool { return nameToSkip(toks, ti, first) })
-		total += len(as.units[i].Words)
+		first, lo := u.First, len(all)
+		all = semantic.AppendWords(all, toks, u.First, u.Last, func(ti int) bool { return nameToSkip(toks, ti, first) })
+		as.units[i] = semantic.TextOf(all[lo:len(all):len(all)])
 	}
-	all := make([]semantic.Word, 0, total)
-	for i := range as.units {
-		all = append(all, as.units[i].Words...)
-	}
+	b.words = all
 	as.all = semantic.TextOf(all)
-	// The whole answer's words are the units' in order: one pass numbers
-	// them all, and each unit's places are a part of the whole's.
-	as.vocab.index = make(map[vocabKey]int32, len(all))
-	as.allIdx = as.vocab.add(as.all.Words)
+	// One pass numbers the whole answer's words, and each unit's places
+	// are a part of the whole's.
+	as.allIdx = as.vocab.addTo(b.idx[:0], as.all.Words)
+	b.idx = as.allIdx
 	off := 0
 	for i := range as.units {
 		if !af.units[i].injected {
@@ -477,6 +485,34 @@ func readAnswerSem(af *answerFeat) *answerSem {
 		}
 	}
 	return as
+}
+
+// answerBuf holds the arrays an answer is read into for matching
+// (readAnswerSem), kept in a pool between analyses: they were over a
+// quarter of the bytes an analysis allocated.
+type answerBuf struct {
+	units   []semantic.Text
+	unitIdx [][]int32
+	words   []semantic.Word
+	idx     []int32
+	vocab   vocab
+}
+
+var answerBufs sync.Pool
+
+// release hands the arrays of an answer read by readAnswerSem back, cleared
+// of its words; as and every answerSem sharing its reading (depth's second
+// pass) must not be used afterwards.
+func (as *answerSem) release() {
+	b := as.buf
+	if b == nil {
+		return
+	}
+	clear(b.words)
+	b.words = b.words[:0]
+	b.vocab.reset()
+	answerBufs.Put(b)
+	as.buf = nil
 }
 
 // areaDecision is everything the engine derived for one area, kept for the

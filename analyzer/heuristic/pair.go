@@ -189,9 +189,14 @@ func newVocab() *vocab { return &vocab{index: map[vocabKey]int32{}} }
 
 // add numbers ws, returning each word's place.
 func (v *vocab) add(ws []semantic.Word) []int32 {
-	out := make([]int32, len(ws))
+	return v.addTo(make([]int32, 0, len(ws)), ws)
+}
+
+// addTo is add with the places appended to out.
+func (v *vocab) addTo(out []int32, ws []semantic.Word) []int32 {
+	out = slices.Grow(out, len(ws))
 	v.rows.Grow(len(ws))
-	for i, w := range ws {
+	for _, w := range ws {
 		k := vocabKey{w.Lemma, w.ID}
 		n, ok := v.index[k]
 		if !ok {
@@ -201,9 +206,18 @@ func (v *vocab) add(ws []semantic.Word) []int32 {
 			v.lex = append(v.lex, w.Lex())
 			v.rows.Add(w.ID)
 		}
-		out[i] = n
+		out = append(out, n)
 	}
 	return out
+}
+
+// reset empties v for another answer, keeping its map and arrays.
+func (v *vocab) reset() {
+	clear(v.index)
+	clear(v.words)
+	v.words, v.lex = v.words[:0], v.lex[:0]
+	v.rows.Reset()
+	v.rel = nil
 }
 
 // freeze indexes the words' WordNet concepts once, for a vocabulary that is

@@ -23,6 +23,11 @@ func (r *Rows) Grow(n int) {
 	r.hubs = slices.Grow(r.hubs, n)
 }
 
+// Reset empties r, keeping its arrays.
+func (r *Rows) Reset() {
+	r.ids, r.scales, r.hubs = r.ids[:0], r.scales[:0], r.hubs[:0]
+}
+
 // Add appends a word.
 func (r *Rows) Add(id ID) {
 	r.ids = append(r.ids, id)

@@ -58,15 +58,23 @@ func FromTokens(toks []nlp.Token, first, last int) Text {
 // skip reports (nil skips none).
 func FromTokensFunc(toks []nlp.Token, first, last int, skip func(i int) bool) Text {
 	var t Text
+	t.Words = AppendWords(nil, toks, first, last, skip)
+	t.finish()
+	return t
+}
+
+// AppendWords appends to ws the content words of toks[first:last] that
+// FromTokensFunc reads (skip as there), so that the words of several
+// pieces of one text can share an array.
+func AppendWords(ws []Word, toks []nlp.Token, first, last int, skip func(i int) bool) []Word {
 	for i := first; i < last; i++ {
 		tok := &toks[i]
 		if w, ok := contentWord(tok); ok && (skip == nil || !skip(i)) {
 			w.Token = i
-			t.Words = append(t.Words, w)
+			ws = append(ws, w)
 		}
 	}
-	t.finish()
-	return t
+	return ws
 }
 
 // TextOf is the text of the given words, which it keeps (the caller must not
