@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/candorhq/candor/analyzer"
-	"github.com/candorhq/candor/analyzer/semantic"
 )
 
 // The delivery verdict, learned: the signals of delivery.go (a told
@@ -84,15 +83,13 @@ func deliveryExtraOf(af *answerFeat) deliveryExtra {
 			ex.bound += d
 		}
 	}
-	for _, t := range af.doc.Tokens {
-		if t.Number || t.Cap || len(t.Lower) < 3 || semantic.IsStopword(t.Lower) {
+	// Numbers, short words, stopwords and words without a vector have no
+	// rarity (wRare).
+	for ti := range af.doc.Tokens {
+		if af.doc.Tokens[ti].Cap || af.infos[ti].flags&wRare == 0 {
 			continue // capitalised words left out: a name's rarity must not move the verdict
 		}
-		id := semantic.Lookup(t.Lower)
-		if id == semantic.NoID {
-			continue
-		}
-		rs += float64(semantic.Rarity(id))
+		rs += af.infos[ti].rarity
 		n++
 	}
 	if n > 0 {

@@ -88,8 +88,7 @@ func tellingOf(af *answerFeat) telling {
 		}
 		link := f.speech
 		for ti := u.First; ti < u.Last && !link; ti++ {
-			t := &doc.Tokens[ti]
-			link = successionWords[t.Lower] || af.info(t).flags&wPronoun3 != 0
+			link = af.infos[ti].flags&(wSuccession|wPronoun3) != 0
 		}
 		if link {
 			tl.links++

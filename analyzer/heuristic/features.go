@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/candorhq/candor/analyzer/nlp"
+	"github.com/candorhq/candor/analyzer/semantic"
 	"github.com/candorhq/candor/lexicon"
 )
 
@@ -37,6 +38,10 @@ type answerFeat struct {
 	units  []unitFeat
 	words  int
 	words2 map[string]*wordInfo // per distinct word
+	// infos[i] is what is known of token i's word (info): the later
+	// readings of the answer (delivery, the episode, matching) take it
+	// from here rather than looking the word up again.
+	infos []*wordInfo
 }
 
 // wordInfo is what the engine knows of a word out of context, looked up
@@ -46,6 +51,12 @@ type wordInfo struct {
 	flags   uint32
 	support []facetWeight
 	anchors startsAt // the anchor patterns the word starts (anchors.startsAt)
+	// rarity is semantic.Rarity of the word's vector, for a word with
+	// wRare.
+	rarity float64
+	// content is the word as matching reads it (semantic.ContentWord),
+	// for a word with wMatch.
+	content semantic.Word
 }
 
 type facetWeight struct {
@@ -66,6 +77,10 @@ const (
 	wPronoun3
 	wResult
 	wSpeech
+	wWould      // a contraction of "would" when a bare verb follows (wouldContractions)
+	wSuccession // ties an event to the one before it (successionWords)
+	wRare       // has a vector and its rarity counts for delivery (deliveryExtraOf)
+	wMatch      // a content word for matching (semantic.ContentWord)
 )
 
 func (af *answerFeat) info(t *nlp.Token) *wordInfo {
@@ -129,6 +144,20 @@ func computeInfo(t *nlp.Token) *wordInfo {
 		lw == "they" || lw == "them" || lw == "their" || lw == "theirs", wPronoun3)
 	set(resultWords[lw] && lw != lm, wResult)
 	set(speechVerbs[lw] && lw != lm, wSpeech)
+	set(wouldContractions[lw], wWould)
+	set(successionWords[lw], wSuccession)
+	// A word's rarity, as deliveryExtraOf counts it (capitalised words
+	// aside, which it checks per token).
+	if !t.Number && len(lw) >= 3 && !semantic.IsStopword(lw) {
+		if id := semantic.Lookup(lw); id != semantic.NoID {
+			wi.flags |= wRare
+			wi.rarity = semantic.Rarity(id)
+		}
+	}
+	if w, ok := semantic.ContentWord(t); ok {
+		wi.flags |= wMatch
+		wi.content = w
+	}
 	if !stopwords[lm] && len(lm) > 2 {
 		cl := lexicon.Classes(lm)
 		add := func(mask lexicon.Class, f facet, w float64) {
@@ -149,7 +178,8 @@ func computeInfo(t *nlp.Token) *wordInfo {
 }
 
 func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
-	af := &answerFeat{doc: doc, units: make([]unitFeat, len(doc.Units)), words: len(doc.Tokens), words2: make(map[string]*wordInfo, 256)}
+	af := &answerFeat{doc: doc, units: make([]unitFeat, len(doc.Units)), words: len(doc.Tokens), words2: make(map[string]*wordInfo, 256),
+		infos: make([]*wordInfo, len(doc.Tokens))}
 	var starts []*startsAt // each token's anchor patterns, for a unit
 	for ui, u := range doc.Units {
 		f := &af.units[ui]
@@ -170,6 +200,7 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 			t := &doc.Tokens[ti]
 			lw := t.Lower
 			wi := af.info(t)
+			af.infos[ti] = wi
 			starts = append(starts, &wi.anchors)
 			if wi.flags&wContent != 0 {
 				f.content++
@@ -183,7 +214,7 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
 			if wi.flags&wHabitual != 0 {
 				f.habitual = true
 			}
-			if wouldContractions[lw] && wouldFollows(doc, ti, u.Last) {
+			if wi.flags&wWould != 0 && wouldFollows(doc, ti, u.Last) {
 				f.hypothetical = true
 			}
 			if wi.flags&wPast != 0 {

@@ -466,8 +466,16 @@ func readAnswerSem(af *answerFeat) *answerSem {
 		if af.units[i].injected {
 			continue
 		}
-		first, lo := u.First, len(all)
-		all = semantic.AppendWords(all, toks, u.First, u.Last, func(ti int) bool { return nameToSkip(toks, ti, first) })
+		// The content words semantic.FromTokens would read (kept with
+		// what is known of each word), names left out.
+		lo := len(all)
+		for ti := u.First; ti < u.Last; ti++ {
+			if wi := af.infos[ti]; wi.flags&wMatch != 0 && !nameToSkip(toks, ti, u.First) {
+				w := wi.content
+				w.Token = ti
+				all = append(all, w)
+			}
+		}
 		as.units[i] = semantic.TextOf(all[lo:len(all):len(all)])
 	}
 	b.words = all

@@ -7,6 +7,7 @@ import (
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/semantic"
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 // pairVector computes in one pass what package semantic computes feature by
@@ -168,5 +169,51 @@ func TestOrderGap(t *testing.T) {
 		if got := orderGap(tc.ui, tc.n, tc.ai, tc.na); math.Abs(got-tc.want) > 1e-9 {
 			t.Errorf("orderGap(%d, %d, %d, %d) = %v, want %v", tc.ui, tc.n, tc.ai, tc.na, got, tc.want)
 		}
+	}
+}
+
+// TestWordInfoReadings: what an answer's word infos keep for matching and
+// for delivery (computed once per distinct word and cached across answers)
+// is what reading each token afresh gives, token by token.
+func TestWordInfoReadings(t *testing.T) {
+	type item struct {
+		Text string `json:"text"`
+	}
+	items, _ := testkit.ReadJSONL[item](t, "../../testdata/eval/answers.jsonl", false)
+	texts := []string{"Um, I'd call her. I found out the cause, and we rolled it out. Then I picked it up. Mrs. Okafor, 2019, 20% off, the the manager."}
+	for _, it := range items {
+		texts = append(texts, it.Text)
+	}
+	n := 0
+	for _, text := range texts {
+		_, doc, af := readAnswer(text)
+		for ti := range doc.Tokens {
+			tok := &doc.Tokens[ti]
+			wi := af.infos[ti]
+			w, ok := semantic.ContentWord(tok)
+			if got := wi.flags&wMatch != 0; got != ok || ok && wi.content != w {
+				t.Fatalf("token %d %q: matching reading %v %+v, afresh %v %+v", ti, tok.Lower, got, wi.content, ok, w)
+			}
+			rare, rarity := false, 0.0
+			if !tok.Number && len(tok.Lower) >= 3 && !semantic.IsStopword(tok.Lower) {
+				if id := semantic.Lookup(tok.Lower); id != semantic.NoID {
+					rare, rarity = true, semantic.Rarity(id)
+				}
+			}
+			if got := wi.flags&wRare != 0; got != rare || wi.rarity != rarity {
+				t.Fatalf("token %d %q: rarity %v %v, afresh %v %v", ti, tok.Lower, got, wi.rarity, rare, rarity)
+			}
+			if got := wi.flags&wWould != 0; got != wouldContractions[tok.Lower] {
+				t.Fatalf("token %d %q: would %v", ti, tok.Lower, got)
+			}
+			if got := wi.flags&wSuccession != 0; got != successionWords[tok.Lower] {
+				t.Fatalf("token %d %q: succession %v", ti, tok.Lower, got)
+			}
+			n++
+		}
+		doc.Release()
+	}
+	if n < 9_000 {
+		t.Fatalf("only %d tokens checked", n)
 	}
 }

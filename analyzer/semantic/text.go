@@ -58,23 +58,15 @@ func FromTokens(toks []nlp.Token, first, last int) Text {
 // skip reports (nil skips none).
 func FromTokensFunc(toks []nlp.Token, first, last int, skip func(i int) bool) Text {
 	var t Text
-	t.Words = AppendWords(nil, toks, first, last, skip)
-	t.finish()
-	return t
-}
-
-// AppendWords appends to ws the content words of toks[first:last] that
-// FromTokensFunc reads (skip as there), so that the words of several
-// pieces of one text can share an array.
-func AppendWords(ws []Word, toks []nlp.Token, first, last int, skip func(i int) bool) []Word {
 	for i := first; i < last; i++ {
 		tok := &toks[i]
 		if w, ok := contentWord(tok); ok && (skip == nil || !skip(i)) {
 			w.Token = i
-			ws = append(ws, w)
+			t.Words = append(t.Words, w)
 		}
 	}
-	return ws
+	t.finish()
+	return t
 }
 
 // TextOf is the text of the given words, which it keeps (the caller must not
@@ -118,6 +110,15 @@ func (t *Text) finish() {
 // idiom gives a word another lemma at one place: that reading is kept in
 // otherWords). One string is hashed, not two.
 var wordCache = nlp.NewBoundedMap[string, Word](200_000)
+
+// ContentWord returns a token's reading as FromTokens gives it (with Token
+// -1), false for a token FromTokens leaves out (a number, a stopword, a
+// one-letter word). It depends on the token's Lower, Lemma and Number only.
+func ContentWord(tok *nlp.Token) (Word, bool) {
+	w, ok := contentWord(tok)
+	w.Token = -1
+	return w, ok
+}
 
 func contentWord(tok *nlp.Token) (Word, bool) {
 	lw, lm := tok.Lower, tok.Lemma
