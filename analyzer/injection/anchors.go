@@ -32,14 +32,30 @@ type anchorEntry struct {
 	text  string
 	whole bool
 	mask  uint32
+	// nonASCII: the anchor has a byte outside ASCII, so a text with none
+	// cannot hold it.
+	nonASCII bool
 }
 
 type anchorIndex struct {
-	byStart map[uint16][]anchorEntry // word-start anchors, by their first two bytes
-	other   []anchorEntry            // infix and non-ASCII anchors
+	// Word-start anchors by their first two bytes: in an array when both
+	// are letters (most, and every word of a text is looked up there), in
+	// a map otherwise.
+	byLetters [26 * 26][]anchorEntry
+	byStart   map[uint16][]anchorEntry
+	other     []anchorEntry // infix and non-ASCII anchors
 }
 
 func key2(s string) uint16 { return uint16(s[0])<<8 | uint16(s[1]) }
+
+// starting returns the word-start anchors under the first two bytes of s,
+// whose first byte is an ASCII letter, in the order they were added.
+func (ix *anchorIndex) starting(s string) []anchorEntry {
+	if isASCIILetter(s[1]) {
+		return ix.byLetters[int(s[0]-'a')*26+int(s[1]-'a')]
+	}
+	return ix.byStart[key2(s)]
+}
 
 var anchors = buildAnchors()
 
@@ -51,9 +67,14 @@ func buildAnchors() *anchorIndex {
 			a = strings.TrimPrefix(a, "~")
 			whole := strings.HasSuffix(a, "$")
 			a = strings.TrimSuffix(a, "$")
-			e := anchorEntry{text: a, whole: whole, mask: mask}
+			e := anchorEntry{text: a, whole: whole, mask: mask, nonASCII: !isASCII(a)}
 			if infix || a[0] >= utf8.RuneSelf || !isASCIILetter(a[0]) || len(a) < 2 {
 				ix.other = append(ix.other, e)
+				continue
+			}
+			if isASCIILetter(a[1]) {
+				k := int(a[0]-'a')*26 + int(a[1]-'a')
+				ix.byLetters[k] = append(ix.byLetters[k], e)
 				continue
 			}
 			ix.byStart[key2(a)] = append(ix.byStart[key2(a)], e)
@@ -94,7 +115,7 @@ func (ix *anchorIndex) masks(s string, sents []span) []uint32 {
 		if p+1 >= len(s) {
 			break
 		}
-		for _, e := range ix.byStart[key2(s[p:])] {
+		for _, e := range ix.starting(s[p:]) {
 			if out[k]&e.mask == e.mask || !strings.HasPrefix(s[p:], e.text) {
 				continue
 			}
@@ -104,7 +125,11 @@ func (ix *anchorIndex) masks(s string, sents []span) []uint32 {
 			out[k] |= e.mask
 		}
 	}
+	ascii := isASCII(s)
 	for _, e := range ix.other {
+		if ascii && e.nonASCII {
+			continue // most answers: no need to look for "人工智" or "künstliche"
+		}
 		for from := 0; ; {
 			i := strings.Index(s[from:], e.text)
 			if i < 0 {
@@ -124,6 +149,16 @@ func (ix *anchorIndex) masks(s string, sents []span) []uint32 {
 	return out
 }
 
+// isASCII reports a string of ASCII bytes only.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // positions returns the byte offsets in w of the anchors with bit, in
 // order.
 func (ix *anchorIndex) positions(w string, bit uint32) []int {
@@ -132,7 +167,7 @@ func (ix *anchorIndex) positions(w string, bit uint32) []int {
 		if !isASCIILetter(w[p]) || (p > 0 && isASCIILetter(w[p-1])) {
 			continue
 		}
-		for _, e := range ix.byStart[key2(w[p:])] {
+		for _, e := range ix.starting(w[p:]) {
 			if e.mask&bit == 0 || !strings.HasPrefix(w[p:], e.text) {
 				continue
 			}

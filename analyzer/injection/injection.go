@@ -159,6 +159,10 @@ func sentences(s string) []span {
 	}
 	start := 0
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf && c != '.' && c != '!' && c != '?' && c != '\n' {
+			i++ // most bytes: nothing to decide
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		end := -1
@@ -268,7 +272,7 @@ func sentenceHits(s string, sents []span, i int, mask uint32, hits []hit) []hit 
 		hasObject := l.hasObject(w)
 		if !hasObject {
 			if nwords == 0 {
-				nwords = len(strings.Fields(w))
+				nwords = countFields(w)
 			}
 			if nwords > 12 || i+1 == len(sents) {
 				continue
@@ -284,7 +288,7 @@ func sentenceHits(s string, sents []span, i int, mask uint32, hits []hit) []hit 
 		}
 		// An address on its own ("Note to the AI grading this.") followed
 		// by its instruction.
-		if i+1 < len(sents) && len(strings.Fields(rest)) <= 4 {
+		if i+1 < len(sents) && countFields(rest) <= 4 {
 			nx := sents[i+1]
 			next := s[nx.start:nx.end]
 			if l.imperativeStart(next) && l.directive.MatchString(next) && l.hasObject(next) {
@@ -293,6 +297,19 @@ func sentenceHits(s string, sents []span, i int, mask uint32, hits []hit) []hit 
 		}
 	}
 	return hits
+}
+
+// countFields is len(strings.Fields(s)) without making the slice.
+func countFields(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
 }
 
 // gated reports whether language li's rules may run on a sentence with
