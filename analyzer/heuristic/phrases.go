@@ -27,8 +27,37 @@ type firstWord struct {
 
 type pattern struct {
 	words  []string
+	tests  []wordTest // words read once for matching
 	weight float64
 	facet  facet
+}
+
+// wordTest is a pattern word read for matching: "_" any word, "x*" any word
+// starting with x, else the word itself.
+type wordTest struct {
+	text        string
+	any, prefix bool
+}
+
+func newWordTest(p string) wordTest {
+	switch {
+	case p == "_":
+		return wordTest{any: true}
+	case strings.HasSuffix(p, "*"):
+		return wordTest{text: p[:len(p)-1], prefix: true}
+	}
+	return wordTest{text: p}
+}
+
+// match reports whether w is a word the pattern word stands for.
+func (t *wordTest) match(w string) bool {
+	switch {
+	case t.any:
+		return true
+	case t.prefix:
+		return strings.HasPrefix(w, t.text)
+	}
+	return t.text == w
 }
 
 func newPhraseSet() *phraseSet {
@@ -43,6 +72,9 @@ func (ps *phraseSet) add(f facet, w float64, patterns ...string) {
 				continue
 			}
 			pt := pattern{words: words, weight: w, facet: f}
+			for _, w := range words {
+				pt.tests = append(pt.tests, newWordTest(w))
+			}
 			if words[0] == "_" {
 				ps.any = append(ps.any, pt)
 				continue
@@ -105,16 +137,6 @@ func expandGroups(p string) []string {
 	return out
 }
 
-func wordMatch(p, w string) bool {
-	if p == "_" {
-		return true
-	}
-	if strings.HasSuffix(p, "*") {
-		return strings.HasPrefix(w, p[:len(p)-1])
-	}
-	return p == w
-}
-
 // startsAt is what a phrase set holds for a word to start: its exact
 // first-word patterns and its prefix patterns.
 type startsAt struct {
@@ -135,11 +157,11 @@ func (ps *phraseSet) startsAt(w string) startsAt {
 // once per word, not once per token).
 func (ps *phraseSet) match(toks []nlp.Token, first, last int, starts []*startsAt, fn func(p *pattern, at int)) {
 	try := func(p *pattern, i int) {
-		if i+len(p.words) > last {
+		if i+len(p.tests) > last {
 			return
 		}
-		for k, w := range p.words {
-			if !wordMatch(w, toks[i+k].Lower) {
+		for k := range p.tests {
+			if !p.tests[k].match(toks[i+k].Lower) {
 				return
 			}
 		}

@@ -71,7 +71,7 @@ func Parse(text string) *Doc {
 			for b < len(text) {
 				r2, s2 := utf8.DecodeRuneInString(text[b:])
 				// Combining marks belong to the letter before them ("e\u0301").
-				if isWordRune(r2) || unicode.Is(unicode.M, r2) {
+				if isWordRune(r2) || isMark(r2) {
 					if unicode.IsLetter(r2) {
 						hasLetter = true
 					}
@@ -152,6 +152,12 @@ func (d *Doc) Release() {
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isMark is unicode.Is(unicode.M, r), whose first mark is U+0300: the
+// characters before it (every end of an ASCII word) skip the table search.
+func isMark(r rune) bool { return r >= firstMark && unicode.Is(unicode.M, r) }
+
+const firstMark = 0x300
 
 func lowerWord(w string) string {
 	ascii := true

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/candorhq/candor/analyzer/nlp"
@@ -467,5 +468,12 @@ func TestParseAfterRelease(t *testing.T) {
 			t.Fatalf("after Release: %+v\nwant %+v", c, want)
 		}
 		got.Release()
+	}
+}
+
+// TestFirstMark: Parse skips the mark table below U+0300, where it has none.
+func TestFirstMark(t *testing.T) {
+	if lo := rune(unicode.M.R16[0].Lo); lo != 0x300 {
+		t.Fatalf("unicode.M starts at %U", lo)
 	}
 }

@@ -44,8 +44,10 @@ func (m *Linear) Check(features []string) error {
 // Score is the model's linear score for x.
 func (m *Linear) Score(x []float64) float64 {
 	s := m.Bias
+	// Sliced to x's length once, so the loop checks no bounds.
+	w, mean, scale := m.W[:len(x)], m.Mean[:len(x)], m.Scale[:len(x)]
 	for i, v := range x {
-		s += m.W[i] * (v - m.Mean[i]) / m.Scale[i]
+		s += w[i] * (v - mean[i]) / scale[i]
 	}
 	return s
 }
