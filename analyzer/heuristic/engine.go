@@ -110,12 +110,12 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		res.Warnings = append(res.Warnings, analyzer.Warning{Code: analyzer.WarnOffQuestion, QuestionID: q.ID,
 			Message: "the answer shares little with the question and its areas; it may answer a different question"})
 	}
-	// Nothing of the analysis refers to the matrix, the pair stats or the
-	// parsed answer (its quotes are pieces of the answer's text).
+	// Nothing of the analysis refers to the matrix, the pair stats, the
+	// parsed answer (its quotes are pieces of the answer's text) or the
+	// answer's workspace.
 	as.sims.release()
 	as.stats.release()
-	as.release()
-	doc.Release()
+	af.release()
 	return res, nil
 }
 
@@ -249,5 +249,5 @@ func readAnswer(answer string) ([]injection.Finding, *nlp.Doc, *answerFeat) {
 	for i, f := range found {
 		inj[i] = byteRange{f.ByteStart, f.ByteEnd}
 	}
-	return found, doc, analyzeFeatures(doc, inj)
+	return found, doc, analyzeFeatures(doc, inj, newWorkspace())
 }

@@ -42,6 +42,9 @@ type answerFeat struct {
 	// readings of the answer (delivery, the episode, matching) take it
 	// from here rather than looking the word up again.
 	infos []*wordInfo
+	// ws holds the arrays of units, words2 and infos, and of the answer
+	// read for matching (readAnswerSem).
+	ws *workspace
 }
 
 // wordInfo is what the engine knows of a word out of context, looked up
@@ -177,9 +180,10 @@ func computeInfo(t *nlp.Token) *wordInfo {
 	return wi
 }
 
-func analyzeFeatures(doc *nlp.Doc, injected []byteRange) *answerFeat {
-	af := &answerFeat{doc: doc, units: make([]unitFeat, len(doc.Units)), words: len(doc.Tokens), words2: make(map[string]*wordInfo, 256),
-		infos: make([]*wordInfo, len(doc.Tokens))}
+// analyzeFeatures computes the answer's unit features in ws's arrays.
+func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerFeat {
+	ws.units, ws.infos = resized(ws.units, len(doc.Units)), resized(ws.infos, len(doc.Tokens))
+	af := &answerFeat{doc: doc, units: ws.units, words: len(doc.Tokens), words2: ws.words2, infos: ws.infos, ws: ws}
 	var starts []*startsAt // each token's anchor patterns, for a unit
 	for ui, u := range doc.Units {
 		f := &af.units[ui]

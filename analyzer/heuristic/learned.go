@@ -238,9 +238,6 @@ type answerSem struct {
 	kind    [][]float64 // [unit][area], any-kind scores
 	// trace keeps every unit's evidence and quote vectors (Trace).
 	trace bool
-	// buf owns the arrays of units, all, vocab, unitIdx and allIdx (nil for
-	// a second pass, which shares the first's).
-	buf *answerBuf
 	// The best of pair and kind per unit, for the margins over the other
 	// areas.
 	pairOthers, kindOthers []others
@@ -451,14 +448,13 @@ func probs(w *Weights, xs [][]float64) []float64 {
 	return out
 }
 
+// readAnswerSem reads the answer for matching, into the arrays of its
+// workspace.
 func readAnswerSem(af *answerFeat) *answerSem {
-	b, _ := answerBufs.Get().(*answerBuf)
-	if b == nil {
-		b = &answerBuf{vocab: vocab{index: map[vocabKey]int32{}}}
-	}
+	b := af.ws
 	n, toks := len(af.doc.Units), af.doc.Tokens
-	b.units, b.unitIdx = resized(b.units, n), resized(b.unitIdx, n)
-	as := &answerSem{units: b.units, unitIdx: b.unitIdx, vocab: &b.vocab, buf: b}
+	b.texts, b.unitIdx = resized(b.texts, n), resized(b.unitIdx, n)
+	as := &answerSem{units: b.texts, unitIdx: b.unitIdx, vocab: &b.vocab}
 	// The units' words lie in one array, in order: the whole answer's
 	// words are that array.
 	all := b.words[:0]
@@ -493,34 +489,6 @@ func readAnswerSem(af *answerFeat) *answerSem {
 		}
 	}
 	return as
-}
-
-// answerBuf holds the arrays an answer is read into for matching
-// (readAnswerSem), kept in a pool between analyses: they were over a
-// quarter of the bytes an analysis allocated.
-type answerBuf struct {
-	units   []semantic.Text
-	unitIdx [][]int32
-	words   []semantic.Word
-	idx     []int32
-	vocab   vocab
-}
-
-var answerBufs sync.Pool
-
-// release hands the arrays of an answer read by readAnswerSem back, cleared
-// of its words; as and every answerSem sharing its reading (depth's second
-// pass) must not be used afterwards.
-func (as *answerSem) release() {
-	b := as.buf
-	if b == nil {
-		return
-	}
-	clear(b.words)
-	b.words = b.words[:0]
-	b.vocab.reset()
-	answerBufs.Put(b)
-	as.buf = nil
 }
 
 // areaDecision is everything the engine derived for one area, kept for the

@@ -211,7 +211,7 @@ func TestWordInfoReadings(t *testing.T) {
 			}
 			n++
 		}
-		doc.Release()
+		af.release()
 	}
 	if n < 9_000 {
 		t.Fatalf("only %d tokens checked", n)

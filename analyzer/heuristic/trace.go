@@ -68,6 +68,6 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 		}
 		t.Areas = append(t.Areas, at)
 	}
-	doc.Release() // the trace holds numbers only
+	af.release() // the trace holds numbers only
 	return t, nil
 }
