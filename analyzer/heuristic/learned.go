@@ -238,6 +238,9 @@ type answerSem struct {
 	kind    [][]float64 // [unit][area], any-kind scores
 	// trace keeps every unit's evidence and quote vectors (Trace).
 	trace bool
+	// floats is where the vectors of an analysis are taken from (nil: each
+	// is allocated, for a trace that keeps them).
+	floats *floatArena
 	// The best of pair and kind per unit, for the margins over the other
 	// areas.
 	pairOthers, kindOthers []others
@@ -407,6 +410,9 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 		st.base = resized(st.base, (nu+1)*na*nBase)
 	}
 	xs := make([][]float64, na)
+	for ai := range xs {
+		xs[ai] = as.floats.take(len(PairFeatures))[:0]
+	}
 	var buf []weighted
 	features := func(r, ai, pieceWords int) {
 		s := st.at(r, ai)
@@ -431,17 +437,17 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 		for ai := range qs.areas {
 			features(ui, ai, len(as.units[ui].Words))
 		}
-		as.pair[ui] = probs(w, addMargins(xs))
+		as.pair[ui] = probs(w, addMargins(xs), as.floats)
 	}
 	for ai := range qs.areas {
 		features(nu, ai, len(as.all.Words))
 	}
-	as.pairAll = probs(w, addMargins(xs))
+	as.pairAll = probs(w, addMargins(xs), as.floats)
 	as.pxAll = xs
 }
 
-func probs(w *Weights, xs [][]float64) []float64 {
-	out := make([]float64, len(xs))
+func probs(w *Weights, xs [][]float64, fl *floatArena) []float64 {
+	out := fl.take(len(xs))
 	for i, x := range xs {
 		out[i] = w.Pair.Prob(x)
 	}
@@ -512,7 +518,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	n := len(af.units)
 	// One array for the per-unit vectors: pair, evidence, quote, kinds and
 	// any-kind scores.
-	blk := make([]float64, 5*n)
+	blk := as.floats.take(5 * n)
 	d := areaDecision{pair: blk[0:n:n], evidence: blk[n : 2*n : 2*n], quote: blk[2*n : 3*n : 3*n], best: -1}
 	live := 0
 	pMax, pSum := 0.0, 0.0
@@ -556,7 +562,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	}
 	var ev []float64
 	opening, closing := areaPlace(info)
-	x := make([]float64, len(CoverageFeatures))
+	x := as.floats.take(len(CoverageFeatures))
 	anyK := blk[4*n : 5*n : 5*n]
 	// The two best pair probabilities of the units read.
 	top, second, nPairs := 0.0, 0.0, 0
@@ -566,9 +572,9 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	nq := len(QuoteFeatures)
 	var evBuf []float64
 	if as.trace {
-		evBuf = make([]float64, n*nq)
+		evBuf = as.floats.take(n * nq)
 	} else {
-		evBuf = make([]float64, nq)
+		evBuf = as.floats.take(nq)
 	}
 	evCount := 0
 	for ui := range af.units {
@@ -828,20 +834,26 @@ func (e *Engine) mustWeights() *Weights {
 // the evidence and quote vectors.
 func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deliveryStats, prev *answerSem, forDepth, trace bool) (analyzer.Coverage, []areaDecision, *answerSem) {
 	w := e.mustWeights()
+	var fl *floatArena
+	if !trace {
+		fl = &af.ws.floats
+	}
 	var as *answerSem
 	if prev != nil {
-		as = &answerSem{units: prev.units, all: prev.all, vocab: prev.vocab, unitIdx: prev.unitIdx, allIdx: prev.allIdx}
+		as = &answerSem{units: prev.units, all: prev.all, vocab: prev.vocab, unitIdx: prev.unitIdx, allIdx: prev.allIdx, floats: fl}
 		as.score(w, qs, prev, false)
 	} else {
 		as = readAnswerSem(af)
+		as.floats = fl
 		as.score(w, qs, nil, forDepth)
 	}
 	as.trace = trace
+	kinds := fl.take(len(af.units) * len(q.Areas))
 	as.kind = make([][]float64, len(af.units))
 	as.pairOthers = make([]others, len(af.units))
 	as.kindOthers = make([]others, len(af.units))
 	for ui := range af.units {
-		as.kind[ui] = make([]float64, len(q.Areas))
+		as.kind[ui] = kinds[ui*len(q.Areas) : (ui+1)*len(q.Areas) : (ui+1)*len(q.Areas)]
 		for ai := range q.Areas {
 			as.kind[ui][ai] = anyKind(&qs.info[ai], &af.units[ui])
 		}

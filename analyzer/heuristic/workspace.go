@@ -20,6 +20,9 @@ type workspace struct {
 	words   []semantic.Word
 	idx     []int32
 	vocab   vocab
+	// floats holds the analysis's vectors (pair features and
+	// probabilities, area decisions).
+	floats floatArena
 }
 
 var workspaces = sync.Pool{New: func() any {
@@ -39,7 +42,37 @@ func (af *answerFeat) release() {
 	clear(ws.words)
 	ws.words = ws.words[:0]
 	ws.vocab.reset()
+	ws.floats.reset()
 	workspaces.Put(ws)
 	af.doc.Release()
 	af.ws, af.doc = nil, nil
 }
+
+// floatArena hands out zeroed float64 slices from chunks it keeps between
+// analyses; reset makes them all free again. A nil arena allocates each
+// slice (Trace keeps its vectors).
+type floatArena struct {
+	chunks    [][]float64
+	cur, used int // the chunk being handed out, and how much of it is
+}
+
+const arenaChunk = 8192 // floats: 64 KiB, about an answer's worth
+
+// take returns n zeroed floats, with no room to append in place.
+func (a *floatArena) take(n int) []float64 {
+	if a == nil {
+		return make([]float64, n)
+	}
+	for a.cur < len(a.chunks) && a.used+n > len(a.chunks[a.cur]) {
+		a.cur, a.used = a.cur+1, 0
+	}
+	if a.cur == len(a.chunks) {
+		a.chunks = append(a.chunks, make([]float64, max(n, arenaChunk)))
+	}
+	s := a.chunks[a.cur][a.used : a.used+n : a.used+n]
+	a.used += n
+	clear(s)
+	return s
+}
+
+func (a *floatArena) reset() { a.cur, a.used = 0, 0 }
