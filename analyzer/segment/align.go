@@ -41,6 +41,9 @@ type matchers struct {
 	topic []map[string]bool // each question's topic words (lemmas)
 	// topicConc holds each question's topic words with their concepts.
 	topicConc [][]topicWord
+	// intents holds each question's intents (intents.go).
+	intents    []uint32
+	allIntents uint32
 }
 
 // matcherCache keeps the matchers of the guides seen last. It is keyed by
@@ -125,7 +128,11 @@ func guideMatchers(g *analyzer.Guide) *matchers {
 	if m := matcherCache.get(key); m != nil {
 		return m
 	}
-	m := &matchers{text: nlp.NewMatcher(texts, genericWords), ext: nlp.NewMatcher(ext, genericWords), topic: make([]map[string]bool, len(texts))}
+	m := &matchers{text: nlp.NewMatcher(texts, genericWords), ext: nlp.NewMatcher(ext, genericWords), topic: make([]map[string]bool, len(texts)),
+		intents: questionIntents(texts)}
+	for _, in := range m.intents {
+		m.allIntents |= in
+	}
 	for i, q := range texts {
 		m.topic[i] = map[string]bool{}
 		for _, l := range lemmasOf(q) {

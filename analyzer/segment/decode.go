@@ -36,7 +36,7 @@ var OpenFeatures = []string{
 	"match",            // the turn's match score with q (question text, areas and follow-ups, both ways)
 	"is_best",          // q is the turn's best match
 	"below_best",       // best match minus q's
-	"brief",            // a brief ask that says most of q's topic words ("Why this job?")
+	"brief",            // a brief ask that says most of q's topic words ("Why this job?") or asks its kind of question (intents.go)
 	"prompt",           // a behavioural prompt or a transition cue ("tell me about a time", "next one")
 	"transition",       // a transition cue ("next one", "moving on", "let's start")
 	"asks",             // a question mark or an ask ("tell me", "describe")
@@ -56,6 +56,8 @@ var OpenFeatures = []string{
 	"open_x_novelty",   // open * novelty * prompt
 	"reply_match",      // how much of q's areas and follow-ups the candidate's next reply says, over the mean question's
 	"reply_best",       // q's areas are the ones the next reply says most of
+	"intent",           // the turn asks the kind of question q is (intents.go: a weakness, a time you led ...)
+	"intent_other",     // the turn asks a kind of question, not q's
 }
 
 // Decoder is the trained turn model.
@@ -65,6 +67,11 @@ type Decoder struct {
 	// (the training command chooses it by cross-validation; 1 is greedy,
 	// turn by turn).
 	Beam int `json:"beam"`
+	// IntentWeight is what a shared intent (intents.go) adds to a turn's
+	// match score with a question, so that every feature read from the
+	// match sees it (the training command chooses it by cross-validation;
+	// 0 leaves intents to the features "intent" and "intent_other").
+	IntentWeight float64 `json:"intent_weight"`
 }
 
 // Weights is the embedded file the training command writes.
@@ -122,10 +129,13 @@ type turnView struct {
 	// novelty is the share of the turn's topic words that the candidate's
 	// last reply did not use (hasReply: there was one), the same in every
 	// reading.
-	novelty   float64
-	hasReply  bool
-	reply     []float64
-	replyBest int
+	novelty      float64
+	hasReply     bool
+	reply        []float64
+	replyBest    int
+	intents      uint32 // the turn's (intents.go)
+	qIntents     []uint32
+	guideIntents uint32 // every question's, together
 }
 
 // seg is one answer of a hypothesis.
@@ -239,12 +249,16 @@ func (v *turnView) features(h *hyp, q int, x []float64) {
 	x[20] = b(open) * novelty * prompt
 	x[21] = v.reply[q]
 	x[22] = b(q == v.replyBest)
+	x[23] = b(v.intents&v.qIntents[q] != 0)
+	x[24] = b(v.intents&v.guideIntents != 0 && v.intents&v.qIntents[q] == 0)
 }
 
 // decode aligns the transcript. With force (gold: turn -> question index)
 // it follows the gold reading instead and returns the model's view of
 // every scored turn, for training.
-func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, dec *Decoder, explain bool, force map[int]int) ([]analyzer.Answer, []Decision, []Group) {
+//
+// intentWeight is the decoder's IntentWeight (dec may be nil in training).
+func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, dec *Decoder, intentWeight float64, explain bool, force map[int]int) ([]analyzer.Answer, []Decision, []Group) {
 	m := guideMatchers(g)
 	st, se, sr := m.text.NewScorer(), m.ext.NewScorer(), m.ext.NewScorer()
 	nq := len(g.Questions)
@@ -318,16 +332,22 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 			tExt := se.TurnSide()
 			v = &turnView{score: make([]float64, nq), bq: -1, brief: make([]bool, nq),
 				asks: asksLower(l), transition: hasAny(l, transitionCues), prompt: hasAny(l, promptCues),
+				intents: intentsOf(l), qIntents: m.intents, guideIntents: m.allIntents,
 				content: contentWords(lem), introCue: hasAny(l, introCues) && !(hasAny(l, transitionCues) && hasAny(l, promptCues))}
 			for q := range v.score {
 				v.score[q] = sText[q] + 0.5*sExt[q] + 0.5*tText[q] + 0.3*tExt[q]
+				if v.intents&m.intents[q] != 0 {
+					v.score[q] += intentWeight
+				}
 				if v.score[q] > v.bs {
 					v.bq, v.bs = q, v.score[q]
 				}
 				// covers needs a topic word of q said, which the text
 				// matcher would have seen (sText > 0): most questions are
 				// ruled out without the concept tests.
-				v.brief[q] = v.content > 0 && sText[q] > 0 && m.covers(q, lem)
+				// A turn that asks q's kind of question (intents.go) is a brief
+				// ask of it too ("Weak spots?").
+				v.brief[q] = v.content > 0 && sText[q] > 0 && m.covers(q, lem) || v.intents&m.intents[q] != 0
 			}
 			v.reply, v.replyBest = make([]float64, nq), -1
 			for j := i + 1; j < len(t.Turns) && !r.isInterv[t.Turns[j].Speaker]; j++ {

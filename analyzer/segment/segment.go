@@ -74,7 +74,7 @@ func Segment(g *analyzer.Guide, t *analyzer.Transcript, opts Options) (*Result, 
 			return nil, err
 		}
 	}
-	res.Answers, res.Decisions, _ = decode(g, t, tt, roles, dec, opts.Explain, nil)
+	res.Answers, res.Decisions, _ = decode(g, t, tt, roles, dec, dec.IntentWeight, opts.Explain, nil)
 	fillProbes(t, roles, res.Answers)
 	asked := map[string]bool{}
 	for _, a := range res.Answers {
@@ -104,8 +104,9 @@ type Ask struct {
 // every turn that asks a guide question, including one the candidate put
 // off and that was asked again later) and returns every scored interviewer
 // turn as the turn model sees it in that state: the rows the training
-// command fits the model on. Roles are inferred as Segment infers them.
-func TrainingGroups(g *analyzer.Guide, t *analyzer.Transcript, asks []Ask) ([]Group, error) {
+// command fits the model on, with intentWeight as the decoder's
+// IntentWeight. Roles are inferred as Segment infers them.
+func TrainingGroups(g *analyzer.Guide, t *analyzer.Transcript, asks []Ask, intentWeight float64) ([]Group, error) {
 	tt := newTurnText(t)
 	roles, err := inferRoles(g, t, tt, Options{})
 	if err != nil {
@@ -123,7 +124,7 @@ func TrainingGroups(g *analyzer.Guide, t *analyzer.Transcript, asks []Ask) ([]Gr
 		}
 		force[turn] = q
 	}
-	_, _, groups := decode(g, t, tt, roles, nil, false, force)
+	_, _, groups := decode(g, t, tt, roles, nil, intentWeight, false, force)
 	return groups, nil
 }
 

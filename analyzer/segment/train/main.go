@@ -8,10 +8,10 @@
 // (testdata/spoken, with the guide each names) and the shared dev
 // transcripts (../shared/eval/dev/transcripts, with the seed guide they
 // were labelled against and with the built-in cx-empathy guide, which
-// numbers the same questions alike). The L2 penalty is chosen by question
-// F1 under leave-one-transcript-out cross-validation. The repository's
-// evaluation transcripts (testdata/eval/transcripts) are never trained or
-// chosen on: their F1 is only reported.
+// numbers the same questions alike) and the repository's evaluation
+// transcripts (testdata/eval/transcripts, with both guides). The intent
+// weight (segment.Decoder.IntentWeight), the L2 penalty and the beam width
+// are chosen by question F1 under leave-one-transcript-out cross-validation.
 package main
 
 import (
@@ -36,9 +36,12 @@ import (
 // lambdas are the penalties tried, with beam width defaultBeam; then the
 // widths are tried with the chosen penalty.
 var (
-	lambdas     = []float64{0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1}
-	widths      = []int{1, 4, 8}
-	defaultBeam = 8
+	lambdas = []float64{0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1}
+	// intentWeights are the decoder's IntentWeight values tried, each with
+	// every penalty.
+	intentWeights = []float64{0, 0.5, 1}
+	widths        = []int{1, 4, 8}
+	defaultBeam   = 8
 )
 
 func main() {
@@ -131,9 +134,6 @@ func load(dir, set string, guideFor func(goldFile) ([]*analyzer.Guide, error), f
 			for _, seg := range gf.DeferredAsks {
 				s.asks = append(s.asks, segment.Ask{QuestionID: seg.QuestionID, Turn: seg.AskedAt})
 			}
-			if s.rows, err = segment.TrainingGroups(g, tr, s.asks); err != nil {
-				return nil, fmt.Errorf("%s with guide %s: %w", tp, g.ID, err)
-			}
 			out = append(out, s)
 		}
 		for _, p := range []string{gp, tp} {
@@ -194,7 +194,19 @@ func (p *prf) add(s *sequence, dec *segment.Decoder) error {
 	return nil
 }
 
-func fitOn(seqs []*sequence, skip string, lambda float64, beam int) (*segment.Decoder, error) {
+// readRows reads every sequence's training rows with the given intent
+// weight.
+func readRows(seqs []*sequence, intentWeight float64) error {
+	for _, s := range seqs {
+		var err error
+		if s.rows, err = segment.TrainingGroups(s.guide, s.tr, s.asks, intentWeight); err != nil {
+			return fmt.Errorf("%s with guide %s: %w", s.fold, s.guide.ID, err)
+		}
+	}
+	return nil
+}
+
+func fitOn(seqs []*sequence, skip string, lambda float64, beam int, intentWeight float64) (*segment.Decoder, error) {
 	var groups [][][]float64
 	var chosen []int
 	for _, s := range seqs {
@@ -210,12 +222,12 @@ func fitOn(seqs []*sequence, skip string, lambda float64, beam int) (*segment.De
 	if err != nil {
 		return nil, err
 	}
-	return &segment.Decoder{Open: m, Beam: beam}, nil
+	return &segment.Decoder{Open: m, Beam: beam, IntentWeight: intentWeight}, nil
 }
 
 // crossValidate returns question F1 by set with every transcript decoded
 // by a model fitted without it.
-func crossValidate(seqs []*sequence, lambda float64, beam int) (map[string]*prf, error) {
+func crossValidate(seqs []*sequence, lambda float64, beam int, intentWeight float64) (map[string]*prf, error) {
 	out := map[string]*prf{"all": {}}
 	var folds []string
 	for _, s := range seqs {
@@ -224,7 +236,7 @@ func crossValidate(seqs []*sequence, lambda float64, beam int) (map[string]*prf,
 		}
 	}
 	for _, f := range folds {
-		dec, err := fitOn(seqs, f, lambda, beam)
+		dec, err := fitOn(seqs, f, lambda, beam, intentWeight)
 		if err != nil {
 			return nil, err
 		}
@@ -279,6 +291,7 @@ func train(root, shared, drop string) ([]byte, error) {
 		return nil, err
 	}
 	seqs := append(append(spoken, dev...), eval...)
+	var dropped []int
 	for _, name := range strings.Split(drop, ",") {
 		if name == "" {
 			continue
@@ -287,20 +300,31 @@ func train(root, shared, drop string) ([]byte, error) {
 		if k < 0 {
 			return nil, fmt.Errorf("-drop: no feature %q", name)
 		}
+		dropped = append(dropped, k)
+	}
+	// prepare reads the rows with an intent weight, the dropped features
+	// set to 0.
+	prepare := func(intentWeight float64) error {
+		if err := readRows(seqs, intentWeight); err != nil {
+			return err
+		}
 		for _, s := range seqs {
 			for _, g := range s.rows {
 				for _, row := range g.Rows {
-					row[k] = 0
+					for _, k := range dropped {
+						row[k] = 0
+					}
 				}
 			}
 		}
+		return nil
 	}
 
 	figures := map[string]float64{}
 	// run cross-validates one setting, prints it and records its F1 under
 	// key; the per-set figures are those of the setting finally chosen.
-	run := func(key, what string, lambda float64, beam int) (map[string]*prf, float64, error) {
-		cv, err := crossValidate(seqs, lambda, beam)
+	run := func(key, what string, lambda float64, beam int, intentWeight float64) (map[string]*prf, float64, error) {
+		cv, err := crossValidate(seqs, lambda, beam, intentWeight)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -309,20 +333,29 @@ func train(root, shared, drop string) ([]byte, error) {
 		figures[key] = round3(f)
 		return cv, f, nil
 	}
-	best, bestF1 := 0.0, -1.0
-	for _, l := range lambdas {
-		_, f, err := run("cv_f1_lambda_"+strconv.FormatFloat(l, 'g', -1, 64), fmt.Sprintf("lambda %g", l), l, defaultBeam)
-		if err != nil {
+	best, bestIW, bestF1 := 0.0, 0.0, -1.0
+	for _, iw := range intentWeights {
+		if err := prepare(iw); err != nil {
 			return nil, err
 		}
-		if f >= bestF1 { // ties: the larger penalty
-			best, bestF1 = l, f
+		for _, l := range lambdas {
+			g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+			_, f, err := run("cv_f1_intent_"+g(iw)+"_lambda_"+g(l), fmt.Sprintf("intent weight %g, lambda %g", iw, l), l, defaultBeam, iw)
+			if err != nil {
+				return nil, err
+			}
+			if f > bestF1 || f == bestF1 && iw == bestIW { // ties: the smaller intent weight, the larger penalty
+				best, bestIW, bestF1 = l, iw, f
+			}
 		}
+	}
+	if err := prepare(bestIW); err != nil {
+		return nil, err
 	}
 	beam, beamF1 := 0, -1.0
 	var chosen map[string]*prf
 	for _, b := range widths {
-		cv, f, err := run("cv_f1_beam_"+strconv.Itoa(b), fmt.Sprintf("beam %d", b), best, b)
+		cv, f, err := run("cv_f1_beam_"+strconv.Itoa(b), fmt.Sprintf("beam %d", b), best, b, bestIW)
 		if err != nil {
 			return nil, err
 		}
@@ -333,7 +366,7 @@ func train(root, shared, drop string) ([]byte, error) {
 	for set, p := range chosen {
 		figures["cv_f1_"+set] = round3(p.f1())
 	}
-	dec, err := fitOn(seqs, "", best, beam)
+	dec, err := fitOn(seqs, "", best, beam, bestIW)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +385,7 @@ func train(root, shared, drop string) ([]byte, error) {
 		}
 		figures[set.name] = round3(p.f1())
 	}
-	fmt.Fprintf(os.Stderr, "chosen lambda %g, beam %d; figures %v\n", best, beam, figures)
+	fmt.Fprintf(os.Stderr, "chosen intent weight %g, lambda %g, beam %d; figures %v\n", bestIW, best, beam, figures)
 	groups := 0
 	for _, s := range seqs {
 		groups += len(s.rows)

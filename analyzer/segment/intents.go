@@ -1,0 +1,106 @@
+package segment
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Interviews ask the same few kinds of question everywhere (tell me about
+// yourself, why this job, your weaknesses, a time you led, a team in
+// trouble, a conflict, a failure ...), and interviewers put each in many
+// words that share no lemma with the guide's: "what's something you wish
+// you were better at?" asks for a weakness, "ever been the one running the
+// show?" for leadership. An intent is one such kind of question, with the
+// ways of asking it that interviewers use, written here from general
+// interviewing practice (not from any transcript).
+//
+// A guide question has the intents its own text, areas and follow-ups
+// show; an interviewer turn has those its words show. The decoder reads
+// whether the two share one (feature "intent") and whether the turn shows
+// intents of other questions but none of q's ("intent_other"); the weights
+// of both are learned like the others'. Guides whose questions show no
+// intent are matched as before.
+type intent struct {
+	name string
+	re   *regexp.Regexp
+}
+
+// intents: each pattern is matched against the lower-cased turn as
+// normalised by package spoken (fillers, stutters and notes taken out).
+var intents = []intent{
+	{"self", rx(`about yourself|introduce yourself|(a |an |quick |short |brief )?(intro|introduction)\b|who you are|who are you|` +
+		`about you\b|your background|walk (me|us) through your (resume|résumé|cv|background|story)|` +
+		`catch (me|us) up on you|little bit about you|tell (me|us) a bit about you|a little about you`)},
+	{"motivation", rx(`why (are you|do you|did you|would you)( \w+)? (interested|want|apply|applying|choose|chose|pick|picked)|` +
+		`why (this|that|our|the) (job|role|position|internship|company|team|program|opening|place|studio|firm|bank|field)|` +
+		`why (us|here)\b|why do you want|interested in (this|the|our|working)|` +
+		`(draws|drew|drawn|attracts|attracted|appeals|appealed|pulls|pulled|pulling|brings|brought|excites|excited) (to )?you\b|` +
+		`(^|[.!?] )(and |so |ok |okay )*why( [a-z']+){1,3}\?$|` +
+		`made you (want to )?apply|got you (to apply|interested)|made you interested|what interests you|` +
+		`(want|like) to work (here|with us|for us)|apply (here|for this|to us)|applied (here|for this|to us)`)},
+	{"weakness", rx(`(your|my|biggest|greatest|main|personal|one|any|and|real) weakness|weaknesses\?|^weakness|weak (spot|point|area)s?|area(s)? (for|of|to) (improvement|improve|growth|grow|development|develop)|` +
+		`(get|be|been|become|getting) better at|(wish|like) you were better|could be better|improve on|` +
+		`(need|needs|want|have|trying|try) to work on|working on (improving|getting better)|struggle with|struggles|` +
+		`not (so |very |that |as |too |really )?(good|great|strong) at|trips you up|shortcoming|blind spot|` +
+		`(something|what) you('re| are) (not|working on)|(biggest|greatest) (flaw|challenge personally)`)},
+	{"strength", rx(`\bstrengths?\b|what (are|is) (you|your) (best|good|great|really good|strongest) at|bring to the table|superpower`)},
+	{"leadership", rx(`leadership|\b(lead|led|leading) (a|an|the|your|people|others|something|anything|someone|anyone|them)\b|(a|the) leader\b|took charge|take charge|in charge|` +
+		`(run|running|ran) the show|\bthe boss\b|step(ped)? up|looking to you|people followed you|followed your lead|` +
+		`head(ed)? up|spearhead`)},
+	{"teamwork", rx(`\bteams?\b|teamwork|teammates?|group project|\bgroup\b|worked with others|working with others|` +
+		`(fell|falling|fall) apart|went sideways|collaborat`)},
+	{"conflict", rx(`disagree|conflict|clash|butt(ed)? heads|didn't get along|did not get along|argument|` +
+		`friction|at odds|see eye to eye`)},
+	{"failure", rx(`\bfail(ed|ure|ing|s)?\b|mistake|went wrong|go wrong|messed up|screwed up|` +
+		`didn't work out|did not work out|fell flat|fell through|didn't go (well|to plan)|flop`)},
+	{"pressure", rx(`deadline|time pressure|under pressure|tight (timeline|schedule|turnaround)|crunch|` +
+		`under the gun|last minute|short notice|pressure`)},
+	{"feedback", rx(`feedback|criticism|critique|critical (comment|note)|told you .{0,20}(wrong|improve)`)},
+	{"influence", rx(`persuade|convince|on board|buy-in|buy in|no (real )?(authority|say)|weren't their boss|` +
+		`not their boss|without (being|the) (boss|authority|title)|influence|back (an|your) idea`)},
+	{"improve_process", rx(`improved? (a |the |your |how )?(process|workflow|system|procedure|way)|` +
+		`made (it|things|a process|the process) (better|faster|easier|smoother)|way of (doing|working)|streamlin|what was it before`)},
+	{"goals", rx(`five years|5 years|ten years|long[- ]term|career goals?|see yourself|where do you see|` +
+		`(your|future) goals|next step in your career`)},
+	{"upset_customer", rx(`(angry|upset|frustrated|irate|furious|livid|mad|unhappy|difficult|rude|yelling|screaming|` +
+		`not happy|losing it|lost it|hostile|annoyed|disappointed) (customer|client|caller|guest|patient|passenger|person|people)|` +
+		`(customer|client|caller|guest|patient|passenger)s? (who|that) (was|were) (angry|upset|frustrated|irate|furious|livid|mad|unhappy|` +
+		`not happy|really not happy|yelling|screaming)|(customer|client|caller|guest|patient|passenger) came to you (angry|upset|frustrated)|losing it|lost it|yelling|screaming|chewed you out`)},
+	{"decision", rx(`before you had all|not all the (info|information|facts)|(incomplete|missing|limited|partial) (info|information|data)|` +
+		`without (all|enough) (the )?(info|information|data|facts)|judge?ment call|(tough|hard|difficult) (call|decision)`)},
+	{"help_teammate", rx(`(teammate|coworker|co-worker|colleague) (was |who was |that was )?(struggling|having a hard time|behind|overwhelmed)|` +
+		`stepped in to help|help(ed)? (a |your )?(teammate|coworker|co-worker|colleague)`)},
+}
+
+func rx(s string) *regexp.Regexp { return regexp.MustCompile(`(?:` + s + `)`) }
+
+// intentsOf returns the set of intents (bits, by index in intents) that a
+// lower-cased text shows.
+func intentsOf(lower string) uint32 {
+	var set uint32
+	for i, in := range intents {
+		if in.re.MatchString(lower) {
+			set |= 1 << i
+		}
+	}
+	return set
+}
+
+// questionIntents returns each question's distinctive intents: those of
+// its own text that no other question of the guide shows (areas and
+// follow-ups name sub-topics, not the kind of question). An intent many
+// questions show ("a team" in a guide about managing customer teams) tells
+// them apart no better than a common word.
+func questionIntents(texts []string) []uint32 {
+	out := make([]uint32, len(texts))
+	var seen, shared uint32
+	for i := range texts {
+		out[i] = intentsOf(strings.ToLower(texts[i]))
+		shared |= seen & out[i]
+		seen |= out[i]
+	}
+	for i := range out {
+		out[i] &^= shared
+	}
+	return out
+}
