@@ -296,7 +296,9 @@ func hasAny(l string, cues []string) bool {
 
 // deferCues in a candidate's first reply ask to come back to a question.
 var deferCues = []string{"come back to", "get back to", "circle back", "skip", "pass on", "nothing comes to mind",
-	"can't think of", "cannot think of", "blanking", "blank on", "let me think about", "return to", "move on and"}
+	"can't think of", "cannot think of", "blanking", "blank on", "let me think about", "return to", "move on and",
+	"can i think about", "think about that one", "give me a minute", "give me a second", "give me a sec",
+	"went blank", "gone blank", "come back to me"}
 
 // returnCues announce that the interviewer returns to a deferred question.
 var returnCues = []string{"go back to", "come back to", "circle back", "return to", "the one we skipped", "we skipped", "earlier question"}

@@ -29,7 +29,8 @@ type intent struct {
 // normalised by package spoken (fillers, stutters and notes taken out).
 var intents = []intent{
 	{"self", rx(`about yourself|introduce yourself|(a |an |quick |short |brief )?(intro|introduction)\b|who you are|who are you|` +
-		`about you\b|your background|walk (me|us) through your (resume|résumé|cv|background|story)|` +
+		`about you\b|\bbackground\b|(start|begin|kick off|kick things off|open) with you\b|(^|[.!?] )(so,? |ok,? |and |now,? )*you\.|` +
+		`what you('re| are) (studying|doing now|up to these days)|walk (me|us) through your (resume|résumé|cv|background|story)|` +
 		`catch (me|us) up on you|little bit about you|tell (me|us) a bit about you|a little about you`)},
 	{"motivation", rx(`why (are you|do you|did you|would you)( \w+)? (interested|want|apply|applying|choose|chose|pick|picked)|` +
 		`why (this|that|our|the) (job|role|position|internship|company|team|program|opening|place|studio|firm|bank|field)|` +
@@ -67,7 +68,8 @@ var intents = []intent{
 		`(customer|client|caller|guest|patient|passenger)s? (who|that) (was|were) (angry|upset|frustrated|irate|furious|livid|mad|unhappy|` +
 		`not happy|really not happy|yelling|screaming)|(customer|client|caller|guest|patient|passenger) came to you (angry|upset|frustrated)|losing it|lost it|yelling|screaming|chewed you out`)},
 	{"decision", rx(`before you had all|not all the (info|information|facts)|(incomplete|missing|limited|partial) (info|information|data)|` +
-		`without (all|enough) (the )?(info|information|data|facts)|judge?ment call|(tough|hard|difficult) (call|decision)`)},
+		`without (all|enough) (the )?(info|information|data|facts)|judge?ment call|(tough|hard|difficult) (call|decision)|` +
+		`(a|the) call you (had to|made|make)|make (a|the) call`)},
 	{"help_teammate", rx(`(teammate|coworker|co-worker|colleague) (was |who was |that was )?(struggling|having a hard time|behind|overwhelmed)|` +
 		`stepped in to help|help(ed)? (a |your )?(teammate|coworker|co-worker|colleague)`)},
 }

@@ -140,15 +140,17 @@ func TestSpokenSet(t *testing.T) {
 	share := float64(good) / float64(max(answers, 1))
 	t.Logf("spoken set: %d transcripts, question precision %.3f recall %.3f F1 %.3f (tp %d fp %d fn %d); answer boundaries Jaccard >= 0.7: %d of %d (%.1f%%)",
 		n, total.precision(), total.recall(), total.f1(), total.tp, total.fp, total.fn, good, answers, 100*share)
-	// Issue 12's targets are F1 0.97 and 95% of boundaries. With the 30
-	// transcripts the trained turn model reaches F1 0.970 (fitted on all
-	// sets; 0.970 when each transcript is decoded by a model fitted without
-	// it, weights.json's cv_f1_spoken) and 92.0% of boundaries: the 95% is
-	// not reached (on the first 21 transcripts it was 95.0%). The boundary
-	// floor sits just under what it reaches (80 of 87), so that it does not
-	// slip back.
-	if share < 0.91 {
-		t.Errorf("answer boundaries: %.1f%% with Jaccard >= 0.7, want 91%% (issue 12's target: 95%%)", 100*share)
+	// Issue 12's targets are F1 0.97 and 95% of boundaries. With the 54
+	// transcripts the trained turn model (fitted on all sets) reaches F1
+	// 0.972 and 154 of 160 boundaries (96.2%); decoded by models fitted
+	// without them, F1 is 0.958 (weights.json's cv_f1_spoken). On s43-s54,
+	// run once before they joined the training data, it found 83.3% of
+	// boundaries (analyzer/segment/README.md). The floors hold the targets.
+	if f := total.f1(); f < 0.97 {
+		t.Errorf("question F1 %.3f on the spoken set, want 0.97 (issue 12)", f)
+	}
+	if share < 0.95 {
+		t.Errorf("answer boundaries: %.1f%% with Jaccard >= 0.7, want 95%% (issue 12)", 100*share)
 	}
 }
 
