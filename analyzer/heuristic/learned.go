@@ -356,14 +356,17 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 		st.valid[ui] = !as.units[ui].Empty()
 	}
 	st.valid[nu] = true
-	// An area the first pass has in the same place: its stats and
-	// cosines are copied, and its base features taken when kept.
+	// An area the first pass has in the same place: its base features are
+	// taken when kept (and its stats read there, for recall_distinct),
+	// else its stats and cosines are copied.
 	copied, taken := make([]bool, na), make([]bool, na)
 	for ai := range qs.areas {
 		a := &qs.areas[ai]
 		if prev != nil && ai < len(prev.qs.areas) && prev.qs.info[ai].text == qs.info[ai].text {
-			st.take(ai, prev.stats, ai)
 			copied[ai], taken[ai] = true, len(prev.stats.base) > 0
+			if !taken[ai] {
+				st.take(ai, prev.stats, ai)
+			}
 			continue
 		}
 		whole := st.at(nu, ai)
@@ -415,14 +418,15 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 	}
 	var buf []weighted
 	features := func(r, ai, pieceWords int) {
-		s := st.at(r, ai)
 		a := &qs.areas[ai]
 		if taken[ai] {
 			pna := prev.stats.na
 			k := (r*pna + ai) * nBase
 			xs[ai] = append(xs[ai][:0], prev.stats.base[k:k+nBase]...)
+			s := prev.stats.at(r, ai)
 			xs[ai][iRecallDistinct] = s.recallDistinct(a, pieceWords)
 		} else {
+			s := st.at(r, ai)
 			xs[ai] = s.features(a, st.cos[r*na+ai], pieceWords, xs[ai], &buf)
 		}
 		if len(st.base) > 0 {

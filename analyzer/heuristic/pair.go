@@ -366,11 +366,16 @@ func (s *pairStats) of(a *areaText, p piece, m *simMatrix) {
 		rel[i] = lexicon.Unrelated
 	}
 	na := len(m.a.words)
-	words := p.t.Words
+	words := p.t.Words[:len(p.idx)]
+	// Slices of one length, so that the inner loop checks only the
+	// matrix row's bounds.
+	idx := a.idx
+	best, rel = best[:len(idx)], rel[:len(idx)]
 	for j, bj := range p.idx {
 		rev := uint32(0)
-		rowV, rowR := m.bits[int(bj)*na:int(bj+1)*na], m.rel[int(bj)*na:int(bj+1)*na]
-		for i, ai := range a.idx {
+		rowV := m.bits[int(bj)*na : int(bj+1)*na]
+		rowR := m.rel[int(bj)*na : int(bj+1)*na][:len(rowV)]
+		for i, ai := range idx {
 			v := rowV[ai]
 			best[i] = max(best[i], v)
 			rel[i] = min(rel[i], rowR[ai])
