@@ -149,7 +149,7 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 	}
 	st.ruleLabel = d.Label
 	st.tl = tellingOf(af)
-	st.x = deliveryVector(st, deliveryExtraOf(af))
+	st.x = deliveryVector(st, deliveryExtraOf(af, &st.tl))
 	if w, err := loadWeights(); err == nil {
 		learnedDelivery(w, &d, st.x)
 	}

@@ -16,7 +16,11 @@ import (
 // specificity.
 //
 // Counts are per unit or capped, never raw: a longer answer is not a more
-// specific one.
+// specific one. Times, names and quantities count when they are bound to
+// the told episode (episode.go): a date and a company name over a list of
+// claims, or metrics listed, are decoration and count as nothing (numbers
+// as loose). The delivery-only sets of recitals and told episodes
+// (testdata/eval/delivery_*.jsonl) are what the model learned that from.
 
 // DeliveryFeatures names the delivery model's features in order.
 var DeliveryFeatures = []string{
@@ -24,10 +28,10 @@ var DeliveryFeatures = []string{
 	"narrative_share",    // units narrating it, over all units
 	"i_action_share",     // units with a first-person past action, over all units
 	"we_only_share",      // story units with "we" and no "I", over all units
-	"time_marks",         // time markers in the story, at most 3
-	"names",              // distinct names, at most 4
-	"story_numbers",      // quantities in the story, at most 4
-	"loose_numbers",      // quantities outside any story, at most 3
+	"time_marks",         // time markers bound to the told episode (episode.go), at most 3
+	"names",              // distinct names bound to the told episode, at most 4
+	"story_numbers",      // quantities bound to the told episode, at most 4
+	"loose_numbers",      // quantities not bound to it (a metric in a list of claims), at most 3
 	"speech",             // units of reported speech, at most 3
 	"results",            // outcome units in the story, at most 2
 	"habit_share",        // habitual units, over all units
@@ -36,15 +40,19 @@ var DeliveryFeatures = []string{
 	"frameworks",         // named frameworks, at most 2
 	"hedge_share",        // hedged story units, over all units
 	"bound_details",      // times, names and quantities in units where the candidate acts or someone speaks, over all details
-	"detail_density",     // times, names, quantities and speech in the story, per unit (at most 1)
+	"detail_density",     // bound times, names and quantities and the story's speech, per unit (at most 1)
 	"rarity",             // mean rarity of the content words (0 frequent .. 1 rare)
 	"short",              // 1 for answers of under 40 words (a short answer can still be particular)
+	"links",              // story units linking events (a succession word, another person acting, speech), over all units
 }
 
 type deliveryExtra struct {
 	bound, details int
-	rarity         float64
-	words          int
+	// Times, names (each once) and numbers bound to the told episode, and
+	// numbers not bound to it.
+	epTimes, epNames, epNumbers, unboundNumbers int
+	rarity                                      float64
+	words                                       int
 }
 
 func deliveryVector(st deliveryStats, ex deliveryExtra) []float64 {
@@ -60,18 +68,20 @@ func deliveryVector(st deliveryStats, ex deliveryExtra) []float64 {
 	}
 	return []float64{
 		b2f(st.particular), float64(st.narrative) / u, float64(st.iActions) / u, float64(st.weOnly) / u,
-		c(st.timeMarks, 3), c(st.names, 4), c(st.storyNumbers, 4), c(st.looseNumbers, 3), c(st.speech, 3),
+		c(ex.epTimes, 3), c(ex.epNames, 4), c(ex.epNumbers, 4), c(ex.unboundNumbers, 3), c(st.speech, 3),
 		c(st.results, 2), float64(st.habitual) / u, float64(st.hypothetical) / u, c(st.cliches, 4), c(st.frameworks, 2),
 		float64(st.hedges) / u, bound,
-		math.Min(1, float64(st.timeMarks+st.names+st.storyNumbers+st.speech)/u), ex.rarity, short,
+		math.Min(1, float64(ex.epTimes+ex.epNames+ex.epNumbers+st.speech)/u), ex.rarity, short,
+		float64(st.tl.links) / u,
 	}
 }
 
 // deliveryExtraOf reads what the counts do not: whether details sit in
 // units where the candidate acts or someone speaks, and word rarity.
-func deliveryExtraOf(af *answerFeat) deliveryExtra {
+func deliveryExtraOf(af *answerFeat, tl *telling) deliveryExtra {
 	var ex deliveryExtra
 	rs, n := 0.0, 0
+	seenName := map[string]bool{}
 	for i := range af.units {
 		f := &af.units[i]
 		if f.injected {
@@ -81,6 +91,18 @@ func deliveryExtraOf(af *answerFeat) deliveryExtra {
 		ex.details += d
 		if !f.habitual && !f.hypothetical && (f.iSubj > 0 && f.past > 0 || f.speech) {
 			ex.bound += d
+		}
+		if tl.told() && tl.boundAt(af, i) {
+			ex.epTimes += len(f.timeMarks)
+			ex.epNumbers += len(f.numbers)
+			for _, ti := range f.names {
+				if l := af.doc.Tokens[ti].Lower; !seenName[l] {
+					seenName[l] = true
+					ex.epNames++
+				}
+			}
+		} else {
+			ex.unboundNumbers += len(f.numbers)
 		}
 	}
 	// Numbers, short words, stopwords and words without a vector have no

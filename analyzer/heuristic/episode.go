@@ -8,9 +8,10 @@ import (
 )
 
 // The told episode and its details, from the unit features the engine
-// already computes (features.go). The report shows them and the delivery
-// verdict's reasons say what they found (delivery.go); no model reads them
-// yet, so they change no label or score.
+// already computes (features.go). The report shows them, the delivery
+// verdict's reasons say what they found (delivery.go), and the delivery
+// model reads the links and counts only the details bound to the episode
+// (deliverymodel.go).
 //
 // A story unit is a unit that is no habit, no hypothetical and not flagged
 // as injection, and that narrates: a past-tense verb, or, in an answer

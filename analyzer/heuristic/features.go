@@ -150,11 +150,13 @@ func computeInfo(t *nlp.Token) *wordInfo {
 	set(wouldContractions[lw], wWould)
 	set(successionWords[lw], wSuccession)
 	// A word's rarity, as deliveryExtraOf counts it (capitalised words
-	// aside, which it checks per token).
-	if !t.Number && len(lw) >= 3 && !semantic.IsStopword(lw) {
+	// aside, which it checks per token): the same for a word's US and UK
+	// spellings, and none for pronouns, whose rank differs by gender
+	// ("herself" is rarer than "himself") and says nothing of the answer.
+	if !t.Number && len(lw) >= 3 && !semantic.IsStopword(lw) && wi.flags&wPronoun3 == 0 && !reflexives[lw] {
 		if id := semantic.Lookup(lw); id != semantic.NoID {
 			wi.flags |= wRare
-			wi.rarity = semantic.Rarity(id)
+			wi.rarity = semantic.SpellingRarity(lw, id)
 		}
 	}
 	if w, ok := semantic.ContentWord(t); ok {
@@ -467,3 +469,7 @@ func wouldFollows(doc *nlp.Doc, ti, last int) bool {
 	}
 	return true
 }
+
+// reflexives are the reflexive pronouns, left out of rarity.
+var reflexives = map[string]bool{"myself": true, "yourself": true, "himself": true, "herself": true, "itself": true,
+	"ourselves": true, "yourselves": true, "themselves": true, "themself": true}

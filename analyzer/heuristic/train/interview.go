@@ -81,6 +81,7 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 		{"behav", "testdata/eval/behavioral/answers.jsonl", behav},
 		// Delivery-only: each item names its built-in guide in group.guide.
 		{"recital", "testdata/eval/delivery_recitals.jsonl", nil},
+		{"set2", "testdata/eval/delivery_set2.jsonl", nil},
 	}
 	var out []*item
 	for _, src := range sources {

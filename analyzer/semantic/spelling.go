@@ -1,0 +1,92 @@
+package semantic
+
+import (
+	"strings"
+
+	"github.com/candorhq/candor/analyzer/nlp"
+)
+
+// US and UK spellings of one word lie at different frequency ranks
+// ("organization" is commoner in the table than "organisation"), so a
+// rarity read from the rank would make a British answer look more specific
+// than the same answer in American spelling (the swap audit,
+// evaluation/swaps, counts such shifts). SpellingRarity reads the rank of
+// the commonest of a word's spellings.
+//
+// A spelling is another word of the table that one regular change of
+// letters gives (-ise/-ize, -our/-or, -tre/-ter, a doubled l, ae/e ...)
+// and whose vector is close: cosine at least minSpellingCos. On the swap
+// audit's 181 US/UK pairs in the table, the cosine of the two spellings
+// is at least 0.62 for 95% of them and 0.82 for half; of the 426 words
+// the infix changes make from the 30,000 commonest words, 24% reach 0.6,
+// and those are spellings (colour/color, travelled/traveled, favourite/
+// favorite) but for short words such as four/for, which minSpellingLen
+// keeps out.
+const (
+	minSpellingCos = 0.6
+	minSpellingLen = 5
+)
+
+// spellingEndings are regular US/UK endings, UK first; either way round.
+var spellingEndings = [][2]string{
+	{"isations", "izations"}, {"isation", "ization"}, {"ising", "izing"}, {"ised", "ized"}, {"ises", "izes"}, {"iser", "izer"}, {"isers", "izers"}, {"ise", "ize"},
+	{"ysing", "yzing"}, {"ysed", "yzed"}, {"yses", "yzes"}, {"yse", "yze"},
+	{"tres", "ters"}, {"tre", "ter"}, {"tred", "tered"},
+	{"ogues", "ogs"}, {"ogue", "og"},
+	{"ences", "enses"}, {"ence", "ense"},
+	{"ement", "ment"}, {"ements", "ments"}, {"eing", "ing"},
+}
+
+// spellingInfixes are regular US/UK changes anywhere in a word, UK first;
+// either way round, at each place they fit.
+var spellingInfixes = [][2]string{{"our", "or"}, {"ll", "l"}, {"ae", "e"}, {"oe", "e"}, {"ou", "o"}, {"sc", "sk"}}
+
+var spellingCache = nlp.NewBoundedMap[string, float64](50_000)
+
+// SpellingRarity is Rarity of the commonest of the word's spellings: the
+// same for "organisation" and "organization". id is the word's own ID.
+func SpellingRarity(w string, id ID) float64 {
+	if r, ok := spellingCache.Get(w); ok {
+		return r
+	}
+	r := Rarity(id)
+	for _, v := range otherSpellings(w, id) {
+		r = min(r, Rarity(Lookup(v)))
+	}
+	spellingCache.Put(strings.Clone(w), r)
+	return r
+}
+
+// otherSpellings returns the word's other spellings in the table.
+func otherSpellings(w string, id ID) []string {
+	if len(w) < minSpellingLen || id == NoID {
+		return nil
+	}
+	var out []string
+	try := func(v string) {
+		if v == w {
+			return
+		}
+		if vid := Lookup(v); vid != NoID && Cos(id, vid) >= minSpellingCos {
+			out = append(out, v)
+		}
+	}
+	for _, p := range spellingEndings {
+		for k := 0; k < 2; k++ {
+			if from := p[k]; len(w) > len(from)+2 && strings.HasSuffix(w, from) {
+				try(w[:len(w)-len(from)] + p[1-k])
+			}
+		}
+	}
+	for _, p := range spellingInfixes {
+		for k := 0; k < 2; k++ {
+			from, to := p[k], p[1-k]
+			for i := 1; i+len(from) <= len(w); i++ {
+				if w[i:i+len(from)] == from {
+					try(w[:i] + to + w[i+len(from):])
+				}
+			}
+		}
+	}
+	return out
+}
