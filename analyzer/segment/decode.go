@@ -332,7 +332,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 			tExt := se.TurnSide()
 			v = &turnView{score: make([]float64, nq), bq: -1, brief: make([]bool, nq),
 				asks: asksLower(l), transition: hasAny(l, transitionCues), prompt: hasAny(l, promptCues),
-				intents: intentsOf(l), qIntents: m.intents, guideIntents: m.allIntents,
+				intents: intentsOf(l, m.allIntents), qIntents: m.intents, guideIntents: m.allIntents,
 				content: contentWords(lem), introCue: hasAny(l, introCues) && !(hasAny(l, transitionCues) && hasAny(l, promptCues))}
 			for q := range v.score {
 				v.score[q] = sText[q] + 0.5*sExt[q] + 0.5*tText[q] + 0.3*tExt[q]
