@@ -1,10 +1,12 @@
-"""Renders interviews.py (and interviews_blind2.py, s43-s54) into the spoken
+"""Renders interviews.py (and interviews_blind2.py, s43-s54, and
+interviews_blind3.py, s55-s66) into the spoken
 test set: one transcript and one NAME.gold.json per interview.
 Deterministic: python3 src/render.py"""
 import json, os, re, sys
 sys.path.insert(0, os.path.dirname(__file__))
 from interviews import INTERVIEWS
 from interviews_blind2 import INTERVIEWS_BLIND2
+from interviews_blind3 import INTERVIEWS_BLIND3
 
 OUT = os.path.join(os.path.dirname(__file__), "..")
 EXT = {"plain": ".txt", "plain-roles": ".txt", "qa": ".txt", "ir": ".txt", "vtt-zoom": ".vtt", "vtt-teams": ".vtt",
@@ -71,5 +73,5 @@ def render(iv):
         json.dump(gold, f, indent=2)
         f.write("\n")
 
-for iv in INTERVIEWS + INTERVIEWS_BLIND2:
+for iv in INTERVIEWS + INTERVIEWS_BLIND2 + INTERVIEWS_BLIND3:
     render(iv)
