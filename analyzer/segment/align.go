@@ -19,6 +19,34 @@ import (
 // to that one?"): a longer reply answers it, whatever it says first.
 const deferWords = 120
 
+// deferOpening is how far into a reply a deferral cue counts: people put a
+// question off at once ("Hmm. Can we come back to that one?"). In the
+// labelled deferrals (s18, s48, t09 and the synthetic test) the cue falls
+// within the first 18 words; "get back to" forty words into s59's answer
+// ("... and that they get back to the people doing the work") is no
+// deferral.
+const deferOpening = 25
+
+// opening returns the text up to the end of its n-th word.
+func opening(text string, n int) string {
+	words := 0
+	in := false
+	for i, r := range text {
+		if r == ' ' || r == '\t' || r == '\n' {
+			if in {
+				words++
+				if words == n {
+					return text[:i]
+				}
+			}
+			in = false
+			continue
+		}
+		in = true
+	}
+	return text
+}
+
 // genericWords are words of every guide question ("tell me about a time")
 // and of interview talk; they identify nothing.
 var genericWords = map[string]bool{}

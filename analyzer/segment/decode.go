@@ -305,7 +305,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 					continue
 				}
 				s := &h.segs[h.cur]
-				if len(s.turns) == 0 && hasAny(tt.lowerOf(i), deferCues) && nlp.Words(turn.Text) < deferWords {
+				if len(s.turns) == 0 && hasAny(opening(tt.lowerOf(i), deferOpening), deferCues) && nlp.Words(turn.Text) < deferWords {
 					// The candidate asked to come back to this question: it
 					// stays open for a later ask, and this reply is no answer.
 					h.deferred = append(h.deferred, s.q)

@@ -53,7 +53,7 @@ var intents = []intent{
 	{name: "leadership", re: rx(`leadership|\b(lead|led|leading) (a|an|the|your|people|others|something|anything|someone|anyone|them)\b|(a|the) leader\b|took charge|take charge|in charge|` +
 		`(run|running|ran) the show|\bthe boss\b|step(ped)? up|looking to you|people followed you|followed your lead|` +
 		`head(ed)? up|spearhead`)},
-	{name: "teamwork", re: rx(`\bteams?\b|teamwork|teammates?|group project|\bgroup\b|worked with others|working with others|` +
+	{name: "teamwork", re: rx(`\bteams?\b|teamwork|teammates?|group (project|work|assignment)|(in|with|of) a group\b|worked with others|working with others|` +
 		`(fell|falling|fall) apart|went sideways|collaborat`)},
 	{name: "conflict", re: rx(`disagree|conflict|clash|butt(ed)? heads|didn't get along|did not get along|argument|` +
 		`friction|at odds|see eye to eye`)},

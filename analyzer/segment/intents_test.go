@@ -74,3 +74,20 @@ func FuzzIntentAnchors(f *testing.F) {
 		}
 	})
 }
+
+func TestOpening(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		n    int
+		want string
+	}{
+		{"hmm. can we come back to that one?", 3, "hmm. can we"},
+		{"one two", 5, "one two"},
+		{"  one  two three", 2, "  one  two"},
+		{"", 3, ""},
+	} {
+		if got := opening(tc.text, tc.n); got != tc.want {
+			t.Errorf("opening(%q, %d) = %q, want %q", tc.text, tc.n, got, tc.want)
+		}
+	}
+}

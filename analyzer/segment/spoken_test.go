@@ -140,12 +140,12 @@ func TestSpokenSet(t *testing.T) {
 	share := float64(good) / float64(max(answers, 1))
 	t.Logf("spoken set: %d transcripts, question precision %.3f recall %.3f F1 %.3f (tp %d fp %d fn %d); answer boundaries Jaccard >= 0.7: %d of %d (%.1f%%)",
 		n, total.precision(), total.recall(), total.f1(), total.tp, total.fp, total.fn, good, answers, 100*share)
-	// Issue 12's targets are F1 0.97 and 95% of boundaries. With the 54
+	// Issue 12's targets are F1 0.97 and 95% of boundaries. With the 66
 	// transcripts the trained turn model (fitted on all sets) reaches F1
-	// 0.972 and 154 of 160 boundaries (96.2%); decoded by models fitted
-	// without them, F1 is 0.958 (weights.json's cv_f1_spoken). On s43-s54,
-	// run once before they joined the training data, it found 83.3% of
-	// boundaries (analyzer/segment/README.md). The floors hold the targets.
+	// 0.972 and 191 of 199 boundaries (96.0%); decoded by models fitted
+	// without them, F1 is also 0.972 (weights.json's cv_f1_spoken). The
+	// blind sets, run once before they joined the training data, are in
+	// analyzer/segment/README.md. The floors hold the targets.
 	if f := total.f1(); f < 0.97 {
 		t.Errorf("question F1 %.3f on the spoken set, want 0.97 (issue 12)", f)
 	}
