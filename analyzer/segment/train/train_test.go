@@ -13,7 +13,7 @@ import (
 // committed weights.json, byte for byte, and that the file loads.
 func TestTrainingReproducesWeights(t *testing.T) {
 	if testing.Short() {
-		t.Skip("refits the turn model for every fold (about ten seconds)")
+		t.Skip("refits the turn model for every fold, penalty and intent weight (about four minutes on two busy cores)")
 	}
 	root, err := filepath.Abs("../../..")
 	if err != nil {
