@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"github.com/candorhq/candor/evaluation"
 	"math"
-	"slices"
 	"sort"
-	"strings"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
@@ -34,16 +32,9 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 			rows = append(rows, it)
 		}
 	}
-	var dropped []int
-	for _, name := range strings.Split(dropDelivery, ",") {
-		if name == "" {
-			continue
-		}
-		k := slices.Index(heuristic.DeliveryFeatures, name)
-		if k < 0 {
-			return fmt.Errorf("-drop-delivery: no feature %q", name)
-		}
-		dropped = append(dropped, k)
+	dropped, err := fit.Columns(heuristic.DeliveryFeatures, dropDelivery)
+	if err != nil {
+		return fmt.Errorf("-drop-delivery: %w", err)
 	}
 	for _, it := range items {
 		for _, k := range dropped {
@@ -97,16 +88,10 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 	}
 	sets := []string{"dev", "own2", "behav"}
 	if fitDeliveryOnly {
-		sets = append(sets, "recital", "set2")
+		sets = append(sets, deliveryOnlySets...)
 	}
 	for _, set := range sets {
-		acc, rule, rho, auc := deliveryFigures(rows, bestPred, bestSpec, func(it *item) bool { return it.set == set })
-		fmt.Printf("delivery: set %-5s label accuracy %.3f (rule %.3f), specificity Spearman %.3f, specific-vs-rehearsed AUC %.3f (held-out folds)\n",
-			set, acc, rule, rho, auc)
-		w.Figures["delivery_label_acc_cv_"+set] = analyzer.Round3(acc)
-		w.Figures["delivery_label_acc_rule_"+set] = analyzer.Round3(rule)
-		w.Figures["delivery_spearman_cv_"+set] = analyzer.Round3(rho)
-		w.Figures["delivery_auc_cv_"+set] = analyzer.Round3(auc)
+		recordDelivery(w, "cv", set, "held-out folds", rows, bestPred, bestSpec)
 	}
 	w.Figures["delivery_label_acc_cv"] = analyzer.Round3(bestAcc)
 	w.Figures["delivery_lambda"] = bestL
@@ -125,19 +110,26 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 				calledSpecific[it.label]++
 			}
 		}
-		for _, set := range []string{"recital", "set2"} {
-			acc, rule, rho, auc := deliveryFigures(held, pred, spec, func(it *item) bool { return it.set == set })
-			fmt.Printf("delivery: delivery-only set %s (never fitted): label accuracy %.3f (rule %.3f), specificity Spearman %.3f, specific-vs-rehearsed AUC %.3f\n",
-				set, acc, rule, rho, auc)
-			w.Figures["delivery_label_acc_heldout_"+set] = analyzer.Round3(acc)
-			w.Figures["delivery_label_acc_rule_"+set] = analyzer.Round3(rule)
-			w.Figures["delivery_spearman_heldout_"+set] = analyzer.Round3(rho)
-			w.Figures["delivery_auc_heldout_"+set] = analyzer.Round3(auc)
+		for _, set := range deliveryOnlySets {
+			recordDelivery(w, "heldout", set, "never fitted", held, pred, spec)
 		}
 		fmt.Printf("delivery: delivery-only sets (never fitted): %d answers; called specific: %d rehearsed, %d mixed, %d specific\n",
 			len(held), calledSpecific[0], calledSpecific[1], calledSpecific[2])
 	}
 	return nil
+}
+
+// recordDelivery prints and records the delivery figures of one set (rows
+// whose set is set; pred and spec parallel to rows) under
+// delivery_*_<kind>_<set>; how says how the predictions were made.
+func recordDelivery(w *heuristic.Weights, kind, set, how string, rows []*item, pred []int, spec []float64) {
+	acc, rule, rho, auc := deliveryFigures(rows, pred, spec, func(it *item) bool { return it.set == set })
+	fmt.Printf("delivery: set %-7s label accuracy %.3f (rule %.3f), specificity Spearman %.3f, specific-vs-rehearsed AUC %.3f (%s)\n",
+		set, acc, rule, rho, auc, how)
+	w.Figures["delivery_label_acc_"+kind+"_"+set] = analyzer.Round3(acc)
+	w.Figures["delivery_label_acc_rule_"+set] = analyzer.Round3(rule)
+	w.Figures["delivery_spearman_"+kind+"_"+set] = analyzer.Round3(rho)
+	w.Figures["delivery_auc_"+kind+"_"+set] = analyzer.Round3(auc)
 }
 
 // deliveryFigures measures predicted labels and specificities (pred, spec,

@@ -80,8 +80,8 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 		{"own2", "testdata/eval/answers2.jsonl", seed},
 		{"behav", "testdata/eval/behavioral/answers.jsonl", behav},
 		// Delivery-only: each item names its built-in guide in group.guide.
-		{"recital", "testdata/eval/delivery_recitals.jsonl", nil},
-		{"set2", "testdata/eval/delivery_set2.jsonl", nil},
+		{deliveryOnlySets[0], "testdata/eval/delivery_recitals.jsonl", nil},
+		{deliveryOnlySets[1], "testdata/eval/delivery_set2.jsonl", nil},
 	}
 	var out []*item
 	for _, src := range sources {

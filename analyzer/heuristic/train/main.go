@@ -38,6 +38,10 @@ var fitDeliveryOnly bool
 // -drop-delivery, for ablations).
 var dropDelivery string
 
+// deliveryOnlySets are the sets labelled for delivery alone
+// (testdata/eval/delivery_recitals.jsonl and delivery_set2.jsonl).
+var deliveryOnlySets = []string{"recital", "set2"}
+
 func main() {
 	shared := flag.String("shared", "../shared", "the shared data folder (ArgKP and the dev set)")
 	out := flag.String("out", "analyzer/heuristic/weights.json", "where to write the weights")

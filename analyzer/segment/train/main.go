@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -291,16 +290,9 @@ func train(root, shared, drop string) ([]byte, error) {
 		return nil, err
 	}
 	seqs := append(append(spoken, dev...), eval...)
-	var dropped []int
-	for _, name := range strings.Split(drop, ",") {
-		if name == "" {
-			continue
-		}
-		k := slices.Index(segment.OpenFeatures, name)
-		if k < 0 {
-			return nil, fmt.Errorf("-drop: no feature %q", name)
-		}
-		dropped = append(dropped, k)
+	dropped, err := fit.Columns(segment.OpenFeatures, drop)
+	if err != nil {
+		return nil, fmt.Errorf("-drop: %w", err)
 	}
 	// prepare reads the rows with an intent weight, the dropped features
 	// set to 0.

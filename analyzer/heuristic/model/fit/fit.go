@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/optimize"
 
@@ -389,4 +391,22 @@ func Choice(features []string, groups [][][]float64, chosen []int, lambda float6
 		return nil, err
 	}
 	return &model.Linear{Features: features, Mean: mean, Scale: scale, W: p[:d], Bias: p[d]}, nil
+}
+
+// Columns returns the indices in features of the comma-separated names (a
+// training command's list of features to leave out, for ablations); an
+// empty list gives none.
+func Columns(features []string, names string) ([]int, error) {
+	var out []int
+	for _, name := range strings.Split(names, ",") {
+		if name == "" {
+			continue
+		}
+		k := slices.Index(features, name)
+		if k < 0 {
+			return nil, fmt.Errorf("no feature %q", name)
+		}
+		out = append(out, k)
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package fit
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -122,5 +123,25 @@ func TestChoiceRecoversWeights(t *testing.T) {
 	}
 	if _, err := Choice([]string{"a", "b"}, groups[:1], []int{7}, 0); err == nil {
 		t.Error("a choice beyond the group's rows was accepted")
+	}
+}
+
+func TestColumns(t *testing.T) {
+	features := []string{"match", "brief", "intent"}
+	for _, tc := range []struct {
+		names string
+		want  []int
+		err   bool
+	}{
+		{"", nil, false},
+		{"intent", []int{2}, false},
+		{"brief,match", []int{1, 0}, false},
+		{"brief,,intent", []int{1, 2}, false},
+		{"nope", nil, true},
+	} {
+		got, err := Columns(features, tc.names)
+		if (err != nil) != tc.err || !slices.Equal(got, tc.want) {
+			t.Errorf("Columns(%q) = %v, %v; want %v (error %v)", tc.names, got, err, tc.want, tc.err)
+		}
 	}
 }
