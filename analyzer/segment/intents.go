@@ -24,10 +24,17 @@ import (
 type intent struct {
 	name string
 	re   *regexp.Regexp
+	// refines names a broader intent that this one narrows: winning back
+	// an unhappy customer is a kind of handling an unhappy customer. A text
+	// that shows both shows only the narrower (narrow), so that a guide
+	// with one question of each kind tells them apart.
+	refines string
 	// anchors are literals one of which every match contains (nil: none
 	// known, run the pattern): a turn with none of them is not tried,
 	// which spares most turns most patterns (requiredLiterals).
 	anchors []string
+	// broader is the bit of the intent this one refines (0: none).
+	broader uint32
 }
 
 // intents: each pattern is matched against the lower-cased turn as
@@ -71,7 +78,12 @@ var intents = []intent{
 	{name: "upset_customer", re: rx(`(angry|upset|frustrated|irate|furious|livid|mad|unhappy|difficult|rude|yelling|screaming|` +
 		`not happy|losing it|lost it|hostile|annoyed|disappointed) (customer|client|caller|guest|patient|passenger|person|people)|` +
 		`(customer|client|caller|guest|patient|passenger)s? (who|that) (was|were) (angry|upset|frustrated|irate|furious|livid|mad|unhappy|` +
-		`not happy|really not happy|yelling|screaming)|(customer|client|caller|guest|patient|passenger) came to you (angry|upset|frustrated)|losing it|lost it|yelling|screaming|chewed you out`)},
+		`not happy|really not happy|yelling|screaming)|(customer|client|caller|guest|patient|passenger)s? (who |that )?(came|come|comes|called|walked) (to you |in |up )?(angry|upset|frustrated|furious|irate|yelling|shouting)|losing it|lost it|yelling|screaming|chewed you out`)},
+	{name: "win_back", refines: "upset_customer", re: rx(`win (them|him|her|the customer|a customer|the client|a client|that customer|customers|clients) back|` +
+		`won (them|him|her|the customer|a customer|the client|a client|that customer) back|` +
+		`(win|won|winning) back (an? |the |that |those )?(unhappy |lost |angry |upset )?(customer|client|account|guest|patient)s?\b|` +
+		`detractors?\b|promoters?\b|into (a |an )?(fan|advocate|champion|loyal customer)\b|` +
+		`(would|'d) (happily )?recommend (you|us)\b|recommending (you|us)\b|loyal customer again`)},
 	{name: "decision", re: rx(`before you had all|not all the (info|information|facts)|(incomplete|missing|limited|partial) (info|information|data)|` +
 		`without (all|enough) (the )?(info|information|data|facts)|judge?ment call|(tough|hard|difficult) (call|decision)|` +
 		`(a|the) call you (had to|made|make)|make (a|the) call`)},
@@ -95,6 +107,43 @@ func init() {
 		}
 		intents[i].anchors = requiredLiterals(re.Simplify())
 	}
+	for i := range intents {
+		if intents[i].refines == "" {
+			continue
+		}
+		for j := range intents {
+			if intents[j].name == intents[i].refines {
+				intents[i].broader = 1 << j
+			}
+		}
+		if intents[i].broader == 0 {
+			panic("segment: intent " + intents[i].name + " refines unknown " + intents[i].refines)
+		}
+	}
+}
+
+// narrow drops from a set of intents each one that a narrower intent of
+// the set refines.
+func narrow(set uint32) uint32 {
+	out := set
+	for i := range intents {
+		if set&(1<<i) != 0 {
+			out &^= intents[i].broader
+		}
+	}
+	return out
+}
+
+// widen adds to mask the intents that refine one of it: they must be
+// looked for to narrow the set.
+func widen(mask uint32) uint32 {
+	out := mask
+	for i := range intents {
+		if intents[i].broader&mask != 0 {
+			out |= 1 << i
+		}
+	}
+	return out
 }
 
 // requiredLiterals returns literals one of which every match of re
@@ -146,19 +195,21 @@ func requiredLiterals(re *syntax.Regexp) []string {
 }
 
 // intentsOf returns the set of intents (bits, by index in intents) among
-// those of mask that a lower-cased text shows. The decoder asks only for
-// the intents its guide's questions have: no other can count.
+// those of mask that a lower-cased text shows, narrowed (narrow). The
+// decoder asks only for the intents its guide's questions have: no other
+// can count.
 func intentsOf(lower string, mask uint32) uint32 {
 	var set uint32
+	look := widen(mask)
 	for i := range intents {
-		if mask&(1<<i) == 0 {
+		if look&(1<<i) == 0 {
 			continue
 		}
 		if in := &intents[i]; in.mayMatch(lower) && in.re.MatchString(lower) {
 			set |= 1 << i
 		}
 	}
-	return set
+	return narrow(set) & mask
 }
 
 // mayMatch reports whether the text holds one of the intent's anchors.

@@ -62,7 +62,7 @@ func intentsByPatterns(s string) uint32 {
 			set |= 1 << i
 		}
 	}
-	return set
+	return narrow(set)
 }
 
 // FuzzIntentAnchors: the same on any text.
@@ -90,6 +90,48 @@ func TestOpening(t *testing.T) {
 	} {
 		if got := opening(tc.text, tc.n); got != tc.want {
 			t.Errorf("opening(%q, %d) = %q, want %q", tc.text, tc.n, got, tc.want)
+		}
+	}
+}
+
+// TestNarrowIntents: a question or turn that shows a narrower intent and
+// the one it refines shows only the narrower, so that a guide with an
+// angry-customer question and a win-back question keeps both distinctive.
+func TestNarrowIntents(t *testing.T) {
+	bit := func(name string) uint32 {
+		for i, in := range intents {
+			if in.name == name {
+				return 1 << i
+			}
+		}
+		t.Fatalf("no intent %q", name)
+		return 0
+	}
+	upset, winBack := bit("upset_customer"), bit("win_back")
+	q := questionIntents([]string{
+		"Tell me about a customer who came to you angry. What did you do?",
+		"Describe how you won back an unhappy customer until they recommended you to friends.",
+		"Tell me about a time you improved a process.",
+	})
+	if q[0] != upset || q[1] != winBack {
+		t.Errorf("question intents %b, %b: want %b (upset customer), %b (win back)", q[0], q[1], upset, winBack)
+	}
+	for _, c := range []struct {
+		turn string
+		want uint32
+	}{
+		{"ok so we get callers who are just losing it on the phone. had one of those?", upset},
+		{"has anyone been really unhappy with you and you managed to turn them into a fan?", winBack},
+		{"a detractor, an angry customer, who ended up a promoter?", winBack},
+		{"how did you win back their trust?", 0},
+	} {
+		if got := intentsOf(c.turn, upset|winBack); got != c.want {
+			t.Errorf("%q: intents %b, want %b", c.turn, got, c.want)
+		}
+		// Asked only for the broader intent, a turn of the narrower kind
+		// still does not count as the broader one.
+		if got := intentsOf(c.turn, upset); got != c.want&upset {
+			t.Errorf("%q with mask upset: intents %b, want %b", c.turn, got, c.want&upset)
 		}
 	}
 }
