@@ -1,6 +1,11 @@
 package heuristic
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/candorhq/candor/analyzer/nlp"
+	"github.com/candorhq/candor/lexicon"
+)
 
 // The cue lists below are general knowledge of how people talk about their
 // work, written for Candor: they name kinds of content (an emotion, an
@@ -193,6 +198,18 @@ var personWords = set("she he her him his hers woman man lady guy gentleman moth
 var resultWords = set("ended end eventually finally result resulted outcome resolved solved fixed worked saved kept stayed renewed " +
 	"thanked made recovered improved increased reduced dropped fell rose grew doubled halved went came returned wrote emailed " +
 	"called sent left gave cut won lost stopped")
+
+// resultLemmas are the lemmas of the outcome verbs among resultWords
+// ("drop", "thank"), for stories told without tense marks.
+var resultLemmas = func() map[string]bool {
+	out := map[string]bool{}
+	for w := range resultWords {
+		if t := nlp.Parse(w).Tokens; len(t) == 1 && t[0].Lemma != w && strings.Contains(lexicon.POS(t[0].Lemma), "v") {
+			out[t[0].Lemma] = true
+		}
+	}
+	return out
+}()
 
 // taskPhrases state the candidate's own responsibility or goal.
 var taskPhrases = []string{"my job", "my role", "my responsibility", "i was responsible", "i needed to", "i had to",

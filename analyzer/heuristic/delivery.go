@@ -54,7 +54,7 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 		}
 		st.units++
 		generic := f.habitual || f.hypothetical
-		story := !generic && (f.past > 0 || anchored && (f.iSubj > 0 || f.people > 0))
+		story := storyUnit(f, anchored)
 		if story {
 			st.narrative++
 		}
@@ -151,7 +151,7 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 	st.tl = tellingOf(af)
 	st.x = deliveryVector(st, deliveryExtraOf(af, &st.tl))
 	if w, err := loadWeights(); err == nil {
-		learnedDelivery(w, &d, st.x)
+		learnedDelivery(w, &d, st.x, st.iActions == 0 && st.weOnly >= 2)
 	}
 	if st.particular {
 		d.STAR.Situation = true

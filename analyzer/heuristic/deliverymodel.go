@@ -89,7 +89,7 @@ func deliveryExtraOf(af *answerFeat, tl *telling) deliveryExtra {
 		}
 		d := len(f.timeMarks) + len(f.names) + len(f.numbers)
 		ex.details += d
-		if !f.habitual && !f.hypothetical && (f.iSubj > 0 && f.past > 0 || f.speech) {
+		if tl.story[i] && (f.iSubj > 0 || f.speech) {
 			ex.bound += d
 		}
 		if tl.told() && tl.boundAt(af, i) {
@@ -136,8 +136,9 @@ func specificityOf(s float64, cuts []float64) int {
 }
 
 // learnedDelivery replaces the label and specificity with the delivery
-// model's, when the weights carry one.
-func learnedDelivery(w *Weights, d *analyzer.Delivery, x []float64) {
+// model's, when the weights carry one. noOwnRole: the answer's story is
+// told in "we" with no action of the candidate's own.
+func learnedDelivery(w *Weights, d *analyzer.Delivery, x []float64, noOwnRole bool) {
 	if w == nil || w.Delivery == nil {
 		return
 	}
@@ -147,6 +148,12 @@ func learnedDelivery(w *Weights, d *analyzer.Delivery, x []float64) {
 	// reads it as a feature of how concrete the answer is, and was fitted
 	// on it.
 	d.Label = []string{analyzer.LabelRehearsed, analyzer.LabelMixed, analyzer.LabelSpecific}[w.Delivery.Decide(s)]
+	if noOwnRole && d.Label == analyzer.LabelSpecific {
+		// A "we" story in which the candidate never acts is mixed at best
+		// (the annotation conventions': what the team did is no evidence
+		// of what the candidate did), at the top of mixed's band.
+		d.Label, d.Specificity = analyzer.LabelMixed, min(d.Specificity, 59)
+	}
 }
 
 // SpecificityOf is specificityOf for the training command.

@@ -69,6 +69,16 @@ func anchoredAnswer(af *answerFeat) bool {
 	return false
 }
 
+// storyUnit reports a unit that narrates: no habit or hypothetical, and
+// a past-tense verb or, in an anchored answer, someone acting or speaking
+// in it (the candidate, "we", another person or a name).
+func storyUnit(f *unitFeat, anchored bool) bool {
+	if f.habitual || f.hypothetical {
+		return false
+	}
+	return f.past > 0 || anchored && (f.iSubj > 0 || f.weSubj > 0 || f.people > 0 || len(f.names) > 0 || f.speech)
+}
+
 func tellingOf(af *answerFeat) telling {
 	doc := af.doc
 	tl := telling{story: make([]bool, len(af.units)), first: -1, last: -2}
@@ -76,7 +86,7 @@ func tellingOf(af *answerFeat) telling {
 	first, last := -1, -1
 	for i, u := range doc.Units {
 		f := &af.units[i]
-		if f.injected || f.habitual || f.hypothetical || !(f.past > 0 || anchored && (f.iSubj > 0 || f.people > 0)) {
+		if f.injected || !storyUnit(f, anchored) {
 			continue
 		}
 		tl.story[i] = true

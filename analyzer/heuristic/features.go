@@ -25,6 +25,7 @@ type unitFeat struct {
 	injected     bool  // part of a prompt-injection span
 	people       int   // other particular people mentioned
 	result       bool  // an outcome verb
+	resultBare   bool  // an outcome verb in its bare or present form ("drop", "thank")
 	task         bool  // own responsibility stated
 	facet        [nFacets]float64
 	content      int // words that are not stopwords
@@ -80,6 +81,7 @@ const (
 	wPronoun3
 	wResult
 	wSpeech
+	wResultBare // a bare or present form of an outcome verb (resultLemmas)
 	wWould      // a contraction of "would" when a bare verb follows (wouldContractions)
 	wSuccession // ties an event to the one before it (successionWords)
 	wRare       // has a vector and its rarity counts for delivery (deliveryExtraOf)
@@ -146,7 +148,10 @@ func computeInfo(t *nlp.Token) *wordInfo {
 	set(lw == "she" || lw == "he" || lw == "her" || lw == "him" || lw == "his" || lw == "hers" ||
 		lw == "they" || lw == "them" || lw == "their" || lw == "theirs", wPronoun3)
 	set(resultWords[lw] && lw != lm, wResult)
-	set(speechVerbs[lw] && lw != lm, wSpeech)
+	// An inflected verb of speech: "he was telling, ..." or "she says, ..."
+	// reports speech like "he said, ..." ("go" only as "went").
+	set(lw != lm && (speechVerbs[lw] || speechVerbs[lm] && lm != "go"), wSpeech)
+	set(resultLemmas[lm] && !isPast(t), wResultBare)
 	set(wouldContractions[lw], wWould)
 	set(successionWords[lw], wSuccession)
 	// A word's rarity, as deliveryExtraOf counts it (capitalised words
@@ -157,6 +162,7 @@ func computeInfo(t *nlp.Token) *wordInfo {
 		if id := semantic.Lookup(lw); id != semantic.NoID {
 			wi.flags |= wRare
 			wi.rarity = semantic.SpellingRarity(lw, id)
+
 		}
 	}
 	if w, ok := semantic.ContentWord(t); ok {
@@ -202,6 +208,10 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerF
 		}
 		var support [nFacets]float64
 		starts = starts[:0]
+		// A unit whose speaker tells in the present ("I repeat back what
+		// they said", "I fix it and make sure they got a contact"): its
+		// later past forms belong to clauses inside the present one.
+		presentMain := false
 		for ti := u.First; ti < u.Last; ti++ {
 			t := &doc.Tokens[ti]
 			lw := t.Lower
@@ -223,8 +233,11 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerF
 			if wi.flags&wWould != 0 && wouldFollows(doc, ti, u.Last) {
 				f.hypothetical = true
 			}
-			if wi.flags&wPast != 0 {
+			if wi.flags&wPast != 0 && !afterPresentAux(doc, ti, u.First) && !presentMain {
 				f.past++
+			}
+			if !presentMain && (lw == "i" || lw == "we") && presentVerbAfter(doc, ti, u.Last) {
+				presentMain = true
 			}
 			if wi.flags&wMaybeTime != 0 && isTimeMark(doc, ti) {
 				f.timeMarks = append(f.timeMarks, ti)
@@ -253,6 +266,9 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerF
 				if strings.ContainsAny(gap, ",:\"“") || next == "like" || next == "that" && lw != "said" {
 					f.speech = true
 				}
+			}
+			if wi.flags&wResultBare != 0 {
+				f.resultBare = true
 			}
 			if (lw == "saying" || lw == "asking") && ti+1 < u.Last && strings.ContainsAny(doc.Text[t.ByteEnd:doc.Tokens[ti+1].ByteStart], ",:\"“") {
 				f.speech = true
@@ -303,7 +319,37 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerF
 			}
 		}
 	}
+	frameSentences(doc, af.units)
+	if anchoredAnswer(af) {
+		// Told without tense marks ("Three months after, complaints go
+		// down to 9"): in an anchored answer an outcome verb counts in any
+		// form, as a past one does.
+		for i := range af.units {
+			f := &af.units[i]
+			if f.resultBare && f.past == 0 && !f.habitual && !f.hypothetical {
+				f.result = true
+			}
+		}
+	}
 	return af
+}
+
+// frameSentences carries a habit or a hypothetical over the rest of its
+// sentence: "I always slow down" frames "and I give them my attention"
+// whether or not the speaker repeats the subject (which splits the unit). A
+// unit with a past verb or a time of its own keeps its own reading.
+func frameSentences(doc *nlp.Doc, units []unitFeat) {
+	for i := 1; i < len(units); i++ {
+		if doc.Units[i].SentenceStart {
+			continue
+		}
+		p, f := &units[i-1], &units[i]
+		if f.injected || p.injected || f.past > 0 || len(f.timeMarks) > 0 {
+			continue
+		}
+		f.habitual = f.habitual || p.habitual
+		f.hypothetical = f.hypothetical || p.hypothetical
+	}
 }
 
 // Categories of phrase cues, matched as word sequences in one pass.
@@ -348,6 +394,11 @@ func (f *unitFeat) cue(doc *nlp.Doc, p *pattern, at int) {
 	case cueHypothetical:
 		f.hypothetical = true
 	case cueHedge:
+		// "a little girl" describes; "a little late" hedges.
+		if end := at + len(p.words); len(p.words) == 2 && p.words[0] == "a" && end < len(doc.Tokens) &&
+			lexicon.POS(doc.Tokens[end].Lemma) == "n" {
+			return
+		}
 		f.hedge = true
 	case cueTask:
 		f.task = true
@@ -368,6 +419,11 @@ func isPast(t *nlp.Token) bool {
 	if t.Number || t.Lower == t.Lemma {
 		return false
 	}
+	if strings.HasSuffix(t.Lower, "n't") {
+		// A negative contraction is past only when its verb is: "didn't",
+		// "wasn't"; "don't", "isn't", "can't" and "won't" are present.
+		return pastNegatives[t.Lower]
+	}
 	switch t.Lower {
 	case "was", "were", "had", "did", "said", "told", "went", "came", "got", "took", "made", "gave", "felt", "knew",
 		"thought", "saw", "found", "kept", "left", "sent", "brought", "met", "ran", "sat", "wrote", "spent", "became", "began", "heard":
@@ -379,6 +435,53 @@ func isPast(t *nlp.Token) bool {
 	// An inflected form of a verb that is neither -ing nor -s: -ed or an
 	// irregular past (went, fell, took).
 	return strings.Contains(lexicon.POS(t.Lemma), "v")
+}
+
+// stanceVerbs frame a clause rather than tell an event ("I think it took a
+// week", "I remember she called"); auxiliaries and modals are no main verb.
+var stanceVerbs = set("think guess believe remember know suppose mean feel reckon recall imagine hope wish bet say " +
+	"be am is are have do can will would could should might must may shall")
+
+// presentVerbAfter reports a present-tense main verb right after the
+// subject at ti ("I fix", "we always ask"): a bare verb form that is no
+// stance verb or auxiliary.
+func presentVerbAfter(doc *nlp.Doc, ti, last int) bool {
+	for j := ti + 1; j < last && j <= ti+3; j++ {
+		t := &doc.Tokens[j]
+		if auxSkip[t.Lower] {
+			continue
+		}
+		return !t.Number && !t.Cap && t.Lower == t.Lemma && !stanceVerbs[t.Lower] && lexicon.POS(t.Lemma) != "" &&
+			strings.Contains(lexicon.POS(t.Lemma), "v")
+	}
+	return false
+}
+
+// pastNegatives are the negative contractions of past forms.
+var pastNegatives = set("didn't wasn't weren't hadn't couldn't")
+
+// presentAux are present forms after which a participle is no past
+// event: the present passive and perfect ("they're not being heard", "I've
+// got", "she is asked"), or a state ("people want to feel respected").
+var presentAux = set("am is are be being have has having 've 're 'm 's i'm i've you're you've we're we've they're they've " +
+	"she's he's it's that's get gets getting feel feels feeling seem seems")
+
+// auxSkip are words that may stand between an auxiliary and its participle.
+var auxSkip = set("not n't never always just already also really still often usually")
+
+// afterPresentAux reports a past form right after a present auxiliary (a
+// word or two of auxSkip between them allowed), within the unit.
+func afterPresentAux(doc *nlp.Doc, ti, first int) bool {
+	for j := ti - 1; j >= first && j >= ti-3; j-- {
+		lw := doc.Tokens[j].Lower
+		if presentAux[lw] {
+			return true
+		}
+		if !auxSkip[lw] {
+			return false
+		}
+	}
+	return false
 }
 
 func isTimeMark(doc *nlp.Doc, ti int) bool {
