@@ -11,6 +11,7 @@ import (
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/analyzer/semantic"
+	"github.com/candorhq/candor/guide"
 	"github.com/candorhq/candor/internal/testkit"
 )
 
@@ -80,6 +81,53 @@ func TestOffQuestionProbes(t *testing.T) {
 	}
 	if alarms > 2 {
 		t.Errorf("%d of %d on-topic answers flagged, want at most 2", alarms, on)
+	}
+}
+
+// TestOffQuestionSet measures the warning on testdata/eval/offquestion.jsonl
+// (96 answers written blind for it, never trained on: off-domain stories,
+// answers to another question of the guide, and on-topic answers in
+// everyday words, both built-in guides).
+func TestOffQuestionSet(t *testing.T) {
+	items := readJSONL[struct {
+		ID         string `json:"id"`
+		Guide      string `json:"guide"`
+		QuestionID string `json:"question_id"`
+		Text       string `json:"text"`
+		Off        bool   `json:"off_question"`
+		Kind       string `json:"kind"`
+	}](t, "../../testdata/eval/offquestion.jsonl")
+	e := heuristic.New()
+	flagged := map[string]int{}
+	total := map[string]int{}
+	for _, it := range items {
+		g, ok := guide.Builtin(it.Guide)
+		if !ok {
+			t.Fatalf("%s: no built-in guide %q", it.ID, it.Guide)
+		}
+		a := analyzeInGuide(t, e, g, it.QuestionID, it.Text)
+		total[it.Kind]++
+		if hasWarning(a, analyzer.WarnOffQuestion) {
+			flagged[it.Kind]++
+			if !it.Off {
+				t.Logf("false alarm on %s", it.ID)
+			}
+		}
+	}
+	t.Logf("off-question set: flagged %d of %d off-domain, %d of %d answers to another question, %d of %d on-topic",
+		flagged["off_domain"], total["off_domain"], flagged["other_question"], total["other_question"], flagged["on_topic"], total["on_topic"])
+	if total["off_domain"] != 24 || total["other_question"] != 24 || total["on_topic"] != 48 {
+		t.Fatalf("set has %v, want 24 / 24 / 48", total)
+	}
+	// Measured (h2.7): 3 of 24, 1 of 24 and 0 of 48. Training on this set
+	// caught more of the probes (9 of 24 instead of 4) but flagged an
+	// on-topic answer to the angry-customer question (render's fixture):
+	// kept as a measure, not as training data (analyzer/heuristic/README.md).
+	if flagged["on_topic"] > 1 {
+		t.Errorf("%d of 48 on-topic answers flagged, want at most 1", flagged["on_topic"])
+	}
+	if n := flagged["off_domain"] + flagged["other_question"]; n < 3 {
+		t.Errorf("%d of 48 off-question answers flagged, want at least 3", n)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/analyzer/heuristic/model"
 	"github.com/candorhq/candor/analyzer/heuristic/model/fit"
+	"github.com/candorhq/candor/evaluation"
 )
 
 // offRow is one answer to a question, off the question or not.
@@ -40,6 +41,19 @@ func trainOffQuestion(items []*item, w *heuristic.Weights) error {
 		}
 	}
 	fmt.Printf("off-question: %d answers, %d off the question\n", len(rows), nOff)
+	if os.Getenv("TRAIN_DEBUG") != "" {
+		for fi, name := range heuristic.OffQuestionFeatures {
+			var a, b []float64
+			for _, r := range rows {
+				if r.off {
+					a = append(a, r.x[fi])
+				} else {
+					b = append(b, r.x[fi])
+				}
+			}
+			fmt.Printf("  AUC off vs on %-18s %.2f\n", name, evaluation.AUC(a, b))
+		}
+	}
 	weightOf := func(r offRow) float64 {
 		if r.off {
 			return float64(len(rows)) / float64(2*nOff)
@@ -113,6 +127,15 @@ func trainOffQuestion(items []*item, w *heuristic.Weights) error {
 		}
 	}
 	sort.Float64s(offP)
+	var onAll []float64
+	for i, r := range rows {
+		if !r.off {
+			onAll = append(onAll, held[i])
+		}
+	}
+	auc := evaluation.AUC(offP, onAll)
+	fmt.Printf("off-question: held-out AUC %.3f\n", auc)
+	w.Figures["off_question_cv_auc"] = analyzer.Round3(auc)
 	var onP []float64
 	for i, r := range rows {
 		if !r.off {
