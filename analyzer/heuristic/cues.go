@@ -186,6 +186,24 @@ var numberWords = set("two three four five six seven eight nine ten eleven twelv
 
 var speechVerbs = set("say said tell told ask asked reply replied answer answered yell yelled shout shouted scream screamed go went write wrote text texted email emailed explain explained")
 
+// dialectFunctionWords are the function words of dialects and informal
+// Englishes that the vector table's stopword list (semantic.IsStopword)
+// does not know: forms of pronouns, determiners, prepositions, auxiliaries,
+// negations, intensifiers and discourse particles (Scots "fae", "nae",
+// "dinnae", "mair", "aboot"; African American English and informal "ain't",
+// "finna", "tryna"; Nigerian, Indian and Caribbean particles "abi", "sef",
+// "yaar", "dem"). Like stopwords they carry no topic, but the table ranks
+// them as rare, so they would count as rare vocabulary in the delivery
+// model's rarity (computeInfo): a story told in a dialect must not score
+// otherwise than the same story in standard English. A general list,
+// not the words of any probe; words of three letters or fewer are out of
+// rarity anyway, as are Scots content words ("wee", "ken", "bairn"), which
+// are dialect vocabulary, not function words.
+var dialectFunctionWords = set("fae frae nae nane naebody naethin wis hae ahm dinnae cannae couldnae didnae doesnae wasnae isnae " +
+	"wouldnae shouldnae widnae hadnae havenae willnae canna dinna aye naw tae oot aboot doon noo yin oor yer yous youse " +
+	"mair awfy gey ain't aint gon finna tryna bout cuz 'cause cos innit y'all yall lemme " +
+	"abi sef shey jare yaar dat dis dey dem deh")
+
 var firstPersonSingular = set("i me my myself mine")
 var firstPersonPlural = set("we us our ourselves")
 

@@ -157,12 +157,13 @@ func computeInfo(t *nlp.Token) *wordInfo {
 	// A word's rarity, as deliveryExtraOf counts it (capitalised words
 	// aside, which it checks per token): the same for a word's US and UK
 	// spellings, and none for pronouns, whose rank differs by gender
-	// ("herself" is rarer than "himself") and says nothing of the answer.
-	if !t.Number && len(lw) >= 3 && !semantic.IsStopword(lw) && wi.flags&wPronoun3 == 0 && !reflexives[lw] {
+	// ("herself" is rarer than "himself") and says nothing of the answer,
+	// nor for the function words of dialects (dialectFunctionWords).
+	if !t.Number && len(lw) >= 3 && !semantic.IsStopword(lw) && wi.flags&wPronoun3 == 0 && !reflexives[lw] &&
+		!dialectFunctionWords[lw] {
 		if id := semantic.Lookup(lw); id != semantic.NoID {
 			wi.flags |= wRare
 			wi.rarity = semantic.SpellingRarity(lw, id)
-
 		}
 	}
 	if w, ok := semantic.ContentWord(t); ok {
