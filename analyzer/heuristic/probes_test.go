@@ -131,6 +131,65 @@ func TestOffQuestionSet(t *testing.T) {
 	}
 }
 
+// TestSpokenDeliverySet measures the delivery label on
+// testdata/eval/spoken_delivery.jsonl: 112 answers of the spoken
+// transcripts (s31-s66), labelled blind, never trained on. An answer with
+// also_acceptable counts when either label is given.
+func TestSpokenDeliverySet(t *testing.T) {
+	items := readJSONL[struct {
+		ID             string            `json:"id"`
+		Group          map[string]string `json:"group"`
+		QuestionID     string            `json:"question_id"`
+		Tags           []string          `json:"tags"`
+		Text           string            `json:"text"`
+		Label          string            `json:"label"`
+		AlsoAcceptable []string          `json:"x_also_acceptable"`
+	}](t, "../../testdata/eval/spoken_delivery.jsonl")
+	campus, err := guide.Load("../../testdata/spoken/guide.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := heuristic.New()
+	type tally struct{ right, n int }
+	by := map[bool]*tally{true: {}, false: {}}
+	confusion := map[string]int{}
+	for _, it := range items {
+		g := campus
+		if id := it.Group["guide"]; id != "testdata/spoken/guide.yaml" {
+			var ok bool
+			if g, ok = guide.Builtin(id); !ok {
+				t.Fatalf("%s: no guide %q", it.ID, id)
+			}
+		}
+		episodeAsk := slices.Contains(it.Tags, "episode_question")
+		a := analyzeInGuide(t, e, g, it.QuestionID, it.Text)
+		got := a.Delivery.Label
+		confusion[it.Label+" -> "+got]++
+		ok := got == it.Label || slices.Contains(it.AlsoAcceptable, got)
+		by[episodeAsk].n++
+		if ok {
+			by[episodeAsk].right++
+		} else {
+			t.Logf("%s: %s %d, labelled %s", it.ID, got, a.Delivery.Specificity, it.Label)
+		}
+	}
+	right, n := by[true].right+by[false].right, by[true].n+by[false].n
+	t.Logf("spoken delivery set: %d of %d labels as labelled (%.3f); episode questions %d of %d, others %d of %d; %v",
+		right, n, float64(right)/float64(n), by[true].right, by[true].n, by[false].right, by[false].n, confusion)
+	if n != 112 {
+		t.Fatalf("%d answers, want 112", n)
+	}
+	// Measured (h2.8): 69 of 112 (0.616): episode questions 39 of 55
+	// (short spoken episodes read as mixed 42-59), the others 30 of 57
+	// (self-introductions read as mixed 26-55). Issue 13's bar for real
+	// spoken answers is 0.65 (an outside set); this set is not trained on
+	// (analyzer/heuristic/README.md says why), and the floor holds what was
+	// measured.
+	if acc := float64(right) / float64(n); acc < 0.6 {
+		t.Errorf("label accuracy %.3f on the spoken delivery set, want at least 0.60", acc)
+	}
+}
+
 // TestOffQuestionNeverOnLabelledAnswers: no labelled answer to its own
 // question (../shared/eval/dev, testdata/eval) gets the warning.
 func TestOffQuestionNeverOnLabelledAnswers(t *testing.T) {
