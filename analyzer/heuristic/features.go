@@ -231,7 +231,7 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerF
 			if wi.flags&wHabitual != 0 {
 				f.habitual = true
 			}
-			if wi.flags&wWould != 0 && wouldFollows(doc, ti, u.Last) {
+			if wi.flags&wWould != 0 && wouldFollows(doc, ti, u.Last) && !reportedBefore(doc, ti, u.First) {
 				f.hypothetical = true
 			}
 			if wi.flags&wPast != 0 && !afterPresentAux(doc, ti, u.First) && !presentMain {
@@ -282,7 +282,7 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerF
 		var hits [nFacets]int
 		anchors.match(doc.Tokens, u.First, u.Last, starts, func(p *pattern, at int) {
 			if p.facet >= nFacets {
-				f.cue(doc, p, at)
+				f.cue(doc, p, at, u.First)
 				return
 			}
 			if hits[p.facet] == 0 {
@@ -388,11 +388,16 @@ func phraseWords(p string) []string {
 }
 
 // cue marks a unit with a phrase cue found in it.
-func (f *unitFeat) cue(doc *nlp.Doc, p *pattern, at int) {
+func (f *unitFeat) cue(doc *nlp.Doc, p *pattern, at, first int) {
 	switch p.facet {
 	case cueHabit:
 		f.habitual = true
 	case cueHypothetical:
+		// "I said I would call back" reports a promise; "I would call
+		// back" says what the candidate would do.
+		if (p.words[0] == "i" || p.words[0] == "we") && reportedBefore(doc, at, first) {
+			return
+		}
 		f.hypothetical = true
 	case cueHedge:
 		// "a little girl" describes; "a little late" hedges.
@@ -452,11 +457,42 @@ func presentVerbAfter(doc *nlp.Doc, ti, last int) bool {
 		if auxSkip[t.Lower] {
 			continue
 		}
-		return !t.Number && !t.Cap && t.Lower == t.Lemma && !stanceVerbs[t.Lower] && lexicon.POS(t.Lemma) != "" &&
-			strings.Contains(lexicon.POS(t.Lemma), "v")
+		return !t.Number && !t.Cap && t.Lower == t.Lemma && !stanceVerbs[t.Lower] && !sameFormPast[t.Lower] &&
+			lexicon.POS(t.Lemma) != "" && strings.Contains(lexicon.POS(t.Lemma), "v")
 	}
 	return false
 }
+
+// sameFormPast are verbs whose past is their bare form: "I let him talk"
+// and "I put her on hold" tell the past as often as the present, so they
+// set no present frame.
+var sameFormPast = set("let put set cut hit read quit shut spread hurt cost bet split upset burst cast shed")
+
+// reportedBefore reports a verb of saying or thinking in the past a few
+// words before the token at, within the unit and its clause: "I said I'd
+// be angry too", "I told his wife I would call back" report what was said
+// then, not what the candidate would do.
+func reportedBefore(doc *nlp.Doc, at, first int) bool {
+	for j := at - 1; j >= first && j >= at-4; j-- {
+		t := &doc.Tokens[j]
+		if reportingPasts[t.Lower] {
+			return true
+		}
+		if clauseBreaks[t.Lower] || strings.ContainsAny(doc.Text[t.ByteEnd:doc.Tokens[j+1].ByteStart], ",;:.!?") {
+			return false
+		}
+	}
+	return false
+}
+
+// reportingPasts are past forms of saying, promising and thinking that
+// report a "would" or "will" as it was meant then.
+var reportingPasts = set("said told promised assured warned explained wrote replied answered texted emailed " +
+	"thought figured knew decided guessed hoped realised realized")
+
+// clauseBreaks end the search for a reporting verb: "I said no and I'd
+// do it again" reports nothing after "and".
+var clauseBreaks = set("and but so because or then if when")
 
 // pastNegatives are the negative contractions of past forms.
 var pastNegatives = set("didn't wasn't weren't hadn't couldn't")

@@ -26,6 +26,9 @@ func TestTenseReading(t *testing.T) {
 		{"I repeat back what they said.", false},
 		{"I think it took a couple of weeks.", true},
 		{"She said the waits were due to the scanner.", true},
+		// A verb whose past is its bare form sets no present frame.
+		{"I let him talk and I found the refund stuck in a queue.", true},
+		{"I put her on hold and checked the order.", true},
 	} {
 		_, _, af := readAnswer(c.text)
 		got := false
@@ -81,6 +84,36 @@ func TestLittleHedge(t *testing.T) {
 		_, _, af := readAnswer(text)
 		if got := af.units[0].hedge; got != want {
 			t.Errorf("%q: hedge %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestReportedWouldIsNoHypothetical: "would" or "will" reported after a
+// verb of saying or thinking in the past tells what was said or meant then;
+// the same words on their own say what the candidate would do.
+func TestReportedWouldIsNoHypothetical(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		hyp  bool
+	}{
+		{"I said I'd be angry too.", false},
+		{"I told her I would call back by five.", false},
+		{"I promised the customer I will fix it.", false},
+		{"I knew I could sort it out.", false},
+		{"I told his wife I would call back.", false},
+		{"I said no, and I'd do it again.", true},
+		{"I'd be angry too.", true},
+		{"I would call back by five.", true},
+		{"I will fix it.", true},
+		{"Honestly I would say I'd listen first.", true},
+	} {
+		_, _, af := readAnswer(c.text)
+		got := false
+		for i := range af.units {
+			got = got || af.units[i].hypothetical
+		}
+		if got != c.hyp {
+			t.Errorf("%q: hypothetical %v, want %v", c.text, got, c.hyp)
 		}
 	}
 }

@@ -82,6 +82,7 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 		// Delivery-only: each item names its built-in guide in group.guide.
 		{deliveryOnlySets[0], "testdata/eval/delivery_recitals.jsonl", nil},
 		{deliveryOnlySets[1], "testdata/eval/delivery_set2.jsonl", nil},
+		{deliveryOnlySets[2], "testdata/eval/delivery_variants.jsonl", nil},
 	}
 	var out []*item
 	for _, src := range sources {
@@ -111,7 +112,7 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 				return nil, fmt.Errorf("%s: %s: no question %s in %s", src.path, it.ID, it.QuestionID, g.ID)
 			}
 			x := &item{set: src.set, id: it.ID, q: q, others: g.Questions, text: it.Text, areas: map[int]int{}, ev: map[int][]string{},
-				fold: foldOf(src.set, it.ID), label: labelValue(it.Label), spec: -1, deliveryOnly: src.g == nil}
+				fold: itemFold(src.set, it.ID), label: labelValue(it.Label), spec: -1, deliveryOnly: src.g == nil}
 			if it.Specificity != nil {
 				x.spec = *it.Specificity
 			}
@@ -208,6 +209,21 @@ func offItems(d *heuristic.DataLog, seed, behav *analyzer.Guide) ([]*item, error
 		out = append(out, x)
 	}
 	return out, d.Add(path, len(out))
+}
+
+// itemFold is an item's cross-validation fold. A retelling of a labelled
+// answer (delivery_variants.jsonl, id "<source id>~<kind>") shares its
+// source's fold, so that no fold is tested on a story whose other telling
+// it was fitted on.
+func itemFold(set, id string) int {
+	if set == deliveryOnlySets[2] {
+		src, _, _ := strings.Cut(id, "~")
+		if strings.HasPrefix(src, "b-") {
+			return foldOf("behav", src)
+		}
+		return foldOf("own2", src)
+	}
+	return foldOf(set, id)
 }
 
 // seedGuide reads the guide the labels of ../shared/eval/dev and
