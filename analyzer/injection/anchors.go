@@ -35,6 +35,9 @@ type anchorEntry struct {
 	// nonASCII: the anchor has a byte outside ASCII, so a text with none
 	// cannot hold it.
 	nonASCII bool
+	// infix: the anchor may stand inside a word ("~" in the lists:
+	// "Sprachmodell" in a compound); any other starts a word.
+	infix bool
 }
 
 type anchorIndex struct {
@@ -67,7 +70,7 @@ func buildAnchors() *anchorIndex {
 			a = strings.TrimPrefix(a, "~")
 			whole := strings.HasSuffix(a, "$")
 			a = strings.TrimSuffix(a, "$")
-			e := anchorEntry{text: a, whole: whole, mask: mask, nonASCII: !isASCII(a)}
+			e := anchorEntry{text: a, whole: whole, mask: mask, nonASCII: !isASCII(a), infix: infix}
 			if infix || a[0] >= utf8.RuneSelf || !isASCIILetter(a[0]) || len(a) < 2 {
 				ix.other = append(ix.other, e)
 				continue
@@ -138,6 +141,11 @@ func (ix *anchorIndex) masks(s string, sents []span) []uint32 {
 			i += from
 			from = i + len(e.text)
 			if end := i + len(e.text); e.whole && end < len(s) && isASCIILetter(s[end]) {
+				continue
+			}
+			// A word anchor starts a word: Spanish "y" is not the end of
+			// "they" or "day", French "l'" not the end of "all'".
+			if !e.infix && isASCIILetter(e.text[0]) && i > 0 && isASCIILetter(s[i-1]) {
 				continue
 			}
 			j := sort.Search(len(sents), func(j int) bool { return sents[j].end > i })
