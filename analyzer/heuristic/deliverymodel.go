@@ -44,6 +44,8 @@ var DeliveryFeatures = []string{
 	"rarity",             // mean rarity of the content words (0 frequent .. 1 rare)
 	"short",              // 1 for answers of under 40 words (a short answer can still be particular)
 	"links",              // story units linking events (a succession word, another person acting, speech), over all units
+	"episode_events3",    // 1 when the told episode has at least 3 event units of the candidate's
+	"generic_vs_episode", // habitual and hypothetical units, over them and the episode's units
 }
 
 type deliveryExtra struct {
@@ -53,6 +55,9 @@ type deliveryExtra struct {
 	epTimes, epNames, epNumbers, unboundNumbers int
 	rarity                                      float64
 	words                                       int
+	// The told episode's units and event units (story units with the
+	// candidate in them).
+	epUnits, epEvents int
 }
 
 func deliveryVector(st deliveryStats, ex deliveryExtra) []float64 {
@@ -73,7 +78,18 @@ func deliveryVector(st deliveryStats, ex deliveryExtra) []float64 {
 		float64(st.hedges) / u, bound,
 		math.Min(1, float64(ex.epTimes+ex.epNames+ex.epNumbers+st.speech)/u), ex.rarity, short,
 		float64(st.tl.links) / u,
+		b2f(st.tl.told() && ex.epEvents >= 3), genericVsEpisode(st.habitual+st.hypothetical, ex.epUnits),
 	}
+}
+
+// genericVsEpisode weighs the generic talk against the told episode rather
+// than against the whole answer: opinion around one episode dilutes every
+// share over all units, but not this one. 0 for an answer with neither.
+func genericVsEpisode(generic, epUnits int) float64 {
+	if generic+epUnits == 0 {
+		return 0
+	}
+	return float64(generic) / float64(generic+epUnits)
 }
 
 // deliveryExtraOf reads what the counts do not: whether details sit in
@@ -86,6 +102,12 @@ func deliveryExtraOf(af *answerFeat, tl *telling) deliveryExtra {
 		f := &af.units[i]
 		if f.injected {
 			continue
+		}
+		if tl.told() && i >= tl.first && i <= tl.last {
+			ex.epUnits++
+			if tl.story[i] && f.iSubj > 0 {
+				ex.epEvents++
+			}
 		}
 		d := len(f.timeMarks) + len(f.names) + len(f.numbers)
 		ex.details += d

@@ -177,14 +177,14 @@ func TestSpokenDeliverySet(t *testing.T) {
 	if n != 112 {
 		t.Fatalf("%d answers, want 112", n)
 	}
-	// Measured (h2.9): 75 of 112 (0.670): episode questions 43 of 55, the
-	// others 32 of 57 (h2.8: 69, 0.616: short spoken episodes read as
+	// Measured (h2.10): 76 of 112 (0.679): episode questions 44 of 55, the
+	// others 32 of 57 (h2.9: 75, 0.670) (h2.8: 69, 0.616: short spoken episodes read as
 	// mixed, self-introductions as mixed). Issue 13's bar for real spoken
 	// answers is 0.65 (an outside set); this set is not trained on
 	// (analyzer/heuristic/README.md says why), and the floor holds what was
 	// measured.
-	if acc := float64(right) / float64(n); acc < 0.66 {
-		t.Errorf("label accuracy %.3f on the spoken delivery set, want at least 0.66", acc)
+	if acc := float64(right) / float64(n); acc < 0.675 {
+		t.Errorf("label accuracy %.3f on the spoken delivery set, want at least 0.675", acc)
 	}
 }
 
@@ -300,12 +300,11 @@ func TestDeliveryProbes(t *testing.T) {
 		}
 	}
 	t.Logf("delivery probes: %d of %d labels as expected", ok, n)
-	// Measured 45 of 51 (h2.9; h2.7-h2.8: 47; h2.0-h2.6: 43; the counting
-	// rule of h1.1: 38). The issue's bar is 90%: 46, not met by h2.9 (its
-	// refit moved two probes across a cut-off by a point or two;
-	// analyzer/heuristic/README.md). The floor holds what is reached.
-	if ok < 45 {
-		t.Errorf("%d of %d probe labels as expected, want at least 45", ok, n)
+	// Measured 46 of 51 (h2.10; h2.9: 45; h2.7-h2.8: 47; h2.0-h2.6: 43;
+	// the counting rule of h1.1: 38). The issue's bar is 90%: 46. The
+	// floor holds what is reached.
+	if ok < 46 {
+		t.Errorf("%d of %d probe labels as expected, want at least 46", ok, n)
 	}
 }
 
