@@ -458,7 +458,7 @@ func presentVerbAfter(doc *nlp.Doc, ti, last int) bool {
 			continue
 		}
 		return !t.Number && !t.Cap && t.Lower == t.Lemma && !stanceVerbs[t.Lower] && !sameFormPast[t.Lower] &&
-			lexicon.POS(t.Lemma) != "" && strings.Contains(lexicon.POS(t.Lemma), "v")
+			strings.Contains(lexicon.POS(t.Lemma), "v")
 	}
 	return false
 }

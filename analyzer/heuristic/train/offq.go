@@ -126,22 +126,10 @@ func trainOffQuestion(items []*item, w *heuristic.Weights) error {
 		}
 	}
 	sort.Float64s(offP)
-	var onAll []float64
-	for i, r := range rows {
-		if !r.off {
-			onAll = append(onAll, held[i])
-		}
-	}
-	auc := evaluation.AUC(offP, onAll)
+	// on holds the on-topic answers' held-out probabilities, sorted.
+	auc := evaluation.AUC(offP, on)
 	fmt.Printf("off-question: held-out AUC %.3f\n", auc)
 	w.Figures["off_question_cv_auc"] = analyzer.Round3(auc)
-	var onP []float64
-	for i, r := range rows {
-		if !r.off {
-			onP = append(onP, held[i])
-		}
-	}
-	sort.Float64s(onP)
 	if os.Getenv("TRAIN_DEBUG") != "" {
 		for i, r := range rows {
 			if !r.off && held[i] > 0.8 {
@@ -149,7 +137,7 @@ func trainOffQuestion(items []*item, w *heuristic.Weights) error {
 			}
 		}
 	}
-	fmt.Printf("off-question: held-out P, off answers (quartiles) %.2f %.2f %.2f; on-topic top five %.2f\n", offP[len(offP)/4], offP[len(offP)/2], offP[3*len(offP)/4], onP[len(onP)-5:])
+	fmt.Printf("off-question: held-out P, off answers (quartiles) %.2f %.2f %.2f; on-topic top five %.2f\n", offP[len(offP)/4], offP[len(offP)/2], offP[3*len(offP)/4], on[len(on)-5:])
 	fmt.Printf("off-question: cut %.3f: held-out folds flag %d of %d off-question answers and %d of %d on-topic\n", cut, caught, nOff, falseAlarms, len(rows)-nOff)
 	m, err := fitRows(func(offRow) bool { return true })
 	if err != nil {
