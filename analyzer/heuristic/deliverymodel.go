@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/heuristic/model"
 )
 
 // The delivery verdict, learned: the signals of delivery.go (a told
@@ -144,16 +145,31 @@ func deliveryExtraOf(af *answerFeat, tl *telling) deliveryExtra {
 }
 
 // specificityOf puts the model's score on the 0..100 scale whose bands the
-// labels use (rehearsed up to 25, mixed 26-59, specific from 60): one
-// logistic curve through the two label cut-offs, so the specificity ranks
-// answers exactly as the score does and always agrees with the label.
-func specificityOf(s float64, cuts []float64) int {
-	if len(cuts) != 2 || cuts[1] <= cuts[0] {
+// labels use (rehearsed up to 25, mixed 26-59, specific from 60). With a
+// curve (the weights' Specificity: isotonic regression of the labelled
+// specificity on the score, learned by the training command) the number is
+// the curve's, held inside the band of the label the thresholds decide, so
+// that number and label always agree; the labellers' scale is narrow
+// within a label (specific 78-90, mixed 30-50, rehearsed 8-15 on the dev
+// set), and so is the curve. Without one it is a logistic curve through the
+// two thresholds. Either way it ranks answers as the score does.
+func specificityOf(s float64, thresholds []float64, curve *model.Curve) int {
+	if len(thresholds) != 2 || thresholds[1] <= thresholds[0] {
 		return 50
 	}
+	if curve != nil {
+		lo, hi := 0.0, 25.0
+		switch {
+		case s >= thresholds[1]:
+			lo, hi = 60, 100
+		case s >= thresholds[0]:
+			lo, hi = 26, 59
+		}
+		return int(math.Round(min(hi, max(lo, curve.At(s)))))
+	}
 	lo, hi := math.Log(0.255/0.745), math.Log(0.595/0.405)
-	k := (hi - lo) / (cuts[1] - cuts[0])
-	m := cuts[1] - hi/k
+	k := (hi - lo) / (thresholds[1] - thresholds[0])
+	m := thresholds[1] - hi/k
 	return int(math.Round(100 / (1 + math.Exp(-k*(s-m)))))
 }
 
@@ -165,7 +181,7 @@ func learnedDelivery(w *Weights, d *analyzer.Delivery, x []float64, noOwnRole bo
 		return
 	}
 	s := w.Delivery.Score(x)
-	d.Specificity = specificityOf(s, w.Delivery.Thresholds)
+	d.Specificity = specificityOf(s, w.Delivery.Thresholds, w.Specificity)
 	// st.score keeps the counting rule's specificity: the coverage model
 	// reads it as a feature of how concrete the answer is, and was fitted
 	// on it.
@@ -179,4 +195,6 @@ func learnedDelivery(w *Weights, d *analyzer.Delivery, x []float64, noOwnRole bo
 }
 
 // SpecificityOf is specificityOf for the training command.
-func SpecificityOf(score float64, cuts []float64) int { return specificityOf(score, cuts) }
+func SpecificityOf(score float64, thresholds []float64, curve *model.Curve) int {
+	return specificityOf(score, thresholds, curve)
+}

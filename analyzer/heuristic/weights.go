@@ -24,6 +24,10 @@ type Weights struct {
 	Pair *model.Logistic `json:"pair"`
 	// Delivery: rehearsed < mixed < specific for the whole answer.
 	Delivery *model.Ordinal `json:"delivery,omitempty"`
+	// Specificity puts the delivery score on the labellers' 0..100 scale
+	// (isotonic regression of the labelled specificity on the score; see
+	// specificityOf).
+	Specificity *model.Curve `json:"specificity,omitempty"`
 	// Evidence: is this sentence the one that addresses the area?
 	Evidence *model.Logistic `json:"evidence,omitempty"`
 	// Quote: which sentence to show for the area (the evidence features
@@ -122,6 +126,11 @@ func DecodeWeights(b []byte) (*Weights, error) {
 		{"delivery", nil, w.Delivery, DeliveryFeatures}, {"evidence", w.Evidence, nil, EvidenceFeatures},
 		{"quote", w.Quote, nil, QuoteFeatures}, {"coverage", nil, w.Coverage, CoverageFeatures},
 		{"off_question", w.OffQuestion, nil, OffQuestionFeatures}}
+	if w.Specificity != nil {
+		if err := w.Specificity.Check(); err != nil {
+			return nil, fmt.Errorf("heuristic weights: specificity: %w", err)
+		}
+	}
 	for _, c := range checks {
 		var err error
 		switch {

@@ -106,3 +106,48 @@ func (m *Ordinal) Decide(score float64) int {
 	}
 	return c
 }
+
+// Curve is a monotone map from a score to another scale, fitted by
+// isotonic regression (fit.Isotonic): Y[i] at X[i], linear between knots,
+// flat beyond the first and the last. X and Y are both increasing.
+type Curve struct {
+	X []float64 `json:"x"`
+	Y []float64 `json:"y"`
+}
+
+// Check reports a curve that is not a monotone map.
+func (c *Curve) Check() error {
+	if len(c.X) == 0 || len(c.X) != len(c.Y) {
+		return errors.New("curve has no knots, or its x and y differ in length")
+	}
+	for i := 1; i < len(c.X); i++ {
+		if c.X[i] <= c.X[i-1] || c.Y[i] < c.Y[i-1] {
+			return fmt.Errorf("curve knot %d does not follow knot %d upwards", i, i-1)
+		}
+	}
+	return nil
+}
+
+// At is the curve's value at s.
+func (c *Curve) At(s float64) float64 {
+	n := len(c.X)
+	switch {
+	case s <= c.X[0]:
+		return c.Y[0]
+	case s >= c.X[n-1]:
+		return c.Y[n-1]
+	}
+	// The first knot above s; s lies between knots i-1 and i.
+	lo, hi := 1, n-1
+	for lo < hi {
+		m := (lo + hi) / 2
+		if c.X[m] > s {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	i := lo
+	t := (s - c.X[i-1]) / (c.X[i] - c.X[i-1])
+	return c.Y[i-1] + t*(c.Y[i]-c.Y[i-1])
+}

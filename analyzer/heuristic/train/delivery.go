@@ -5,6 +5,7 @@ import (
 	"github.com/candorhq/candor/evaluation"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
@@ -43,6 +44,7 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 			}
 		}
 	}
+	pairs := retellingPairs(rows)
 	fitRows := func(keep func(*item) bool, lambda float64) (*model.Ordinal, error) {
 		var X [][]float64
 		var y []int
@@ -54,58 +56,103 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 		}
 		return fit.OrdinalDecider(heuristic.DeliveryFeatures, X, y, lambda)
 	}
-	fmt.Printf("delivery: %d labelled answers\n", len(rows))
-	bestL, bestAcc := 0.0, -1.0
-	var bestPred []int
-	var bestSpec []float64
+	fmt.Printf("delivery: %d labelled answers, %d retelling pairs\n", len(rows), len(pairs))
+	// specCurve fits the specificity curve on the rows keep accepts, by
+	// the scores of m (fit.Isotonic of the labelled specificity).
+	specCurve := func(m *model.Ordinal, keep func(*item) bool) (*model.Curve, error) {
+		var x, y []float64
+		for _, it := range rows {
+			if keep(it) && it.spec >= 0 {
+				x, y = append(x, m.Score(it.trace.Delivery)), append(y, float64(it.spec))
+			}
+		}
+		return fit.Isotonic(x, y)
+	}
+	type cvRun struct {
+		lambda, acc float64
+		pred        []int
+		// spec by the logistic map and by the curve
+		spec, specCurve []float64
+	}
+	var best cvRun
+	best.acc = -1
 	for _, l := range lambdas {
-		pred := make([]int, len(rows))
-		spec := make([]float64, len(rows))
+		r := cvRun{lambda: l, pred: make([]int, len(rows)), spec: make([]float64, len(rows)), specCurve: make([]float64, len(rows))}
 		for f := 0; f < folds; f++ {
-			m, err := fitRows(func(it *item) bool { return it.fold != f }, l)
+			train := func(it *item) bool { return it.fold != f }
+			m, err := fitRows(train, l)
+			if err != nil {
+				return err
+			}
+			c, err := specCurve(m, train)
 			if err != nil {
 				return err
 			}
 			for i, it := range rows {
 				if it.fold == f {
 					s := m.Score(it.trace.Delivery)
-					pred[i] = m.Decide(s)
-					spec[i] = float64(heuristic.SpecificityOf(s, m.Thresholds))
+					r.pred[i] = m.Decide(s)
+					r.spec[i] = float64(heuristic.SpecificityOf(s, m.Thresholds, nil))
+					r.specCurve[i] = float64(heuristic.SpecificityOf(s, m.Thresholds, c))
 				}
 			}
 		}
-		acc := 0.0
 		for i, it := range rows {
-			if pred[i] == it.label {
-				acc++
+			if r.pred[i] == it.label {
+				r.acc++
 			}
 		}
-		acc /= float64(len(rows))
-		fmt.Printf("delivery: lambda %-7g label accuracy by %d-fold CV %.3f\n", l, folds, acc)
-		if acc > bestAcc {
-			bestL, bestAcc, bestPred, bestSpec = l, acc, pred, spec
+		r.acc /= float64(len(rows))
+		fmt.Printf("delivery: lambda %-7g label accuracy by %d-fold CV %.3f\n", l, folds, r.acc)
+		if r.acc > best.acc {
+			best = r
 		}
+	}
+	// Which map puts the score on the labellers' scale: the one nearer
+	// their specificity on held-out folds.
+	maeLogistic, maeCurve := specMAE(rows, best.spec), specMAE(rows, best.specCurve)
+	useCurve := maeCurve < maeLogistic
+	for _, m := range []struct {
+		name string
+		spec []float64
+		mae  float64
+	}{{"logistic", best.spec, maeLogistic}, {"curve", best.specCurve, maeCurve}} {
+		same, within3, diff := pairAgreement(pairs, best.pred, m.spec)
+		fmt.Printf("delivery: specificity by the %-8s map (held-out folds): mean absolute error %.1f, Spearman %.3f; retelling pairs: same label %.3f, specificity within 3 %.3f, mean difference %.1f\n",
+			m.name, m.mae, spearmanRows(rows, m.spec), same, within3, diff)
+		w.Figures["delivery_spec_mae_cv_"+m.name] = analyzer.Round3(m.mae)
+		w.Figures["delivery_retellings_within3_cv_"+m.name] = analyzer.Round3(within3)
+	}
+	bestSpec := best.spec
+	if useCurve {
+		bestSpec = best.specCurve
 	}
 	sets := []string{"dev", "own2", "behav"}
 	if fitDeliveryOnly {
 		sets = append(sets, deliveryOnlySets...)
 	}
 	for _, set := range sets {
-		recordDelivery(w, "cv", set, "held-out folds", rows, bestPred, bestSpec)
+		recordDelivery(w, "cv", set, "held-out folds", rows, best.pred, bestSpec)
 	}
-	w.Figures["delivery_label_acc_cv"] = analyzer.Round3(bestAcc)
-	w.Figures["delivery_lambda"] = bestL
-	m, err := fitRows(func(*item) bool { return true }, bestL)
+	w.Figures["delivery_label_acc_cv"] = analyzer.Round3(best.acc)
+	w.Figures["delivery_lambda"] = best.lambda
+	m, err := fitRows(func(*item) bool { return true }, best.lambda)
 	if err != nil {
 		return err
 	}
 	w.Delivery = m
+	w.Specificity = nil
+	if useCurve {
+		if w.Specificity, err = specCurve(m, func(*item) bool { return true }); err != nil {
+			return err
+		}
+	}
 	if len(held) > 0 {
 		pred, spec := make([]int, len(held)), make([]float64, len(held))
 		calledSpecific := [3]int{} // by gold label
 		for i, it := range held {
 			s := m.Score(it.trace.Delivery)
-			pred[i], spec[i] = m.Decide(s), float64(heuristic.SpecificityOf(s, m.Thresholds))
+			pred[i], spec[i] = m.Decide(s), float64(heuristic.SpecificityOf(s, m.Thresholds, w.Specificity))
 			if pred[i] == 2 {
 				calledSpecific[it.label]++
 			}
@@ -117,6 +164,78 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 			len(held), calledSpecific[0], calledSpecific[1], calledSpecific[2])
 	}
 	return nil
+}
+
+// retellingPairs pairs each retelling (delivery_variants.jsonl, id "<source
+// id>~<kind>") with its source among rows, by index into rows.
+func retellingPairs(rows []*item) [][2]int {
+	src := map[string]int{}
+	for i, it := range rows {
+		if it.set == "own2" || it.set == "behav" {
+			src[it.id] = i
+		}
+	}
+	var ps [][2]int
+	for i, it := range rows {
+		if it.set != deliveryOnlySets[2] {
+			continue
+		}
+		id, _, _ := strings.Cut(it.id, "~")
+		if j, ok := src[id]; ok {
+			ps = append(ps, [2]int{i, j})
+		}
+	}
+	return ps
+}
+
+// pairAgreement is how alike the pairs' predictions are: the share with the
+// same label, the share whose specificity differs by at most 3, and the
+// mean absolute difference of specificity.
+// (pairs: retellingPairs.)
+func pairAgreement(pairs [][2]int, pred []int, spec []float64) (same, within3, mean float64) {
+	if len(pairs) == 0 {
+		return 0, 0, 0
+	}
+	for _, p := range pairs {
+		if pred[p[0]] == pred[p[1]] {
+			same++
+		}
+		d := math.Abs(spec[p[0]] - spec[p[1]])
+		if d <= 3 {
+			within3++
+		}
+		mean += d
+	}
+	n := float64(len(pairs))
+	return same / n, within3 / n, mean / n
+}
+
+// specMAE is the mean absolute difference between spec (parallel to rows)
+// and the labelled specificity, over rows that have one.
+func specMAE(rows []*item, spec []float64) float64 {
+	sum, n := 0.0, 0
+	for i, it := range rows {
+		if it.spec >= 0 {
+			sum += math.Abs(spec[i] - float64(it.spec))
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
+// spearmanRows is the Spearman correlation of spec (parallel to rows) with
+// the labelled specificity, over rows that have one.
+func spearmanRows(rows []*item, spec []float64) float64 {
+	var g, p []float64
+	for i, it := range rows {
+		if it.spec >= 0 {
+			g, p = append(g, float64(it.spec)), append(p, spec[i])
+		}
+	}
+	return spearman(g, p)
 }
 
 // recordDelivery prints and records the delivery figures of one set (rows

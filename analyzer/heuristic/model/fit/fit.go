@@ -410,3 +410,43 @@ func Columns(features []string, names string) ([]int, error) {
 	}
 	return out, nil
 }
+
+// Isotonic fits the increasing function of x that is closest to y in
+// squared error (pool adjacent violators; rows with equal x are pooled
+// first) and returns it as a curve whose knots are the fitted blocks:
+// each block's mean x and its fitted value. Blocks whose fitted values
+// tie are one knot, so the curve rises strictly between knots.
+func Isotonic(x, y []float64) (*model.Curve, error) {
+	if len(x) == 0 || len(x) != len(y) {
+		return nil, errors.New("fit: no rows, or x and y differ in number")
+	}
+	idx := make([]int, len(x))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+	type block struct{ sx, sy, n float64 }
+	var bs []block
+	for k, i := range idx {
+		if k > 0 && x[i] == x[idx[k-1]] {
+			b := &bs[len(bs)-1]
+			b.sx, b.sy, b.n = b.sx+x[i], b.sy+y[i], b.n+1
+		} else {
+			bs = append(bs, block{x[i], y[i], 1})
+		}
+		// Pool while the last block's mean is not above the one before.
+		for len(bs) > 1 {
+			a, b := bs[len(bs)-2], bs[len(bs)-1]
+			if a.sy/a.n < b.sy/b.n {
+				break
+			}
+			bs = append(bs[:len(bs)-2], block{a.sx + b.sx, a.sy + b.sy, a.n + b.n})
+		}
+	}
+	c := &model.Curve{}
+	for _, b := range bs {
+		c.X = append(c.X, b.sx/b.n)
+		c.Y = append(c.Y, b.sy/b.n)
+	}
+	return c, nil
+}

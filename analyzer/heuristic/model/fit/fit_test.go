@@ -145,3 +145,45 @@ func TestColumns(t *testing.T) {
 		}
 	}
 }
+
+// Isotonic pools adjacent violators into the closest increasing fit.
+func TestIsotonic(t *testing.T) {
+	tests := []struct {
+		name         string
+		x, y         []float64
+		wantX, wantY []float64
+	}{
+		{"already increasing", []float64{1, 2, 3}, []float64{10, 20, 30}, []float64{1, 2, 3}, []float64{10, 20, 30}},
+		{"one violation pooled", []float64{1, 2, 3}, []float64{10, 30, 20}, []float64{1, 2.5}, []float64{10, 25}},
+		// 30, 20, 10 pool into one block whose mean is 20.
+		{"all decreasing", []float64{3, 1, 2}, []float64{10, 30, 20}, []float64{2}, []float64{20}},
+		// Equal x are pooled first: (2: 20 and 40) is one point at 30.
+		{"ties in x", []float64{1, 2, 2, 3}, []float64{10, 20, 40, 50}, []float64{1, 2, 3}, []float64{10, 30, 50}},
+		// Equal fitted values become one knot.
+		{"equal values merge", []float64{1, 2, 3}, []float64{10, 10, 40}, []float64{1.5, 3}, []float64{10, 40}},
+		// A late violation reaches back over two blocks: 5, 20, 30 then 2.
+		{"pool reaches back", []float64{1, 2, 3, 4}, []float64{5, 20, 30, 2}, []float64{1, 3}, []float64{5, 17.333333333333332}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Isotonic(tt.x, tt.y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.EqualFunc(c.X, tt.wantX, near) || !slices.EqualFunc(c.Y, tt.wantY, near) {
+				t.Errorf("knots x %v y %v, want x %v y %v", c.X, c.Y, tt.wantX, tt.wantY)
+			}
+			if err := c.Check(); err != nil {
+				t.Errorf("fitted curve fails its check: %v", err)
+			}
+		})
+	}
+	if _, err := Isotonic(nil, nil); err == nil {
+		t.Error("no rows: no error")
+	}
+	if _, err := Isotonic([]float64{1}, []float64{1, 2}); err == nil {
+		t.Error("x and y of different lengths: no error")
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
