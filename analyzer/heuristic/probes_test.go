@@ -264,14 +264,14 @@ func TestInvarianceProbes(t *testing.T) {
 		t.Errorf("%d of %d area statuses as in the standard telling, want at least 240", same, total)
 	}
 	// The delivery verdict (issue 13's bar: the same label, specificity
-	// within 3, for every variant). Measured h2.9: 35 labels and 18
-	// within 3 of 36 (h2.8: 32 and 18; h2.7: 31 and 16). Floors at what
-	// is reached.
+	// within 3, for every variant). Measured h2.11: 35 labels and 24
+	// within 3 of 36 (the specificity curve; h2.9-h2.10: 35 and 18; h2.8:
+	// 32 and 18; h2.7: 31 and 16). Floors at what is reached.
 	if labels < 35 {
 		t.Errorf("%d of %d variants labelled as the standard telling, want at least 35", labels, variants)
 	}
-	if close < 18 {
-		t.Errorf("%d of %d variants within 3 points of the standard telling, want at least 18", close, variants)
+	if close < 24 {
+		t.Errorf("%d of %d variants within 3 points of the standard telling, want at least 24", close, variants)
 	}
 }
 
