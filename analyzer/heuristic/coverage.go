@@ -108,3 +108,7 @@ func facetTier(f facet) int {
 	}
 	return 0
 }
+
+// AreaKind is the head kind of content an area asks for ("lesson",
+// "outcome", ...; "topic" when it names none), for the training command.
+func AreaKind(text string) string { return readArea(text).kind }

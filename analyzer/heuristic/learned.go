@@ -92,6 +92,11 @@ var CoverageFeatures = []string{
 	"specific_x_pair",  // specificity * pair_max
 	"specific_x_kind",  // specificity * kind_any_max
 	"words_x_evidence", // answer_words * evidence_max
+	// How often labelled answers cover areas of this head kind (learned by
+	// the training command: Weights.CoverageKindPrior): some kinds (a
+	// lesson, what they would do next time, a measure) are left out far
+	// more often than others (the situation, the customer's feelings).
+	"kind_prior",
 }
 
 // nCoverageOwn is the number of coverage features of an area alone.
@@ -673,6 +678,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 			}
 		}
 	}
+	x[len(CoverageFeatures)-1] = w.kindPrior(info.kind)
 	d.x = x
 	return d, "", 0
 }

@@ -3,6 +3,7 @@ package heuristic
 import (
 	"testing"
 
+	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic/model"
 )
 
@@ -40,5 +41,42 @@ func TestSpecificityAgreesWithLabel(t *testing.T) {
 	}
 	if lo := specificityOf(-12, w.Delivery.Thresholds, w.Specificity); lo < 5 {
 		t.Errorf("a very low score gives %d, below the labelled rehearsed answers' range", lo)
+	}
+}
+
+// Every descriptive area's kind_prior feature is the embedded table's
+// value for its head kind.
+func TestKindPriorFeature(t *testing.T) {
+	w, err := loadWeights()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.CoverageKindPrior) == 0 {
+		t.Fatal("the embedded weights carry no coverage kind prior")
+	}
+	q := analyzer.Question{ID: "q1", Text: "Tell me about a time a customer was upset with you.", Areas: []string{
+		"What the candidate learned from it",
+		"The customer's feelings and how the candidate noticed them",
+		"What they would do differently next time",
+		"Their favourite colour of stapler",
+	}}
+	tr, err := New().Trace(q, nil, "Last spring a guest shouted at me about a lost booking. I apologised, rebooked her and learned to check every booking twice.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := len(CoverageFeatures) - 1
+	seen := map[float64]bool{}
+	for i, a := range tr.Areas {
+		if a.Coverage == nil {
+			continue
+		}
+		want := w.kindPrior(readArea(q.Areas[i]).kind)
+		if a.Coverage[last] != want {
+			t.Errorf("area %d (%s): kind_prior %v, want %v", i, readArea(q.Areas[i]).kind, a.Coverage[last], want)
+		}
+		seen[want] = true
+	}
+	if len(seen) < 2 {
+		t.Errorf("the areas' kinds all gave one prior %v: the test reads nothing", seen)
 	}
 }

@@ -35,6 +35,11 @@ type Weights struct {
 	Quote *model.Logistic `json:"quote,omitempty"`
 	// Coverage: missing < partial < covered for a descriptive area.
 	Coverage *model.Ordinal `json:"coverage,omitempty"`
+	// CoverageKindPrior is, by an area's head kind (areaInfo.kind), the
+	// labelled areas' mean status over 2 (0 missing .. 1 covered), shrunk
+	// towards the mean of all areas (key "") by how few there are: the
+	// coverage model's kind_prior feature.
+	CoverageKindPrior map[string]float64 `json:"coverage_kind_prior,omitempty"`
 	// OffQuestion: is the answer about another question?
 	OffQuestion *model.Logistic `json:"off_question,omitempty"`
 	// OffQuestionCut is the probability at which the warning is raised,
@@ -144,6 +149,15 @@ func DecodeWeights(b []byte) (*Weights, error) {
 		}
 	}
 	return &w, nil
+}
+
+// kindPrior is CoverageKindPrior for kind, the mean of all areas for a kind
+// it lacks, and 0 before the training command has learned it.
+func (w *Weights) kindPrior(kind string) float64 {
+	if p, ok := w.CoverageKindPrior[kind]; ok {
+		return p
+	}
+	return w.CoverageKindPrior[""]
 }
 
 // SetWeights replaces the engine's weights for this process (the training

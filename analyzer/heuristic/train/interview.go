@@ -485,9 +485,10 @@ func fitUnitModel(name string, features []string, rows []evRow) (*model.Logistic
 }
 
 type covRow struct {
-	x  []float64
-	y  int
-	it *item
+	x    []float64
+	y    int
+	it   *item
+	kind string // the area's head kind (heuristic.AreaKind)
 }
 
 func coverageRows(items []*item) []covRow {
@@ -508,7 +509,7 @@ func coverageRows(items []*item) []covRow {
 			if a >= len(it.trace.Areas) || it.trace.Areas[a].Coverage == nil {
 				continue
 			}
-			rows = append(rows, covRow{it.trace.Areas[a].Coverage, s, it})
+			rows = append(rows, covRow{it.trace.Areas[a].Coverage, s, it, heuristic.AreaKind(it.q.Areas[a])})
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
@@ -536,35 +537,39 @@ func trainCoverage(items []*item, w *heuristic.Weights) error {
 	rows := coverageRows(items)
 	fmt.Printf("coverage: %d labelled areas\n", len(rows))
 	foreign := foreignRows(items)
-	bestL, bestQ := 0.0, -2.0
+	bestL, bestShrink, bestQ := 0.0, 0.0, -2.0
 	var bestPred, bestForeign []int
 	var bestProb []float64
-	for _, l := range lambdas {
-		pred := make([]int, len(rows))
-		prob := make([]float64, len(rows))
-		fpred := make([]int, len(foreign))
-		for f := 0; f < folds; f++ {
-			m, err := fitCoverage(rows, func(r covRow) bool { return r.it.fold != f }, l)
-			if err != nil {
-				return err
-			}
-			for i, r := range rows {
-				if r.it.fold == f {
-					s := m.Score(r.x)
-					pred[i] = m.Decide(s)
-					prob[i] = m.AtLeast(s, 2)
+	for _, shrink := range kindShrinks {
+		for _, l := range lambdas {
+			pred := make([]int, len(rows))
+			prob := make([]float64, len(rows))
+			fpred := make([]int, len(foreign))
+			for f := 0; f < folds; f++ {
+				// The kind prior of the training folds only.
+				setKindPrior(rows, foreign, kindPriors(rows, func(r covRow) bool { return r.it.fold != f }, shrink))
+				m, err := fitCoverage(rows, func(r covRow) bool { return r.it.fold != f }, l)
+				if err != nil {
+					return err
+				}
+				for i, r := range rows {
+					if r.it.fold == f {
+						s := m.Score(r.x)
+						pred[i] = m.Decide(s)
+						prob[i] = m.AtLeast(s, 2)
+					}
+				}
+				for i, r := range foreign {
+					if r.it.fold == f {
+						fpred[i] = m.Decide(m.Score(r.x))
+					}
 				}
 			}
-			for i, r := range foreign {
-				if r.it.fold == f {
-					fpred[i] = m.Decide(m.Score(r.x))
-				}
+			q := qwkRows(rows, pred, func(covRow) bool { return true })
+			fmt.Printf("coverage: kind prior shrink %-3g lambda %-7g QWK by %d-fold CV %.3f\n", shrink, l, folds, q)
+			if q > bestQ {
+				bestL, bestShrink, bestQ, bestPred, bestProb, bestForeign = l, shrink, q, pred, prob, fpred
 			}
-		}
-		q := qwkRows(rows, pred, func(covRow) bool { return true })
-		fmt.Printf("coverage: lambda %-7g QWK by %d-fold CV %.3f\n", l, folds, q)
-		if q > bestQ {
-			bestL, bestQ, bestPred, bestProb, bestForeign = l, q, pred, prob, fpred
 		}
 	}
 	var byStatus [3]int
@@ -584,17 +589,60 @@ func trainCoverage(items []*item, w *heuristic.Weights) error {
 	}
 	w.Figures["coverage_qwk_cv"] = analyzer.Round3(bestQ)
 	w.Figures["coverage_lambda"] = bestL
+	w.Figures["coverage_kind_prior_shrink"] = bestShrink
 	printReliability("P(covered), coverage model, held-out folds", func(yield func(float64, bool)) {
 		for i, r := range rows {
 			yield(bestProb[i], r.y == 2)
 		}
 	})
+	w.CoverageKindPrior = kindPriors(rows, func(covRow) bool { return true }, bestShrink)
+	setKindPrior(rows, foreign, w.CoverageKindPrior)
 	m, err := fitCoverage(rows, func(covRow) bool { return true }, bestL)
 	if err != nil {
 		return err
 	}
 	w.Coverage = m
 	return nil
+}
+
+// kindShrinks are the shrinkages of the kind prior tried: a kind's mean
+// status counts as if it had this many more areas at the mean of all.
+var kindShrinks = []float64{3, 10, 30}
+
+// kindPriors is, by head kind, the mean status over 2 of the rows keep
+// accepts, shrunk towards the mean of all of them (key "") as if each kind
+// had shrink more areas at that mean.
+func kindPriors(rows []covRow, keep func(covRow) bool, shrink float64) map[string]float64 {
+	sum, n := map[string]float64{}, map[string]float64{}
+	all, nAll := 0.0, 0.0
+	for _, r := range rows {
+		if keep(r) {
+			sum[r.kind] += float64(r.y) / 2
+			n[r.kind]++
+			all += float64(r.y) / 2
+			nAll++
+		}
+	}
+	mean := all / max(nAll, 1)
+	out := map[string]float64{"": analyzer.Round3(mean)}
+	for k := range n {
+		out[k] = analyzer.Round3((sum[k] + shrink*mean) / (n[k] + shrink))
+	}
+	return out
+}
+
+// setKindPrior writes the kind prior into the rows' kind_prior feature.
+func setKindPrior(rows, foreign []covRow, prior map[string]float64) {
+	k := len(heuristic.CoverageFeatures) - 1
+	for _, rs := range [][]covRow{rows, foreign} {
+		for _, r := range rs {
+			p, ok := prior[r.kind]
+			if !ok {
+				p = prior[""]
+			}
+			r.x[k] = p
+		}
+	}
 }
 
 func qwkRows(rows []covRow, pred []int, keep func(covRow) bool) float64 {
@@ -642,7 +690,7 @@ func foreignRows(items []*item) []covRow {
 		}
 		for _, a := range slices.Sorted(maps.Keys(it.areas)) {
 			if a < len(it.trace.Areas) && it.trace.Areas[a].Coverage != nil {
-				rows = append(rows, covRow{it.trace.Areas[a].Coverage, 0, it})
+				rows = append(rows, covRow{it.trace.Areas[a].Coverage, 0, it, heuristic.AreaKind(it.q.Areas[a])})
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/internal/testkit"
 )
 
@@ -23,4 +24,41 @@ func TestTrainingReproducesWeights(t *testing.T) {
 		t.Skip("../shared/eval/external/argkp is absent (a fresh clone without ../shared): the training data is not here")
 	}
 	testkit.ReproducesFile(t, root, "analyzer/heuristic/weights.json", "./analyzer/heuristic/train", "-shared", "../shared")
+}
+
+// kindPriors shrinks each kind's mean status towards the mean of all rows
+// it reads, and setKindPrior writes it into the last coverage feature,
+// the mean for a kind the table lacks.
+func TestKindPriors(t *testing.T) {
+	in, out := &item{fold: 0}, &item{fold: 1}
+	row := func(kind string, y int, it *item) covRow {
+		return covRow{x: make([]float64, len(heuristic.CoverageFeatures)), y: y, it: it, kind: kind}
+	}
+	rows := []covRow{
+		row("lesson", 0, in), row("lesson", 0, in), // mean status 0
+		row("emotion", 2, in), row("emotion", 2, in), // mean status 1
+		row("lesson", 2, out), // left out by keep
+	}
+	keep := func(r covRow) bool { return r.it == in }
+	p := kindPriors(rows, keep, 2)
+	// All kept rows: (0 + 0 + 1 + 1) / 4 = 0.5. Lesson: (0 + 2*0.5) / (2+2).
+	want := map[string]float64{"": 0.5, "lesson": 0.25, "emotion": 0.75}
+	if len(p) != len(want) {
+		t.Fatalf("priors %v, want %v", p, want)
+	}
+	for k, v := range want {
+		if p[k] != v {
+			t.Errorf("prior of %q is %v, want %v", k, p[k], v)
+		}
+	}
+	if p0 := kindPriors(rows, keep, 0); p0["lesson"] != 0 || p0["emotion"] != 1 {
+		t.Errorf("no shrinkage: lesson %v, emotion %v, want 0 and 1", p0["lesson"], p0["emotion"])
+	}
+	foreign := []covRow{row("future", 0, in)}
+	setKindPrior(rows, foreign, p)
+	last := len(heuristic.CoverageFeatures) - 1
+	if rows[0].x[last] != 0.25 || rows[2].x[last] != 0.75 || foreign[0].x[last] != 0.5 {
+		t.Errorf("kind_prior written as %v, %v and %v, want 0.25, 0.75 and 0.5 (a kind the table lacks)",
+			rows[0].x[last], rows[2].x[last], foreign[0].x[last])
+	}
 }
