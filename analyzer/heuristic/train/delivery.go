@@ -188,10 +188,9 @@ func retellingPairs(rows []*item) [][2]int {
 	return ps
 }
 
-// pairAgreement is how alike the pairs' predictions are: the share with the
-// same label, the share whose specificity differs by at most 3, and the
-// mean absolute difference of specificity.
-// (pairs: retellingPairs.)
+// pairAgreement is how alike the predictions of pairs (retellingPairs) are:
+// the share with the same label, the share whose specificity differs by at
+// most 3, and the mean absolute difference of specificity.
 func pairAgreement(pairs [][2]int, pred []int, spec []float64) (same, within3, mean float64) {
 	if len(pairs) == 0 {
 		return 0, 0, 0
