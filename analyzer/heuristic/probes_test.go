@@ -440,3 +440,70 @@ func TestDisfluencyPairs(t *testing.T) {
 			sameLabel, n, moved, float64(shift)/float64(n), sameArea, areas)
 	}
 }
+
+// TestHeldOutRetellings: 108 retellings of training answers (non-native
+// grammar, five varieties of English, spoken disfluency;
+// testdata/eval/retellings_heldout.jsonl, never trained on: fitting them
+// lowered every held-out label measure, analyzer/heuristic/README.md)
+// against their source answer: the same label, specificity within 3, the
+// same area statuses.
+func TestHeldOutRetellings(t *testing.T) {
+	type line struct {
+		ID         string `json:"id"`
+		QuestionID string `json:"question_id"`
+		Text       string `json:"text"`
+		Source     string `json:"x_source"`
+	}
+	type source struct {
+		ID   string `json:"id"`
+		Text string `json:"text"`
+	}
+	texts := map[string]string{}
+	for _, f := range []string{"../../testdata/eval/answers2.jsonl", "../../testdata/eval/behavioral/answers.jsonl"} {
+		for _, s := range readJSONL[source](t, f) {
+			texts[s.ID] = s.Text
+		}
+	}
+	e := heuristic.New()
+	cx := cxGuide(t)
+	behav, ok := guide.Builtin("behavioral-core")
+	if !ok {
+		t.Fatal("no built-in guide behavioral-core")
+	}
+	n, labels, close, areas, sameAreas := 0, 0, 0, 0, 0
+	for _, l := range readJSONL[line](t, "../../testdata/eval/retellings_heldout.jsonl") {
+		src, ok := texts[l.Source]
+		if !ok {
+			t.Fatalf("%s: no source %s", l.ID, l.Source)
+		}
+		g := cx
+		if strings.HasPrefix(l.Source, "b-") {
+			g = behav
+		}
+		a, b := analyzeInGuide(t, e, g, l.QuestionID, l.Text), analyzeInGuide(t, e, g, l.QuestionID, src)
+		n++
+		if a.Delivery.Label == b.Delivery.Label {
+			labels++
+		} else {
+			t.Logf("%s: %s %d, its source %s %d", l.ID, a.Delivery.Label, a.Delivery.Specificity, b.Delivery.Label, b.Delivery.Specificity)
+		}
+		if d := a.Delivery.Specificity - b.Delivery.Specificity; d >= -3 && d <= 3 {
+			close++
+		}
+		for k := range a.Coverage.Areas {
+			areas++
+			if a.Coverage.Areas[k].Status == b.Coverage.Areas[k].Status {
+				sameAreas++
+			}
+		}
+	}
+	t.Logf("held-out retellings: %d, label as its source's %d, specificity within 3 %d; area statuses as the source's %d of %d",
+		n, labels, close, sameAreas, areas)
+	// Issue 13's bar is every one; measured h2.12: 98 labels and 82
+	// within 3 of 108 (h2.10, before the specificity curve: 98 and 66),
+	// 711 of 756 area statuses (h2.10: 707). Floors at what is reached.
+	if labels < 98 || close < 82 || sameAreas < 711 {
+		t.Errorf("%d of %d labels as the source's, %d within 3, %d of %d area statuses; want at least 98, 82 and 711",
+			labels, n, close, sameAreas, areas)
+	}
+}
