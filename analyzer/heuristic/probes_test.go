@@ -211,6 +211,39 @@ func TestOffQuestionNeverOnLabelledAnswers(t *testing.T) {
 	t.Logf("%d labelled answers, none flagged", n)
 }
 
+// agreement is how far two tellings of one story got the same verdict.
+type agreement struct {
+	label, within3   bool // the same delivery label; specificity within 3
+	sameAreas, areas int  // area statuses the same, of all
+}
+
+// agreeing compares a telling (what) with another (than), logging each
+// difference.
+func agreeing(t *testing.T, what, than string, a, b analyzer.AnswerAnalysis) agreement {
+	t.Helper()
+	ag := agreement{label: a.Delivery.Label == b.Delivery.Label, areas: len(a.Coverage.Areas)}
+	if !ag.label {
+		t.Logf("%s: %s %d, %s %s %d", what, a.Delivery.Label, a.Delivery.Specificity, than, b.Delivery.Label, b.Delivery.Specificity)
+	}
+	d := a.Delivery.Specificity - b.Delivery.Specificity
+	ag.within3 = d >= -3 && d <= 3
+	for k := range a.Coverage.Areas {
+		if a.Coverage.Areas[k].Status == b.Coverage.Areas[k].Status {
+			ag.sameAreas++
+		} else {
+			t.Logf("%s area %d: %s, %s %s", what, k+1, a.Coverage.Areas[k].Status, than, b.Coverage.Areas[k].Status)
+		}
+	}
+	return ag
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // TestInvarianceProbes: the same story told in standard English, in
 // non-native grammar and in two dialects (testdata/probes/invariance.jsonl)
 // gets the same area statuses.
@@ -236,23 +269,11 @@ func TestInvarianceProbes(t *testing.T) {
 				continue
 			}
 			variants++
-			if a.Delivery.Label == base.Delivery.Label {
-				labels++
-			} else {
-				t.Logf("%s %s: %s %d, standard telling %s %d", s.Story, v.Variety, a.Delivery.Label, a.Delivery.Specificity,
-					base.Delivery.Label, base.Delivery.Specificity)
-			}
-			if d := a.Delivery.Specificity - base.Delivery.Specificity; d >= -3 && d <= 3 {
-				close++
-			}
-			for k := range a.Coverage.Areas {
-				total++
-				if a.Coverage.Areas[k].Status == base.Coverage.Areas[k].Status {
-					same++
-				} else {
-					t.Logf("%s %s area %d: %s, standard telling %s", s.Story, v.Variety, k+1, a.Coverage.Areas[k].Status, base.Coverage.Areas[k].Status)
-				}
-			}
+			ag := agreeing(t, s.Story+" "+v.Variety, "the standard telling", a, base)
+			labels += b2i(ag.label)
+			close += b2i(ag.within3)
+			same += ag.sameAreas
+			total += ag.areas
 		}
 	}
 	t.Logf("invariance: %d of %d area statuses as in the standard telling; of %d variants, %d labels the same and %d within 3 points of its specificity",
@@ -482,20 +503,11 @@ func TestHeldOutRetellings(t *testing.T) {
 		}
 		a, b := analyzeInGuide(t, e, g, l.QuestionID, l.Text), analyzeInGuide(t, e, g, l.QuestionID, src)
 		n++
-		if a.Delivery.Label == b.Delivery.Label {
-			labels++
-		} else {
-			t.Logf("%s: %s %d, its source %s %d", l.ID, a.Delivery.Label, a.Delivery.Specificity, b.Delivery.Label, b.Delivery.Specificity)
-		}
-		if d := a.Delivery.Specificity - b.Delivery.Specificity; d >= -3 && d <= 3 {
-			close++
-		}
-		for k := range a.Coverage.Areas {
-			areas++
-			if a.Coverage.Areas[k].Status == b.Coverage.Areas[k].Status {
-				sameAreas++
-			}
-		}
+		ag := agreeing(t, l.ID, "its source", a, b)
+		labels += b2i(ag.label)
+		close += b2i(ag.within3)
+		sameAreas += ag.sameAreas
+		areas += ag.areas
 	}
 	t.Logf("held-out retellings: %d, label as its source's %d, specificity within 3 %d; area statuses as the source's %d of %d",
 		n, labels, close, sameAreas, areas)
