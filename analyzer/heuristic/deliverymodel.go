@@ -152,7 +152,7 @@ func deliveryExtraOf(af *answerFeat, tl *telling) deliveryExtra {
 // that number and label always agree; the labellers' scale is narrow
 // within a label (specific 78-90, mixed 30-50, rehearsed 8-15 on the dev
 // set), and so is the curve. Without one it is a logistic curve through the
-// two thresholds. Either way it ranks answers as the score does.
+// two thresholds. Either way a higher score never gives a lower number.
 func specificityOf(s float64, thresholds []float64, curve *model.Curve) int {
 	if len(thresholds) != 2 || thresholds[1] <= thresholds[0] {
 		return 50

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 )
 
 // Linear is a fitted linear score over named features: Score(x) =
@@ -138,16 +139,7 @@ func (c *Curve) At(s float64) float64 {
 		return c.Y[n-1]
 	}
 	// The first knot above s; s lies between knots i-1 and i.
-	lo, hi := 1, n-1
-	for lo < hi {
-		m := (lo + hi) / 2
-		if c.X[m] > s {
-			hi = m
-		} else {
-			lo = m + 1
-		}
-	}
-	i := lo
+	i := sort.Search(n, func(k int) bool { return c.X[k] > s })
 	t := (s - c.X[i-1]) / (c.X[i] - c.X[i-1])
 	return c.Y[i-1] + t*(c.Y[i]-c.Y[i-1])
 }
