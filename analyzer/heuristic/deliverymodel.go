@@ -148,24 +148,32 @@ func deliveryExtraOf(af *answerFeat, tl *telling) deliveryExtra {
 // labels use (rehearsed up to 25, mixed 26-59, specific from 60). With a
 // curve (the weights' Specificity: isotonic regression of the labelled
 // specificity on the score, learned by the training command) the number is
-// the curve's, held inside the band of the label the thresholds decide, so
-// that number and label always agree; the labellers' scale is narrow
-// within a label (specific 78-90, mixed 30-50, rehearsed 8-15 on the dev
-// set), and so is the curve. Without one it is a logistic curve through the
-// two thresholds. Either way a higher score never gives a lower number.
-func specificityOf(s float64, thresholds []float64, curve *model.Curve) int {
+// the curve's, pulled towards the labelled mean of the decided label by
+// shrink when there is one (the weights' SpecificityShrink, its factor
+// chosen by held-out error: the score places an answer within its label
+// only roughly), and held inside the band of the label the thresholds
+// decide, so that number and label always agree. The labellers' scale is
+// narrow within a label (specific 78-90, mixed 30-50, rehearsed 8-15 on
+// the dev set), and so is the curve. Without a curve it is a logistic
+// curve through the two thresholds. Either way a higher score never gives
+// a lower number.
+func specificityOf(s float64, thresholds []float64, curve *model.Curve, shrink *model.Shrink) int {
 	if len(thresholds) != 2 || thresholds[1] <= thresholds[0] {
 		return 50
 	}
 	if curve != nil {
-		lo, hi := 0.0, 25.0
+		lo, hi, k := 0.0, 25.0, 0
 		switch {
 		case s >= thresholds[1]:
-			lo, hi = 60, 100
+			lo, hi, k = 60, 100, 2
 		case s >= thresholds[0]:
-			lo, hi = 26, 59
+			lo, hi, k = 26, 59, 1
 		}
-		return int(math.Round(min(hi, max(lo, curve.At(s)))))
+		v := curve.At(s)
+		if shrink != nil {
+			v = shrink.Apply(k, v)
+		}
+		return int(math.Round(min(hi, max(lo, v))))
 	}
 	lo, hi := math.Log(0.255/0.745), math.Log(0.595/0.405)
 	k := (hi - lo) / (thresholds[1] - thresholds[0])
@@ -181,7 +189,7 @@ func learnedDelivery(w *Weights, d *analyzer.Delivery, x []float64, noOwnRole bo
 		return
 	}
 	s := w.Delivery.Score(x)
-	d.Specificity = specificityOf(s, w.Delivery.Thresholds, w.Specificity)
+	d.Specificity = specificityOf(s, w.Delivery.Thresholds, w.Specificity, w.SpecificityShrink)
 	// st.score keeps the counting rule's specificity: the coverage model
 	// reads it as a feature of how concrete the answer is, and was fitted
 	// on it.
@@ -195,6 +203,6 @@ func learnedDelivery(w *Weights, d *analyzer.Delivery, x []float64, noOwnRole bo
 }
 
 // SpecificityOf is specificityOf for the training command.
-func SpecificityOf(score float64, thresholds []float64, curve *model.Curve) int {
-	return specificityOf(score, thresholds, curve)
+func SpecificityOf(score float64, thresholds []float64, curve *model.Curve, shrink *model.Shrink) int {
+	return specificityOf(score, thresholds, curve, shrink)
 }

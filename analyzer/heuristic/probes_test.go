@@ -240,6 +240,9 @@ func agreeing(t *testing.T, what, than string, a, b analyzer.AnswerAnalysis) agr
 	}
 	d := a.Delivery.Specificity - b.Delivery.Specificity
 	ag.within3 = d >= -3 && d <= 3
+	if ag.label && !ag.within3 {
+		t.Logf("%s: %s %d, %s %d", what, a.Delivery.Label, a.Delivery.Specificity, than, b.Delivery.Specificity)
+	}
 	for k := range a.Coverage.Areas {
 		if a.Coverage.Areas[k].Status == b.Coverage.Areas[k].Status {
 			ag.sameAreas++
@@ -294,14 +297,15 @@ func TestInvarianceProbes(t *testing.T) {
 		t.Errorf("%d of %d area statuses as in the standard telling, want at least 240", same, total)
 	}
 	// The delivery verdict (issue 13's bar: the same label, specificity
-	// within 3, for every variant). Measured h2.11: 35 labels and 24
-	// within 3 of 36 (the specificity curve; h2.9-h2.10: 35 and 18; h2.8:
-	// 32 and 18; h2.7: 31 and 16). Floors at what is reached.
+	// within 3, for every variant). Measured h2.13: 35 labels and 35
+	// within 3 of 36 (the curve pulled towards its label's mean; h2.11:
+	// 35 and 24; h2.9-h2.10: 35 and 18; h2.8: 32 and 18; h2.7: 31 and
+	// 16). Floors at what is reached.
 	if labels < 35 {
 		t.Errorf("%d of %d variants labelled as the standard telling, want at least 35", labels, variants)
 	}
-	if close < 24 {
-		t.Errorf("%d of %d variants within 3 points of the standard telling, want at least 24", close, variants)
+	if close < 35 {
+		t.Errorf("%d of %d variants within 3 points of the standard telling, want at least 35", close, variants)
 	}
 }
 
@@ -461,11 +465,14 @@ func TestDisfluencyPairs(t *testing.T) {
 	}
 	t.Logf("disfluency pairs: %d answers, label the same %d, specificity moved by more than 3 in %d (mean shift %+.1f); area statuses the same %d of %d",
 		n, sameLabel, moved, float64(shift)/float64(n), sameArea, areas)
+	// h2.13 (the curve pulled towards its label's mean): 88 of 90 labels,
+	// 2 moved by more than 3 (the two whose label changes), mean shift
+	// +0.7, 711 of 720 area statuses.
 	// h2.5, which reads the marks of speech as blanks: 89 of 90 labels,
 	// specificity moved by more than 3 in 5, mean shift +0.5, 710 of 720
 	// area statuses. h2.4, which read them as words: 81 of 90, 25, -1.1,
 	// 649 of 720. What still moves is the parse around a removed word.
-	if sameLabel < 87 || moved > 8 || shift > n || shift < -n || sameArea < 700 {
+	if sameLabel < 87 || moved > 3 || shift > n || shift < -n || sameArea < 700 {
 		t.Errorf("disfluency moves too much: labels %d of %d, %d moved by more than 3, mean shift %+.1f, areas %d of %d",
 			sameLabel, n, moved, float64(shift)/float64(n), sameArea, areas)
 	}
@@ -516,11 +523,12 @@ func TestHeldOutRetellings(t *testing.T) {
 	n, labels, close, sameAreas, areas := sum.pairs, sum.labels, sum.within3, sum.sameAreas, sum.areas
 	t.Logf("held-out retellings: %d, label as its source's %d, specificity within 3 %d; area statuses as the source's %d of %d",
 		n, labels, close, sameAreas, areas)
-	// Issue 13's bar is every one; measured h2.12: 98 labels and 82
-	// within 3 of 108 (h2.10, before the specificity curve: 98 and 66),
-	// 711 of 756 area statuses (h2.10: 707). Floors at what is reached.
-	if labels < 98 || close < 82 || sameAreas < 711 {
-		t.Errorf("%d of %d labels as the source's, %d within 3, %d of %d area statuses; want at least 98, 82 and 711",
+	// Issue 13's bar is every one; measured h2.13: 98 labels and 98
+	// within 3 of 108 (h2.12: 98 and 82; h2.10, before the specificity
+	// curve: 98 and 66), 711 of 756 area statuses (h2.10: 707). Floors at
+	// what is reached.
+	if labels < 98 || close < 98 || sameAreas < 711 {
+		t.Errorf("%d of %d labels as the source's, %d within 3, %d of %d area statuses; want at least 98, 98 and 711",
 			labels, n, close, sameAreas, areas)
 	}
 }

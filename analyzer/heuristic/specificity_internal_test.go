@@ -15,20 +15,30 @@ func TestSpecificityAgreesWithLabel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w.Delivery == nil || w.Specificity == nil {
-		t.Fatal("the embedded weights carry no delivery model or no specificity curve")
+	if w.Delivery == nil || w.Specificity == nil || w.SpecificityShrink == nil {
+		t.Fatal("the embedded weights carry no delivery model, no specificity curve or no shrink")
 	}
 	band := [3][2]int{{0, 25}, {26, 59}, {60, 100}}
-	for _, curve := range []*model.Curve{w.Specificity, nil} {
+	maps := []struct {
+		name   string
+		curve  *model.Curve
+		shrink *model.Shrink
+	}{
+		{"curve and shrink", w.Specificity, w.SpecificityShrink},
+		{"curve", w.Specificity, nil},
+		{"curve, every answer at its label's mean", w.Specificity, &model.Shrink{Centers: w.SpecificityShrink.Centers}},
+		{"logistic", nil, nil},
+	}
+	for _, m := range maps {
 		prev := -1
 		for s := -12.0; s <= 12; s += 0.01 {
-			got := specificityOf(s, w.Delivery.Thresholds, curve)
+			got := specificityOf(s, w.Delivery.Thresholds, m.curve, m.shrink)
 			b := band[w.Delivery.Decide(s)]
 			if got < b[0] || got > b[1] {
-				t.Fatalf("score %.2f (curve %v): specificity %d outside its label's band %v", s, curve != nil, got, b)
+				t.Fatalf("score %.2f (%s): specificity %d outside its label's band %v", s, m.name, got, b)
 			}
 			if got < prev {
-				t.Fatalf("score %.2f (curve %v): specificity %d below %d at a lower score", s, curve != nil, got, prev)
+				t.Fatalf("score %.2f (%s): specificity %d below %d at a lower score", s, m.name, got, prev)
 			}
 			prev = got
 		}
@@ -36,10 +46,10 @@ func TestSpecificityAgreesWithLabel(t *testing.T) {
 	// The curve is the labellers' scale: deep in a band it gives their
 	// band's typical values (dev README: specific 78-90, rehearsed 8-15),
 	// not the ends of the 0..100 scale.
-	if hi := specificityOf(12, w.Delivery.Thresholds, w.Specificity); hi > 92 {
+	if hi := specificityOf(12, w.Delivery.Thresholds, w.Specificity, w.SpecificityShrink); hi > 92 {
 		t.Errorf("a very high score gives %d, above the labelled specific answers' range", hi)
 	}
-	if lo := specificityOf(-12, w.Delivery.Thresholds, w.Specificity); lo < 5 {
+	if lo := specificityOf(-12, w.Delivery.Thresholds, w.Specificity, w.SpecificityShrink); lo < 5 {
 		t.Errorf("a very low score gives %d, below the labelled rehearsed answers' range", lo)
 	}
 }

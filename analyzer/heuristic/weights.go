@@ -28,6 +28,10 @@ type Weights struct {
 	// (isotonic regression of the labelled specificity on the score; see
 	// specificityOf).
 	Specificity *model.Curve `json:"specificity,omitempty"`
+	// SpecificityShrink pulls the curve's value towards the labelled mean
+	// specificity of the decided label (rehearsed, mixed, specific), by
+	// the factor that gives the least held-out error against the labels.
+	SpecificityShrink *model.Shrink `json:"specificity_shrink,omitempty"`
 	// Evidence: is this sentence the one that addresses the area?
 	Evidence *model.Logistic `json:"evidence,omitempty"`
 	// Quote: which sentence to show for the area (the evidence features
@@ -134,6 +138,11 @@ func DecodeWeights(b []byte) (*Weights, error) {
 	if w.Specificity != nil {
 		if err := w.Specificity.Check(); err != nil {
 			return nil, fmt.Errorf("heuristic weights: specificity: %w", err)
+		}
+	}
+	if w.SpecificityShrink != nil {
+		if err := w.SpecificityShrink.Check(3); err != nil {
+			return nil, fmt.Errorf("heuristic weights: specificity_shrink: %w", err)
 		}
 	}
 	for _, c := range checks {

@@ -143,3 +143,29 @@ func (c *Curve) At(s float64) float64 {
 	t := (s - c.X[i-1]) / (c.X[i] - c.X[i-1])
 	return c.Y[i-1] + t*(c.Y[i]-c.Y[i-1])
 }
+
+// Shrink pulls a value towards the mean of its class: Centers[k] +
+// Factor*(v - Centers[k]). A factor of 1 leaves every value as it is, 0
+// gives every member of a class its class's mean; in between it keeps the
+// order within a class and narrows its spread.
+type Shrink struct {
+	Centers []float64 `json:"centers"`
+	Factor  float64   `json:"factor"`
+}
+
+// Check reports a shrink that does not fit k classes or whose factor is
+// outside [0, 1].
+func (s *Shrink) Check(k int) error {
+	if len(s.Centers) != k {
+		return fmt.Errorf("shrink has %d class centres, want %d", len(s.Centers), k)
+	}
+	if s.Factor < 0 || s.Factor > 1 || math.IsNaN(s.Factor) {
+		return fmt.Errorf("shrink factor %v outside [0, 1]", s.Factor)
+	}
+	return nil
+}
+
+// Apply shrinks v, a value of class k, towards the class's centre.
+func (s *Shrink) Apply(k int, v float64) float64 {
+	return s.Centers[k] + s.Factor*(v-s.Centers[k])
+}

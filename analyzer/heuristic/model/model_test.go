@@ -40,3 +40,46 @@ func TestCurveCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestShrinkApply(t *testing.T) {
+	s := &Shrink{Centers: []float64{10, 40, 80}, Factor: 0.25}
+	if err := s.Check(3); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		k       int
+		v, want float64
+	}{
+		{0, 10, 10},  // at its centre: unmoved
+		{0, 30, 15},  // a quarter of the way from the centre
+		{1, 20, 35},  // below the centre, pulled up
+		{2, 100, 85}, // above, pulled down
+		{2, 60, 75},
+	}
+	for _, tt := range tests {
+		if got := s.Apply(tt.k, tt.v); got != tt.want {
+			t.Errorf("Apply(%d, %g) = %g, want %g", tt.k, tt.v, got, tt.want)
+		}
+	}
+	none := &Shrink{Centers: []float64{10, 40, 80}, Factor: 1}
+	if none.Apply(1, 57) != 57 {
+		t.Error("factor 1 moves a value")
+	}
+	all := &Shrink{Centers: []float64{10, 40, 80}}
+	if all.Apply(1, 57) != 40 || all.Apply(1, 26) != 40 {
+		t.Error("factor 0 does not give every value its class's centre")
+	}
+}
+
+func TestShrinkCheck(t *testing.T) {
+	bad := []*Shrink{
+		{Centers: []float64{1, 2}, Factor: 0.5},     // two centres for three classes
+		{Centers: []float64{1, 2, 3}, Factor: -0.1}, // pushes away
+		{Centers: []float64{1, 2, 3}, Factor: 1.5},  // beyond no pull at all
+	}
+	for i, s := range bad {
+		if s.Check(3) == nil {
+			t.Errorf("shrink %d (%v, %v) passes its check", i, s.Centers, s.Factor)
+		}
+	}
+}
