@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -587,6 +588,7 @@ func trainCoverage(items []*item, w *heuristic.Weights) error {
 		fmt.Printf("coverage: set %-5s QWK %.3f accuracy %.3f (held-out folds)\n", set, q, acc)
 		w.Figures["coverage_qwk_cv_"+set] = analyzer.Round3(q)
 	}
+	coverageByLength(w, rows, bestPred)
 	w.Figures["coverage_qwk_cv"] = analyzer.Round3(bestQ)
 	w.Figures["coverage_lambda"] = bestL
 	w.Figures["coverage_kind_prior_shrink"] = bestShrink
@@ -642,6 +644,41 @@ func setKindPrior(rows, foreign []covRow, prior map[string]float64) {
 			}
 			r.x[k] = p
 		}
+	}
+}
+
+// lengthBins are the answer lengths (words) that coverageByLength
+// compares within: each bin holds a few hundred labelled areas.
+var lengthBins = []int{0, 80, 120, 180, math.MaxInt}
+
+// coverageByLength prints and records the held-out coverage agreement
+// among answers of about one length: how well the model tells the areas an
+// answer covers from those it leaves, once the answer's length (which
+// lifts every area of a long answer) is held roughly fixed.
+func coverageByLength(w *heuristic.Weights, rows []covRow, pred []int) {
+	for b := 0; b+1 < len(lengthBins); b++ {
+		lo, hi := lengthBins[b], lengthBins[b+1]
+		in := func(r covRow) bool { n := len(strings.Fields(r.it.text)); return n >= lo && n < hi }
+		var n int
+		var sumPred, sumGold float64
+		for i, r := range rows {
+			if in(r) {
+				n++
+				sumPred += float64(pred[i])
+				sumGold += float64(r.y)
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		name := fmt.Sprintf("%d+", lo)
+		if hi != math.MaxInt {
+			name = fmt.Sprintf("%d-%d", lo, hi-1)
+		}
+		q := qwkRows(rows, pred, in)
+		fmt.Printf("coverage: answers of %-7s words: %4d areas, QWK %.3f, mean status predicted %.2f, labelled %.2f (held-out folds)\n",
+			name, n, q, sumPred/float64(n), sumGold/float64(n))
+		w.Figures["coverage_qwk_cv_words_"+name] = analyzer.Round3(q)
 	}
 }
 
