@@ -589,6 +589,7 @@ func trainCoverage(items []*item, w *heuristic.Weights) error {
 		w.Figures["coverage_qwk_cv_"+set] = analyzer.Round3(q)
 	}
 	coverageByLength(w, rows, bestPred)
+	withinAnswer(rows, bestProb)
 	w.Figures["coverage_qwk_cv"] = analyzer.Round3(bestQ)
 	w.Figures["coverage_lambda"] = bestL
 	w.Figures["coverage_kind_prior_shrink"] = bestShrink
@@ -679,6 +680,52 @@ func coverageByLength(w *heuristic.Weights, rows []covRow, pred []int) {
 		fmt.Printf("coverage: answers of %-7s words: %4d areas, QWK %.3f, mean status predicted %.2f, labelled %.2f (held-out folds)\n",
 			name, n, q, sumPred/float64(n), sumGold/float64(n))
 		w.Figures["coverage_qwk_cv_words_"+name] = analyzer.Round3(q)
+	}
+}
+
+// withinAnswer prints, for every coverage feature, how often it ranks the
+// areas of one answer as the labels do: over every two areas of an answer
+// with different labelled statuses, the share in which the feature is
+// higher for the one labelled higher (ties half). Answer-level features
+// (length, specificity) score 0.5 by construction; what is left is what
+// tells one area of an answer from another. held is the model's held-out
+// P(covered) of each row, ranked the same way first.
+func withinAnswer(rows []covRow, held []float64) {
+	// Each answer's rows, by index into rows.
+	by := map[*item][]int{}
+	var order []*item
+	for i, r := range rows {
+		if by[r.it] == nil {
+			order = append(order, r.it)
+		}
+		by[r.it] = append(by[r.it], i)
+	}
+	auc := func(v func(i int) float64) (float64, int) {
+		win, n := 0.0, 0
+		for _, it := range order {
+			for _, i := range by[it] {
+				for _, j := range by[it] {
+					if rows[i].y <= rows[j].y {
+						continue
+					}
+					n++
+					switch a, b := v(i), v(j); {
+					case a > b:
+						win++
+					case a == b:
+						win += 0.5
+					}
+				}
+			}
+		}
+		return win / float64(max(n, 1)), n
+	}
+	fmt.Println("coverage features, AUC among the areas of one answer:")
+	a, n := auc(func(i int) float64 { return held[i] })
+	fmt.Printf("  %-22s %.3f (%d pairs)\n", "the model (held out)", a, n)
+	for f, name := range heuristic.CoverageFeatures {
+		a, n := auc(func(i int) float64 { return rows[i].x[f] })
+		fmt.Printf("  %-22s %.3f (%d pairs)\n", name, a, n)
 	}
 }
 
