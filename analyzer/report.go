@@ -10,8 +10,9 @@ const SchemaVersion = "1"
 
 // SchemaRevision counts compatible additions to contract version 1: fields
 // added, none changed or removed, so readers of version 1 keep working.
-// 2 added the delivery's episode, details, depth signals and reasons.
-const SchemaRevision = 2
+// 2 added the delivery's episode, details, depth signals and reasons; 3
+// the confidence and tentative mark of an area's evidence.
+const SchemaRevision = 3
 
 // Area statuses.
 const (
@@ -60,6 +61,14 @@ type Span struct {
 	Quote string `json:"quote"`
 	Start int    `json:"start"`
 	End   int    `json:"end"`
+	// Confidence and Tentative are set on an area's evidence by the
+	// embedded engine: the quote model's probability that this is the
+	// sentence that addresses the area, and whether it falls below the
+	// probability from which held-out quotes were that sentence 85% of
+	// the time (the quote is the nearest the engine found, not one it
+	// stands behind).
+	Confidence float64 `json:"confidence,omitempty"`
+	Tentative  bool    `json:"tentative,omitempty"`
 }
 
 // AreaResult is the verdict on one area to cover.

@@ -71,7 +71,7 @@ func Text(w io.Writer, r *analyzer.Report) error {
 		for _, ar := range a.Coverage.Areas {
 			ew.printf("    %s %d. %s\n", statusMark[ar.Status], ar.Index, ar.Text)
 			for _, e := range ar.Evidence {
-				ew.printf("          \"%s\"\n", clip(e.Quote, 140))
+				ew.printf("          \"%s\"%s\n", clip(e.Quote, 140), tentativeMark(e))
 			}
 		}
 		if len(a.Delivery.Depth) > 0 {
@@ -142,7 +142,7 @@ func Markdown(w io.Writer, r *analyzer.Report) error {
 		for _, ar := range a.Coverage.Areas {
 			ev := make([]string, 0, len(ar.Evidence))
 			for _, e := range ar.Evidence {
-				ev = append(ev, "“"+mdEscape(clip(e.Quote, 160))+"”")
+				ev = append(ev, "“"+mdEscape(clip(e.Quote, 160))+"”"+tentativeMark(e))
 			}
 			ew.printf("| %d | %s | %s %s | %s |\n", ar.Index, mdEscape(ar.Text), statusMark[ar.Status], mdEscape(ar.Status), strings.Join(ev, "<br>"))
 		}
@@ -398,4 +398,14 @@ func (e *errWriter) printf(format string, args ...any) {
 		return
 	}
 	_, e.err = fmt.Fprintf(e.w, format, args...)
+}
+
+// tentativeMark follows a quote the engine does not stand behind: the
+// nearest sentence it found for the area, below the probability from which
+// its held-out quotes were right 85% of the time.
+func tentativeMark(e analyzer.Span) string {
+	if e.Tentative {
+		return " (tentative)"
+	}
+	return ""
 }

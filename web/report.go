@@ -136,6 +136,9 @@ var depthClass = map[string]string{
 type quoteLink struct {
 	Href, Quote string
 	N           int
+	// Tentative: the engine does not stand behind this quote (the
+	// nearest sentence it found; analyzer.Span.Tentative).
+	Tentative bool
 }
 
 // signalView is one kind of signal and the quotes that showed it.
@@ -343,7 +346,7 @@ func buildAnswer(i int, a *analyzer.AnswerAnalysis) answerView {
 			}
 			j := addMark(e, "")
 			cites[j] = append(cites[j], ar.Index)
-			v.Quotes = append(v.Quotes, quoteLink{Href: "#" + marks[j].id, Quote: e.Quote, N: len(v.Quotes) + 1})
+			v.Quotes = append(v.Quotes, quoteLink{Href: "#" + marks[j].id, Quote: e.Quote, N: len(v.Quotes) + 1, Tentative: e.Tentative})
 		}
 		av.Areas = append(av.Areas, v)
 	}

@@ -185,6 +185,20 @@ func TestUploadAndReport(t *testing.T) {
 		}
 	}
 
+	// An area whose first quote the engine does not stand behind says so
+	// beside the area; the others do not.
+	tentative := 0
+	for _, a := range rep.Answers {
+		for _, ar := range a.Coverage.Areas {
+			if len(ar.Evidence) > 0 && ar.Evidence[0].Tentative {
+				tentative++
+			}
+		}
+	}
+	if got := strings.Count(p.body, `<span class="tentative">tentative quote</span>`); got != tentative || tentative == 0 {
+		t.Errorf("report page marks %d areas' quotes tentative, the report %d (want some)", got, tentative)
+	}
+
 	// Downloads.
 	for _, d := range []struct{ format, ctype string }{{"json", "application/json"}, {"md", "text/markdown"}, {"csv", "text/csv"}} {
 		p := u.get("/reports/" + id + "/download/" + d.format)

@@ -888,7 +888,11 @@ func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deli
 		res := analyzer.AreaResult{Index: ai + 1, Text: text, Kind: qs.info[ai].kind, Evidence: []analyzer.Span{},
 			Status: status, Confidence: analyzer.Round3(conf[ai])}
 		if status != analyzer.StatusMissing && d.best >= 0 {
-			res.Evidence = e.quotes(af, *d, used)
+			sure := 0.0 // a claim's quote, or no quote model: unmarked
+			if w.Quote != nil && !qs.info[ai].claim {
+				sure = w.QuoteSure
+			}
+			res.Evidence = e.quotes(af, *d, used, sure)
 		}
 		cov.Areas[ai] = res
 	}
@@ -902,8 +906,10 @@ const minQuoteWords = 3
 
 // quotes picks an area's evidence: the unit the quote model ranks first,
 // and a second one when it is nearly as likely (at least 0.5 and 0.8 of the
-// first), preferring units not yet quoted for another area on ties.
-func (e *Engine) quotes(af *answerFeat, d areaDecision, used []int) []analyzer.Span {
+// first), preferring units not yet quoted for another area on ties. With
+// sure > 0 (the weights' QuoteSure) each quote carries the quote model's
+// probability and is tentative below sure.
+func (e *Engine) quotes(af *answerFeat, d areaDecision, used []int, sure float64) []analyzer.Span {
 	// A quote must say something: a back-channel or filler ("Sure.", "Oh,
 	// plenty.") is never evidence, whatever the model ranks.
 	quotable := func(ui int) bool { return !af.units[ui].injected && af.units[ui].content >= minQuoteWords }
@@ -933,7 +939,12 @@ func (e *Engine) quotes(af *answerFeat, d areaDecision, used []int) []analyzer.S
 		}
 		used[ui]++
 		u := af.doc.Units[ui]
-		out = append(out, analyzer.Span{Quote: af.doc.UnitText(u), Start: u.Start, End: u.End})
+		sp := analyzer.Span{Quote: af.doc.UnitText(u), Start: u.Start, End: u.End}
+		if sure > 0 {
+			sp.Confidence = analyzer.Round3(d.quote[ui])
+			sp.Tentative = d.quote[ui] < sure
+		}
+		out = append(out, sp)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	return out

@@ -2,6 +2,8 @@ package heuristic_test
 
 import (
 	"context"
+	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -578,5 +580,53 @@ func TestSentenceSpecificity(t *testing.T) {
 	// length 0.626.
 	if auc < 0.80 || auc < byLength+0.1 {
 		t.Errorf("AUC %.3f (by length %.3f), want at least 0.80 and 0.1 above length", auc, byLength)
+	}
+}
+
+// TestQuotesTentative: every quote of a descriptive area carries the quote
+// model's probability and is tentative exactly when that falls below the
+// weights' quote_sure (the probability from which held-out quotes were the
+// labelled sentence 85% of the time); the mark separates quotes, it does
+// not fall on all or none of them.
+func TestQuotesTentative(t *testing.T) {
+	var w struct {
+		QuoteSure float64 `json:"quote_sure"`
+	}
+	b, err := os.ReadFile("weights.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		t.Fatal(err)
+	}
+	if w.QuoteSure <= 0 || w.QuoteSure >= 1 {
+		t.Fatalf("quote_sure %v: the weights carry no cut inside (0, 1)", w.QuoteSure)
+	}
+	e := heuristic.New()
+	g := cxGuide(t)
+	sure, tentative := 0, 0
+	for _, it := range readJSONL[item](t, evalAnswers) {
+		a := analyzeInGuide(t, e, g, it.QuestionID, it.Text)
+		for _, ar := range a.Coverage.Areas {
+			for _, sp := range ar.Evidence {
+				if sp.Confidence <= 0 || sp.Confidence > 1 {
+					t.Fatalf("%s area %d: quote confidence %v outside (0, 1]", it.ID, ar.Index, sp.Confidence)
+				}
+				// The confidence is rounded to three places; the mark is
+				// decided before rounding.
+				if math.Abs(sp.Confidence-w.QuoteSure) > 0.001 && sp.Tentative != (sp.Confidence < w.QuoteSure) {
+					t.Errorf("%s area %d: confidence %.3f, cut %.3f, tentative %v", it.ID, ar.Index, sp.Confidence, w.QuoteSure, sp.Tentative)
+				}
+				if sp.Tentative {
+					tentative++
+				} else {
+					sure++
+				}
+			}
+		}
+	}
+	t.Logf("quotes: %d the engine stands behind, %d tentative (cut %.3f)", sure, tentative, w.QuoteSure)
+	if sure == 0 || tentative == 0 {
+		t.Errorf("%d sure and %d tentative quotes: the mark separates nothing", sure, tentative)
 	}
 }

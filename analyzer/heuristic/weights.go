@@ -37,6 +37,11 @@ type Weights struct {
 	// Quote: which sentence to show for the area (the evidence features
 	// and the area's place among the question's areas).
 	Quote *model.Logistic `json:"quote,omitempty"`
+	// QuoteSure is the least quote probability at which the engine stands
+	// behind a quote: held-out quotes at or above it were the labelled
+	// sentence at least QuoteSureTarget of the time. A quote below it is
+	// reported as tentative.
+	QuoteSure float64 `json:"quote_sure,omitempty"`
 	// Coverage: missing < partial < covered for a descriptive area.
 	Coverage *model.Ordinal `json:"coverage,omitempty"`
 	// CoverageKindPrior is, by an area's head kind (areaInfo.kind), the
@@ -56,6 +61,11 @@ type Weights struct {
 	// Command is how to reproduce this file.
 	Command string `json:"command"`
 }
+
+// QuoteSureTarget is the share of quotes at or above Weights.QuoteSure
+// that must be the sentence that addresses the area (issue 11's bar for
+// evidence precision).
+const QuoteSureTarget = 0.85
 
 // DataFile is one input of the training.
 type DataFile struct {

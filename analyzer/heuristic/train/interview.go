@@ -428,7 +428,7 @@ func trainEvidence(items []*item, w *heuristic.Weights) error {
 	rows := evidenceRows(items)
 	fmt.Printf("evidence: %d (answer, area) pairs with gold sentences\n", len(rows))
 	pairOnly := precisionAt1(rows, func(r evRow, u int) float64 { return r.x[u][0] })
-	m, l, p, err := fitUnitModel("evidence", heuristic.EvidenceFeatures, rows)
+	m, l, p, _, err := fitUnitModel("evidence", heuristic.EvidenceFeatures, rows)
 	if err != nil {
 		return err
 	}
@@ -441,29 +441,123 @@ func trainEvidence(items []*item, w *heuristic.Weights) error {
 }
 
 // trainQuote fits the model that picks the sentence shown for an area, on
-// the same gold sentences as the evidence model.
+// the same gold sentences as the evidence model, and chooses the quote
+// probability from which the engine stands behind a quote (QuoteSure).
 func trainQuote(items []*item, w *heuristic.Weights) error {
 	rows := unitRows(items, func(a heuristic.AreaTrace) [][]float64 { return a.Quote })
-	m, l, p, err := fitUnitModel("quote", heuristic.QuoteFeatures, rows)
+	m, l, p, held, err := fitUnitModel("quote", heuristic.QuoteFeatures, rows)
 	if err != nil {
 		return err
 	}
 	w.Quote = m
 	w.Figures["quote_lambda"] = l
 	w.Figures["quote_precision_at1_cv"] = analyzer.Round3(p)
+	tops := topQuotes(held)
+	cut, ok := sureCut(tops, heuristic.QuoteSureTarget)
+	if !ok {
+		fmt.Printf("quote: no probability gives held-out quotes right %.0f%% of the time; every quote is tentative\n", 100*heuristic.QuoteSureTarget)
+		w.QuoteSure = 2 // above any probability
+		return nil
+	}
+	w.QuoteSure = analyzer.Round3(cut)
+	// The cut measured where it was not chosen: chosen on four folds'
+	// held-out quotes, counted on the fifth's.
+	var sure, right, all int
+	for f := 0; f < folds; f++ {
+		var in, out []topQuote
+		for _, t := range tops {
+			if t.fold == f {
+				out = append(out, t)
+			} else {
+				in = append(in, t)
+			}
+		}
+		c, ok := sureCut(in, heuristic.QuoteSureTarget)
+		for _, t := range out {
+			all++
+			if ok && t.p >= c {
+				sure++
+				if t.right {
+					right++
+				}
+			}
+		}
+	}
+	prec := float64(right) / float64(max(sure, 1))
+	fmt.Printf("quote: stands behind a quote from probability %.3f; chosen on four folds and counted on the fifth: %d of %d quotes sure (%.3f), %.3f of them the labelled sentence\n",
+		cut, sure, all, float64(sure)/float64(all), prec)
+	w.Figures["quote_sure_share_cv"] = analyzer.Round3(float64(sure) / float64(all))
+	w.Figures["quote_sure_precision_cv"] = analyzer.Round3(prec)
+	printReliability("the first quote's probability, held-out folds", func(yield func(float64, bool)) {
+		for _, t := range tops {
+			yield(t.p, t.right)
+		}
+	})
 	return nil
 }
 
+// topQuote is the quote a held-out model shows first for one (answer,
+// area) row: its probability, whether it is a labelled evidence sentence,
+// and the row's fold.
+type topQuote struct {
+	p     float64
+	right bool
+	fold  int
+}
+
+func topQuotes(held []evRow) []topQuote {
+	out := make([]topQuote, 0, len(held))
+	for _, r := range held {
+		best := 0
+		for u := range r.p {
+			if r.p[u] > r.p[best] {
+				best = u
+			}
+		}
+		out = append(out, topQuote{r.p[best], r.gold[best], r.it.fold})
+	}
+	return out
+}
+
+// minSure is the fewest quotes a cut may rest on: a cut that only the few
+// most confident quotes pass says little.
+const minSure = 40
+
+// sureCut is the least probability at which the quotes at or above it are
+// right at least target of the time (at least minSure of them); ok is
+// false when there is none.
+func sureCut(tops []topQuote, target float64) (cut float64, ok bool) {
+	s := append([]topQuote(nil), tops...)
+	sort.SliceStable(s, func(i, j int) bool { return s[i].p > s[j].p })
+	right := 0
+	for i, t := range s {
+		if t.right {
+			right++
+		}
+		// Only where the next quote's probability is lower: a cut cannot
+		// split quotes of one probability.
+		if i+1 < len(s) && s[i+1].p == t.p {
+			continue
+		}
+		if i+1 >= minSure && float64(right) >= target*float64(i+1) {
+			cut, ok = t.p, true
+		}
+	}
+	return cut, ok
+}
+
 // fitUnitModel chooses the penalty by precision@1 over 5-fold CV and fits
-// on all rows.
-func fitUnitModel(name string, features []string, rows []evRow) (*model.Logistic, float64, float64, error) {
+// on all rows; held are the rows with the chosen penalty's held-out
+// probabilities.
+func fitUnitModel(name string, features []string, rows []evRow) (*model.Logistic, float64, float64, []evRow, error) {
 	bestL, bestP := 0.0, -1.0
+	var bestHeld []evRow
 	for _, l := range lambdas {
 		var held []evRow
 		for f := 0; f < folds; f++ {
 			m, err := fitUnits(features, rows, func(r evRow) bool { return r.it.fold != f }, l)
 			if err != nil {
-				return nil, 0, 0, err
+				return nil, 0, 0, nil, err
 			}
 			for _, r := range rows {
 				if r.it.fold == f {
@@ -478,11 +572,11 @@ func fitUnitModel(name string, features []string, rows []evRow) (*model.Logistic
 		p := precisionAt1(held, func(r evRow, u int) float64 { return r.p[u] })
 		fmt.Printf("%s: lambda %-7g precision@1 by %d-fold CV %.3f\n", name, l, folds, p)
 		if p > bestP {
-			bestL, bestP = l, p
+			bestL, bestP, bestHeld = l, p, held
 		}
 	}
 	m, err := fitUnits(features, rows, func(evRow) bool { return true }, bestL)
-	return m, bestL, bestP, err
+	return m, bestL, bestP, bestHeld, err
 }
 
 type covRow struct {

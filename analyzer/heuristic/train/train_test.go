@@ -62,3 +62,48 @@ func TestKindPriors(t *testing.T) {
 			rows[0].x[last], rows[2].x[last], foreign[0].x[last])
 	}
 }
+
+// sureCut takes the least probability from which the quotes at or above it
+// are right often enough, never splits quotes of one probability, and
+// needs minSure quotes behind it.
+func TestSureCut(t *testing.T) {
+	// n quotes at probability p, right of them r.
+	block := func(p float64, n, r int) []topQuote {
+		out := make([]topQuote, n)
+		for i := range out {
+			out[i] = topQuote{p: p, right: i < r}
+		}
+		return out
+	}
+	cat := func(bs ...[]topQuote) []topQuote {
+		var out []topQuote
+		for _, b := range bs {
+			out = append(out, b...)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		tops []topQuote
+		cut  float64
+		ok   bool
+	}{
+		{"every block right enough", cat(block(0.9, 40, 38), block(0.7, 40, 35), block(0.5, 40, 34)), 0.5, true},
+		// 0.9: 38/40; with 0.7: 73/80 = 0.91; with 0.4: 83/120 < 0.85.
+		{"stops where precision falls", cat(block(0.9, 40, 38), block(0.7, 40, 35), block(0.4, 40, 10)), 0.7, true},
+		// A late block that lifts the running share back over the target
+		// counts: the cut is the least probability that reaches it.
+		{"precision recovers", cat(block(0.9, 40, 40), block(0.8, 10, 5), block(0.6, 50, 45)), 0.6, true},
+		{"too few quotes", cat(block(0.9, 39, 39), block(0.2, 100, 10)), 0, false},
+		{"never right enough", cat(block(0.9, 100, 80)), 0, false},
+		{"nothing", nil, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cut, ok := sureCut(tt.tops, 0.85)
+			if ok != tt.ok || cut != tt.cut {
+				t.Errorf("sureCut = %v, %v; want %v, %v", cut, ok, tt.cut, tt.ok)
+			}
+		})
+	}
+}
