@@ -74,8 +74,12 @@ type Prediction struct {
 	// with gold evidence and those that overlap a gold sentence;
 	// GoldSentences and SentencesFound count the gold sentences and those
 	// the engine quoted.
-	EvidenceSpans  int `json:"evidence_spans,omitempty"`
-	EvidenceHits   int `json:"evidence_hits,omitempty"`
+	EvidenceSpans int `json:"evidence_spans,omitempty"`
+	EvidenceHits  int `json:"evidence_hits,omitempty"`
+	// SureSpans and SureHits count the same over the quotes the engine
+	// stands behind (not marked tentative).
+	SureSpans      int `json:"evidence_sure_spans,omitempty"`
+	SureHits       int `json:"evidence_sure_hits,omitempty"`
 	GoldSentences  int `json:"gold_sentences,omitempty"`
 	SentencesFound int `json:"sentences_found,omitempty"`
 	// Engine is the engine that produced the analysis (an LLM run may fall
@@ -432,6 +436,12 @@ func scoreEvidence(p *Prediction, text string, spans []analyzer.Span, sents []st
 		}
 		if hit {
 			p.EvidenceHits++
+		}
+		if !sp.Tentative {
+			p.SureSpans++
+			if hit {
+				p.SureHits++
+			}
 		}
 	}
 	for _, f := range found {

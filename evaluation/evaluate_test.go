@@ -66,14 +66,14 @@ func (o *oracle) Analyze(_ context.Context, q analyzer.Question, text string) (a
 		a.Coverage.Areas = append(a.Coverage.Areas, analyzer.AreaResult{Index: i + 1, Text: q.Areas[i], Status: st, Confidence: 0.95})
 	}
 	// Quote the first gold evidence sentence of each area, and one
-	// sentence that is not evidence for area 8.
+	// sentence that is not evidence for area 8, marked tentative.
 	for k, sents := range it.Evidence {
 		i, _ := strconv.Atoi(k)
 		start := len([]rune(text[:strings.Index(text, sents[0])]))
 		a.Coverage.Areas[i-1].Evidence = []analyzer.Span{{Quote: sents[0], Start: start, End: start + len([]rune(sents[0]))}}
 	}
 	if len(it.Evidence) > 0 {
-		a.Coverage.Areas[7].Evidence = append(a.Coverage.Areas[7].Evidence, analyzer.Span{Quote: "Last March", Start: 0, End: 10})
+		a.Coverage.Areas[7].Evidence = append(a.Coverage.Areas[7].Evidence, analyzer.Span{Quote: "Last March", Start: 0, End: 10, Tentative: true})
 	}
 	a.Delivery.Label = it.Label
 	a.Delivery.Specificity = *it.Specificity
@@ -106,6 +106,11 @@ func TestEvaluateOracle(t *testing.T) {
 	// and one more for area 8 that is not evidence: precision 2/3.
 	if f.EvidencePrecision.N != 3 || math.Abs(f.EvidencePrecision.Value-2.0/3) > 1e-9 || f.EvidenceRecall.Value != 1 {
 		t.Errorf("evidence precision %+v recall %+v", f.EvidencePrecision, f.EvidenceRecall)
+	}
+	// The quote that is not evidence is the tentative one: the two the
+	// engine stands behind are both right.
+	if f.EvidencePrecisionSure.N != 2 || f.EvidencePrecisionSure.Value != 1 {
+		t.Errorf("evidence precision of the quotes not tentative %+v, want 2 of 2", f.EvidencePrecisionSure)
 	}
 	if res.CoverageConfusion[2][2]+res.CoverageConfusion[1][1]+res.CoverageConfusion[0][0] != 24 {
 		t.Errorf("coverage confusion %v: want 24 areas on the diagonal", res.CoverageConfusion)

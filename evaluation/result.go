@@ -99,6 +99,10 @@ type Figures struct {
 	// the share of gold sentences some quote overlaps.
 	EvidencePrecision Figure `json:"evidence_precision"`
 	EvidenceRecall    Figure `json:"evidence_recall"`
+	// EvidencePrecisionSure is EvidencePrecision over the quotes the
+	// engine stands behind (not marked tentative; every quote of an engine
+	// that marks none).
+	EvidencePrecisionSure Figure `json:"evidence_precision_sure"`
 	// Segment figures: question alignment over transcripts (counts of
 	// question ids found against the gold, per transcript).
 	SegmentF1        *Figure `json:"segment_f1,omitempty"`
@@ -332,6 +336,7 @@ type pairs struct {
 	starGold, starPred      []bool
 	evSpans, evHits         int
 	evGold, evFound         int
+	evSure, evSureHits      int
 	segTP, segFP, segFN     int
 	segUnits                int
 }
@@ -384,6 +389,8 @@ func collect(units []unit, idx []int) *pairs {
 			p.evHits += pr.EvidenceHits
 			p.evGold += pr.GoldSentences
 			p.evFound += pr.SentencesFound
+			p.evSure += pr.SureSpans
+			p.evSureHits += pr.SureHits
 			if labelled {
 				p.answers++
 			}
@@ -426,6 +433,7 @@ var metrics = []struct {
 	{"star_accuracy", func(p *pairs) float64 { return Accuracy(p.starGold, p.starPred) }, func(p *pairs) int { return len(p.starGold) }, func(f *Figures) *Figure { return &f.STARAccuracy }},
 	{"evidence_precision", func(p *pairs) float64 { return ratio(p.evHits, p.evSpans) }, func(p *pairs) int { return p.evSpans }, func(f *Figures) *Figure { return &f.EvidencePrecision }},
 	{"evidence_recall", func(p *pairs) float64 { return ratio(p.evFound, p.evGold) }, func(p *pairs) int { return p.evGold }, func(f *Figures) *Figure { return &f.EvidenceRecall }},
+	{"evidence_precision_sure", func(p *pairs) float64 { return ratio(p.evSureHits, p.evSure) }, func(p *pairs) int { return p.evSure }, func(f *Figures) *Figure { return &f.EvidencePrecisionSure }},
 }
 
 func nanIfEmpty(n int, x float64) float64 {

@@ -25,6 +25,7 @@ var figureRows = []figureRow{
 	{"STAR accuracy", func(f *evaluation.Figures) *evaluation.Figure { return &f.STARAccuracy }},
 	{"evidence precision", func(f *evaluation.Figures) *evaluation.Figure { return &f.EvidencePrecision }},
 	{"evidence recall", func(f *evaluation.Figures) *evaluation.Figure { return &f.EvidenceRecall }},
+	{"evidence precision, sure", func(f *evaluation.Figures) *evaluation.Figure { return &f.EvidencePrecisionSure }},
 	{"question alignment F1", func(f *evaluation.Figures) *evaluation.Figure { return f.SegmentF1 }},
 }
 
