@@ -941,7 +941,8 @@ func (e *Engine) quotes(af *answerFeat, d areaDecision, used []int, sure float64
 		u := af.doc.Units[ui]
 		sp := analyzer.Span{Quote: af.doc.UnitText(u), Start: u.Start, End: u.End}
 		if sure > 0 {
-			sp.Confidence = analyzer.Round3(d.quote[ui])
+			// At least 0.001: a probability shown as 0 would read as none.
+			sp.Confidence = max(analyzer.Round3(d.quote[ui]), 0.001)
 			sp.Tentative = d.quote[ui] < sure
 		}
 		out = append(out, sp)
