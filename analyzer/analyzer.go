@@ -38,10 +38,31 @@ type Question struct {
 	Text      string   `json:"text" yaml:"text"`
 	Areas     []string `json:"areas" yaml:"areas"`
 	FollowUps []string `json:"follow_ups,omitempty" yaml:"follow_ups,omitempty"`
+	// AreaKinds states, area by area, the kind of content each asks for
+	// (one of AreaKindNames; "" where the author states none). Optional:
+	// the embedded engine reads a kind from an area's words where none is
+	// stated, and a stated one spares it a misreading.
+	AreaKinds []string `json:"area_kinds,omitempty" yaml:"area_kinds,omitempty"`
 	// Depth holds the guide's depth signals, so that an engine judging one
 	// question sees them (set by guide.Normalize; not part of a guide file).
 	Depth []DepthSignal `json:"-" yaml:"-"`
 }
+
+// AreaKind is the kind of content a question's i-th area asks for as its
+// guide states it, or "" when the guide states none.
+func (q *Question) AreaKind(i int) string {
+	if i < len(q.AreaKinds) {
+		return q.AreaKinds[i]
+	}
+	return ""
+}
+
+// AreaKindNames are the kinds of content an area can ask for, as a guide
+// states them (area_kinds) and as reports name them (AreaResult.Kind).
+var AreaKindNames = []string{"situation", "emotion", "reasoning", "technique", "action", "policy", "outcome",
+	"follow_up", "lesson", "measurement", "stakeholders", "challenge", "research", "team", "change", "discovery",
+	"impact", "communication", "preparation", "decision", "future", "segment", "bias", "behavior", "response",
+	"priorities", "validation"}
 
 // DepthSignal is one sign, written by the guide's author, that an answer
 // shows the depth the guide looks for.

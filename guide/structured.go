@@ -368,7 +368,7 @@ func decodeGuide(name string, root *value, yamlish bool) (*analyzer.Guide, []int
 
 var (
 	guideFields    = []string{"id", "title", "description", "questions", "depth_signals", "notes", "version"}
-	questionFields = []string{"id", "text", "areas", "follow_ups"}
+	questionFields = []string{"id", "text", "areas", "follow_ups", "area_kinds"}
 	noteFields     = []string{"title", "text"}
 	depthFields    = []string{"id", "text"}
 )
@@ -395,6 +395,8 @@ func (d *decoder) questions(v *value, path string) ([]analyzer.Question, []int, 
 				q.Areas, err = d.strs(v, path)
 			case "follow_ups":
 				q.FollowUps, err = d.strs(v, path)
+			case "area_kinds":
+				q.AreaKinds, err = d.strs(v, path)
 			}
 			return err
 		})

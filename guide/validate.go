@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -196,6 +197,14 @@ func validate(g *analyzer.Guide) problems {
 			}
 			long(i, fmt.Sprintf("%s.areas[%d]", at, j), a, MaxTextChars)
 		}
+		if len(q.AreaKinds) > 0 && len(q.AreaKinds) != len(q.Areas) {
+			ps.add(i, at+".area_kinds", fmt.Sprintf("%d kinds for %d areas: state one per area (\"\" for none)", len(q.AreaKinds), len(q.Areas)))
+		}
+		for j, k := range q.AreaKinds {
+			if k != "" && !slices.Contains(analyzer.AreaKindNames, k) {
+				ps.add(i, fmt.Sprintf("%s.area_kinds[%d]", at, j), fmt.Sprintf("%q is no kind of content; one of %s", clipID(k), strings.Join(analyzer.AreaKindNames, ", ")))
+			}
+		}
 		for j, f := range q.FollowUps {
 			if blank(f) {
 				ps.add(i, fmt.Sprintf("%s.follow_ups[%d]", at, j), "empty")
@@ -249,6 +258,7 @@ func Normalize(g *analyzer.Guide) {
 		q.Text = strings.TrimSpace(q.Text)
 		q.Areas = trimAll(q.Areas)
 		q.FollowUps = trimAll(q.FollowUps)
+		q.AreaKinds = trimAll(q.AreaKinds)
 		if q.ID != "" {
 			used[q.ID] = true
 		}
@@ -332,6 +342,14 @@ func version(g *analyzer.Guide) string {
 		put("\x00f")
 		for _, f := range q.FollowUps {
 			put(f)
+		}
+		// Stated area kinds change coverage; a question without them
+		// hashes as before.
+		if len(q.AreaKinds) > 0 {
+			put("\x00k")
+			for _, k := range q.AreaKinds {
+				put(k)
+			}
 		}
 	}
 	// Depth signals change the delivery verdict; a guide without them

@@ -68,6 +68,11 @@ func TestValidate(t *testing.T) {
 		{"empty area", func(g *analyzer.Guide) { g.Questions[0].Areas[1] = "" }, "questions[0].areas[1]: empty"},
 		{"empty follow-up", func(g *analyzer.Guide) { g.Questions[0].FollowUps[0] = " " }, "questions[0].follow_ups[0]: empty"},
 		{"empty note", func(g *analyzer.Guide) { g.Notes[0] = analyzer.Note{} }, "notes[0]: empty"},
+		{"area kinds stated", func(g *analyzer.Guide) { g.Questions[0].AreaKinds = []string{"outcome", ""} }, ""},
+		{"area kinds fewer than areas", func(g *analyzer.Guide) { g.Questions[0].AreaKinds = []string{"outcome"} },
+			`questions[0].area_kinds: 1 kinds for 2 areas: state one per area ("" for none)`},
+		{"area kind unknown", func(g *analyzer.Guide) { g.Questions[1].AreaKinds = []string{"vibes"} },
+			`questions[1].area_kinds[0]: "vibes" is no kind of content; one of ` + strings.Join(analyzer.AreaKindNames, ", ")},
 		{"several problems, all reported", func(g *analyzer.Guide) {
 			g.Questions[0].Text = ""
 			g.Questions[1].Areas = []string{""}

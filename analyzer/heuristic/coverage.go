@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
 	"github.com/candorhq/candor/lexicon"
 )
@@ -109,6 +110,35 @@ func facetTier(f facet) int {
 	return 0
 }
 
-// AreaKind is the head kind of content an area asks for ("lesson",
-// "outcome", ...; "topic" when it names none), for the training command.
-func AreaKind(text string) string { return readArea(text).kind }
+// readStatedArea reads an area whose guide states its kind (one of
+// analyzer.AreaKindNames; "" for none): the stated kind is its head, and
+// the kinds its words name follow. A kind the engine does not know is
+// read as unstated (guide validation rejects it before).
+func readStatedArea(text, kind string) areaInfo {
+	a := readArea(text)
+	if kind == "" {
+		return a
+	}
+	for i, n := range facetNames {
+		if n != kind {
+			continue
+		}
+		head := facet(i)
+		fs := []facet{head}
+		for _, f := range a.facets {
+			if f != head {
+				fs = append(fs, f)
+			}
+		}
+		a.facets, a.kind = fs, kind
+		break
+	}
+	return a
+}
+
+// AreaKind is the head kind of content a question's i-th area asks for
+// ("lesson", "outcome", ...; "topic" when it names none): the one its guide
+// states, else the one its words name. For the training command.
+func AreaKind(q analyzer.Question, i int) string {
+	return readStatedArea(q.Areas[i], q.AreaKind(i)).kind
+}

@@ -22,7 +22,7 @@ import (
 
 // Version changes whenever the engine's rules change, so caches keyed on
 // EngineInfo drop stale results.
-const Version = "h2.14"
+const Version = "h2.15"
 
 // ShortAnswerWords is the length under which an answer is flagged as very
 // short.
@@ -43,8 +43,10 @@ func (e *Engine) Info() analyzer.EngineInfo {
 	return analyzer.EngineInfo{Name: analyzer.EngineHeuristic, Model: "candor-embedded", PromptVersion: Version}
 }
 
-func (e *Engine) area(text string) areaInfo {
-	return e.areas.get(text, func() any { return readArea(text) }).(areaInfo)
+// area reads an area's text, with the kind its guide states ("" for
+// none).
+func (e *Engine) area(text, kind string) areaInfo {
+	return e.areas.get(kind+"\x00"+text, func() any { return readStatedArea(text, kind) }).(areaInfo)
 }
 
 // cache memoises what the engine derives from guide text (areas, questions,

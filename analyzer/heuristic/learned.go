@@ -166,7 +166,7 @@ func (e *Engine) readQuestionSem(q analyzer.Question, base *vocab) *qSem {
 		at := readAreaText(a, &qt, others)
 		at.idx = s.vocab.add(at.plain.Words)
 		s.areas = append(s.areas, at)
-		info := e.area(a)
+		info := e.area(a, q.AreaKind(i))
 		if isClaim(a, q.Text) {
 			// A claim ("uniforms reduce bullying") rather than a
 			// kind of content: the pair model alone decides it.

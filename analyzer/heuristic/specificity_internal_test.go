@@ -90,3 +90,41 @@ func TestKindPriorFeature(t *testing.T) {
 		t.Errorf("the areas' kinds all gave one prior %v: the test reads nothing", seen)
 	}
 }
+
+// The kinds a guide may state are the kinds the engine reads, in order.
+func TestAreaKindNames(t *testing.T) {
+	if len(facetNames) != len(analyzer.AreaKindNames) {
+		t.Fatalf("%d facets, %d kind names", len(facetNames), len(analyzer.AreaKindNames))
+	}
+	for i, n := range facetNames {
+		if analyzer.AreaKindNames[i] != n {
+			t.Errorf("facet %d is %q, analyzer.AreaKindNames says %q", i, n, analyzer.AreaKindNames[i])
+		}
+	}
+}
+
+// A stated kind heads the area's kinds, the kinds its words name follow,
+// and the report names it; without one the words decide.
+func TestStatedAreaKind(t *testing.T) {
+	const area = "What came of it"
+	if got := readStatedArea(area, "").kind; got == "outcome" {
+		t.Fatalf("%q already reads as an outcome: pick an area the cue list misreads", area)
+	}
+	a := readStatedArea("How they weighed the options and what came of it", "outcome")
+	if a.kind != "outcome" || a.facets[0] != fOutcome || len(a.facets) < 2 {
+		t.Errorf("stated outcome: kind %q, facets %v", a.kind, a.facets)
+	}
+	q := analyzer.Question{ID: "q1", Text: "Tell me about a change you pushed for.",
+		Areas: []string{"Who they had to win over", area}, AreaKinds: []string{"", "outcome"}}
+	an, err := New().Analyze(t.Context(), q, "I wanted the team to move the release to Thursdays. I asked our lead, Priya, "+
+		"and she agreed after I showed her three weeks of weekend call-outs. Since then the weekend pages fell from nine to two.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := an.Coverage.Areas[1].Kind; got != "outcome" {
+		t.Errorf("stated outcome reported as %q", got)
+	}
+	if got, want := an.Coverage.Areas[0].Kind, readArea(q.Areas[0]).kind; got != want {
+		t.Errorf("unstated kind reported as %q, the words read %q", got, want)
+	}
+}

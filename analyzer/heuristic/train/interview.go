@@ -604,7 +604,7 @@ func coverageRows(items []*item) []covRow {
 			if a >= len(it.trace.Areas) || it.trace.Areas[a].Coverage == nil {
 				continue
 			}
-			rows = append(rows, covRow{it.trace.Areas[a].Coverage, s, it, heuristic.AreaKind(it.q.Areas[a])})
+			rows = append(rows, covRow{it.trace.Areas[a].Coverage, s, it, heuristic.AreaKind(it.q, a)})
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
@@ -868,7 +868,7 @@ func foreignRows(items []*item) []covRow {
 		}
 		for _, a := range slices.Sorted(maps.Keys(it.areas)) {
 			if a < len(it.trace.Areas) && it.trace.Areas[a].Coverage != nil {
-				rows = append(rows, covRow{it.trace.Areas[a].Coverage, 0, it, heuristic.AreaKind(it.q.Areas[a])})
+				rows = append(rows, covRow{it.trace.Areas[a].Coverage, 0, it, heuristic.AreaKind(it.q, a)})
 			}
 		}
 	}
