@@ -28,12 +28,14 @@ import (
 // testdata/eval/answers.jsonl, so these figures are held out; on sets
 // neither engine was fitted on it does better (analyzer/heuristic/README.md).
 // h2.1 (hubness-corrected word similarity) moved them by -0.010 (seed) and
-// +0.007 (cx-empathy); the floors stand.
+// +0.007 (cx-empathy); the floors stand. h2.15 with cx-empathy stating
+// its area kinds: cx-empathy 0.475 -> 0.513, floor raised to 0.49; seed
+// 0.528 -> 0.516 (the refit; the seed guide states no kinds).
 //
 // Built-in guide cx-empathy (a rewording of the seed guide with the same
 // areas in the same order), so the test runs on a fresh clone:
 const (
-	floorCoverageQWK   = 0.43 // single answers' areas (score.py's cov_qwk); measured 0.452 (held out)
+	floorCoverageQWK   = 0.49 // single answers' areas (score.py's cov_qwk); measured 0.513 (held out, h2.15)
 	floorLabelAccuracy = 0.89 // single answers' labels (label_acc); measured 0.911 (learned delivery, held out)
 	floorSegmentF1     = 0.83 // question alignment on the transcripts (seg_f1); measured 0.848
 )
