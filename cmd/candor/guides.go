@@ -168,6 +168,10 @@ func (e *environment) printGuide(g *analyzer.Guide) {
 	for _, q := range g.Questions {
 		fmt.Fprintf(e.stdout, "\n%s  %s\n", q.ID, q.Text)
 		for i, a := range q.Areas {
+			if k := q.AreaKind(i); k != "" {
+				fmt.Fprintf(e.stdout, "    %d. %s  [%s]\n", i+1, a, k)
+				continue
+			}
 			fmt.Fprintf(e.stdout, "    %d. %s\n", i+1, a)
 		}
 		for _, f := range q.FollowUps {

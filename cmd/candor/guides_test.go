@@ -116,7 +116,12 @@ func TestGuidesShow(t *testing.T) {
 				t.Errorf("text lacks %q", want)
 			}
 			for i, a := range q.Areas {
-				if want := fmt.Sprintf("    %d. %s\n", i+1, a); !strings.Contains(out, want) {
+				// A stated kind follows its area in brackets.
+				want := fmt.Sprintf("    %d. %s\n", i+1, a)
+				if k := q.AreaKind(i); k != "" {
+					want = fmt.Sprintf("    %d. %s  [%s]\n", i+1, a, k)
+				}
+				if !strings.Contains(out, want) {
 					t.Errorf("%s: text lacks area %q", q.ID, want)
 				}
 			}
