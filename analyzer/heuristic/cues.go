@@ -3,6 +3,7 @@ package heuristic
 import (
 	"strings"
 
+	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
 	"github.com/candorhq/candor/lexicon"
 )
@@ -54,10 +55,10 @@ const (
 	nFacets
 )
 
-var facetNames = [nFacets]string{"situation", "emotion", "reasoning", "technique", "action", "policy", "outcome",
-	"follow_up", "lesson", "measurement", "stakeholders", "challenge", "research", "team", "change", "discovery",
-	"impact", "communication", "preparation", "decision", "future", "segment", "bias", "behavior", "response",
-	"priorities", "validation"}
+// facetNames names the facets in order: the kinds a guide may state
+// (analyzer.AreaKindNames, one list for both; the conversion panics at
+// start-up should the two ever differ in length).
+var facetNames = [nFacets]string(analyzer.AreaKindNames)
 
 // areaCues maps lemmas found in an area's description to the facets it asks
 // for. Order does not matter: an area may ask for several kinds of content.
