@@ -11,8 +11,14 @@ const SchemaVersion = "1"
 // SchemaRevision counts compatible additions to contract version 1: fields
 // added, none changed or removed, so readers of version 1 keep working.
 // 2 added the delivery's episode, details, depth signals and reasons; 3
-// the confidence and tentative mark of an area's evidence.
-const SchemaRevision = 3
+// the confidence and tentative mark of an area's evidence; 4 a warning's
+// turn (and the answer_unplaced warning).
+const SchemaRevision = 4
+
+// ShortAnswerWords is the length under which an answer is very short
+// (answer_too_short), and under which a reply no question took is not
+// worth an answer_unplaced warning.
+const ShortAnswerWords = 40
 
 // Area statuses.
 const (
@@ -50,6 +56,11 @@ const (
 	// WarnNothingAligned: no answer to any guide question was found in the
 	// transcript (a batch keeps going with this report).
 	WarnNothingAligned = "nothing_aligned"
+	// WarnAnswerUnplaced: the candidate said something substantial (at
+	// least ShortAnswerWords words) in reply to an interviewer turn that
+	// matched no guide question, so it was not analysed. Turn names the
+	// interviewer turn, which the user may assign to its question.
+	WarnAnswerUnplaced = "answer_unplaced"
 	// WarnSlateNotJoined: the report has a role but did not join its
 	// slate (an inline guide, or the store failed; the message says).
 	WarnSlateNotJoined = "slate_not_joined"
@@ -177,6 +188,9 @@ type Warning struct {
 	Message    string `json:"message"`
 	// Span points at the text concerned, when there is one.
 	Span *Span `json:"span,omitempty"`
+	// Turn is the transcript turn concerned (0-based, as `candor segment
+	// --explain` numbers them), when there is one.
+	Turn *int `json:"turn,omitempty"`
 }
 
 // AnswerAnalysis is an engine's verdict on one answer.

@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +42,7 @@ type analysis struct {
 	Name         string                 `json:"name,omitempty"`
 	Candidate    string                 `json:"candidate,omitempty"`
 	Interviewers []string               `json:"interviewers,omitempty"`
+	Assign       map[int]string         `json:"assign,omitempty"`
 	Webhook      string                 `json:"webhook_url,omitempty"`
 	RequestID    string                 `json:"request_id,omitempty"`
 	// Report fields, and what the transcript was read from when it came
@@ -85,6 +88,17 @@ func (s *Server) decodeAnalysis(c *gin.Context, body []byte) (*analysis, error) 
 			a.Name = req.FileName
 		}
 		inline = req.Guide
+		if len(req.Assign) > 0 {
+			items := make([]string, 0, len(req.Assign))
+			for _, k := range slices.Sorted(maps.Keys(req.Assign)) {
+				items = append(items, k+"="+req.Assign[k])
+			}
+			m, err := parseAssign(items)
+			if err != nil {
+				return nil, err
+			}
+			a.Assign = m
+		}
 		if len(req.Answers) == 0 && req.Answers != nil {
 			return nil, fieldError("answers", "answers is empty; give at least one answer")
 		}
@@ -160,7 +174,32 @@ func queryOptions(q url.Values, a *analysis) error {
 			a.InterviewerNames = append(a.InterviewerNames, strings.Split(v, ",")...)
 		}
 	}
+	if len(a.Assign) == 0 && len(q["assign"]) > 0 {
+		var err error
+		if a.Assign, err = parseAssign(splitAll(q["assign"])); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// splitAll splits every comma-separated value.
+func splitAll(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, strings.Split(v, ",")...)
+	}
+	return out
+}
+
+// parseAssign reads assignments ("6=q7", "12=-"), a 400 naming the field
+// when one is not of that form.
+func parseAssign(items []string) (map[int]string, error) {
+	m, err := segment.ParseAssign(items)
+	if err != nil {
+		return nil, fieldError("assign", "%v", err)
+	}
+	return m, nil
 }
 
 // setTranscript takes a transcript as received: a Word or PDF document is
@@ -225,6 +264,11 @@ func (s *Server) decodeMultipart(c *gin.Context, a *analysis) error {
 	}
 	for _, v := range form.Value["interviewer_names"] {
 		a.InterviewerNames = append(a.InterviewerNames, strings.Split(v, ",")...)
+	}
+	if vs := form.Value["assign"]; len(vs) > 0 {
+		if a.Assign, err = parseAssign(splitAll(vs)); err != nil {
+			return err
+		}
 	}
 	if n := get("file_name"); n != "" {
 		a.Name = n
@@ -365,6 +409,8 @@ func (s *Server) validate(tenant string, a *analysis) error {
 		return fieldError("answers", "give answers or a transcript")
 	case len(a.Answers) > 0 && a.hasTranscript:
 		return fieldError("transcript", "give answers or a transcript, not both")
+	case len(a.Answers) > 0 && len(a.Assign) > 0:
+		return fieldError("assign", "assign names turns of a transcript; answers name their questions already")
 	case len(a.Answers) > s.cfg.MaxAnswers:
 		return fieldError("answers", "%d answers is over the limit of %d answers per request", len(a.Answers), s.cfg.MaxAnswers)
 	case len(a.Transcript) > transcript.MaxSize:
@@ -619,7 +665,7 @@ func cacheHeader(rep *analyzer.Report) string {
 // progress, when set, is called after each answer.
 func (s *Server) analyze(ctx context.Context, tenant string, eng *store.Engine, a *analysis, progress func(done, total int)) (*analyzer.Report, []string, error) {
 	g := a.Guide
-	opts := interview.Options{Interviewers: a.Interviewers, Candidate: a.Candidate, Concurrency: s.cfg.Concurrency,
+	opts := interview.Options{Interviewers: a.Interviewers, Candidate: a.Candidate, Assign: a.Assign, Concurrency: s.cfg.Concurrency,
 		CandidateName: a.CandidateName, Role: a.Role, InterviewDate: a.InterviewDate, InterviewerNames: a.InterviewerNames}
 	var (
 		seg *segment.Result

@@ -30,6 +30,11 @@ type AnalysisRequest struct {
 	Candidate string `json:"candidate,omitempty"`
 	// Interviewers names the speakers who interview (default: inferred).
 	Interviewers []string `json:"interviewers,omitempty"`
+	// Assign fixes what some interviewer turns of the transcript ask:
+	// turn number (as the answer_unplaced warning and `candor segment
+	// --explain` number turns) to a question id, or "-" for a turn that
+	// asks no guide question.
+	Assign map[string]string `json:"assign,omitempty"`
 	// CandidateName is the candidate's name in the report, apart from the
 	// speaker who answers (default: that speaker's name, or the file name
 	// when the transcript's labels are roles).

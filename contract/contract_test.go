@@ -63,7 +63,8 @@ func TestValidate(t *testing.T) {
 }
 
 // TestAdditions: the additions schema still holds reports to the shared
-// contract, and checks the revision 2 fields (episode, details, depth).
+// contract, and checks the revision 2 fields (episode, details, depth) and
+// revision 4's warning turn.
 func TestAdditions(t *testing.T) {
 	const head = `{"schema_version":"1","schema_revision":2,"id":"r1","guide":{"id":"g","title":"G"},"engine":{"name":"heuristic"},"summary":{"answers":1,"coverage":0,"specificity":0},"warnings":[],"answers":[{"question_id":"q1","question":"Q?","text":"I called her.","coverage":{"score":0,"areas":[]},"follow_ups":[],"delivery":{"label":"mixed","specificity":40,"star":{"situation":false,"task":false,"action":false,"result":false},"signals":[]`
 	const tail = `}}]}`
@@ -71,12 +72,20 @@ func TestAdditions(t *testing.T) {
 	if err := contract.Validate([]byte(good)); err != nil {
 		t.Errorf("a revision 2 report refused: %v", err)
 	}
+	turn := func(v string) string {
+		return strings.Replace(good, `"warnings":[]`, `"warnings":[{"code":"answer_unplaced","message":"m","turn":`+v+`}]`, 1)
+	}
+	if err := contract.Validate([]byte(turn("4"))); err != nil {
+		t.Errorf("a revision 4 warning's turn refused: %v", err)
+	}
 	for name, bad := range map[string]string{
 		"depth status":  head + `,"depth":[{"id":"d1","text":"T","present":true,"status":"yes","confidence":1,"evidence":[]}]` + tail,
 		"depth no id":   head + `,"depth":[{"text":"T","present":true,"confidence":1,"evidence":[]}]` + tail,
 		"detail kind":   head + `,"details":[{"quote":"her","start":9,"end":12,"kind":"colour","bound":true}]` + tail,
 		"episode quote": head + `,"episode":{"start":0,"end":13}` + tail,
 		"shared rule":   strings.Replace(head, `"label":"mixed"`, `"label":"great"`, 1) + tail,
+		"warning turn":  turn("-1"),
+		"turn string":   turn(`"4"`),
 	} {
 		if err := contract.Validate([]byte(bad)); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -39,6 +39,8 @@ type Options struct {
 	Concurrency int
 	// Explain records alignment decisions in the segmentation result.
 	Explain bool
+	// Assign fixes what some interviewer turns ask (segment.Options.Assign).
+	Assign map[int]string
 }
 
 // Parse reads a transcript (format detected from content) and segments it
@@ -50,7 +52,7 @@ func Parse(g *analyzer.Guide, name string, data []byte, opts Options) (*segment.
 	}
 	sum := sha256.Sum256(data)
 	t.Name, t.SHA256 = name, hex.EncodeToString(sum[:])
-	seg, err := segment.Segment(g, t, segment.Options{Interviewers: opts.Interviewers, Candidate: opts.Candidate, Explain: opts.Explain})
+	seg, err := segment.Segment(g, t, segment.Options{Interviewers: opts.Interviewers, Candidate: opts.Candidate, Explain: opts.Explain, Assign: opts.Assign})
 	if err != nil {
 		var ie *analyzer.InputError
 		if errors.As(err, &ie) && ie.File == "" {

@@ -153,6 +153,7 @@ type uploadData struct {
 	Role       string
 	Date       string
 	Interviews string // interviewers' names, comma-separated
+	Assign     string // turns' questions, "6=q7,12=-" (segment.ParseAssign)
 	Transcript string
 }
 
@@ -196,7 +197,8 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, rc *requestCtx)
 	d := &uploadData{GuideID: r.PostFormValue("guide_id"), Engine: r.PostFormValue("engine"),
 		Candidate: strings.TrimSpace(r.PostFormValue("candidate_name")), Speaker: strings.TrimSpace(r.PostFormValue("speaker")),
 		Role: strings.TrimSpace(r.PostFormValue("role")), Date: strings.TrimSpace(r.PostFormValue("interview_date")),
-		Interviews: strings.TrimSpace(r.PostFormValue("interviewer_names")), Transcript: r.PostFormValue("transcript")}
+		Interviews: strings.TrimSpace(r.PostFormValue("interviewer_names")), Assign: strings.TrimSpace(r.PostFormValue("assign")),
+		Transcript: r.PostFormValue("transcript")}
 	name, data := "pasted transcript", []byte(d.Transcript)
 	if r.MultipartForm != nil {
 		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
@@ -226,7 +228,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, rc *requestCtx)
 	_ = mw.WriteField("guide_id", d.GuideID)
 	_ = mw.WriteField("engine", d.Engine)
 	for field, v := range map[string]string{"candidate_name": d.Candidate, "candidate": d.Speaker, "role": d.Role,
-		"interview_date": d.Date, "interviewer_names": d.Interviews} {
+		"interview_date": d.Date, "interviewer_names": d.Interviews, "assign": d.Assign} {
 		if v != "" {
 			_ = mw.WriteField(field, v)
 		}

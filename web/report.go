@@ -162,6 +162,7 @@ var warningTitles = map[string]string{
 	analyzer.WarnProbeUnanswered: "A follow-up went unanswered",
 	analyzer.WarnNothingAligned:  "Nothing matched the guide",
 	analyzer.WarnStoryReused:     "One story told for several questions",
+	analyzer.WarnAnswerUnplaced:  "An answer matched no guide question",
 }
 
 func pct(f float64) int { return int(f*100 + 0.5) }

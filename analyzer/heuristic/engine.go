@@ -25,8 +25,8 @@ import (
 const Version = "h2.15"
 
 // ShortAnswerWords is the length under which an answer is flagged as very
-// short.
-const ShortAnswerWords = 40
+// short (analyzer.ShortAnswerWords).
+const ShortAnswerWords = analyzer.ShortAnswerWords
 
 // Engine is the embedded engine. The zero value is not usable; call New.
 type Engine struct {

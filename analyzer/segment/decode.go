@@ -157,6 +157,10 @@ type hyp struct {
 	returning bool
 	lp        float64
 	decisions []Decision
+	// unplaced are the candidate's turns that came while no question was
+	// open and the interview was not closed: replies to a turn that asked
+	// no guide question, or talk before the first one.
+	unplaced []int
 }
 
 func (h *hyp) clone() *hyp {
@@ -165,6 +169,7 @@ func (h *hyp) clone() *hyp {
 	c.byQ = slices.Clone(h.byQ)
 	c.deferred = slices.Clone(h.deferred)
 	c.decisions = slices.Clone(h.decisions)
+	c.unplaced = slices.Clone(h.unplaced)
 	return &c
 }
 
@@ -253,12 +258,69 @@ func (v *turnView) features(h *hyp, q int, x []float64) {
 	x[24] = b(v.intents&v.guideIntents != 0 && v.intents&v.qIntents[q] == 0)
 }
 
+// scores sets out[q] to the match of a turn (its lemmas lem, its intents)
+// with every question q: how much of the question's text the turn says and
+// of its areas and follow-ups, and the other way round, plus intentWeight
+// for a question of the turn's kind. sText and sExt are scratch space of
+// the guide's length.
+func (m *matchers) scores(st, se *nlp.Scorer, lem []string, intents uint32, intentWeight float64, sText, sExt, out []float64) {
+	st.Score(lem, sText)
+	tText := st.TurnSide()
+	se.Score(lem, sExt)
+	tExt := se.TurnSide()
+	for q := range out {
+		out[q] = sText[q] + 0.5*sExt[q] + 0.5*tText[q] + 0.3*tExt[q]
+		if intents&m.intents[q] != 0 {
+			out[q] += intentWeight
+		}
+	}
+}
+
+// closestQuestions are the n guide questions interviewer turn i matches
+// best, best first, with their match scores, as the decoder scores them.
+func closestQuestions(g *analyzer.Guide, tt *turnText, i int, intentWeight float64, n int) ([]string, []float64) {
+	m := guideMatchers(g)
+	nq := len(g.Questions)
+	sText, sExt, score := make([]float64, nq), make([]float64, nq), make([]float64, nq)
+	m.scores(m.text.NewScorer(), m.ext.NewScorer(), tt.lemmasOf(i), intentsOf(tt.lowerOf(i), m.allIntents), intentWeight, sText, sExt, score)
+	idx := make([]int, nq)
+	for k := range idx {
+		idx[k] = k
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
+	var ids []string
+	var scores []float64
+	for _, q := range idx[:min(n, nq)] {
+		ids = append(ids, g.Questions[q].ID)
+		scores = append(scores, analyzer.Round3(score[q]))
+	}
+	return ids, scores
+}
+
+// decoded is what decode makes of a transcript.
+type decoded struct {
+	answers   []analyzer.Answer
+	decisions []Decision
+	groups    []Group
+	// unplaced are the candidate's turns that no question took, in order.
+	unplaced []int
+}
+
 // decode aligns the transcript. With force (gold: turn -> question index)
 // it follows the gold reading instead and returns the model's view of
-// every scored turn, for training.
+// every scored turn, for training. pin (turn -> question index, or -1 for
+// "asks no guide question") fixes the user's readings of some turns and
+// leaves the rest to the model; a pinned question is opened at its turn
+// only.
 //
 // intentWeight is the decoder's IntentWeight (dec may be nil in training).
-func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, dec *Decoder, intentWeight float64, explain bool, force map[int]int) ([]analyzer.Answer, []Decision, []Group) {
+func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, dec *Decoder, intentWeight float64, explain bool, force, pin map[int]int) decoded {
+	reserved := make([]bool, len(g.Questions))
+	for _, q := range pin {
+		if q >= 0 {
+			reserved[q] = true
+		}
+	}
 	m := guideMatchers(g)
 	st, se, sr := m.text.NewScorer(), m.ext.NewScorer(), m.ext.NewScorer()
 	nq := len(g.Questions)
@@ -301,7 +363,13 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 				continue
 			}
 			for _, h := range beam {
-				if h.cur < 0 || h.closed {
+				if h.cur < 0 {
+					if !h.closed {
+						h.unplaced = append(h.unplaced, i)
+					}
+					continue
+				}
+				if h.closed {
 					continue
 				}
 				s := &h.segs[h.cur]
@@ -326,19 +394,12 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 				return v
 			}
 			lem := tt.lemmasOf(i)
-			st.Score(lem, sText)
-			tText := st.TurnSide()
-			se.Score(lem, sExt)
-			tExt := se.TurnSide()
 			v = &turnView{score: make([]float64, nq), bq: -1, brief: make([]bool, nq),
 				asks: asksLower(l), transition: hasAny(l, transitionCues), prompt: hasAny(l, promptCues),
 				intents: intentsOf(l, m.allIntents), qIntents: m.intents, guideIntents: m.allIntents,
 				content: contentWords(lem), introCue: hasAny(l, introCues) && !(hasAny(l, transitionCues) && hasAny(l, promptCues))}
+			m.scores(st, se, lem, v.intents, intentWeight, sText, sExt, v.score)
 			for q := range v.score {
-				v.score[q] = sText[q] + 0.5*sExt[q] + 0.5*tText[q] + 0.3*tExt[q]
-				if v.intents&m.intents[q] != 0 {
-					v.score[q] += intentWeight
-				}
 				if v.score[q] > v.bs {
 					v.bq, v.bs = q, v.score[q]
 				}
@@ -378,6 +439,32 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 		}
 		var next []*hyp
 		for _, h := range beam {
+			if q, ok := pin[i]; ok {
+				// The user's reading of this turn: the model only scores it.
+				v := view()
+				mx := 0.0
+				for q := range scores {
+					v.features(h, q, x)
+					scores[q] = 0
+					if dec != nil {
+						scores[q] = dec.Open.Score(x)
+					}
+					mx = max(mx, scores[q])
+				}
+				sum := math.Exp(-mx)
+				for _, s := range scores {
+					sum += math.Exp(s - mx)
+				}
+				h = h.step(i, q, v, scores, mx+math.Log(sum), decide)
+				if n := len(h.decisions); explain && n > 0 && h.decisions[n-1].Turn == i {
+					h.decisions[n-1].Decision, h.decisions[n-1].P = "assigned", 0
+					if q < 0 {
+						h.decisions[n-1].Decision = "assigned_none"
+					}
+				}
+				next = append(next, h)
+				continue
+			}
 			if len(h.segs) > 0 && closing {
 				h.cur, h.closed = -1, true
 				decide(h, i, "closing", nil, 0)
@@ -437,7 +524,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 			var opens []*hyp
 			var qs []int
 			for q := range scores {
-				if j := h.byQ[q]; j >= 0 && h.segs[j].words > 0 {
+				if j := h.byQ[q]; j >= 0 && h.segs[j].words > 0 || reserved[q] {
 					continue
 				}
 				if scores[q]-lse > math.Log(1e-3) {
@@ -477,7 +564,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 		}
 		answers = append(answers, a)
 	}
-	return answers, best.decisions, groups
+	return decoded{answers: answers, decisions: best.decisions, groups: groups, unplaced: best.unplaced}
 }
 
 // step applies choice q (-1: goes on) to h at interviewer turn i.

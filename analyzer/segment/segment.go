@@ -7,8 +7,10 @@ package segment
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/candorhq/candor/analyzer"
@@ -27,6 +29,40 @@ type Options struct {
 	// Decoder is the turn model; nil means the embedded, trained one. The
 	// training command sets it to score a model it is fitting.
 	Decoder *Decoder
+	// Assign fixes what some interviewer turns ask, where the user knows
+	// better than the model: turn index (as `candor segment --explain` and
+	// the answer_unplaced warning number them) to a question id, or to
+	// AssignNone for a turn that asks no new guide question (a follow-up
+	// or small talk). The other turns are read as usual; a question
+	// assigned to a turn is asked at that turn only.
+	Assign map[int]string
+}
+
+// AssignNone, as the question of an assigned turn, says that the turn asks
+// no new guide question.
+const AssignNone = "-"
+
+// UnplacedWords is the least a reply must say, in words, for the
+// answer_unplaced warning: below it, as for answer_too_short, a reply is
+// small talk or a fragment ("Busy but good.").
+const UnplacedWords = analyzer.ShortAnswerWords
+
+// Unplaced is candidate speech that no guide question took: the reply to
+// an interviewer turn that asked none the model recognised (or talk before
+// the first question). It is not analysed; the answer_unplaced warning
+// names it, so that nothing the candidate said is lost without a word.
+type Unplaced struct {
+	// AskedAt is the interviewer turn it replies to: of the interviewer
+	// turns in the exchange, the one that matches a guide question best
+	// (-1: the candidate spoke before any interviewer did).
+	AskedAt int    `json:"asked_at_turn"`
+	Asked   string `json:"asked,omitempty"`
+	Turns   []int  `json:"turns"`
+	Words   int    `json:"words"`
+	// Closest are the guide questions the asking turn matches best, best
+	// first, with their match scores.
+	Closest []string  `json:"closest,omitempty"`
+	Scores  []float64 `json:"scores,omitempty"`
 }
 
 // Decision says what alignment made of one interviewer turn.
@@ -51,6 +87,9 @@ type Result struct {
 	Format       string             `json:"format"`
 	Turns        int                `json:"turns"`
 	Decisions    []Decision         `json:"decisions,omitempty"`
+	// Unplaced is what the candidate said, at least UnplacedWords long,
+	// that no guide question took.
+	Unplaced []Unplaced `json:"unplaced,omitempty"`
 }
 
 // Segment maps the transcript's turns to the guide's questions. For the
@@ -59,6 +98,9 @@ type Result struct {
 // a speaker override that is not in the transcript, no candidate answer.
 func Segment(g *analyzer.Guide, t *analyzer.Transcript, opts Options) (*Result, error) {
 	if t.Answers != nil || t.Format == "answers-json" {
+		if len(opts.Assign) > 0 {
+			return nil, &analyzer.InputError{Field: "assign", Reason: "the answers format names each answer's question already; assign is for transcripts"}
+		}
 		return givenAnswers(g, t)
 	}
 	res := &Result{Format: t.Format, Turns: len(t.Turns)}
@@ -74,8 +116,21 @@ func Segment(g *analyzer.Guide, t *analyzer.Transcript, opts Options) (*Result, 
 			return nil, err
 		}
 	}
-	res.Answers, res.Decisions, _ = decode(g, t, tt, roles, dec, dec.IntentWeight, opts.Explain, nil)
+	pin, err := assigned(g, t, roles, opts.Assign)
+	if err != nil {
+		return nil, err
+	}
+	d := decode(g, t, tt, roles, dec, dec.IntentWeight, opts.Explain, nil, pin)
+	res.Answers, res.Decisions = d.answers, d.decisions
 	fillProbes(t, roles, res.Answers)
+	res.Unplaced = unplacedRuns(g, t, tt, roles, dec.IntentWeight, d.unplaced)
+	for _, u := range res.Unplaced {
+		// What the candidate says before any interviewer speaks is not an
+		// answer to anything.
+		if u.AskedAt >= 0 {
+			res.Warnings = append(res.Warnings, unplacedWarning(u))
+		}
+	}
 	asked := map[string]bool{}
 	for _, a := range res.Answers {
 		asked[a.QuestionID] = true
@@ -124,8 +179,152 @@ func TrainingGroups(g *analyzer.Guide, t *analyzer.Transcript, asks []Ask, inten
 		}
 		force[turn] = q
 	}
-	_, _, groups := decode(g, t, tt, roles, nil, intentWeight, false, force)
-	return groups, nil
+	return decode(g, t, tt, roles, nil, intentWeight, false, force, nil).groups, nil
+}
+
+// ParseAssign reads assignments written as "TURN=QUESTION", or "TURN=-"
+// for a turn that asks no guide question (the CLI's --assign, the API's
+// assign form and query values).
+func ParseAssign(items []string) (map[int]string, error) {
+	out := map[int]string{}
+	for _, it := range items {
+		t, q, ok := strings.Cut(strings.TrimSpace(it), "=")
+		n, err := strconv.Atoi(strings.TrimSpace(t))
+		q = strings.TrimSpace(q)
+		if !ok || err != nil || n < 0 || q == "" {
+			return nil, fmt.Errorf("%q is not TURN=QUESTION (a turn number as 'candor segment --explain' prints it, and a question id, or %s for none)", it, AssignNone)
+		}
+		if prev, dup := out[n]; dup && prev != q {
+			return nil, fmt.Errorf("turn %d is assigned twice (%s and %s)", n, prev, q)
+		}
+		out[n] = q
+	}
+	return out, nil
+}
+
+// assigned checks the user's assignments against the guide and the
+// transcript and returns them as question indexes (-1 for AssignNone).
+func assigned(g *analyzer.Guide, t *analyzer.Transcript, r *roles, assign map[int]string) (map[int]int, error) {
+	if len(assign) == 0 {
+		return nil, nil
+	}
+	turns := slices.Sorted(maps.Keys(assign))
+	pin := make(map[int]int, len(assign))
+	at := map[string]int{}
+	for _, turn := range turns {
+		id := assign[turn]
+		field := fmt.Sprintf("assign[%d]", turn)
+		if turn < 0 || turn >= len(t.Turns) {
+			return nil, &analyzer.InputError{Field: field, Reason: fmt.Sprintf("the transcript has turns 0..%d", len(t.Turns)-1)}
+		}
+		if sp := t.Turns[turn].Speaker; !r.isInterv[sp] {
+			return nil, &analyzer.InputError{Field: field, Reason: fmt.Sprintf("turn %d is %s's, not an interviewer's (interviewers: %s)",
+				turn, sp, strings.Join(r.interviewers, ", "))}
+		}
+		if id == AssignNone {
+			pin[turn] = -1
+			continue
+		}
+		q := slices.IndexFunc(g.Questions, func(q analyzer.Question) bool { return q.ID == id })
+		if q < 0 {
+			return nil, &analyzer.InputError{Field: field, Reason: fmt.Sprintf("%q is not a question of guide %q (it has %s; %q for none)", id, g.ID, idRange(g), AssignNone)}
+		}
+		if prev, dup := at[id]; dup {
+			return nil, &analyzer.InputError{Field: field, Reason: fmt.Sprintf("%s is already assigned to turn %d: a question is asked at one turn", id, prev)}
+		}
+		at[id] = turn
+		pin[turn] = q
+	}
+	return pin, nil
+}
+
+// unplacedRuns groups the candidate turns no question took into the
+// exchanges they belong to, keeping those of at least UnplacedWords words.
+// An exchange starts at the interviewer turn before its first reply and
+// takes the replies to the follow-ups after it ("How did it go?"); a new
+// prompt, a transition or an introduction ("tell me about a time", "next
+// one", "I'll ask you a few questions") starts another, and so does a
+// reply some question took.
+func unplacedRuns(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, intentWeight float64, turns []int) []Unplaced {
+	startsExchange := func(j int) bool {
+		l := tt.lowerOf(j)
+		return hasAny(l, promptCues) || hasAny(l, transitionCues) || hasAny(l, introCues)
+	}
+	var out []Unplaced
+	for k := 0; k < len(turns); {
+		asked := -1
+		for j := turns[k] - 1; j >= 0; j-- {
+			if r.isInterv[t.Turns[j].Speaker] {
+				asked = j
+				break
+			}
+		}
+		u := Unplaced{AskedAt: asked}
+		for ; k < len(turns); k++ {
+			if n := len(u.Turns); n > 0 {
+				split := false
+				for j := u.Turns[n-1] + 1; j < turns[k] && !split; j++ {
+					sp := t.Turns[j].Speaker
+					split = sp == r.candidate || r.isInterv[sp] && startsExchange(j)
+				}
+				if split {
+					break
+				}
+			}
+			u.Turns = append(u.Turns, turns[k])
+			u.Words += nlp.Words(t.Turns[turns[k]].Text)
+		}
+		if u.Words < UnplacedWords {
+			continue
+		}
+		// The exchange is named by the interviewer turn in it that matches
+		// a guide question best (the earliest of equals): "Sure, we can come
+		// back to it." may come before the question itself.
+		if asked >= 0 {
+			best := -1.0
+			for j := asked; j < u.Turns[len(u.Turns)-1]; j++ {
+				if !r.isInterv[t.Turns[j].Speaker] {
+					continue
+				}
+				ids, scores := closestQuestions(g, tt, j, intentWeight, 3)
+				if len(scores) > 0 && scores[0] > best {
+					best, u.AskedAt, u.Closest, u.Scores = scores[0], j, ids, scores
+				}
+			}
+			u.Asked = t.Turns[u.AskedAt].Text
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+func unplacedWarning(u Unplaced) analyzer.Warning {
+	turn := u.AskedAt
+	w := analyzer.Warning{Code: analyzer.WarnAnswerUnplaced, Turn: &turn}
+	reply := fmt.Sprintf("%d words", u.Words)
+	if len(u.Turns) > 1 {
+		reply = fmt.Sprintf("%d words in %d turns", u.Words, len(u.Turns))
+	}
+	var closest []string
+	for i, id := range u.Closest {
+		closest = append(closest, fmt.Sprintf("%s %.2f", id, u.Scores[i]))
+	}
+	w.Message = fmt.Sprintf("Interviewer turn %d (%q) was not read as asking a guide question, so the candidate's reply (%s) is not analysed. Closest questions: %s. If the turn asks one of them, assign it (turn %d to its question id) and analyse again.",
+		u.AskedAt, clip(u.Asked, 90), reply, strings.Join(closest, ", "), u.AskedAt)
+	return w
+}
+
+// clip shortens s to about n code points at a word boundary.
+func clip(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	cut := n
+	for cut > n/2 && r[cut] != ' ' {
+		cut--
+	}
+	return strings.TrimSpace(string(r[:cut])) + "…"
 }
 
 func givenAnswers(g *analyzer.Guide, t *analyzer.Transcript) (*Result, error) {

@@ -31,6 +31,7 @@ type inputFlags struct {
 	guide        string
 	interviewers listFlag
 	candidate    string
+	assign       map[int]string
 	format       string
 	explain      bool
 	// Report fields (analyze only).
@@ -48,6 +49,13 @@ func inputSettings(c *config) (inputFlags, error) {
 	if f.guide == "" {
 		return f, usagef("%s: --guide is required (a built-in id: %s; or a guide file)", c.cmd, strings.Join(guide.BuiltinIDs(), ", "))
 	}
+	a, err := segment.ParseAssign(c.list("assign"))
+	if err != nil {
+		return f, usagef("%s: --assign %v", c.cmd, err)
+	}
+	if len(a) > 0 {
+		f.assign = a
+	}
 	if c.cmd == "analyze" {
 		f.candidateName, f.role, f.date, f.interviewerNames = c.str("candidate-name"), c.str("role"), c.str("date"), c.list("interviewer-name")
 	}
@@ -55,7 +63,7 @@ func inputSettings(c *config) (inputFlags, error) {
 }
 
 func (f *inputFlags) options(conc int) interview.Options {
-	return interview.Options{Interviewers: f.interviewers, Candidate: f.candidate, Concurrency: conc, Explain: f.explain,
+	return interview.Options{Interviewers: f.interviewers, Candidate: f.candidate, Concurrency: conc, Explain: f.explain, Assign: f.assign,
 		CandidateName: f.candidateName, Role: f.role, InterviewDate: f.date, InterviewerNames: f.interviewerNames}
 }
 
@@ -118,6 +126,9 @@ Flags:
 	files, err := expandInputs(paths)
 	if err != nil {
 		return err
+	}
+	if len(files) > 1 && len(in.assign) > 0 {
+		return usagef("analyze: --assign names the turns of one transcript; give one input, not %d", len(files))
 	}
 	if len(files) == 1 {
 		rep, err := e.analyzeOne(ctx, g, eng, files[0], in, c.int("concurrency"), false)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/segment"
 	"github.com/candorhq/candor/api"
 	"github.com/candorhq/candor/evaluation"
 	"github.com/candorhq/candor/llm"
@@ -76,6 +77,8 @@ var settings = []*setting{
 	{flag: "guide", usage: "the reports' guide: a built-in id or a guide file (default: the reports' guide, when built in)", cmds: []string{"slates compare"}},
 	{flag: "interviewer", kind: kindList, usage: "speaker label of an interviewer, as the transcript writes it (repeatable); default: inferred", cmds: inputCommands},
 	{flag: "candidate", usage: "speaker label of the candidate, as the transcript writes it; default: inferred", cmds: inputCommands},
+	{flag: "assign", kind: kindList, check: checkAssign, rule: "`TURN=QUESTION` or `TURN=-`, comma-separated",
+		usage: "the guide question an interviewer turn asks, where alignment missed or misread it: TURN=QUESTION (turns numbered as 'candor segment --explain' and the answer_unplaced warning number them), TURN=- for a turn that asks none (repeatable; one input only)", cmds: inputCommands},
 	{flag: "candidate-name", usage: "the candidate's name in the report; default: the answering speaker's name, or the file name when labels are roles", cmds: []string{"analyze"}},
 	{flag: "role", usage: "the role or requisition interviewed for (a report field)", cmds: []string{"analyze"}},
 	{flag: "date", check: checkDate, rule: "a day, `YYYY-MM-DD`", usage: "the day of the interview, YYYY-MM-DD (a report field)", cmds: []string{"analyze"}},
@@ -213,6 +216,13 @@ var settings = []*setting{
 		usage:       "URL to GET; 200 is healthy", cmds: []string{"healthcheck"}},
 	{flag: "timeout", env: "CANDOR_HEALTHCHECK_TIMEOUT", kind: kindDuration, def: "3s", min: least(1), usage: "how long to wait for the answer", cmds: []string{"healthcheck"}},
 	{flag: "confirm", usage: "the tenant's name again, to confirm (required)", cmds: []string{"tenant purge"}},
+}
+
+func checkAssign(s string) error {
+	var l listFlag
+	_ = l.Set(s)
+	_, err := segment.ParseAssign(l)
+	return err
 }
 
 func checkDate(s string) error {
