@@ -163,6 +163,28 @@ func checkResult(t testing.TB, tr *analyzer.Transcript, res *segment.Result) {
 			}
 		}
 	}
+	// What no question took: the candidate's own turns, in no answer,
+	// after the turn named as asking, long enough to name.
+	placed := map[int]bool{}
+	for _, a := range res.Answers {
+		for _, ti := range a.Turns {
+			placed[ti] = true
+		}
+	}
+	for ui, u := range res.Unplaced {
+		if u.Words < segment.UnplacedWords || len(u.Turns) == 0 {
+			t.Fatalf("unplaced %d: %d words in %d turns", ui, u.Words, len(u.Turns))
+		}
+		if last := u.Turns[len(u.Turns)-1]; u.AskedAt >= 0 && (u.AskedAt >= last || !slices.Contains(res.Interviewers, tr.Turns[u.AskedAt].Speaker)) {
+			t.Fatalf("unplaced %d: asked at turn %d, not an interviewer turn before its last reply %d", ui, u.AskedAt, last)
+		}
+		for k, ti := range u.Turns {
+			if ti < 0 || ti >= len(tr.Turns) || k > 0 && ti <= u.Turns[k-1] || tr.Turns[ti].Speaker != res.Candidate || placed[ti] {
+				t.Fatalf("unplaced %d: turns %v: turn %d is out of order, not the candidate's, or in an answer", ui, u.Turns, ti)
+			}
+			placed[ti] = true
+		}
+	}
 }
 
 func key(qid string, turn int) string { return qid + "@" + strconv.Itoa(turn) }
@@ -616,19 +638,29 @@ func FuzzSegment(f *testing.F) {
 				continue
 			}
 			if data, err := os.ReadFile(p); err == nil {
-				f.Add(data)
+				f.Add(data, -1, uint8(0))
 			}
 		}
 	}
-	f.Add([]byte(`{"answers": [{"question_id": "q1", "text": "x"}, {"question_id": "q1", "text": "é"}]}`))
-	f.Add([]byte("Q: Tell me about a time?\nA: Sure.\nQ: Can we come back to that?\nA: skip\n"))
+	f.Add([]byte(`{"answers": [{"question_id": "q1", "text": "x"}, {"question_id": "q1", "text": "é"}]}`), -1, uint8(0))
+	f.Add([]byte("Q: Tell me about a time?\nA: Sure.\nQ: Can we come back to that?\nA: skip\n"), 2, uint8(3))
 	g := builtin(f, "cx-empathy")
-	f.Fuzz(func(t *testing.T, data []byte) {
+	// assign < 0: as the model reads it; else that turn is assigned
+	// question q (mod the guide's), or none when q is 255.
+	f.Fuzz(func(t *testing.T, data []byte, assign int, q uint8) {
 		tr, err := transcript.Parse("fuzz", data)
 		if err != nil {
 			return
 		}
-		res, err := segment.Segment(g, tr, segment.Options{Explain: true})
+		opts := segment.Options{Explain: true}
+		qid := segment.AssignNone
+		if q != 255 {
+			qid = g.Questions[int(q)%len(g.Questions)].ID
+		}
+		if assign >= 0 {
+			opts.Assign = map[int]string{assign: qid}
+		}
+		res, err := segment.Segment(g, tr, opts)
 		if err != nil {
 			var ie *analyzer.InputError
 			if !errors.As(err, &ie) {
@@ -648,6 +680,9 @@ func FuzzSegment(f *testing.F) {
 				t.Fatalf("answer to %q: unknown or repeated", a.QuestionID)
 			}
 			seen[a.QuestionID] = true
+			if opts.Assign != nil && a.QuestionID == qid && a.AskedAt != assign {
+				t.Fatalf("%s was assigned to turn %d, answered as asked at %d", qid, assign, a.AskedAt)
+			}
 		}
 	})
 }
