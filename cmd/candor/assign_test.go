@@ -38,7 +38,14 @@ func TestAnalyzeAssign(t *testing.T) {
 	if !slices.Equal(ids, []string{"q1", "q3"}) {
 		t.Errorf("with --assign 4=q3: answers to %v, want q1 and q3", ids)
 	}
-	out := mustRun(t, "", "segment", "--guide", "behavioral-core", "--explain", "--assign", "4=q3", "--assign", "6=-", unplacedFixture)
+	out := mustRun(t, "", "segment", "--guide", "behavioral-core", unplacedFixture)
+	if !strings.Contains(out, "Not placed") || !strings.Contains(out, "    turn 4: ") || strings.Contains(out, "Warning: answer_unplaced") {
+		t.Errorf("segment lists the unplaced reply once, under Not placed:\n%s", out)
+	}
+	out = mustRun(t, "", "segment", "--guide", "behavioral-core", "--explain", "--assign", "4=q3", "--assign", "6=-", unplacedFixture)
+	if strings.Contains(out, "Not placed") {
+		t.Errorf("a reply listed as not placed after its turn was assigned:\n%s", out)
+	}
 	for _, want := range []string{"turn   4  assigned", "turn   6  assigned_none"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("segment --explain: no %q in\n%s", want, out)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/candorhq/candor/analyzer"
 	"strings"
 
 	"github.com/candorhq/candor/guide"
@@ -63,6 +64,22 @@ Flags:
 		}
 		fmt.Fprintf(e.stdout, "    answer: %d turns, %d words\n", len(a.Turns), len(strings.Fields(a.Text)))
 	}
+	placed := false
+	for _, u := range seg.Unplaced {
+		if u.AskedAt < 0 {
+			continue
+		}
+		if !placed {
+			fmt.Fprintln(e.stdout, "\nNot placed (no guide question took these replies; --assign TURN=QUESTION analyses one as that question's answer):")
+			placed = true
+		}
+		var closest []string
+		for k, id := range u.Closest {
+			closest = append(closest, fmt.Sprintf("%s %.2f", id, u.Scores[k]))
+		}
+		fmt.Fprintf(e.stdout, "    turn %d: %s\n      reply: %d turns, %d words; closest: %s\n", u.AskedAt, clipRunes(u.Asked, 100),
+			len(u.Turns), u.Words, strings.Join(closest, ", "))
+	}
 	if len(seg.NotAsked) > 0 {
 		fmt.Fprintf(e.stdout, "\nNot asked: %s\n", strings.Join(seg.NotAsked, ", "))
 	}
@@ -83,6 +100,9 @@ Flags:
 		fmt.Fprintf(e.stdout, "  %s\n", clipRunes(t.Turns[d.Turn].Text, 70))
 	}
 	for _, w := range seg.Warnings {
+		if w.Code == analyzer.WarnAnswerUnplaced {
+			continue // listed above, under "Not placed"
+		}
 		fmt.Fprintf(e.stdout, "Warning: %s: %s\n", w.Code, w.Message)
 	}
 	return nil
