@@ -102,10 +102,11 @@ func Report(ctx context.Context, eng analyzer.Engine, g *analyzer.Guide, seg *se
 	if len(seg.Answers) == 0 {
 		ao.Warnings = append(append([]analyzer.Warning{}, ao.Warnings...), analyzer.Warning{Code: analyzer.WarnNothingAligned,
 			Message: "Nothing in this interview was recognised as an answer to a question of this guide, so there is nothing to report: " + NothingAligned(g)})
-		// Without answers, the per-question "not asked" warnings add nothing.
+		// Without answers, the per-question "not asked" warnings add nothing,
+		// nor do the replies no question took (all of them were).
 		kept := ao.Warnings[:0]
 		for _, w := range ao.Warnings {
-			if w.Code != analyzer.WarnNotAsked {
+			if w.Code != analyzer.WarnNotAsked && w.Code != analyzer.WarnAnswerUnplaced {
 				kept = append(kept, w)
 			}
 		}

@@ -124,7 +124,9 @@ func TestBatchNothingAligned(t *testing.T) {
 	dir := t.TempDir()
 	copyFile(t, filepath.Join(evalDir, "t05_plain.txt"), filepath.Join(dir, "a.txt"))
 	chat := "Interviewer: Hi, thanks for coming in. Did you find the office?\nCandidate: Yes, the directions were clear.\n" +
-		"Interviewer: Great. Would you like some water before we start?\nCandidate: No thanks, I'm fine.\n"
+		"Interviewer: Great. Would you like some water before we start?\nCandidate: No thanks, I'm fine. I had a coffee at the station " +
+		"while I waited for the tram, which was late again, so I read the news on my phone and then walked the last bit along the river, " +
+		"which was lovely in this weather.\n"
 	if err := os.WriteFile(filepath.Join(dir, "b_chat.txt"), []byte(chat), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -146,6 +148,10 @@ func TestBatchNothingAligned(t *testing.T) {
 		}
 		if format == "json" && !strings.Contains(r.stdout, `"code":"`+analyzer.WarnNothingAligned+`"`) {
 			t.Errorf("json: no %s warning", analyzer.WarnNothingAligned)
+		}
+		// The long chat reply is not listed as unplaced: nothing was placed.
+		if format == "json" && strings.Contains(r.stdout, `"code":"`+analyzer.WarnAnswerUnplaced+`"`) {
+			t.Errorf("json: %s beside %s", analyzer.WarnAnswerUnplaced, analyzer.WarnNothingAligned)
 		}
 	}
 	// One such file alone is an input error, as before.
