@@ -158,9 +158,26 @@ type hyp struct {
 	lp        float64
 	decisions []Decision
 	// unplaced are the candidate's turns that came while no question was
-	// open and the interview was not closed: replies to a turn that asked
-	// no guide question, or talk before the first one.
-	unplaced []int
+	// open and the interview was not closed (replies to a turn that asked
+	// no guide question, or talk before the first one), latest first: a
+	// list whose tail the hypotheses cloned from this one share.
+	unplaced *turnNode
+}
+
+// turnNode is a turn index in a list that grows at its head.
+type turnNode struct {
+	turn int
+	prev *turnNode
+}
+
+// turns lists the nodes' turns, earliest first.
+func (n *turnNode) turns() []int {
+	var out []int
+	for ; n != nil; n = n.prev {
+		out = append(out, n.turn)
+	}
+	slices.Reverse(out)
+	return out
 }
 
 func (h *hyp) clone() *hyp {
@@ -169,7 +186,6 @@ func (h *hyp) clone() *hyp {
 	c.byQ = slices.Clone(h.byQ)
 	c.deferred = slices.Clone(h.deferred)
 	c.decisions = slices.Clone(h.decisions)
-	c.unplaced = slices.Clone(h.unplaced)
 	return &c
 }
 
@@ -365,7 +381,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 			for _, h := range beam {
 				if h.cur < 0 {
 					if !h.closed {
-						h.unplaced = append(h.unplaced, i)
+						h.unplaced = &turnNode{turn: i, prev: h.unplaced}
 					}
 					continue
 				}
@@ -564,7 +580,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 		}
 		answers = append(answers, a)
 	}
-	return decoded{answers: answers, decisions: best.decisions, groups: groups, unplaced: best.unplaced}
+	return decoded{answers: answers, decisions: best.decisions, groups: groups, unplaced: best.unplaced.turns()}
 }
 
 // step applies choice q (-1: goes on) to h at interviewer turn i.
