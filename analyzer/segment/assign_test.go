@@ -186,3 +186,29 @@ func TestParseAssign(t *testing.T) {
 		}
 	}
 }
+
+// An exchange no question took is named by the behavioural prompt that
+// opened it, even when a follow-up inside it matches a guide question
+// better (synthetic_unplaced_prompt.txt: turn 2 "Tell me about a time you
+// organised an event outside work", turn 4 "how did you get the council to
+// agree?", the closer to a guide question).
+func TestSegmentUnplacedNamedByItsPrompt(t *testing.T) {
+	data, err := os.ReadFile("testdata/synthetic_unplaced_prompt.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := builtin(t, "behavioral-core")
+	res, _ := segmentFile(t, g, "synthetic_unplaced_prompt.txt", data, segment.Options{Explain: true})
+	if len(res.Unplaced) != 1 || res.Unplaced[0].AskedAt != 2 || !slices.Equal(res.Unplaced[0].Turns, []int{3, 5}) {
+		t.Fatalf("unplaced %+v, want one exchange named at turn 2 with replies 3 and 5", res.Unplaced)
+	}
+	best := map[int]float64{}
+	for _, d := range res.Decisions {
+		if len(d.Scores) > 0 {
+			best[d.Turn] = d.Scores[0]
+		}
+	}
+	if best[4] <= best[2] {
+		t.Errorf("the fixture no longer tests the rule: turn 4's best match %.2f is not above turn 2's %.2f", best[4], best[2])
+	}
+}

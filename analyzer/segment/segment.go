@@ -277,10 +277,14 @@ func unplacedRuns(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *ro
 		if u.Words < UnplacedWords {
 			continue
 		}
-		// The exchange is named by the interviewer turn in it that matches
-		// a guide question best (the earliest of equals): "Sure, we can come
-		// back to it." may come before the question itself.
-		if asked >= 0 {
+		// The exchange is named by the turn that opened it when that turn is
+		// a behavioural prompt ("tell me about a time ..."); else by the
+		// interviewer turn in it that matches a guide question best (the
+		// earliest of equals): "Sure, we can come back to it." may come
+		// before the question itself.
+		if asked >= 0 && hasAny(tt.lowerOf(asked), promptCues) {
+			u.Closest, u.Scores = closestQuestions(g, tt, asked, intentWeight, 3)
+		} else if asked >= 0 {
 			best := -1.0
 			for j := asked; j < u.Turns[len(u.Turns)-1]; j++ {
 				if !r.isInterv[t.Turns[j].Speaker] {
@@ -291,6 +295,8 @@ func unplacedRuns(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *ro
 					best, u.AskedAt, u.Closest, u.Scores = scores[0], j, ids, scores
 				}
 			}
+		}
+		if u.AskedAt >= 0 {
 			u.Asked = t.Turns[u.AskedAt].Text
 		}
 		out = append(out, u)
