@@ -52,9 +52,10 @@ const UnplacedWords = analyzer.ShortAnswerWords
 // the first question). It is not analysed; the answer_unplaced warning
 // names it, so that nothing the candidate said is lost without a word.
 type Unplaced struct {
-	// AskedAt is the interviewer turn it replies to: of the interviewer
-	// turns in the exchange, the one that matches a guide question best
-	// (-1: the candidate spoke before any interviewer did).
+	// AskedAt is the interviewer turn it replies to: the behavioural prompt
+	// that opened the exchange, else the interviewer turn in it that
+	// matches a guide question best (-1: the candidate spoke before any
+	// interviewer did).
 	AskedAt int    `json:"asked_at_turn"`
 	Asked   string `json:"asked,omitempty"`
 	Turns   []int  `json:"turns"`
