@@ -373,6 +373,29 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 		}
 		h.decisions = append(h.decisions, d)
 	}
+	// scoreTurn scores every question for an interviewer turn (v) in hypothesis h
+	// into scores ("goes on" scores 0) and returns log(1 + sum
+	// exp(score)), computed stably; rows, when not nil, collects each
+	// question's features (training).
+	scoreTurn := func(h *hyp, v *turnView, rows *[][]float64) float64 {
+		mx := 0.0
+		for q := range scores {
+			v.features(h, q, x)
+			if rows != nil {
+				*rows = append(*rows, slices.Clone(x))
+			}
+			scores[q] = 0
+			if dec != nil {
+				scores[q] = dec.Open.Score(x)
+			}
+			mx = max(mx, scores[q])
+		}
+		sum := math.Exp(-mx)
+		for _, s := range scores {
+			sum += math.Exp(s - mx)
+		}
+		return mx + math.Log(sum)
+	}
 	for i, turn := range t.Turns {
 		if !r.isInterv[turn.Speaker] {
 			if turn.Speaker != r.candidate {
@@ -458,20 +481,7 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 			if q, ok := pin[i]; ok {
 				// The user's reading of this turn: the model only scores it.
 				v := view()
-				mx := 0.0
-				for q := range scores {
-					v.features(h, q, x)
-					scores[q] = 0
-					if dec != nil {
-						scores[q] = dec.Open.Score(x)
-					}
-					mx = max(mx, scores[q])
-				}
-				sum := math.Exp(-mx)
-				for _, s := range scores {
-					sum += math.Exp(s - mx)
-				}
-				h = h.step(i, q, v, scores, mx+math.Log(sum), decide)
+				h = h.step(i, q, v, scores, scoreTurn(h, v, nil), decide)
 				if n := len(h.decisions); explain && n > 0 && h.decisions[n-1].Turn == i {
 					h.decisions[n-1].Decision, h.decisions[n-1].P = "assigned", 0
 					if q < 0 {
@@ -504,25 +514,12 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 				continue
 			}
 			v := view()
-			// Score every question; "goes on" scores 0.
 			var gr Group
-			mx := 0.0
-			for q := range scores {
-				v.features(h, q, x)
-				if force != nil {
-					gr.Rows = append(gr.Rows, slices.Clone(x))
-				}
-				scores[q] = 0
-				if dec != nil {
-					scores[q] = dec.Open.Score(x)
-				}
-				mx = max(mx, scores[q])
+			var rows *[][]float64
+			if force != nil {
+				rows = &gr.Rows
 			}
-			sum := math.Exp(-mx)
-			for _, s := range scores {
-				sum += math.Exp(s - mx)
-			}
-			lse := mx + math.Log(sum) // log(1 + sum exp(s_q)), computed stably
+			lse := scoreTurn(h, v, rows)
 			if force != nil {
 				q, ok := force[i]
 				if !ok {
