@@ -191,6 +191,9 @@ type Warning struct {
 	// Turn is the transcript turn concerned (0-based, as `candor segment
 	// --explain` numbers them), when there is one.
 	Turn *int `json:"turn,omitempty"`
+	// Closest, for answer_unplaced, are the guide questions the turn
+	// matches best, best first: the likely ones to assign it to.
+	Closest []string `json:"closest,omitempty"`
 }
 
 // AnswerAnalysis is an engine's verdict on one answer.

@@ -73,7 +73,7 @@ func TestAdditions(t *testing.T) {
 		t.Errorf("a revision 2 report refused: %v", err)
 	}
 	turn := func(v string) string {
-		return strings.Replace(good, `"warnings":[]`, `"warnings":[{"code":"answer_unplaced","message":"m","turn":`+v+`}]`, 1)
+		return strings.Replace(good, `"warnings":[]`, `"warnings":[{"code":"answer_unplaced","message":"m","closest":["q7","q5"],"turn":`+v+`}]`, 1)
 	}
 	if err := contract.Validate([]byte(turn("4"))); err != nil {
 		t.Errorf("a revision 4 warning's turn refused: %v", err)
@@ -86,6 +86,7 @@ func TestAdditions(t *testing.T) {
 		"shared rule":   strings.Replace(head, `"label":"mixed"`, `"label":"great"`, 1) + tail,
 		"warning turn":  turn("-1"),
 		"turn string":   turn(`"4"`),
+		"closest empty": strings.Replace(turn("4"), `["q7","q5"]`, `[""]`, 1),
 	} {
 		if err := contract.Validate([]byte(bad)); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -26,6 +28,28 @@ func TestUploadAssign(t *testing.T) {
 	p := u.get("/reports/" + id)
 	if !strings.Contains(p.body, `data-code="`+analyzer.WarnAnswerUnplaced+`"`) || !strings.Contains(p.body, "An answer matched no guide question") {
 		t.Errorf("report page does not show the unplaced reply:\n%s", clipBody(p.body))
+	}
+	// Each closest question links to the form, filled in to assign turn 4
+	// to it; the first is the closest.
+	rep, _ := e.apiReport(acmeKey, id)
+	var closest []string
+	for _, w := range rep.Warnings {
+		if w.Code == analyzer.WarnAnswerUnplaced {
+			closest = w.Closest
+		}
+	}
+	links := regexp.MustCompile(`<a href="([^"]+)" data-assign>([^<]+)</a>`).FindAllStringSubmatch(p.body, -1)
+	if len(closest) == 0 || len(links) != len(closest) {
+		t.Fatalf("%d assign links for closest questions %v", len(links), closest)
+	}
+	for k, l := range links {
+		if l[2] != closest[k] {
+			t.Errorf("link %d is %s, want %s", k, l[2], closest[k])
+		}
+	}
+	form := u.get(html.UnescapeString(links[0][1]))
+	if !strings.Contains(form.body, `value="4=`+closest[0]+`"`) || !strings.Contains(form.body, `<option value="behavioral-core" selected`) {
+		t.Errorf("the link's form is not filled in with 4=%s and behavioral-core:\n%s", closest[0], clipBody(form.body))
 	}
 
 	id = u.uploadReport("behavioral-core", "unplaced.txt", data, "", "assign", "4=q3")

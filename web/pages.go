@@ -166,7 +166,8 @@ func (h *Handler) guides(ctx context.Context, tenant string) ([]api.GuideInfo, e
 }
 
 func (h *Handler) uploadPage(w http.ResponseWriter, r *http.Request, rc *requestCtx) {
-	d := &uploadData{Engines: h.cfg.Engines, GuideID: r.URL.Query().Get("guide"), Engine: h.cfg.Engines[0]}
+	d := &uploadData{Engines: h.cfg.Engines, GuideID: r.URL.Query().Get("guide"), Engine: h.cfg.Engines[0],
+		Assign: r.URL.Query().Get("assign")}
 	h.showUpload(w, r, rc, http.StatusOK, d, "")
 }
 

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -149,7 +151,14 @@ type signalView struct {
 
 type warningView struct {
 	Code, Title, Message, QuestionID, Href string
+	// Assign, for a reply no question took: the upload form, pre-filled to
+	// analyse the transcript again with the turn assigned to each of the
+	// closest questions.
+	Assign     []link
+	AssignTurn int
 }
+
+type link struct{ Text, Href string }
 
 var warningTitles = map[string]string{
 	analyzer.WarnPromptInjection: "Text that addresses the analyzer",
@@ -286,7 +295,15 @@ func buildReport(rep *analyzer.Report, g *analyzer.Guide) *reportView {
 	}
 
 	for _, w := range rep.Warnings {
-		v.Warnings = append(v.Warnings, warningOf(w, anchorOf))
+		wv := warningOf(w, anchorOf)
+		if w.Code == analyzer.WarnAnswerUnplaced && w.Turn != nil {
+			wv.AssignTurn = *w.Turn
+			for _, id := range w.Closest {
+				q := url.Values{"guide": {rep.Guide.ID}, "assign": {fmt.Sprintf("%d=%s", *w.Turn, id)}}
+				wv.Assign = append(wv.Assign, link{Text: id, Href: "/?" + q.Encode()})
+			}
+		}
+		v.Warnings = append(v.Warnings, wv)
 	}
 	return v
 }

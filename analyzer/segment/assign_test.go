@@ -79,6 +79,9 @@ func TestSegmentUnplaced(t *testing.T) {
 		if w.Code == analyzer.WarnAnswerUnplaced && (!strings.Contains(w.Message, "turn 4") || !strings.Contains(w.Message, u.Closest[0])) {
 			t.Errorf("message %q: want the turn and the closest question named", w.Message)
 		}
+		if w.Code == analyzer.WarnAnswerUnplaced && !slices.Equal(w.Closest, u.Closest) {
+			t.Errorf("warning's closest %v, want %v", w.Closest, u.Closest)
+		}
 	}
 }
 

@@ -307,7 +307,7 @@ func unplacedRuns(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *ro
 
 func unplacedWarning(u Unplaced) analyzer.Warning {
 	turn := u.AskedAt
-	w := analyzer.Warning{Code: analyzer.WarnAnswerUnplaced, Turn: &turn}
+	w := analyzer.Warning{Code: analyzer.WarnAnswerUnplaced, Turn: &turn, Closest: slices.Clone(u.Closest)}
 	reply := fmt.Sprintf("%d words", u.Words)
 	if len(u.Turns) > 1 {
 		reply = fmt.Sprintf("%d words in %d turns", u.Words, len(u.Turns))
