@@ -373,9 +373,9 @@ func decode(g *analyzer.Guide, t *analyzer.Transcript, tt *turnText, r *roles, d
 		}
 		h.decisions = append(h.decisions, d)
 	}
-	// scoreTurn scores every question for an interviewer turn (v) in hypothesis h
-	// into scores ("goes on" scores 0) and returns log(1 + sum
-	// exp(score)), computed stably; rows, when not nil, collects each
+	// scoreTurn scores every question for an interviewer turn (v) in
+	// hypothesis h into scores ("goes on" scores 0) and returns log(1 +
+	// sum exp(score)), computed stably; rows, when not nil, collects each
 	// question's features (training).
 	scoreTurn := func(h *hyp, v *turnView, rows *[][]float64) float64 {
 		mx := 0.0
