@@ -24,10 +24,11 @@ type areaInfo struct {
 	specific bool // the area asks for "the specific X"
 	claim    bool // a claim, judged by its topic words only
 	kind     string
+	key      string // AreaKey(text): its prototype's key
 }
 
 func readArea(text string) areaInfo {
-	a := areaInfo{text: text}
+	a := areaInfo{text: text, key: AreaKey(text)}
 	doc := nlp.Parse(text)
 	seen := map[facet]bool{}
 	for i, t := range doc.Tokens {

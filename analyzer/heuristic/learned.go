@@ -59,6 +59,14 @@ var QuoteFeatures = append(append([]string(nil), EvidenceFeatures...),
 	"order_gap", // |the unit's place in the answer - the area's place among the question's areas|, both 0..1
 )
 
+// QuoteProtoFeatures names the features of the quote model for an area
+// with a prototype (prototype.go): the quote features and the unit's
+// cosine with the prototype, alone and less the best unit's.
+var QuoteProtoFeatures = append(append([]string(nil), QuoteFeatures...),
+	"proto",     // the cosine of the unit's mean vector with the area's prototype
+	"proto_gap", // minus the best such cosine among the answer's units
+)
+
 // CoverageFeatures names the coverage model's features in order.
 var CoverageFeatures = []string{
 	"pair_max",         // the best unit's pair probability
@@ -515,8 +523,12 @@ type areaDecision struct {
 	evx      [][]float64 // EvidenceFeatures per unit (nil for a claim and unread units; kept for a trace only)
 	quote    []float64   // per unit, the quote model's probability (the evidence one without it)
 	qx       [][]float64 // QuoteFeatures per unit (a trace's)
-	best     int         // the unit to quote first (-1: none)
-	pAnswer  float64
+	qpx      [][]float64 // QuoteProtoFeatures per unit (a trace's, for an area with a prototype)
+	// protoQuote: the quotes are the QuoteProto model's (the area has a
+	// prototype), so QuoteProtoSure marks them tentative.
+	protoQuote bool
+	best       int // the unit to quote first (-1: none)
+	pAnswer    float64
 	// pAddressed is P(partial or covered).
 	pAddressed float64
 }
@@ -578,7 +590,26 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	// One array holds every unit's quote vector (the evidence vector and
 	// one more value).
 	// Only a trace keeps them; an analysis needs one at a time.
-	nq := len(QuoteFeatures)
+	nq := len(QuoteProtoFeatures)
+	// The area's prototype, read by the quote model made for areas that
+	// have one (a trace reads it whatever the weights hold, for training).
+	var proto *[semantic.Dim]float32
+	if w.QuoteProto != nil || as.trace {
+		proto = w.Prototypes.of(info.key)
+	}
+	var protoCos []float64
+	protoMax := math.Inf(-1)
+	if proto != nil {
+		protoCos = as.floats.take(n)
+		for ui := range af.units {
+			if af.units[ui].injected || as.units[ui].Empty() {
+				continue
+			}
+			protoCos[ui] = semantic.CosineDir(&as.units[ui], proto)
+			protoMax = max(protoMax, protoCos[ui])
+		}
+		d.protoQuote = w.QuoteProto != nil
+	}
 	var evBuf []float64
 	if as.trace {
 		evBuf = as.floats.take(n * nq)
@@ -621,8 +652,20 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 			d.qx[ui] = qx
 		}
 		d.quote[ui] = p
-		if w.Quote != nil {
+		if w.Quote != nil && !d.protoQuote {
 			d.quote[ui] = w.Quote.Prob(qx)
+		}
+		if proto != nil {
+			pqx := append(qx, protoCos[ui], protoCos[ui]-protoMax)
+			if as.trace {
+				if d.qpx == nil {
+					d.qpx = make([][]float64, n)
+				}
+				d.qpx[ui] = pqx
+			}
+			if d.protoQuote {
+				d.quote[ui] = w.QuoteProto.Prob(pqx)
+			}
 		}
 		if d.best < 0 || p > d.evidence[d.best] {
 			d.best = ui
@@ -889,7 +932,10 @@ func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deli
 			Status: status, Confidence: analyzer.Round3(conf[ai])}
 		if status != analyzer.StatusMissing && d.best >= 0 {
 			sure := 0.0 // a claim's quote, or no quote model: unmarked
-			if w.Quote != nil && !qs.info[ai].claim {
+			switch {
+			case d.protoQuote && !qs.info[ai].claim:
+				sure = w.QuoteProtoSure
+			case w.Quote != nil && !qs.info[ai].claim:
 				sure = w.QuoteSure
 			}
 			res.Evidence = e.quotes(af, *d, used, sure)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
+	"github.com/candorhq/candor/analyzer/semantic"
 )
 
 // Trace is what the engine computed for one answer, feature by feature: the
@@ -27,6 +28,10 @@ type Trace struct {
 type TraceUnit struct {
 	ByteStart, ByteEnd int
 	Injected           bool
+	// Dir is the unit's direction in word-vector space
+	// (semantic.Direction; nil for a unit with no vector): the training
+	// command builds the areas' prototypes from it.
+	Dir []float32
 }
 
 // AreaTrace is one area's features and decision.
@@ -37,6 +42,9 @@ type AreaTrace struct {
 	Evidence [][]float64
 	// Quote holds the QuoteFeatures vector of each unit (nil as Evidence).
 	Quote [][]float64
+	// QuoteProto holds the QuoteProtoFeatures vector of each unit, for an
+	// area with a prototype in the weights (nil otherwise).
+	QuoteProto [][]float64
 	// Coverage is the CoverageFeatures vector (nil for a claim).
 	Coverage []float64
 	Status   string
@@ -57,12 +65,18 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as), Delivery: st.x, RuleLabel: st.ruleLabel,
 		Label: del.Label, Specificity: del.Specificity}
 	for i, u := range doc.Units {
-		t.Units = append(t.Units, TraceUnit{u.ByteStart, u.ByteEnd, af.units[i].injected})
+		tu := TraceUnit{ByteStart: u.ByteStart, ByteEnd: u.ByteEnd, Injected: af.units[i].injected}
+		if i < len(as.units) && !af.units[i].injected {
+			if dir, ok := semantic.Direction(&as.units[i]); ok {
+				tu.Dir = dir[:]
+			}
+		}
+		t.Units = append(t.Units, tu)
 	}
 	qs := as.qs
 	for ai, d := range decs {
 		at := AreaTrace{Claim: qs.info[ai].claim, Coverage: d.x, Status: cov.Areas[ai].Status, Best: d.best,
-			Evidence: d.evx, Quote: d.qx}
+			Evidence: d.evx, Quote: d.qx, QuoteProto: d.qpx}
 		if as != nil && ai < len(as.pxAll) {
 			at.Pair = as.pxAll[ai]
 		}

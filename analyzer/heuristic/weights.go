@@ -42,6 +42,14 @@ type Weights struct {
 	// sentence at least QuoteSureTarget of the time. A quote below it is
 	// reported as tentative.
 	QuoteSure float64 `json:"quote_sure,omitempty"`
+	// Prototypes are the labelled evidence's directions of the areas that
+	// labelled answers were given to (prototype.go).
+	Prototypes *Prototypes `json:"prototypes,omitempty"`
+	// QuoteProto picks the quote of an area that has a prototype: the
+	// quote features and the unit's cosine with the prototype
+	// (QuoteProtoFeatures). QuoteProtoSure is its QuoteSure.
+	QuoteProto     *model.Logistic `json:"quote_proto,omitempty"`
+	QuoteProtoSure float64         `json:"quote_proto_sure,omitempty"`
 	// Coverage: missing < partial < covered for a descriptive area.
 	Coverage *model.Ordinal `json:"coverage,omitempty"`
 	// CoverageKindPrior is, by an area's head kind (areaInfo.kind), the
@@ -143,7 +151,8 @@ func DecodeWeights(b []byte) (*Weights, error) {
 	}
 	checks := []check{{"pair", w.Pair, nil, PairFeatures}, {"claim_form", w.ClaimForm, nil, ClaimFormFeatures},
 		{"delivery", nil, w.Delivery, DeliveryFeatures}, {"evidence", w.Evidence, nil, EvidenceFeatures},
-		{"quote", w.Quote, nil, QuoteFeatures}, {"coverage", nil, w.Coverage, CoverageFeatures},
+		{"quote", w.Quote, nil, QuoteFeatures}, {"quote_proto", w.QuoteProto, nil, QuoteProtoFeatures},
+		{"coverage", nil, w.Coverage, CoverageFeatures},
 		{"off_question", w.OffQuestion, nil, OffQuestionFeatures}}
 	if w.Specificity != nil {
 		if err := w.Specificity.Check(); err != nil {

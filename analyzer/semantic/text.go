@@ -339,3 +339,33 @@ func RecallProfileWith(a, b *Text, sim func(x, y *Word) float32) Profile {
 	}
 	return p
 }
+
+// Direction is the unit vector of t's weighted mean vector; ok is false for
+// a text with no vector (no content word the table knows).
+func Direction(t *Text) (d [Dim]float32, ok bool) {
+	if t.norm == 0 {
+		return d, false
+	}
+	for i, x := range t.sif {
+		d[i] = x / t.norm
+	}
+	return d, true
+}
+
+// CosineDir is the cosine of t's weighted mean vector with d, a unit
+// vector (Direction's, or a prototype's); 0 for a text with no vector.
+func CosineDir(t *Text, d *[Dim]float32) float64 {
+	if t.norm == 0 {
+		return 0
+	}
+	// Four sums side by side (Dim is a multiple of 4): none waits on
+	// another.
+	var s0, s1, s2, s3 float32
+	for i := 0; i < Dim; i += 4 {
+		s0 += t.sif[i] * d[i]
+		s1 += t.sif[i+1] * d[i+1]
+		s2 += t.sif[i+2] * d[i+2]
+		s3 += t.sif[i+3] * d[i+3]
+	}
+	return float64((s0 + s1 + s2 + s3) / t.norm)
+}

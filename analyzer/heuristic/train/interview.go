@@ -328,12 +328,20 @@ func trainInterview(d *heuristic.DataLog, shared string, w *heuristic.Weights, s
 		return err
 	}
 	heuristic.SetWeights(w)
-	if err := traceAll(items); err != nil {
+	alias, err := protoAlias(shared)
+	if err != nil {
+		return err
+	}
+	if err := traceByFold(items, w, alias); err != nil {
 		return err
 	}
 	if err := trainQuote(items, w); err != nil {
 		return err
 	}
+	if err := trainQuoteProto(items, w, alias); err != nil {
+		return err
+	}
+	w.Prototypes = prototypes(items, func(int) bool { return false }, alias)
 	heuristic.SetWeights(w)
 	if stages < 3 {
 		return nil
@@ -445,21 +453,27 @@ func trainEvidence(items []*item, w *heuristic.Weights) error {
 // probability from which the engine stands behind a quote (QuoteSure).
 func trainQuote(items []*item, w *heuristic.Weights) error {
 	rows := unitRows(items, func(a heuristic.AreaTrace) [][]float64 { return a.Quote })
-	m, l, p, held, err := fitUnitModel("quote", heuristic.QuoteFeatures, rows)
+	m, cut, err := fitQuoteModel("quote", heuristic.QuoteFeatures, rows, w)
+	w.Quote, w.QuoteSure = m, cut
+	return err
+}
+
+// fitQuoteModel fits a quote model on rows, records its figures under name
+// and returns it with the probability from which the engine stands behind
+// its quotes (2, above any probability, when none qualifies).
+func fitQuoteModel(name string, features []string, rows []evRow, w *heuristic.Weights) (*model.Logistic, float64, error) {
+	m, l, p, held, err := fitUnitModel(name, features, rows)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	w.Quote = m
-	w.Figures["quote_lambda"] = l
-	w.Figures["quote_precision_at1_cv"] = analyzer.Round3(p)
+	w.Figures[name+"_lambda"] = l
+	w.Figures[name+"_precision_at1_cv"] = analyzer.Round3(p)
 	tops := topQuotes(held)
 	cut, ok := sureCut(tops, heuristic.QuoteSureTarget)
 	if !ok {
-		fmt.Printf("quote: no probability gives held-out quotes right %.0f%% of the time; every quote is tentative\n", 100*heuristic.QuoteSureTarget)
-		w.QuoteSure = 2 // above any probability
-		return nil
+		fmt.Printf("%s: no probability gives held-out quotes right %.0f%% of the time; every quote is tentative\n", name, 100*heuristic.QuoteSureTarget)
+		return m, 2, nil
 	}
-	w.QuoteSure = analyzer.Round3(cut)
 	// The cut measured where it was not chosen: chosen on four folds'
 	// held-out quotes, counted on the fifth's.
 	var sure, right, all int
@@ -484,16 +498,16 @@ func trainQuote(items []*item, w *heuristic.Weights) error {
 		}
 	}
 	prec := float64(right) / float64(max(sure, 1))
-	fmt.Printf("quote: stands behind a quote from probability %.3f; chosen on four folds and counted on the fifth: %d of %d quotes sure (%.3f), %.3f of them the labelled sentence\n",
-		cut, sure, all, float64(sure)/float64(all), prec)
-	w.Figures["quote_sure_share_cv"] = analyzer.Round3(float64(sure) / float64(all))
-	w.Figures["quote_sure_precision_cv"] = analyzer.Round3(prec)
-	printReliability("the first quote's probability, held-out folds", func(yield func(float64, bool)) {
+	fmt.Printf("%s: stands behind a quote from probability %.3f; chosen on four folds and counted on the fifth: %d of %d quotes sure (%.3f), %.3f of them the labelled sentence\n",
+		name, cut, sure, all, float64(sure)/float64(all), prec)
+	w.Figures[name+"_sure_share_cv"] = analyzer.Round3(float64(sure) / float64(all))
+	w.Figures[name+"_sure_precision_cv"] = analyzer.Round3(prec)
+	printReliability("the first "+name+" probability, held-out folds", func(yield func(float64, bool)) {
 		for _, t := range tops {
 			yield(t.p, t.right)
 		}
 	})
-	return nil
+	return m, analyzer.Round3(cut), nil
 }
 
 // topQuote is the quote a held-out model shows first for one (answer,

@@ -1,0 +1,78 @@
+package heuristic
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/candorhq/candor/analyzer/semantic"
+	"github.com/candorhq/candor/guide"
+)
+
+func TestAreaKey(t *testing.T) {
+	a := AreaKey("How they calmed  the customer down")
+	for _, same := range []string{"how they calmed the customer down", "  How they calmed the\tcustomer down "} {
+		if AreaKey(same) != a {
+			t.Errorf("AreaKey(%q) differs from AreaKey of the same words", same)
+		}
+	}
+	if AreaKey("How they calmed the customer") == a {
+		t.Error("two wordings share a key")
+	}
+	if len(a) != 16 {
+		t.Errorf("key %q: want 16 hex digits", a)
+	}
+}
+
+func TestPrototypesOf(t *testing.T) {
+	row := func(x string) string { return strings.TrimSpace(strings.Repeat(x+" ", semantic.Dim)) }
+	p := &Prototypes{Keys: map[string]int{"a": 0, "short": 1, "zero": 2, "bad": 3, "out": 7},
+		Vectors: []string{row("0.5"), "1 2 3", row("0"), row("x")}}
+	d := p.of("a")
+	if d == nil {
+		t.Fatal("a: no prototype")
+	}
+	n := float32(0)
+	for _, x := range d {
+		n += x * x
+	}
+	if n < 0.999 || n > 1.001 {
+		t.Errorf("a: squared norm %v, want 1 (renormalised)", n)
+	}
+	for _, k := range []string{"short", "zero", "bad", "out", "none"} {
+		if p.of(k) != nil {
+			t.Errorf("%s: a prototype from a malformed, zero or missing row", k)
+		}
+	}
+	var none *Prototypes
+	if none.of("a") != nil {
+		t.Error("nil Prototypes gave a prototype")
+	}
+}
+
+// TestBuiltinAreasHavePrototypes: every area of the built-in guides, whose
+// questions labelled answers were given to, finds its prototype in the
+// embedded weights (cx-empathy's through the seed guide's areas).
+func TestBuiltinAreasHavePrototypes(t *testing.T) {
+	w, err := loadWeights()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"cx-empathy", "behavioral-core"} {
+		g, ok := guide.Builtin(id)
+		if !ok {
+			t.Fatalf("no built-in guide %s", id)
+		}
+		have, all := 0, 0
+		for _, q := range g.Questions {
+			for _, a := range q.Areas {
+				all++
+				if w.Prototypes.of(AreaKey(a)) != nil {
+					have++
+				}
+			}
+		}
+		if have != all {
+			t.Errorf("%s: %d of %d areas have a prototype", id, have, all)
+		}
+	}
+}
