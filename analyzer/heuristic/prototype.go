@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/candorhq/candor/analyzer/semantic"
 )
@@ -36,9 +37,17 @@ type Prototypes struct {
 
 // AreaKey identifies an area's text for Prototypes: the sha256 of its words
 // in lower case, one space apart, in 16 hex digits (the text itself is not
-// stored: a guide's wording is its author's).
+// stored: a guide's wording is its author's). Words are runs of letters and
+// digits, apostrophes dropped, so punctuation, spacing, case and curly
+// quotes (a guide pasted from a word processor) do not change the key.
 func AreaKey(text string) string {
-	h := sha256.Sum256([]byte(strings.Join(strings.Fields(strings.ToLower(text)), " ")))
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '\u2019'
+	})
+	for i, w := range words {
+		words[i] = strings.NewReplacer("'", "", "\u2019", "").Replace(w)
+	}
+	h := sha256.Sum256([]byte(strings.Join(words, " ")))
 	return hex.EncodeToString(h[:8])
 }
 

@@ -10,13 +10,19 @@ import (
 
 func TestAreaKey(t *testing.T) {
 	a := AreaKey("How they calmed  the customer down")
-	for _, same := range []string{"how they calmed the customer down", "  How they calmed the\tcustomer down "} {
+	for _, same := range []string{"how they calmed the customer down", "  How they calmed the\tcustomer down ", "How they calmed the customer down."} {
 		if AreaKey(same) != a {
 			t.Errorf("AreaKey(%q) differs from AreaKey of the same words", same)
 		}
 	}
 	if AreaKey("How they calmed the customer") == a {
 		t.Error("two wordings share a key")
+	}
+	if AreaKey("The customer's feelings") != AreaKey("the customer\u2019s feelings") {
+		t.Error("a curly apostrophe changes the key")
+	}
+	if AreaKey("Results, and lessons") != AreaKey("results and lessons") {
+		t.Error("punctuation changes the key")
 	}
 	if len(a) != 16 {
 		t.Errorf("key %q: want 16 hex digits", a)
