@@ -587,8 +587,8 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	anyK := blk[4*n : 5*n : 5*n]
 	// The two best pair probabilities of the units read.
 	top, second, nPairs := 0.0, 0.0, 0
-	// One array holds every unit's quote vector (the evidence vector and
-	// one more value).
+	// One array holds every unit's quote vectors (the evidence vector, one
+	// more value for the quote model and two more for the prototype one).
 	// Only a trace keeps them; an analysis needs one at a time.
 	nq := len(QuoteProtoFeatures)
 	// The area's prototype, read by the quote model made for areas that
@@ -625,8 +625,8 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 		anyK[ui] = anyKind(info, u)
 		x[14] = max(x[14], anyK[ui])
 		x[15] = max(x[15], d.pair[ui]*anyK[ui])
-		// Room for the quote model's extra feature: its vector is the
-		// evidence vector and one more value, in the same array.
+		// Room for the quote models' extra features: their vectors are the
+		// evidence vector and one or three more values, in the same array.
 		k := 0
 		if as.trace {
 			k = ui * nq

@@ -3,10 +3,10 @@ package heuristic
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/candorhq/candor/analyzer/semantic"
@@ -31,22 +31,22 @@ type Prototypes struct {
 	// one string of numbers apart by spaces (one line of the file each).
 	Vectors []string `json:"vectors"`
 
-	once sync.Once
-	dirs []*[semantic.Dim]float32 // Vectors renormalised (nil for a malformed row)
+	dirs []*[semantic.Dim]float32 // Vectors read (decode); set before the weights are used
 }
 
 // AreaKey identifies an area's text for Prototypes: the sha256 of its words
 // in lower case, one space apart, in 16 hex digits (the text itself is not
-// stored: a guide's wording is its author's). Words are runs of letters and
-// digits, apostrophes dropped, so punctuation, spacing, case and curly
-// quotes (a guide pasted from a word processor) do not change the key.
+// stored: a guide's wording is its author's). Apostrophes are dropped and
+// words are runs of letters and digits, so punctuation, spacing, case and
+// curly quotes (a guide pasted from a word processor) do not change the key.
 func AreaKey(text string) string {
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '\u2019'
-	})
-	for i, w := range words {
-		words[i] = strings.NewReplacer("'", "", "\u2019", "").Replace(w)
-	}
+	text = strings.Map(func(r rune) rune {
+		if r == '\'' || r == '\u2019' {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, text)
+	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	h := sha256.Sum256([]byte(strings.Join(words, " ")))
 	return hex.EncodeToString(h[:8])
 }
@@ -56,7 +56,6 @@ func (p *Prototypes) of(key string) *[semantic.Dim]float32 {
 	if p == nil {
 		return nil
 	}
-	p.once.Do(p.decode)
 	i, ok := p.Keys[key]
 	if !ok || i < 0 || i >= len(p.dirs) {
 		return nil
@@ -64,33 +63,47 @@ func (p *Prototypes) of(key string) *[semantic.Dim]float32 {
 	return p.dirs[i]
 }
 
-// decode reads Vectors (stored to four decimals) and renormalises them into
-// dirs; a row that is not Dim numbers has no prototype.
-func (p *Prototypes) decode() {
+// decode reads Vectors (stored to four decimals) as unit vectors into dirs.
+// A row that is not Dim numbers, or is all zeros, and a key that names no
+// row are errors: DecodeWeights refuses such a file.
+func (p *Prototypes) decode() error {
 	p.dirs = make([]*[semantic.Dim]float32, len(p.Vectors))
 	for i, line := range p.Vectors {
-		v := strings.Fields(line)
-		if len(v) != semantic.Dim {
-			continue
+		if p.dirs[i] = parseUnit(line); p.dirs[i] == nil {
+			return fmt.Errorf("prototype row %d: want %d numbers, not all zero", i, semantic.Dim)
 		}
-		var d [semantic.Dim]float32
-		n := float32(0)
-		for k, f := range v {
-			x, err := strconv.ParseFloat(f, 32)
-			if err != nil {
-				n = 0
-				break
-			}
-			d[k] = float32(x)
-			n += d[k] * d[k]
-		}
-		if n == 0 {
-			continue
-		}
-		n = float32(math.Sqrt(float64(n)))
-		for k := range d {
-			d[k] /= n
-		}
-		p.dirs[i] = &d
 	}
+	for k, i := range p.Keys {
+		if i < 0 || i >= len(p.Vectors) {
+			return fmt.Errorf("prototype key %s: row %d of %d", k, i, len(p.Vectors))
+		}
+	}
+	return nil
+}
+
+// parseUnit reads semantic.Dim numbers apart by spaces as a unit vector;
+// nil when they are not that many numbers or all zero.
+func parseUnit(line string) *[semantic.Dim]float32 {
+	v := strings.Fields(line)
+	if len(v) != semantic.Dim {
+		return nil
+	}
+	var d [semantic.Dim]float32
+	n := float32(0)
+	for k, f := range v {
+		x, err := strconv.ParseFloat(f, 32)
+		if err != nil {
+			return nil
+		}
+		d[k] = float32(x)
+		n += d[k] * d[k]
+	}
+	if n == 0 {
+		return nil
+	}
+	n = float32(math.Sqrt(float64(n)))
+	for k := range d {
+		d[k] /= n
+	}
+	return &d
 }

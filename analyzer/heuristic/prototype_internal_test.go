@@ -21,7 +21,7 @@ func TestAreaKey(t *testing.T) {
 	if AreaKey("The customer's feelings") != AreaKey("the customer\u2019s feelings") {
 		t.Error("a curly apostrophe changes the key")
 	}
-	if AreaKey("Results, and lessons") != AreaKey("results and lessons") {
+	if AreaKey("Results, and lessons") != AreaKey("results and lessons") || AreaKey("a ' b") != AreaKey("a b") {
 		t.Error("punctuation changes the key")
 	}
 	if len(a) != 16 {
@@ -31,8 +31,23 @@ func TestAreaKey(t *testing.T) {
 
 func TestPrototypesOf(t *testing.T) {
 	row := func(x string) string { return strings.TrimSpace(strings.Repeat(x+" ", semantic.Dim)) }
-	p := &Prototypes{Keys: map[string]int{"a": 0, "short": 1, "zero": 2, "bad": 3, "out": 7},
-		Vectors: []string{row("0.5"), "1 2 3", row("0"), row("x")}}
+	for _, c := range []struct {
+		name string
+		p    Prototypes
+	}{
+		{"short row", Prototypes{Keys: map[string]int{"a": 0}, Vectors: []string{"1 2 3"}}},
+		{"zero row", Prototypes{Keys: map[string]int{"a": 0}, Vectors: []string{row("0")}}},
+		{"not a number", Prototypes{Keys: map[string]int{"a": 0}, Vectors: []string{row("x")}}},
+		{"key past the rows", Prototypes{Keys: map[string]int{"a": 0, "b": 1}, Vectors: []string{row("1")}}},
+	} {
+		if err := c.p.decode(); err == nil {
+			t.Errorf("%s: decoded without an error", c.name)
+		}
+	}
+	p := &Prototypes{Keys: map[string]int{"a": 0}, Vectors: []string{row("0.5")}}
+	if err := p.decode(); err != nil {
+		t.Fatal(err)
+	}
 	d := p.of("a")
 	if d == nil {
 		t.Fatal("a: no prototype")
@@ -44,10 +59,8 @@ func TestPrototypesOf(t *testing.T) {
 	if n < 0.999 || n > 1.001 {
 		t.Errorf("a: squared norm %v, want 1 (renormalised)", n)
 	}
-	for _, k := range []string{"short", "zero", "bad", "out", "none"} {
-		if p.of(k) != nil {
-			t.Errorf("%s: a prototype from a malformed, zero or missing row", k)
-		}
+	if p.of("none") != nil {
+		t.Error("a prototype for a key the file lacks")
 	}
 	var none *Prototypes
 	if none.of("a") != nil {

@@ -154,6 +154,11 @@ func DecodeWeights(b []byte) (*Weights, error) {
 		{"quote", w.Quote, nil, QuoteFeatures}, {"quote_proto", w.QuoteProto, nil, QuoteProtoFeatures},
 		{"coverage", nil, w.Coverage, CoverageFeatures},
 		{"off_question", w.OffQuestion, nil, OffQuestionFeatures}}
+	if w.Prototypes != nil {
+		if err := w.Prototypes.decode(); err != nil {
+			return nil, fmt.Errorf("heuristic weights: %w", err)
+		}
+	}
 	if w.Specificity != nil {
 		if err := w.Specificity.Check(); err != nil {
 			return nil, fmt.Errorf("heuristic weights: specificity: %w", err)
@@ -191,6 +196,12 @@ func (w *Weights) kindPrior(kind string) float64 {
 // SetWeights replaces the engine's weights for this process (the training
 // command uses it to compute features that depend on an earlier model).
 func SetWeights(w *Weights) {
+	if w.Prototypes != nil && w.Prototypes.dirs == nil {
+		// The training command's own prototypes, read as DecodeWeights
+		// reads a file's; a malformed one is its bug, and leaves that
+		// area without a prototype.
+		_ = w.Prototypes.decode()
+	}
 	weightsOnce.Do(func() {})
 	weights, weightsErr = w, nil
 }
