@@ -1,6 +1,7 @@
 package heuristic
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -92,6 +93,33 @@ func TestBuiltinAreasHavePrototypes(t *testing.T) {
 		}
 		if have != all {
 			t.Errorf("%s: %d of %d areas have a prototype", id, have, all)
+		}
+	}
+}
+
+// TestDecodeWeightsRefusesBadPrototypes: the embedded file decodes; the same
+// file with a prototype row cut short, or a key past the rows, does not.
+func TestDecodeWeightsRefusesBadPrototypes(t *testing.T) {
+	if _, err := DecodeWeights(weightsJSON); err != nil {
+		t.Fatalf("the embedded weights: %v", err)
+	}
+	for name, mend := range map[string]func(p map[string]any){
+		"short row": func(p map[string]any) { p["vectors"].([]any)[0] = "0.1 0.2" },
+		"key past the rows": func(p map[string]any) {
+			p["keys"].(map[string]any)["0000000000000000"] = float64(len(p["vectors"].([]any)))
+		},
+	} {
+		var raw map[string]any
+		if err := json.Unmarshal(weightsJSON, &raw); err != nil {
+			t.Fatal(err)
+		}
+		mend(raw["prototypes"].(map[string]any))
+		b, err := json.Marshal(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := DecodeWeights(b); err == nil || !strings.Contains(err.Error(), "prototype") {
+			t.Errorf("%s: DecodeWeights gave %v, want an error naming the prototype", name, err)
 		}
 	}
 }
