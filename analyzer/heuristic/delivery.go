@@ -35,6 +35,9 @@ type deliveryStats struct {
 	x            []float64 // DeliveryFeatures
 	tl           telling   // the told episode (episode.go)
 	ruleLabel    string    // the label of the counting rule (before the model)
+	// sentence: the answer is one sentence, whose label and specificity
+	// are the sentence model's (sentence.go).
+	sentence bool
 }
 
 func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
@@ -152,6 +155,10 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 	st.x = deliveryVector(st, deliveryExtraOf(af, &st.tl))
 	if w, err := loadWeights(); err == nil {
 		learnedDelivery(w, &d, st.x, st.iActions == 0 && st.weOnly >= 2)
+		if w.Sentence != nil && oneSentence(af) {
+			st.sentence = true
+			sentenceDelivery(w, &d, sentenceVector(af))
+		}
 	}
 	if st.particular {
 		d.STAR.Situation = true
@@ -172,32 +179,12 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 func deliveryReasons(st *deliveryStats, details []analyzer.Detail) []string {
 	var out []string
 	tl := &st.tl
-	switch {
-	case tl.told():
-		out = append(out, fmt.Sprintf("an episode is told: %d events of the candidate's, linked in sequence", tl.nEvent))
-	case tl.nEvent >= minEventUnits:
-		out = append(out, "no episode: past-tense claims in a row; no event follows from another, no one else acts or speaks")
-	default:
-		out = append(out, "no episode: no particular past events of the candidate's are told")
-	}
-	n, bound := 0, 0
-	for _, d := range details {
-		if d.Kind == "speech" {
-			continue
-		}
-		n++
-		if d.Bound {
-			bound++
-		}
-	}
-	switch {
-	case n == 0:
-	case bound == 0:
-		out = append(out, fmt.Sprintf("details not bound to actions: none of its %d times, names and numbers is told in an event of a story", n))
-	case bound < n:
-		out = append(out, fmt.Sprintf("%d of %d times, names and numbers bound to the episode's events", bound, n))
-	default:
-		out = append(out, fmt.Sprintf("all %d times, names and numbers bound to the episode's events", n))
+	if st.sentence {
+		// One sentence tells no episode and binds no detail to one: what
+		// it was read for is its particulars (sentence.go).
+		out = append(out, "one sentence: read for its particulars (who, where, when, how many, a particular event, someone's words), not for a told episode")
+	} else {
+		out = episodeReasons(out, tl, details)
 	}
 	if st.habitual > 0 {
 		out = append(out, fmt.Sprintf("habits: %d of %d sentences say what the candidate usually does", st.habitual, st.units))
@@ -272,4 +259,37 @@ func clamp(x, lo, hi float64) float64 {
 		return hi
 	}
 	return x
+}
+
+// episodeReasons says whether an episode is told and how many of the
+// details are bound to it.
+func episodeReasons(out []string, tl *telling, details []analyzer.Detail) []string {
+	switch {
+	case tl.told():
+		out = append(out, fmt.Sprintf("an episode is told: %d events of the candidate's, linked in sequence", tl.nEvent))
+	case tl.nEvent >= minEventUnits:
+		out = append(out, "no episode: past-tense claims in a row; no event follows from another, no one else acts or speaks")
+	default:
+		out = append(out, "no episode: no particular past events of the candidate's are told")
+	}
+	n, bound := 0, 0
+	for _, d := range details {
+		if d.Kind == "speech" {
+			continue
+		}
+		n++
+		if d.Bound {
+			bound++
+		}
+	}
+	switch {
+	case n == 0:
+	case bound == 0:
+		out = append(out, fmt.Sprintf("details not bound to actions: none of its %d times, names and numbers is told in an event of a story", n))
+	case bound < n:
+		out = append(out, fmt.Sprintf("%d of %d times, names and numbers bound to the episode's events", bound, n))
+	default:
+		out = append(out, fmt.Sprintf("all %d times, names and numbers bound to the episode's events", n))
+	}
+	return out
 }

@@ -32,6 +32,9 @@ type Weights struct {
 	// specificity of the decided label (rehearsed, mixed, specific), by
 	// the factor that gives the least held-out error against the labels.
 	SpecificityShrink *model.Shrink `json:"specificity_shrink,omitempty"`
+	// Sentence: is an answer of one sentence specific (P) or general, in
+	// the sense of sentence specificity (sentence.go)?
+	Sentence *model.Logistic `json:"sentence,omitempty"`
 	// Evidence: is this sentence the one that addresses the area?
 	Evidence *model.Logistic `json:"evidence,omitempty"`
 	// Quote: which sentence to show for the area (the evidence features
@@ -153,7 +156,7 @@ func DecodeWeights(b []byte) (*Weights, error) {
 		{"delivery", nil, w.Delivery, DeliveryFeatures}, {"evidence", w.Evidence, nil, EvidenceFeatures},
 		{"quote", w.Quote, nil, QuoteFeatures}, {"quote_proto", w.QuoteProto, nil, QuoteProtoFeatures},
 		{"coverage", nil, w.Coverage, CoverageFeatures},
-		{"off_question", w.OffQuestion, nil, OffQuestionFeatures}}
+		{"off_question", w.OffQuestion, nil, OffQuestionFeatures}, {"sentence", w.Sentence, nil, SentenceFeatures}}
 	if w.Prototypes != nil {
 		if err := w.Prototypes.decode(); err != nil {
 			return nil, fmt.Errorf("heuristic weights: %w", err)

@@ -17,6 +17,9 @@
 //  4. off-question: logistic regression on testdata/eval/behavioral's
 //     off-question set and the labelled answers; its cut-off is chosen on
 //     held-out folds; testdata/probes/offtopic.jsonl is kept for the test.
+//  5. sentence: logistic regression telling a specific sentence from a
+//     general one (testdata/sentences/train.jsonl; the L2 penalty chosen by
+//     AUC over 5-fold CV), which judges an answer of one sentence.
 package main
 
 import (
@@ -73,6 +76,9 @@ func run(shared, out string, stages int) error {
 		if err := trainInterview(d, shared, w, stages); err != nil {
 			return err
 		}
+	}
+	if err := trainSentence(d, root, w); err != nil {
+		return err
 	}
 	w.Data = d.Files
 	b, err := json.MarshalIndent(w, "", " ")
