@@ -796,9 +796,13 @@ func TestBlindProbeSet2(t *testing.T) {
 	}
 	labels, bands := 0, 0
 	byTrick := map[string][3]int{} // right label, in band, of
+	misread := map[string]int{}    // "expected -> got", by label
 	probes := readJSONL[probe](t, "../../testdata/probes/blind2/delivery.jsonl")
 	for _, p := range probes {
 		a := analyzeInGuide(t, e, guideOf(p.Guide), p.QuestionID, p.Text)
+		if a.Delivery.Label != p.Label {
+			misread[p.Label+" -> "+a.Delivery.Label]++
+		}
 		c := byTrick[p.Trick]
 		c[2]++
 		if a.Delivery.Label == p.Label {
@@ -811,8 +815,8 @@ func TestBlindProbeSet2(t *testing.T) {
 		}
 		byTrick[p.Trick] = c
 	}
-	t.Logf("blind delivery probes: %d of %d labels as expected, %d specificities in their band; by trick (label right, in band, of): %v",
-		labels, len(probes), bands, byTrick)
+	t.Logf("blind delivery probes: %d of %d labels as expected, %d specificities in their band; by trick (label right, in band, of): %v; labels misread: %v",
+		labels, len(probes), bands, byTrick, misread)
 
 	type told struct {
 		label string
