@@ -40,7 +40,9 @@ type deliveryStats struct {
 	sentence bool
 }
 
-func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
+// delivery judges the answer's delivery; q is the question it answers (the
+// delivery model reads whether it asks for an episode: asksEpisode).
+func (e *Engine) delivery(af *answerFeat, q *analyzer.Question) (analyzer.Delivery, deliveryStats) {
 	doc := af.doc
 	var st deliveryStats
 	var sig []analyzer.Signal
@@ -152,7 +154,9 @@ func (e *Engine) delivery(af *answerFeat) (analyzer.Delivery, deliveryStats) {
 	}
 	st.ruleLabel = d.Label
 	st.tl = tellingOf(af)
-	st.x = deliveryVector(st, deliveryExtraOf(af, &st.tl))
+	ex := deliveryExtraOf(af, &st.tl)
+	ex.asksEpisode = asksEpisode(q)
+	st.x = deliveryVector(st, ex)
 	if w, err := loadWeights(); err == nil {
 		learnedDelivery(w, &d, st.x, st.iActions == 0 && st.weOnly >= 2)
 		if w.Sentence != nil && oneSentence(af) {

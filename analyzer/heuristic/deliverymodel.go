@@ -2,6 +2,7 @@ package heuristic
 
 import (
 	"math"
+	"regexp"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic/model"
@@ -47,6 +48,7 @@ var DeliveryFeatures = []string{
 	"links",              // story units linking events (a succession word, another person acting, speech), over all units
 	"episode_events3",    // 1 when the told episode has at least 3 event units of the candidate's
 	"generic_vs_episode", // habitual and hypothetical units, over them and the episode's units
+	"asks_episode",       // 1 when the question asks for a particular occasion ("Tell me about a time ..."), 0 for "Tell me about yourself", "Why this job?", "Your weaknesses?"
 }
 
 type deliveryExtra struct {
@@ -59,6 +61,8 @@ type deliveryExtra struct {
 	// The told episode's units and event units (story units with the
 	// candidate in them).
 	epUnits, epEvents int
+	// asksEpisode: the question asks for a particular occasion.
+	asksEpisode bool
 }
 
 func deliveryVector(st deliveryStats, ex deliveryExtra) []float64 {
@@ -80,6 +84,7 @@ func deliveryVector(st deliveryStats, ex deliveryExtra) []float64 {
 		math.Min(1, float64(ex.epTimes+ex.epNames+ex.epNumbers+st.speech)/u), ex.rarity, short,
 		float64(st.tl.links) / u,
 		b2f(st.tl.told() && ex.epEvents >= 3), genericVsEpisode(st.habitual+st.hypothetical, ex.epUnits),
+		b2f(ex.asksEpisode),
 	}
 }
 
@@ -142,6 +147,22 @@ func deliveryExtraOf(af *answerFeat, tl *telling) deliveryExtra {
 	}
 	ex.words = af.words
 	return ex
+}
+
+// episodeAsk finds the wordings with which a question asks for one
+// particular occasion: "a time", "an occasion", "an example", "describe
+// a ...", "walk me through a ...", "tell me about a ...", "did you",
+// "have you ever". "Tell me about yourself", "Why are you interested in
+// this position?" and "What is one of your weaknesses?" ask for none.
+var episodeAsk = regexp.MustCompile(`(?i)\b(a|an|one) (particular |specific |recent )?(time|occasion|situation|example|instance|moment|case|project|mistake|decision|disagreement|conflict|deadline|piece|challenge)\b|` +
+	`\bwhen you\b|\bdescribe (a|an|one|something|how you once)\b|\bwalk me through (a|an|one|the)\b|` +
+	`\btell me about (a|an|one|something|the last|the time)\b|\bgive me an example\b|\bonce\b|\bhave you ever\b|\bdid you\b`)
+
+// asksEpisode: the question asks for a particular occasion. Without a
+// question (nil, or no text) it is taken to, as every question of the
+// built-in guides does.
+func asksEpisode(q *analyzer.Question) bool {
+	return q == nil || q.Text == "" || episodeAsk.MatchString(q.Text)
 }
 
 // specificityOf puts the model's score on the 0..100 scale whose bands the

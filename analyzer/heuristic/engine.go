@@ -22,7 +22,7 @@ import (
 
 // Version changes whenever the engine's rules change, so caches keyed on
 // EngineInfo drop stale results.
-const Version = "h2.17"
+const Version = "h2.18"
 
 // ShortAnswerWords is the length under which an answer is flagged as very
 // short (analyzer.ShortAnswerWords).
@@ -78,7 +78,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		return analyzer.AnswerAnalysis{}, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
 	}
 	found, doc, af := readAnswer(answer)
-	del, st := e.delivery(af)
+	del, st := e.delivery(af, &q)
 	del.Episode, del.Details = episode(af, &st.tl, answer)
 	del.Reasons = deliveryReasons(&st, del.Details)
 	cov, decs, as := e.coverage(q, e.questionSem(q), af, st, nil, true, false)

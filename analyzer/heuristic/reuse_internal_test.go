@@ -32,7 +32,7 @@ func TestDepthPassReusesExactly(t *testing.T) {
 			continue
 		}
 		_, _, af := readAnswer(it.Text)
-		_, st := e.delivery(af)
+		_, st := e.delivery(af, q)
 		qs := e.questionSem(*q)
 		_, _, first := e.coverage(*q, qs, af, st, nil, true, false)
 		ext := withDepth(*q)

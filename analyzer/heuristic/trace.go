@@ -60,7 +60,7 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 		return nil, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
 	}
 	_, doc, af := readAnswer(answer)
-	del, st := e.delivery(af)
+	del, st := e.delivery(af, &q)
 	cov, decs, as := e.coverage(q, e.questionSem(q), af, st, nil, false, true)
 	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as), Delivery: st.x, RuleLabel: st.ruleLabel,
 		Label: del.Label, Specificity: del.Specificity}

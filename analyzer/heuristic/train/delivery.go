@@ -153,17 +153,24 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 	shrink := 1.0
 	if useCurve {
 		// How far to pull the curve's value towards its label's mean: the
-		// factor with the least held-out error (from 1, no pull, down; a
-		// tie keeps the weaker pull).
+		// strongest pull whose held-out error is within shrinkTolerance of
+		// the least (the one-standard-error habit: of fits that measure
+		// alike, the more regular; a stronger pull moves a retelling's
+		// number less).
 		bestSpec = best.specCurve
-		bestMAE := maeCurve
+		maes := make([]float64, len(shrinkFactors))
+		least := maeCurve
 		for k, a := range shrinkFactors {
-			mae := specMAE(rows, best.specShrunk[k])
+			maes[k] = specMAE(rows, best.specShrunk[k])
+			least = min(least, maes[k])
 			same, within3, diff := pairAgreement(pairs, best.pred, best.specShrunk[k])
 			fmt.Printf("delivery: curve pulled to its label's mean, factor %.1f (held-out folds): mean absolute error %.2f, Spearman %.3f; retelling pairs: same label %.3f, within 3 %.3f, mean difference %.1f\n",
-				a, mae, spearmanRows(rows, best.specShrunk[k]), same, within3, diff)
-			if mae < bestMAE-1e-9 {
-				bestMAE, shrink, bestSpec = mae, a, best.specShrunk[k]
+				a, maes[k], spearmanRows(rows, best.specShrunk[k]), same, within3, diff)
+		}
+		bestMAE := maeCurve
+		for k, a := range shrinkFactors {
+			if maes[k] <= least*(1+shrinkTolerance) {
+				bestMAE, shrink, bestSpec = maes[k], a, best.specShrunk[k]
 			}
 		}
 		same, within3, _ := pairAgreement(pairs, best.pred, bestSpec)
@@ -215,6 +222,10 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 	}
 	return nil
 }
+
+// shrinkTolerance is how much more held-out error than the least a
+// stronger pull may cost (relative): 1%, about what one refit moves it.
+const shrinkTolerance = 0.01
 
 // shrinkFactors are the pulls towards a label's mean specificity tried,
 // from 1 (none) down to 0 (every answer of a label gets its mean).

@@ -84,6 +84,7 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 		{deliveryOnlySets[0], "testdata/eval/delivery_recitals.jsonl", nil},
 		{deliveryOnlySets[1], "testdata/eval/delivery_set2.jsonl", nil},
 		{deliveryOnlySets[2], "testdata/eval/delivery_variants.jsonl", nil},
+		{deliveryOnlySets[3], "testdata/eval/delivery_spoken_train.jsonl", nil},
 	}
 	var out []*item
 	for _, src := range sources {
@@ -101,8 +102,8 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 		for _, it := range its {
 			g := src.g
 			if g == nil {
-				if g, ok = guide.Builtin(it.Group["guide"]); !ok {
-					return nil, fmt.Errorf("%s: %s: group.guide %q is no built-in guide", src.path, it.ID, it.Group["guide"])
+				if g, err = deliveryGuide(d, it.Group["guide"]); err != nil {
+					return nil, fmt.Errorf("%s: %s: group.guide: %w", src.path, it.ID, err)
 				}
 				if len(it.Areas) > 0 || len(it.Evidence) > 0 {
 					return nil, fmt.Errorf("%s: %s: area statuses or evidence in a delivery-only set", src.path, it.ID)
@@ -210,6 +211,22 @@ func offItems(d *heuristic.DataLog, seed, behav *analyzer.Guide) ([]*item, error
 		out = append(out, x)
 	}
 	return out, d.Add(path, len(out))
+}
+
+// deliveryGuide is the guide a delivery-only item names: a built-in id or
+// a guide file under testdata (recorded in d).
+func deliveryGuide(d *heuristic.DataLog, ref string) (*analyzer.Guide, error) {
+	if g, ok := guide.Builtin(ref); ok {
+		return g, nil
+	}
+	if !strings.HasPrefix(ref, "testdata/") {
+		return nil, fmt.Errorf("%q is no built-in guide nor a guide file under testdata/", ref)
+	}
+	g, err := guide.Load(ref)
+	if err != nil {
+		return nil, err
+	}
+	return g, d.Add(ref, len(g.Questions))
 }
 
 // itemFold is an item's cross-validation fold. A retelling of a labelled

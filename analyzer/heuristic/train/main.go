@@ -44,7 +44,7 @@ var dropDelivery string
 // deliveryOnlySets are the sets labelled for delivery alone
 // (testdata/eval/delivery_recitals.jsonl, delivery_set2.jsonl and
 // delivery_variants.jsonl, retellings of labelled answers).
-var deliveryOnlySets = []string{"recital", "set2", "variants"}
+var deliveryOnlySets = []string{"recital", "set2", "variants", "spoken"}
 
 func main() {
 	shared := flag.String("shared", "../shared", "the shared data folder (ArgKP and the dev set)")
