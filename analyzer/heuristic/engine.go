@@ -33,6 +33,10 @@ type Engine struct {
 	areas     cache // area text -> areaInfo
 	questions cache // question text, areas and follow-ups -> *qSem
 	wholes    cache // question text and areas -> *semantic.Text
+	// protos are prototypes of the engine's own (NewWithPrototypes),
+	// protoID a hash of them.
+	protos  *Prototypes
+	protoID string
 }
 
 // New returns the embedded engine.
@@ -40,7 +44,11 @@ func New() *Engine { return &Engine{} }
 
 // Info implements analyzer.Engine.
 func (e *Engine) Info() analyzer.EngineInfo {
-	return analyzer.EngineInfo{Name: analyzer.EngineHeuristic, Model: "candor-embedded", PromptVersion: Version}
+	v := Version
+	if e.protoID != "" {
+		v += "+prototypes." + e.protoID
+	}
+	return analyzer.EngineInfo{Name: analyzer.EngineHeuristic, Model: "candor-embedded", PromptVersion: v}
 }
 
 // area reads an area's text, with the kind its guide states ("" for

@@ -595,7 +595,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	// have one (a trace reads it whatever the weights hold, for training).
 	var proto *[semantic.Dim]float32
 	if w.QuoteProto != nil || as.trace {
-		proto = w.Prototypes.of(info.key)
+		proto = e.prototype(w, info.key)
 	}
 	var protoCos []float64
 	protoMax := math.Inf(-1)

@@ -692,10 +692,9 @@ func TestQuotePrecisionHeldOut(t *testing.T) {
 	for _, l := range readJSONL[labels](t, "../../testdata/eval/evidence_heldout.jsonl") {
 		gold[l.ID] = l.Evidence
 	}
-	e := heuristic.New()
 	builtin := cxGuide(t)
 	type figures struct{ quoted, right, sure, sureRight, labelled int }
-	measure := func(g *analyzer.Guide) figures {
+	measure := func(e *heuristic.Engine, g *analyzer.Guide) figures {
 		var f figures
 		for _, it := range readJSONL[item](t, evalAnswers) {
 			ev, ok := gold[it.ID]
@@ -733,17 +732,50 @@ func TestQuotePrecisionHeldOut(t *testing.T) {
 		}
 		return f
 	}
-	proto, plain := measure(builtin), measure(withoutPrototypes(builtin))
+	// A guide of one's own (the built-in one reworded, so no built-in
+	// prototype fits it), with prototypes learned by the ProtoBuilder from
+	// the labelled evidence of testdata/eval/answers2.jsonl, as `candor
+	// guides prototypes` learns them from a team's own labelled answers.
+	own := withoutPrototypes(builtin)
+	b := heuristic.NewProtoBuilder()
+	for _, it := range readJSONL[struct {
+		QuestionID string              `json:"question_id"`
+		Text       string              `json:"text"`
+		Evidence   map[string][]string `json:"evidence"`
+	}](t, "../../testdata/eval/answers2.jsonl") {
+		q, ok := own.Question(it.QuestionID)
+		if !ok {
+			t.Fatalf("answers2: no question %s", it.QuestionID)
+		}
+		tr, err := heuristic.New().Trace(*q, own.Questions, it.Text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, sents := range it.Evidence {
+			a, _ := strconv.Atoi(k)
+			b.Add(heuristic.AreaKey(q.Areas[a-1]), tr.Units, heuristic.GoldUnits(it.Text, tr.Units, sents))
+		}
+	}
+	learned := b.Build(3, nil)
+	eOwn, err := heuristic.NewWithPrototypes(learned)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proto, plain, ownProto := measure(heuristic.New(), builtin), measure(heuristic.New(), own), measure(eOwn, own)
+	t.Logf("a guide of one's own: %d of its areas given a prototype from answers2.jsonl (3 answers or more)", len(learned.Keys))
 	for _, c := range []struct {
 		name string
 		f    figures
-	}{{"prototypes (h2.16)", proto}, {"no prototypes (h2.15)", plain}} {
+	}{{"prototypes (h2.16)", proto}, {"no prototypes (h2.15)", plain}, {"a guide of one's own, prototypes from answers2", ownProto}} {
 		t.Logf("%s: %d of %d labelled areas quoted; first quote right %d (%.3f); not tentative %d, right %d (%.3f)",
 			c.name, c.f.quoted, c.f.labelled, c.f.right, float64(c.f.right)/float64(c.f.quoted),
 			c.f.sure, c.f.sureRight, float64(c.f.sureRight)/float64(max(c.f.sure, 1)))
 	}
 	if proto.quoted == 0 || proto.right*plain.quoted < plain.right*proto.quoted {
 		t.Errorf("held-out quote precision with prototypes %d/%d, below the plain model's %d/%d", proto.right, proto.quoted, plain.right, plain.quoted)
+	}
+	if ownProto.right*plain.quoted <= plain.right*ownProto.quoted {
+		t.Errorf("held-out quote precision with prototypes learned from answers2 %d/%d, not above the plain model's %d/%d", ownProto.right, ownProto.quoted, plain.right, plain.quoted)
 	}
 	// Measured at h2.16: 219 of 306 (0.716); the floor leaves two quotes.
 	if float64(proto.right) < 0.70*float64(proto.quoted) {

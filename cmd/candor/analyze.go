@@ -119,7 +119,7 @@ Flags:
 	if err != nil {
 		return err
 	}
-	eng, err := newEngine("analyze", c.str("engine"), llmSettings(c))
+	eng, err := newEngine("analyze", c.str("engine"), llmSettings(c), c.str("prototypes"))
 	if err != nil {
 		return err
 	}
@@ -331,10 +331,18 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// newEngine is cmd's engine by name (the settings table has checked it).
-func newEngine(cmd, name string, lf *llmFlags) (analyzer.Engine, error) {
-	switch c, _ := analyzer.CanonicalEngine(name); c {
+// newEngine is cmd's engine by name (the settings table has checked it);
+// protos names a prototype file for the embedded engine ("" for none).
+func newEngine(cmd, name string, lf *llmFlags, protos string) (analyzer.Engine, error) {
+	c, _ := analyzer.CanonicalEngine(name)
+	if protos != "" && c != analyzer.EngineHeuristic {
+		return nil, usagef("%s: --prototypes is read by the embedded engine only, not by --engine %s", cmd, name)
+	}
+	switch c {
 	case analyzer.EngineHeuristic:
+		if protos != "" {
+			return loadPrototypes(protos)
+		}
 		return heuristic.New(), nil
 	case analyzer.EngineLLM, analyzer.EngineHybrid:
 		return newLLMEngine(cmd, c, lf)

@@ -72,7 +72,7 @@ func TestInputErrors(t *testing.T) {
 		{"segment missing --guide", []string{"segment", plain}, "", []string{"--guide is required"}},
 		{"segment two inputs", []string{"segment", "--guide", "cx-empathy", plain, plain}, "", []string{"exactly one"}},
 		{"segment unknown format", []string{"segment", "--guide", "cx-empathy", "--format", "md", plain}, "", []string{"--format", `"md"`}},
-		{"guides no subcommand", []string{"guides"}, "", []string{"list, show, import or lint"}},
+		{"guides no subcommand", []string{"guides"}, "", []string{"list, show, import, lint or prototypes"}},
 		{"guides unknown subcommand", []string{"guides", "delete"}, "", []string{`"delete"`}},
 		{"guides show no guide", []string{"guides", "show"}, "", []string{"--guide"}},
 		{"guides show unknown guide", []string{"guides", "show", "--guide", "no-such-guide"}, "", []string{`"no-such-guide"`}},

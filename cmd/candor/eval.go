@@ -28,12 +28,13 @@ type setFlags struct {
 	cacheDir    string
 	noCache     bool
 	llm         *llmFlags
+	prototypes  string
 }
 
 // setSettings reads the flags eval and audit share from a parsed config.
 func setSettings(c *config) *setFlags {
 	return &setFlags{guide: c.str("guide"), format: c.str("format"), out: c.str("out"), concurrency: c.int("concurrency"),
-		cacheDir: c.str("cache-dir"), noCache: c.bool("no-cache"), llm: llmSettings(c)}
+		cacheDir: c.str("cache-dir"), noCache: c.bool("no-cache"), llm: llmSettings(c), prototypes: c.str("prototypes")}
 }
 
 func (f *setFlags) check(cmd string, paths []string) (*analyzer.Guide, error) {
@@ -53,7 +54,7 @@ func (f *setFlags) check(cmd string, paths []string) (*analyzer.Guide, error) {
 // through the analysis cache (the same decorator and keys as the
 // service's, kept on disk), so that a rerun of a set costs nothing.
 func (f *setFlags) engine(cmd, name string, g *analyzer.Guide) (analyzer.Engine, error) {
-	eng, err := newEngine(cmd, name, f.llm)
+	eng, err := newEngine(cmd, name, f.llm, f.prototypes)
 	if err != nil {
 		return nil, err
 	}

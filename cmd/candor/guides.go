@@ -14,17 +14,19 @@ import (
 	"github.com/candorhq/candor/guide"
 )
 
-const guidesUsage = `Usage: candor guides <list|show|import|lint> [flags]
+const guidesUsage = `Usage: candor guides <list|show|import|lint|prototypes> [flags]
 
 Lists the built-in guides, shows a guide's questions, areas and follow-ups,
-converts a guide (Yardstick text, JSON, YAML) to YAML or JSON, or checks a
-guide for overlapping areas, duplicate questions, trait areas and the like.
+converts a guide (Yardstick text, JSON, YAML) to YAML or JSON, checks a
+guide for overlapping areas, duplicate questions, trait areas and the like,
+or learns a guide's quote prototypes from your own labelled answers.
 
 Examples:
   candor guides list
   candor guides show --guide cx-empathy
   candor guides import my-guide.txt -o my-guide.yaml
   candor guides lint my-guide.txt
+  candor guides prototypes --guide my-guide.yaml labelled/ -o my-guide.prototypes.json
 
 Run 'candor guides <subcommand> -h' for its flags.
 `
@@ -32,7 +34,7 @@ Run 'candor guides <subcommand> -h' for its flags.
 func (e *environment) guides(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, guidesUsage)
-		return usagef("guides: want a subcommand: list, show, import or lint")
+		return usagef("guides: want a subcommand: list, show, import, lint or prototypes")
 	}
 	sub := args[0]
 	switch sub {
@@ -42,9 +44,11 @@ func (e *environment) guides(ctx context.Context, args []string) error {
 	case "list", "show", "import":
 	case "lint":
 		return e.guidesLint(ctx, args[1:])
+	case "prototypes":
+		return e.guidesPrototypes(args[1:])
 	default:
 		fmt.Fprint(e.stderr, guidesUsage)
-		return usagef("guides: unknown subcommand %q (want list, show, import or lint)", sub)
+		return usagef("guides: unknown subcommand %q (want list, show, import, lint or prototypes)", sub)
 	}
 	fs := flag.NewFlagSet("guides "+sub, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)

@@ -120,7 +120,7 @@ func (e *environment) lintReach(ctx context.Context, c *config, g *analyzer.Guid
 			answers = append(answers, as...)
 		}
 	}
-	eng, err := newEngine("guides lint", c.str("engine"), llmSettings(c))
+	eng, err := newEngine("guides lint", c.str("engine"), llmSettings(c), "")
 	if err != nil {
 		return nil, err
 	}

@@ -66,7 +66,7 @@ Commands:
   segment   show which transcript turns answer which guide question
   eval      measure how far each engine agrees with your own labelled interviews
   audit     compare groups of candidates (impact ratios) and run the counterfactual swap test
-  guides    list, show or import interview guides
+  guides    list, show, import or lint interview guides; learn their quote prototypes
   slates    compare: the reports of one guide side by side (Markdown, CSV or JSON)
   serve     serve the HTTP API (with job workers in the same process)
   worker    run job workers on the Redis queue that serve fills (scale-out)

@@ -73,6 +73,7 @@ var settings = []*setting{
 	{flag: "guide", usage: "guide: a built-in id (see 'candor guides list') or a guide file (Yardstick text, JSON, YAML)", cmds: inputCommands},
 	{flag: "guide", usage: "guide the set was labelled against: a built-in id or a guide file", cmds: setCommands},
 	{flag: "guide", usage: "a built-in id or a guide file (also accepted as the argument)", cmds: []string{"guides show", "guides lint"}},
+	{flag: "guide", usage: "the guide the answers were labelled against: a built-in id or a guide file (required)", cmds: []string{"guides prototypes"}},
 	{flag: "guide", usage: "the guide file to convert (also accepted as the argument)", cmds: []string{"guides import"}},
 	{flag: "guide", usage: "the reports' guide: a built-in id or a guide file (default: the reports' guide, when built in)", cmds: []string{"slates compare"}},
 	{flag: "interviewer", kind: kindList, usage: "speaker label of an interviewer, as the transcript writes it (repeatable); default: inferred", cmds: inputCommands},
@@ -98,6 +99,7 @@ var settings = []*setting{
 		usage: "engine that reads the --answers: heuristic (embedded, offline), llm or hybrid", cmds: []string{"guides lint"}},
 	{flag: "engine", def: analyzer.EngineHeuristic, check: checkEngines, rule: "`heuristic`, `llm`, `hybrid`, comma-separated",
 		usage: "engines to evaluate, comma-separated: heuristic, llm, hybrid", cmds: []string{"eval"}},
+	{flag: "prototypes", usage: "quote prototypes learned from your own labelled answers by 'candor guides prototypes' (embedded engine only)", cmds: []string{"analyze", "eval", "audit"}},
 	{flag: "concurrency", kind: kindInt, min: least(1), defaultFrom: func(func(string) string) string { return strconv.Itoa(runtime.GOMAXPROCS(0)) },
 		defDoc: "number of CPUs", usage: "answers analyzed at once", cmds: []string{"analyze", "eval", "audit"}},
 
@@ -117,6 +119,8 @@ var settings = []*setting{
 
 	// Guides and slates.
 	{flag: "o", usage: "write the converted guide to this file (.json, .yaml or .yml) instead of stdout", cmds: []string{"guides import"}},
+	{flag: "o", usage: "write the prototypes to this file instead of stdout", cmds: []string{"guides prototypes"}},
+	{flag: "min-answers", kind: kindInt, def: "3", min: least(1), usage: "labelled answers with evidence an area needs before it gets a prototype", cmds: []string{"guides prototypes"}},
 	{flag: "answers", kind: kindList, usage: "answers to check which areas they reach: a transcript (any format), labelled answers (JSON Lines), " +
 		"reports (candor analyze --format json), or a folder of them", cmds: []string{"guides lint"}},
 	{flag: "role", usage: "compare only the reports of this role (as candor analyze --role wrote it; case and spacing aside), as the service's role slates do", cmds: []string{"slates compare"}},

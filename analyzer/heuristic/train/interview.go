@@ -306,24 +306,7 @@ func traceAll(items []*item) error {
 // goldUnits marks the units of an answer that fall inside a gold evidence
 // sentence (at least half of the unit's bytes).
 func goldUnits(it *item, area int) []bool {
-	out := make([]bool, len(it.trace.Units))
-	for _, s := range it.ev[area] {
-		for from := 0; ; {
-			i := strings.Index(it.text[from:], s)
-			if i < 0 {
-				break
-			}
-			a, b := from+i, from+i+len(s)
-			for k, u := range it.trace.Units {
-				lo, hi := max(a, u.ByteStart), min(b, u.ByteEnd)
-				if hi > lo && 2*(hi-lo) >= u.ByteEnd-u.ByteStart {
-					out[k] = true
-				}
-			}
-			from = b
-		}
-	}
-	return out
+	return heuristic.GoldUnits(it.text, it.trace.Units, it.ev[area])
 }
 
 func trainInterview(d *heuristic.DataLog, shared string, w *heuristic.Weights, stages int) error {

@@ -5,11 +5,8 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/candorhq/candor/analyzer/heuristic"
-	"github.com/candorhq/candor/analyzer/semantic"
 	"github.com/candorhq/candor/guide"
 )
 
@@ -58,19 +55,13 @@ func protoAlias(shared string) (map[string]string, error) {
 	return alias, nil
 }
 
-// protoSums accumulates one area's labelled units.
-type protoSums struct {
-	pos, neg   [semantic.Dim]float64
-	nPos, nNeg int
-}
-
 // prototypes builds the areas' prototypes (heuristic.Prototypes) from the
-// labelled evidence of the items of the folds skip does not report: for
-// each area, the mean direction of the units inside its gold evidence
-// sentences less the mean direction of the other units of the same
-// answers, as a unit vector. alias gives more keys for a learned area.
+// labelled evidence of the items of the folds skip does not report
+// (heuristic.ProtoBuilder: for each area, the mean direction of the units
+// inside its gold evidence sentences less the mean direction of the other
+// units of the same answers). alias gives more keys for a learned area.
 func prototypes(items []*item, skip func(fold int) bool, alias map[string]string) *heuristic.Prototypes {
-	sums := map[string]*protoSums{}
+	b := heuristic.NewProtoBuilder()
 	for _, it := range items {
 		if skip(it.fold) || it.foreign || it.off || it.deliveryOnly || it.trace == nil {
 			continue
@@ -79,61 +70,10 @@ func prototypes(items []*item, skip func(fold int) bool, alias map[string]string
 			if len(it.ev[a]) == 0 || a >= len(it.q.Areas) {
 				continue
 			}
-			gold := goldUnits(it, a)
-			k := heuristic.AreaKey(it.q.Areas[a])
-			s := sums[k]
-			if s == nil {
-				s = &protoSums{}
-				sums[k] = s
-			}
-			for u, tu := range it.trace.Units {
-				if tu.Dir == nil {
-					continue
-				}
-				dst, n := &s.neg, &s.nNeg
-				if gold[u] {
-					dst, n = &s.pos, &s.nPos
-				}
-				for i, x := range tu.Dir {
-					dst[i] += float64(x)
-				}
-				*n++
-			}
+			b.Add(heuristic.AreaKey(it.q.Areas[a]), it.trace.Units, goldUnits(it, a))
 		}
 	}
-	p := &heuristic.Prototypes{Keys: map[string]int{}}
-	for _, k := range slices.Sorted(maps.Keys(sums)) {
-		s := sums[k]
-		if s.nPos == 0 || s.nNeg == 0 {
-			continue
-		}
-		v := make([]float64, semantic.Dim)
-		norm := 0.0
-		for i := range v {
-			v[i] = s.pos[i]/float64(s.nPos) - s.neg[i]/float64(s.nNeg)
-			norm += v[i] * v[i]
-		}
-		if norm == 0 {
-			continue
-		}
-		norm = math.Sqrt(norm)
-		nums := make([]string, len(v))
-		for i, x := range v {
-			// Four decimals: the file stays readable and the
-			// engine renormalises.
-			nums[i] = strconv.FormatFloat(x/norm, 'f', 4, 64)
-		}
-		p.Keys[k] = len(p.Vectors)
-		p.Vectors = append(p.Vectors, strings.Join(nums, " "))
-	}
-	for _, from := range slices.Sorted(maps.Keys(alias)) {
-		if i, ok := p.Keys[alias[from]]; ok {
-			if _, own := p.Keys[from]; !own {
-				p.Keys[from] = i
-			}
-		}
-	}
-	return p
+	return b.Build(1, alias)
 }
 
 // traceByFold traces every item with the prototypes learned without its
