@@ -38,6 +38,8 @@ type deliveryStats struct {
 	// sentence: the answer is one sentence, whose label and specificity
 	// are the sentence model's (sentence.go).
 	sentence bool
+	// nothing: no word of the answer is left to read (readableWords).
+	nothing bool
 }
 
 // delivery judges the answer's delivery; q is the question it answers (the
@@ -164,6 +166,15 @@ func (e *Engine) delivery(af *answerFeat, q *analyzer.Question) (analyzer.Delive
 			sentenceDelivery(w, &d, sentenceVector(af))
 		}
 	}
+	if readableWords(af) == 0 {
+		// Nothing is left once the text that instructs the analyzer and
+		// the marks of speech are set aside: no model has anything to
+		// read (on all-zero features the delivery model's score lands
+		// anywhere; it was "specific" before this), so the answer shows
+		// nothing particular.
+		st.nothing = true
+		d.Label, d.Specificity = analyzer.LabelRehearsed, 0
+	}
 	if st.particular {
 		d.STAR.Situation = true
 		d.STAR.Action = st.iActions > 0
@@ -177,12 +188,27 @@ func (e *Engine) delivery(af *answerFeat, q *analyzer.Question) (analyzer.Delive
 	return d, st
 }
 
+// readableWords counts the answer's words outside text flagged as
+// instructing the analyzer (fillers and stutters are blanks already).
+func readableWords(af *answerFeat) int {
+	n := 0
+	for i, u := range af.doc.Units {
+		if !af.units[i].injected {
+			n += u.Last - u.First
+		}
+	}
+	return n
+}
+
 // deliveryReasons says in a few words why the answer reads as it does:
 // whether it tells an episode, whether its details are bound to it, and
 // the generic talk in it. details are the report's (episode.go).
 func deliveryReasons(st *deliveryStats, details []analyzer.Detail) []string {
 	var out []string
 	tl := &st.tl
+	if st.nothing {
+		return append(out, "nothing to read: every word of the answer is text that instructs the analyzer, or a filler")
+	}
 	if st.sentence {
 		// One sentence tells no episode and binds no detail to one: what
 		// it was read for is its particulars (sentence.go).
