@@ -26,6 +26,18 @@ func TestAsksEpisode(t *testing.T) {
 		{"What is one of your weaknesses, and how are you working on it?", false},
 		{"What are your greatest strengths?", false},
 		{"Where do you see yourself in five years?", false},
+		{"Why did you apply for this role?", false},
+		{"Why did you choose nursing?", false},
+		{"How would your colleagues describe you?", false},
+		// Not of the kinds that ask for none: read as asking for one.
+		{"Tell me about your biggest failure.", true},
+		{"What's the hardest problem you've solved?", true},
+		{"Share an experience where you led others.", true},
+		{"Can you recall a difficult conversation with a client?", true},
+		{"Talk me through a project that went wrong.", true},
+		// Of such a kind, but asking for an occasion.
+		{"Tell me about a time your biggest weakness showed at work.", true},
+		{"Give me an example of a weakness in the customer experience that you spotted.", true},
 	} {
 		q := analyzer.Question{Text: c.text}
 		if got := asksEpisode(&q); got != c.want {

@@ -145,15 +145,7 @@ func (e *Engine) delivery(af *answerFeat, q *analyzer.Question) (analyzer.Delive
 
 	score := specificity(st)
 	st.score = score
-	d := analyzer.Delivery{Specificity: score, Signals: sig}
-	switch {
-	case score >= 60:
-		d.Label = analyzer.LabelSpecific
-	case score >= 26:
-		d.Label = analyzer.LabelMixed
-	default:
-		d.Label = analyzer.LabelRehearsed
-	}
+	d := analyzer.Delivery{Specificity: score, Signals: sig, Label: labelOf(score)}
 	st.ruleLabel = d.Label
 	st.tl = tellingOf(af)
 	ex := deliveryExtraOf(af, &st.tl)
@@ -186,6 +178,19 @@ func (e *Engine) delivery(af *answerFeat, q *analyzer.Question) (analyzer.Delive
 		d.Signals = []analyzer.Signal{}
 	}
 	return d, st
+}
+
+// labelOf is the label whose band holds a specificity: rehearsed up to
+// 25, mixed 26-59, specific from 60 (the labellers' bands).
+func labelOf(specificity int) string {
+	switch {
+	case specificity >= 60:
+		return analyzer.LabelSpecific
+	case specificity >= 26:
+		return analyzer.LabelMixed
+	default:
+		return analyzer.LabelRehearsed
+	}
 }
 
 // readableWords counts the answer's words outside text flagged as

@@ -48,7 +48,7 @@ var DeliveryFeatures = []string{
 	"links",              // story units linking events (a succession word, another person acting, speech), over all units
 	"episode_events3",    // 1 when the told episode has at least 3 event units of the candidate's
 	"generic_vs_episode", // habitual and hypothetical units, over them and the episode's units
-	"asks_episode",       // 1 when the question asks for a particular occasion ("Tell me about a time ..."), 0 for "Tell me about yourself", "Why this job?", "Your weaknesses?"
+	"asks_episode",       // 0 when the question is of a kind that asks for no particular occasion ("Tell me about yourself", "Why this job?", "Your weaknesses?"), 1 otherwise
 }
 
 type deliveryExtra struct {
@@ -149,20 +149,32 @@ func deliveryExtraOf(af *answerFeat, tl *telling) deliveryExtra {
 	return ex
 }
 
-// episodeAsk finds the wordings with which a question asks for one
-// particular occasion: "a time", "an occasion", "an example", "describe
-// a ...", "walk me through a ...", "tell me about a ...", "did you",
-// "have you ever". "Tell me about yourself", "Why are you interested in
-// this position?" and "What is one of your weaknesses?" ask for none.
-var episodeAsk = regexp.MustCompile(`(?i)\b(a|an|one) (particular |specific |recent )?(time|occasion|situation|example|instance|moment|case|project|mistake|decision|disagreement|conflict|deadline|piece|challenge)\b|` +
-	`\bwhen you\b|\bdescribe (a|an|one|something|how you once)\b|\bwalk me through (a|an|one|the)\b|` +
-	`\btell me about (a|an|one|something|the last|the time)\b|\bgive me an example\b|\bonce\b|\bhave you ever\b|\bdid you\b`)
+// A question asks for one particular occasion unless it is one of the
+// common kinds that ask for none, said in their usual words: "Tell me about
+// yourself", "Why are you interested in this position?" (why this job, why
+// us, why did you apply), "What is one of your weaknesses?" (or strengths),
+// "Where do you see yourself in five years?", "What motivates you?", "How
+// would your colleagues describe you?". Such a question that also asks for
+// an occasion ("Give me an example of a weakness in the customer experience
+// you spotted", "Tell me about a time your weakness showed") still asks
+// for one. Anything else is read as asking for one, as every question of
+// the seed and built-in guides does: a question misread that way is judged
+// as every answer was before h2.18.
+var (
+	notEpisodeAsk = regexp.MustCompile(`(?i)about yourself|introduce yourself|who you are\b|walk me through your (resume|résumé|cv|background)|` +
+		`\bwhy (are|do|did|would) you\b.{0,30}\b(interested|want|apply|applying|applied|choose|chose|pick|picked|join|leave|leaving)\b|` +
+		`\bwhy (this|that|our|the) (job|role|position|internship|company|team|program|programme|field|industry|career)\b|\bwhy (us|here)\b|` +
+		`\bweakness(es)?\b|\bstrengths?\b|see yourself|five years|5 years|\bmotivates? you\b|describe yourself|` +
+		`(colleagues|manager|friends|others|people) (would )?describe you|questions for (me|us)|salary|notice period`)
+	episodeAsk = regexp.MustCompile(`(?i)\b(a|an|one) (particular |specific |recent )?(time|occasion|situation|example|instance|moment)\b|` +
+		`\btell (me|us) about (a|an|one|the time|the last)\b|\bdescribe (a|an|one)\b|\bwalk (me|us) through (a|an|one)\b|\bgive (me|us) an example\b`)
+)
 
 // asksEpisode: the question asks for a particular occasion. Without a
 // question (nil, or no text) it is taken to, as every question of the
 // built-in guides does.
 func asksEpisode(q *analyzer.Question) bool {
-	return q == nil || q.Text == "" || episodeAsk.MatchString(q.Text)
+	return q == nil || !notEpisodeAsk.MatchString(q.Text) || episodeAsk.MatchString(q.Text)
 }
 
 // specificityOf puts the model's score on the 0..100 scale whose bands the

@@ -102,7 +102,8 @@ func TestWeightsDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w.ClaimForm == nil || w.Evidence == nil || w.Coverage == nil || w.OffQuestion == nil {
+	if w.ClaimForm == nil || w.Evidence == nil || w.Coverage == nil || w.OffQuestion == nil || w.Delivery == nil ||
+		w.Sentence == nil || w.QuoteProto == nil || w.Prototypes == nil {
 		t.Fatal("a model is missing from weights.json")
 	}
 	if len(w.Data) == 0 || w.Command == "" {

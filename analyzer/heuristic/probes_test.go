@@ -969,6 +969,9 @@ func TestDevScripts(t *testing.T) {
 	}
 	t.Logf("scripts read as rehearsed or mixed at <= 45: %d of %d; told episodes read as specific: %d of %d",
 		scriptsOK, scripts, episodesOK, episodes)
+	if scripts != 20 || episodes != 16 {
+		t.Fatalf("%d scripts and %d episodes, want 20 and 16", scripts, episodes)
+	}
 	// Measured at h2.17: 13 of 20 and 16 of 16; h2.18: 12 and 16.
 	if scriptsOK < 12 || episodesOK < 16 {
 		t.Errorf("scripts %d of %d, episodes %d of %d: want at least 12 and 16", scriptsOK, scripts, episodesOK, episodes)

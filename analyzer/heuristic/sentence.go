@@ -40,7 +40,7 @@ var SentenceFeatures = []string{
 	"hedge",         // a hedge ("I think", "maybe")
 	"cliches",       // clichés and named frameworks, at most 2
 	"generic_words", // quantifiers and frequency words of general claims ("many", "most", "every", "often"), at most 3
-	"you_generic",   // "you" or "one" as anyone ("you have to listen")
+	"you_generic",   // "you" as anyone ("you have to listen")
 	"modal",         // a modal of rule or possibility ("should", "can", "must", "may")
 	"rarity",        // mean rarity of the content words, names left out (0 frequent .. 1 rare)
 	"rarity_max",    // the rarest content word's rarity
@@ -53,7 +53,7 @@ var sentenceGenericWords = set("many most all every each any some several variou
 	"always never everyone everybody anyone anybody people things everything anything overall general common commonly " +
 	"sometimes frequently whenever whatever")
 
-var sentenceYou = set("you your yours yourself one's")
+var sentenceYou = set("you your yours yourself")
 
 var sentenceModals = set("should can could must may might shall ought need")
 
@@ -65,19 +65,25 @@ var sentenceModals = set("should can could must may might shall ought need")
 const MaxSentenceWords = 60
 
 // oneSentence: the answer is a single sentence of at most MaxSentenceWords
-// words (its injected text aside).
+// words, its injected text aside: one sentence has a unit that is not
+// injected (a sentence whose opening clause is injected counts too).
 func oneSentence(af *answerFeat) bool {
-	if af.words == 0 || af.words > MaxSentenceWords {
+	words := readableWords(af)
+	if words == 0 || words > MaxSentenceWords {
 		return false
 	}
-	n := 0
+	n, clean := 0, false
 	for i, u := range af.doc.Units {
-		if af.units[i].injected {
-			continue
-		}
 		if u.SentenceStart {
-			n++
+			if clean {
+				n++
+			}
+			clean = false
 		}
+		clean = clean || !af.units[i].injected
+	}
+	if clean {
+		n++
 	}
 	return n == 1
 }
@@ -110,14 +116,21 @@ func sentenceVector(af *answerFeat) []float64 {
 		hypo = hypo || f.hypothetical
 		hedge = hedge || f.hedge
 	}
-	rs, rmax, n, content := 0.0, 0.0, 0, 0
+	rs, rmax, n, content, words := 0.0, 0.0, 0, 0, 0
 	for ti := range af.doc.Tokens {
 		t := &af.doc.Tokens[ti]
+		if af.units[t.Unit].injected {
+			continue
+		}
+		words++
 		wi := af.infos[ti]
 		if wi.flags&wContent != 0 {
 			content++
 		}
 		switch {
+		case t.Cap && ti > af.doc.Units[t.Unit].First:
+			// A capital inside the sentence is a name ("May", "Will"),
+			// not a modal or a quantifier.
 		case sentenceGenericWords[t.Lower]:
 			generic++
 		case sentenceYou[t.Lower]:
@@ -136,13 +149,13 @@ func sentenceVector(af *answerFeat) []float64 {
 	if n > 0 {
 		rarity = rs / float64(n)
 	}
-	if af.words > 0 {
-		share = math.Min(1, float64(content)/float64(af.words))
+	if words > 0 {
+		share = math.Min(1, float64(content)/float64(words))
 	}
-	c := func(n, cap int) float64 { return float64(min(n, cap)) }
+	capped := func(k, most int) float64 { return float64(min(k, most)) }
 	return []float64{
-		c(names, 3), c(numbers, 3), c(times, 2), b2f(speech), b2f(past), b2f(own), c(people, 2), b2f(result),
-		b2f(habit), b2f(hypo), b2f(hedge), c(cliches, 2), c(generic, 3), b2f(you), b2f(modal),
+		capped(names, 3), capped(numbers, 3), capped(times, 2), b2f(speech), b2f(past), b2f(own), capped(people, 2), b2f(result),
+		b2f(habit), b2f(hypo), b2f(hedge), capped(cliches, 2), capped(generic, 3), b2f(you), b2f(modal),
 		rarity, rmax, share,
 	}
 }
@@ -159,19 +172,28 @@ func saysI(af *answerFeat, i int) bool {
 }
 
 // sentenceDelivery puts the sentence model's verdict on d: the specificity
-// is P(specific) on the 0..100 scale and the label its band.
+// is P(specific) on the 0..100 scale and the label its band (the same bands
+// as every answer's, labelOf). A sentence with no particular in it (no
+// name, number, time or someone's words) is mixed at most, at the top of
+// mixed's band: specific means particulars, and "I fixed it." or "I stayed
+// calm and fixed the problem." has a past event and the speaker acting,
+// which the model weighs highly, and nothing particular.
 func sentenceDelivery(w *Weights, d *analyzer.Delivery, x []float64) {
 	p := w.Sentence.Prob(x)
 	d.Specificity = int(math.Round(100 * p))
-	switch {
-	case d.Specificity >= 60:
-		d.Label = analyzer.LabelSpecific
-	case d.Specificity >= 26:
-		d.Label = analyzer.LabelMixed
-	default:
-		d.Label = analyzer.LabelRehearsed
+	if x[sfNames]+x[sfNumbers]+x[sfTimes]+x[sfSpeech] == 0 {
+		d.Specificity = min(d.Specificity, 59)
 	}
+	d.Label = labelOf(d.Specificity)
 }
+
+// The columns of SentenceFeatures that hold particulars.
+const (
+	sfNames = iota
+	sfNumbers
+	sfTimes
+	sfSpeech
+)
 
 // SentenceVector parses text and returns its SentenceFeatures (for the
 // training command), and whether the engine reads it as one sentence.

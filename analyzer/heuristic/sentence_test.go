@@ -93,7 +93,16 @@ func TestSentenceFeatures(t *testing.T) {
 		{"You have to listen to what they need.", "you_generic", 1},
 		{"Managers should listen.", "modal", 1},
 		{"Managers listen.", "modal", 0},
+		{"In May 2019 I joined the team.", "modal", 0},
+		{"Most people, Will said, want many things.", "modal", 0},
+		{"I fixed it.", "people", 0},
+		{"I told her about it and she smiled.", "people", 2},
+		{"I think it went well.", "hedge", 1},
+		{"At the end of the day, customer is king.", "cliches", 2},
 	} {
+		if _, ok := idx[c.feature]; !ok {
+			t.Fatalf("no sentence feature %q", c.feature)
+		}
 		x, one := heuristic.SentenceVector(c.text)
 		if !one {
 			t.Errorf("%q not read as one sentence", c.text)
@@ -120,8 +129,15 @@ func TestOneSentenceAnswer(t *testing.T) {
 	if spec.Delivery.Specificity <= gen.Delivery.Specificity {
 		t.Errorf("specific sentence %d, general %d: want the first higher", spec.Delivery.Specificity, gen.Delivery.Specificity)
 	}
-	if gen.Delivery.Label == analyzer.LabelSpecific {
-		t.Errorf("general sentence labelled %s", gen.Delivery.Label)
+	if spec.Delivery.Label != analyzer.LabelSpecific || gen.Delivery.Label == analyzer.LabelSpecific {
+		t.Errorf("specific sentence labelled %s, general %s: want specific and not specific", spec.Delivery.Label, gen.Delivery.Label)
+	}
+	// Without a particular (a name, a number, a time, someone's words) a
+	// sentence is mixed at most, however much happens in it.
+	for _, text := range []string{"I fixed it.", "I talked to him.", "I stayed calm, listened to the customer, apologised, and fixed the problem."} {
+		if d := analyze(t, e, q, text).Delivery; d.Label == analyzer.LabelSpecific || d.Specificity > 59 {
+			t.Errorf("%q: %s %d, want mixed at most (no particular)", text, d.Label, d.Specificity)
+		}
 	}
 	for _, a := range []analyzer.AnswerAnalysis{spec, gen} {
 		if len(a.Delivery.Reasons) == 0 || !strings.HasPrefix(a.Delivery.Reasons[0], "one sentence") {

@@ -30,7 +30,8 @@ type Weights struct {
 	Specificity *model.Curve `json:"specificity,omitempty"`
 	// SpecificityShrink pulls the curve's value towards the labelled mean
 	// specificity of the decided label (rehearsed, mixed, specific), by
-	// the factor that gives the least held-out error against the labels.
+	// the strongest factor whose held-out error against the labels is
+	// within one standard error of the least (the training command).
 	SpecificityShrink *model.Shrink `json:"specificity_shrink,omitempty"`
 	// Sentence: is an answer of one sentence specific (P) or general, in
 	// the sense of sentence specificity (sentence.go)?

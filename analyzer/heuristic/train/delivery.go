@@ -18,8 +18,7 @@ import (
 // counting rule's (the rule was tuned on dev, so its dev figure is
 // in-sample).
 //
-// The delivery-only sets (testdata/eval/delivery_recitals.jsonl and
-// delivery_set2.jsonl) are fitted on by default; with
+// The delivery-only sets (deliveryOnlySets) are fitted on by default; with
 // -fit-delivery-only=false the final model is measured on them, answer sets
 // it never saw.
 func trainDelivery(items []*item, w *heuristic.Weights) error {
@@ -153,23 +152,32 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 	shrink := 1.0
 	if useCurve {
 		// How far to pull the curve's value towards its label's mean: the
-		// strongest pull whose held-out error is within shrinkTolerance of
-		// the least (the one-standard-error habit: of fits that measure
-		// alike, the more regular; a stronger pull moves a retelling's
-		// number less).
+		// one-standard-error rule (Breiman et al.): of the pulls whose
+		// held-out error is within one standard error of the least (the
+		// standard error of that mean absolute error over the rows), the
+		// strongest, the most regular of the fits that measure alike.
+		// Factor 0 is no pull but the label's mean in place of the score,
+		// which drops the order within a label: not a candidate.
 		bestSpec = best.specCurve
 		maes := make([]float64, len(shrinkFactors))
-		least := maeCurve
+		least, leastK := maeCurve, -1
 		for k, a := range shrinkFactors {
 			maes[k] = specMAE(rows, best.specShrunk[k])
-			least = min(least, maes[k])
+			if maes[k] < least {
+				least, leastK = maes[k], k
+			}
 			same, within3, diff := pairAgreement(pairs, best.pred, best.specShrunk[k])
 			fmt.Printf("delivery: curve pulled to its label's mean, factor %.1f (held-out folds): mean absolute error %.2f, Spearman %.3f; retelling pairs: same label %.3f, within 3 %.3f, mean difference %.1f\n",
 				a, maes[k], spearmanRows(rows, best.specShrunk[k]), same, within3, diff)
 		}
+		se := 0.0
+		if leastK >= 0 {
+			se = specMAESE(rows, best.specShrunk[leastK])
+		}
+		fmt.Printf("delivery: least held-out error %.2f, its standard error %.2f\n", least, se)
 		bestMAE := maeCurve
 		for k, a := range shrinkFactors {
-			if maes[k] <= least*(1+shrinkTolerance) {
+			if a > 0 && maes[k] <= least+se {
 				bestMAE, shrink, bestSpec = maes[k], a, best.specShrunk[k]
 			}
 		}
@@ -222,10 +230,6 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 	}
 	return nil
 }
-
-// shrinkTolerance is how much more held-out error than the least a
-// stronger pull may cost (relative): 1%, about what one refit moves it.
-const shrinkTolerance = 0.01
 
 // shrinkFactors are the pulls towards a label's mean specificity tried,
 // from 1 (none) down to 0 (every answer of a label gets its mean).
@@ -288,6 +292,31 @@ func specMAE(rows []*item, spec []float64) float64 {
 		return 0
 	}
 	return sum / float64(n)
+}
+
+// specMAESE is the standard error of specMAE: the standard deviation of
+// the absolute errors over the rows with a labelled specificity, over the
+// square root of their number.
+func specMAESE(rows []*item, spec []float64) float64 {
+	var errs []float64
+	for i, it := range rows {
+		if it.spec >= 0 {
+			errs = append(errs, math.Abs(spec[i]-float64(it.spec)))
+		}
+	}
+	if len(errs) < 2 {
+		return 0
+	}
+	m := 0.0
+	for _, e := range errs {
+		m += e
+	}
+	m /= float64(len(errs))
+	v := 0.0
+	for _, e := range errs {
+		v += (e - m) * (e - m)
+	}
+	return math.Sqrt(v/float64(len(errs)-1)) / math.Sqrt(float64(len(errs)))
 }
 
 // spearmanRows is the Spearman correlation of spec (parallel to rows) with

@@ -80,13 +80,15 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 		{"dev", filepath.Join(shared, "eval", "dev", "answers.jsonl"), seed},
 		{"own2", "testdata/eval/answers2.jsonl", seed},
 		{"behav", "testdata/eval/behavioral/answers.jsonl", behav},
-		// Delivery-only: each item names its built-in guide in group.guide.
+		// Delivery-only: each item names its guide in group.guide (a
+		// built-in id or a guide file under testdata/: deliveryGuide).
 		{deliveryOnlySets[0], "testdata/eval/delivery_recitals.jsonl", nil},
 		{deliveryOnlySets[1], "testdata/eval/delivery_set2.jsonl", nil},
 		{deliveryOnlySets[2], "testdata/eval/delivery_variants.jsonl", nil},
 		{deliveryOnlySets[3], "testdata/eval/delivery_spoken_train.jsonl", nil},
 	}
 	var out []*item
+	guideFiles := map[string]*analyzer.Guide{}
 	for _, src := range sources {
 		b, err := os.ReadFile(src.path)
 		if err != nil {
@@ -102,7 +104,7 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 		for _, it := range its {
 			g := src.g
 			if g == nil {
-				if g, err = deliveryGuide(d, it.Group["guide"]); err != nil {
+				if g, err = deliveryGuide(d, guideFiles, it.Group["guide"]); err != nil {
 					return nil, fmt.Errorf("%s: %s: group.guide: %w", src.path, it.ID, err)
 				}
 				if len(it.Areas) > 0 || len(it.Evidence) > 0 {
@@ -214,9 +216,12 @@ func offItems(d *heuristic.DataLog, seed, behav *analyzer.Guide) ([]*item, error
 }
 
 // deliveryGuide is the guide a delivery-only item names: a built-in id or
-// a guide file under testdata (recorded in d).
-func deliveryGuide(d *heuristic.DataLog, ref string) (*analyzer.Guide, error) {
+// a guide file under testdata (read once into files, recorded in d).
+func deliveryGuide(d *heuristic.DataLog, files map[string]*analyzer.Guide, ref string) (*analyzer.Guide, error) {
 	if g, ok := guide.Builtin(ref); ok {
+		return g, nil
+	}
+	if g := files[ref]; g != nil {
 		return g, nil
 	}
 	if !strings.HasPrefix(ref, "testdata/") {
@@ -226,6 +231,7 @@ func deliveryGuide(d *heuristic.DataLog, ref string) (*analyzer.Guide, error) {
 	if err != nil {
 		return nil, err
 	}
+	files[ref] = g
 	return g, d.Add(ref, len(g.Questions))
 }
 

@@ -42,8 +42,9 @@ var fitDeliveryOnly bool
 var dropDelivery string
 
 // deliveryOnlySets are the sets labelled for delivery alone
-// (testdata/eval/delivery_recitals.jsonl, delivery_set2.jsonl and
-// delivery_variants.jsonl, retellings of labelled answers).
+// (testdata/eval/delivery_recitals.jsonl, delivery_set2.jsonl,
+// delivery_variants.jsonl, retellings of labelled answers, and
+// delivery_spoken_train.jsonl, transcribed spoken answers).
 var deliveryOnlySets = []string{"recital", "set2", "variants", "spoken"}
 
 func main() {
