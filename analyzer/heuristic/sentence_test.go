@@ -62,8 +62,10 @@ func TestSentenceSpecificityHeldOut(t *testing.T) {
 	}
 	all := by[""]
 	auc, byLength := evaluation.AUC(all.pos, all.neg), evaluation.AUC(all.posLen, all.negLen)
-	if auc < 0.80 || auc < byLength+0.2 {
-		t.Errorf("AUC %.3f (by length %.3f), want at least 0.80 and 0.2 above length", auc, byLength)
+	// Measured at h2.17: 0.975 (h2.16, before one sentence was read as
+	// a sentence: 0.774); the floor leaves a few pairs.
+	if auc < 0.95 || auc < byLength+0.2 {
+		t.Errorf("AUC %.3f (by length %.3f), want at least 0.95 and 0.2 above length", auc, byLength)
 	}
 }
 
