@@ -41,19 +41,11 @@ func trainOffQuestion(items []*item, w *heuristic.Weights) error {
 		}
 	}
 	fmt.Printf("off-question: %d answers, %d off the question\n", len(rows), nOff)
-	if os.Getenv("TRAIN_DEBUG") != "" {
-		for fi, name := range heuristic.OffQuestionFeatures {
-			var a, b []float64
-			for _, r := range rows {
-				if r.off {
-					a = append(a, r.x[fi])
-				} else {
-					b = append(b, r.x[fi])
-				}
-			}
-			fmt.Printf("  AUC off vs on %-18s %.2f\n", name, evaluation.AUC(a, b))
+	printFeatureAUCs("off vs on", heuristic.OffQuestionFeatures, func(yield func([]float64, bool)) {
+		for _, r := range rows {
+			yield(r.x, r.off)
 		}
-	}
+	})
 	weightOf := func(r offRow) float64 {
 		if r.off {
 			return float64(len(rows)) / float64(2*nOff)
@@ -167,3 +159,22 @@ const offLambda = 0.01
 // costs the interviewer, who reads the answer anyway; at 2% the warning
 // is rare (held-out folds: 0 of 46 off-question answers caught).
 const offFalseAlarmPct = 2
+
+// printFeatureAUCs prints, with TRAIN_DEBUG set, each feature's AUC alone
+// between the rows each reports positive and the others.
+func printFeatureAUCs(what string, names []string, each func(yield func(x []float64, pos bool))) {
+	if os.Getenv("TRAIN_DEBUG") == "" {
+		return
+	}
+	for fi, name := range names {
+		var a, b []float64
+		each(func(x []float64, pos bool) {
+			if pos {
+				a = append(a, x[fi])
+			} else {
+				b = append(b, x[fi])
+			}
+		})
+		fmt.Printf("  AUC %s %-18s %.2f\n", what, name, evaluation.AUC(a, b))
+	}
+}

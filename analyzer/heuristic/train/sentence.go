@@ -61,19 +61,11 @@ func trainSentence(d *heuristic.DataLog, root string, w *heuristic.Weights) erro
 		}
 		rows = kept
 	}
-	if os.Getenv("TRAIN_DEBUG") != "" {
-		for fi, name := range heuristic.SentenceFeatures {
-			var a, b []float64
-			for _, r := range rows {
-				if r.specific {
-					a = append(a, r.x[fi])
-				} else {
-					b = append(b, r.x[fi])
-				}
-			}
-			fmt.Printf("  sentence AUC specific vs general %-14s %.2f\n", name, evaluation.AUC(a, b))
+	printFeatureAUCs("sentence, specific vs general", heuristic.SentenceFeatures, func(yield func([]float64, bool)) {
+		for _, r := range rows {
+			yield(r.x, r.specific)
 		}
-	}
+	})
 	fitOn := func(keep func(sentenceRow) bool, lambda float64) (*fitted, error) {
 		var X [][]float64
 		var y []bool
