@@ -3,6 +3,8 @@ package heuristic
 import (
 	"math"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/candorhq/candor/analyzer"
 )
@@ -61,15 +63,19 @@ var sentenceModals = set("should can could must may might shall ought need")
 // be read as a sentence. A sentence past it is speech transcribed without
 // stops (one "sentence" that tells a whole story), which the delivery
 // model reads; written sentences stay well under it (the longest of the
-// sentence sets, testdata/sentences, is under 50 words).
+// sentence sets, testdata/sentences, has 32 words).
 const MaxSentenceWords = 60
 
 // oneSentence: the answer is a single sentence of at most MaxSentenceWords
-// words, its injected text aside: one sentence has a unit that is not
-// injected (a sentence whose opening clause is injected counts too).
+// words, its injected text aside (one sentence has a unit that is not
+// injected; a sentence whose opening clause is injected counts too), and
+// it ends with a stop, as a written sentence does: speech transcribed
+// without punctuation ("so I was at the desk and this lady comes in and
+// ...") is one "sentence" to the parser however much it tells, and the
+// delivery model reads it.
 func oneSentence(af *answerFeat) bool {
 	words := readableWords(af)
-	if words == 0 || words > MaxSentenceWords {
+	if words == 0 || words > MaxSentenceWords || !endsWithStop(af.doc.Text) {
 		return false
 	}
 	n, clean := 0, false
@@ -86,6 +92,16 @@ func oneSentence(af *answerFeat) bool {
 		n++
 	}
 	return n == 1
+}
+
+// endsWithStop: the text's last mark, past closing quotes and brackets, is
+// a full stop, a question or exclamation mark or an ellipsis.
+func endsWithStop(text string) bool {
+	t := strings.TrimRightFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("\"')]\u201d\u2019", r)
+	})
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return r == '.' || r == '!' || r == '?' || r == '\u2026'
 }
 
 // sentenceVector computes SentenceFeatures over all of the answer's units.

@@ -146,6 +146,12 @@ func TestOneSentenceAnswer(t *testing.T) {
 			t.Errorf("reasons %q, want the one-sentence reading first", a.Delivery.Reasons)
 		}
 	}
+	// Speech transcribed without stops is read for its episode, however
+	// it parses.
+	runOn := analyze(t, e, q, "so last March this guest comes to the desk shouting about her room and I listened and then I rebooked her into the suite and she thanked me the next day")
+	if len(runOn.Delivery.Reasons) > 0 && strings.HasPrefix(runOn.Delivery.Reasons[0], "one sentence") {
+		t.Errorf("an unpunctuated run-on read as one sentence: %q", runOn.Delivery.Reasons)
+	}
 	two := analyze(t, e, q, "Last March a guest shouted at me. I listened, then I rebooked her flight.")
 	if len(two.Delivery.Reasons) > 0 && strings.HasPrefix(two.Delivery.Reasons[0], "one sentence") {
 		t.Errorf("two sentences read as one: %q", two.Delivery.Reasons)
