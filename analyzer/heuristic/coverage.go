@@ -25,11 +25,15 @@ type areaInfo struct {
 	claim    bool // a claim, judged by its topic words only
 	kind     string
 	key      string // AreaKey(text): its prototype's key
+	// rubric holds the area's content lemmas: the words a script recites
+	// (rubric.go).
+	rubric []string
 }
 
 func readArea(text string) areaInfo {
 	a := areaInfo{text: text, key: AreaKey(text)}
 	doc := nlp.Parse(text)
+	a.rubric = rubricLemmas(doc)
 	seen := map[facet]bool{}
 	for i, t := range doc.Tokens {
 		lw, lm := t.Lower, t.Lemma

@@ -150,6 +150,7 @@ func (e *Engine) delivery(af *answerFeat, q *analyzer.Question) (analyzer.Delive
 	st.tl = tellingOf(af)
 	ex := deliveryExtraOf(af, &st.tl)
 	ex.asksEpisode = asksEpisode(q)
+	ex.rubric = rubricShare(af, e.questionRubric(q))
 	st.x = deliveryVector(st, ex)
 	if w, err := loadWeights(); err == nil {
 		learnedDelivery(w, &d, st.x, st.iActions == 0 && st.weOnly >= 2)

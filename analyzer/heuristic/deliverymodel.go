@@ -49,6 +49,7 @@ var DeliveryFeatures = []string{
 	"episode_events3",    // 1 when the told episode has at least 3 event units of the candidate's
 	"generic_vs_episode", // habitual and hypothetical units, over them and the episode's units
 	"asks_episode",       // 0 when the question is of a kind that asks for no particular occasion ("Tell me about yourself", "Why this job?", "Your weaknesses?"), 1 otherwise
+	"rubric_share",       // the candidate's content words that are words of the rubric (the areas to cover of the built-in guides and of the question), over all content words
 }
 
 type deliveryExtra struct {
@@ -63,6 +64,8 @@ type deliveryExtra struct {
 	epUnits, epEvents int
 	// asksEpisode: the question asks for a particular occasion.
 	asksEpisode bool
+	// rubric: the share of content words that are rubric words.
+	rubric float64
 }
 
 func deliveryVector(st deliveryStats, ex deliveryExtra) []float64 {
@@ -84,7 +87,7 @@ func deliveryVector(st deliveryStats, ex deliveryExtra) []float64 {
 		math.Min(1, float64(ex.epTimes+ex.epNames+ex.epNumbers+st.speech)/u), ex.rarity, short,
 		float64(st.tl.links) / u,
 		b2f(st.tl.told() && ex.epEvents >= 3), genericVsEpisode(st.habitual+st.hypothetical, ex.epUnits),
-		b2f(ex.asksEpisode),
+		b2f(ex.asksEpisode), ex.rubric,
 	}
 }
 

@@ -90,3 +90,41 @@ func otherSpellings(w string, id ID) []string {
 	}
 	return out
 }
+
+// OtherSpellings returns the word's other US/UK spellings in the table
+// ("prioritize" for "prioritise"); nil for a word not in it or with none.
+func OtherSpellings(w string) []string {
+	return otherSpellings(w, Lookup(w))
+}
+
+// TableSpelling returns the ID of w, or, for a word the table lacks
+// ("prioritised" is not in it, "prioritized" is), of the first of its
+// regular US/UK respellings that the table holds; NoID when none is. With
+// no vector of w's own, the respelling is taken on the rule alone.
+func TableSpelling(w string) ID {
+	if id := Lookup(w); id != NoID || len(w) < minSpellingLen {
+		return id
+	}
+	for _, p := range spellingEndings {
+		for k := 0; k < 2; k++ {
+			if from := p[k]; len(w) > len(from)+2 && strings.HasSuffix(w, from) {
+				if id := Lookup(w[:len(w)-len(from)] + p[1-k]); id != NoID {
+					return id
+				}
+			}
+		}
+	}
+	for _, p := range spellingInfixes {
+		for k := 0; k < 2; k++ {
+			from, to := p[k], p[1-k]
+			for i := 1; i+len(from) <= len(w); i++ {
+				if w[i:i+len(from)] == from {
+					if id := Lookup(w[:i] + to + w[i+len(from):]); id != NoID {
+						return id
+					}
+				}
+			}
+		}
+	}
+	return NoID
+}

@@ -57,3 +57,26 @@ func TestSpellingRarity(t *testing.T) {
 		}
 	}
 }
+
+// TestTableSpelling: a word the table holds is its own entry; a regular
+// respelling the table lacks finds the spelling it holds; a word with no
+// respelling in the table, or too short to respell, has none.
+func TestTableSpelling(t *testing.T) {
+	for _, c := range []struct{ word, want string }{
+		{"customer", "customer"},
+		{"prioritised", "prioritized"},
+		{"xqzvbnmw", ""},
+		{"qzxv", ""},
+	} {
+		got := TableSpelling(c.word)
+		switch {
+		case c.want == "" && got != NoID:
+			t.Errorf("%s: got ID %d, want none", c.word, got)
+		case c.want != "" && got != Lookup(c.want):
+			t.Errorf("%s: got ID %d, want %s's (%d)", c.word, got, c.want, Lookup(c.want))
+		}
+	}
+	if Lookup("prioritised") != NoID {
+		t.Skip("the table holds prioritised now: the respelling case above tested nothing")
+	}
+}
