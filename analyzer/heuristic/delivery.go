@@ -43,8 +43,10 @@ type deliveryStats struct {
 }
 
 // delivery judges the answer's delivery; q is the question it answers (the
-// delivery model reads whether it asks for an episode: asksEpisode).
-func (e *Engine) delivery(af *answerFeat, q *analyzer.Question) (analyzer.Delivery, deliveryStats) {
+// delivery model reads whether it asks for an episode: asksEpisode), own
+// its areas as the engine reads them (qSem.info; their words are rubric
+// words: rubricShare). Both may be nil.
+func (e *Engine) delivery(af *answerFeat, q *analyzer.Question, own []areaInfo) (analyzer.Delivery, deliveryStats) {
 	doc := af.doc
 	var st deliveryStats
 	var sig []analyzer.Signal
@@ -150,7 +152,7 @@ func (e *Engine) delivery(af *answerFeat, q *analyzer.Question) (analyzer.Delive
 	st.tl = tellingOf(af)
 	ex := deliveryExtraOf(af, &st.tl)
 	ex.asksEpisode = asksEpisode(q)
-	ex.rubric = rubricShare(af, e.questionRubric(q))
+	ex.rubric = rubricShare(af, own)
 	st.x = deliveryVector(st, ex)
 	if w, err := loadWeights(); err == nil {
 		learnedDelivery(w, &d, st.x, st.iActions == 0 && st.weOnly >= 2)

@@ -86,10 +86,11 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 		return analyzer.AnswerAnalysis{}, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
 	}
 	found, doc, af := readAnswer(answer)
-	del, st := e.delivery(af, &q)
+	qs := e.questionSem(q)
+	del, st := e.delivery(af, &q, qs.info)
 	del.Episode, del.Details = episode(af, &st.tl, answer)
 	del.Reasons = deliveryReasons(&st, del.Details)
-	cov, decs, as := e.coverage(q, e.questionSem(q), af, st, nil, true, false)
+	cov, decs, as := e.coverage(q, qs, af, st, nil, true, false)
 	res := analyzer.AnswerAnalysis{
 		QuestionID: q.ID,
 		Question:   q.Text,

@@ -32,8 +32,8 @@ func TestDepthPassReusesExactly(t *testing.T) {
 			continue
 		}
 		_, _, af := readAnswer(it.Text)
-		_, st := e.delivery(af, q)
 		qs := e.questionSem(*q)
+		_, st := e.delivery(af, q, qs.info)
 		_, _, first := e.coverage(*q, qs, af, st, nil, true, false)
 		ext := withDepth(*q)
 		cov, decs, reused := e.coverage(ext, qs.ext, af, st, first, false, true)

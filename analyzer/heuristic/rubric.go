@@ -3,7 +3,6 @@ package heuristic
 import (
 	"sync"
 
-	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
 	"github.com/candorhq/candor/analyzer/semantic"
 	"github.com/candorhq/candor/guide"
@@ -117,16 +116,4 @@ func rubricRarity(af *answerFeat, ti int) float64 {
 		return semantic.Rarity(id)
 	}
 	return 0
-}
-
-// questionRubric reads the question's areas (cached by the engine).
-func (e *Engine) questionRubric(q *analyzer.Question) []areaInfo {
-	if q == nil {
-		return nil
-	}
-	out := make([]areaInfo, len(q.Areas))
-	for i, a := range q.Areas {
-		out[i] = e.area(a, q.AreaKind(i))
-	}
-	return out
 }

@@ -16,7 +16,11 @@ func TestRubricShare(t *testing.T) {
 	share := func(text string, q *analyzer.Question) float64 {
 		t.Helper()
 		_, _, af := readAnswer(text)
-		return rubricShare(af, e.questionRubric(q))
+		var own []areaInfo
+		if q != nil {
+			own = e.questionSem(*q).info
+		}
+		return rubricShare(af, own)
 	}
 	recital := "I showed genuine empathy, took ownership of the customer's frustration and rebuilt trust through proactive communication."
 	told := "On the Tuesday I walked over to her desk with two coffees and asked what the printer had done this time."

@@ -60,8 +60,9 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 		return nil, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
 	}
 	_, doc, af := readAnswer(answer)
-	del, st := e.delivery(af, &q)
-	cov, decs, as := e.coverage(q, e.questionSem(q), af, st, nil, false, true)
+	qs := e.questionSem(q)
+	del, st := e.delivery(af, &q, qs.info)
+	cov, decs, as := e.coverage(q, qs, af, st, nil, false, true)
 	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as), Delivery: st.x, RuleLabel: st.ruleLabel,
 		Label: del.Label, Specificity: del.Specificity}
 	for i, u := range doc.Units {
@@ -73,7 +74,7 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 		}
 		t.Units = append(t.Units, tu)
 	}
-	qs := as.qs
+	qs = as.qs
 	for ai, d := range decs {
 		at := AreaTrace{Claim: qs.info[ai].claim, Coverage: d.x, Status: cov.Areas[ai].Status, Best: d.best,
 			Evidence: d.evx, Quote: d.qx, QuoteProto: d.qpx}
