@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,6 +105,63 @@ func TestGuidesPrototypesErrors(t *testing.T) {
 			r := runCLI(t, "", c.args...)
 			if r.code != 2 || !strings.Contains(r.stderr, c.want) {
 				t.Errorf("exit %d, stderr %q: want 2 and %q", r.code, r.stderr, c.want)
+			}
+		})
+	}
+}
+
+// TestServePrototypes: `candor serve --prototypes FILE` quotes with the
+// file's prototypes (its reports name them in the engine version, so the
+// response cache keeps them apart from the built-in engine's), and a file
+// that is missing or not a prototype file stops start-up with exit 2 and
+// the setting's name.
+func TestServePrototypes(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "p.json")
+	if r := runCLI(t, "", "guides", "prototypes", "--guide", "cx-empathy", "-o", out, "../../testdata/eval/answers2.jsonl"); r.code != 0 {
+		t.Fatalf("guides prototypes: exit %d: %s", r.code, r.stderr)
+	}
+	body := []byte(`{"guide_id":"cx-empathy","answers":[{"question_id":"q1","text":"Last May a guest found her room double-booked at midnight. She was in tears. I sat her down, called the hotel next door and drove her there myself."}]}`)
+	version := func(p *program) string {
+		t.Helper()
+		r := call(t, "POST", p.url+"/v1/analyses", "", "application/json", body)
+		if r.status != 200 {
+			t.Fatalf("analysis: %d %s", r.status, r.body)
+		}
+		var rep struct {
+			Engine struct {
+				PromptVersion string `json:"prompt_version"`
+			} `json:"engine"`
+		}
+		if err := json.Unmarshal(r.body, &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep.Engine.PromptVersion
+	}
+	if v := version(start(t, nil, "serve", "--addr", "127.0.0.1:0", "--prototypes", out)); !strings.HasPrefix(v, heuristic.Version+"+prototypes.") {
+		t.Errorf("with --prototypes: prompt_version %q, want %s+prototypes.<hash>", v, heuristic.Version)
+	}
+	if v := version(start(t, map[string]string{"CANDOR_PROTOTYPES": out}, "serve", "--addr", "127.0.0.1:0")); !strings.HasPrefix(v, heuristic.Version+"+prototypes.") {
+		t.Errorf("with CANDOR_PROTOTYPES: prompt_version %q, want %s+prototypes.<hash>", v, heuristic.Version)
+	}
+	if v := version(start(t, nil, "serve", "--addr", "127.0.0.1:0")); v != heuristic.Version {
+		t.Errorf("without: prompt_version %q, want %s", v, heuristic.Version)
+	}
+
+	notProto := filepath.Join(dir, "guide.json")
+	if err := os.WriteFile(notProto, []byte(`{"id":"x","questions":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, file, msg string }{
+		{"missing", filepath.Join(dir, "nope.json"), "no such prototype file"},
+		{"not a prototype file", notProto, "guide.json"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--prototypes", c.file},
+				func(string) string { return "" }, strings.NewReader(""), io.Discard, &stderr)
+			if code := exitCode(err, &stderr); code != 2 || !strings.Contains(stderr.String(), "--prototypes") || !strings.Contains(stderr.String(), c.msg) {
+				t.Errorf("exit %d, stderr %q; want 2, the setting's name and %q", code, stderr.String(), c.msg)
 			}
 		})
 	}

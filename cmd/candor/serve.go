@@ -58,6 +58,7 @@ type serverFlags struct {
 	pprofAddr       string
 	gcPercent       int
 	memLimitMiB     int
+	prototypes      string
 	llm             *llmFlags
 	cfg             *config
 }
@@ -90,6 +91,7 @@ func serverSettings(c *config) *serverFlags {
 		pprofAddr:       c.str("pprof-addr"),
 		gcPercent:       c.int("gc-percent"),
 		memLimitMiB:     c.int("memory-limit-mib"),
+		prototypes:      c.str("prototypes"),
 		llm:             llmSettings(c),
 		cfg:             c,
 	}
@@ -219,7 +221,17 @@ func (e *environment) backend(cmd string, f *serverFlags, needRedis bool) (_ *ba
 		b.deps.Store = store.NewMemory(sopts)
 	}
 	b.deps.Logger = log
-	b.deps.Engines = map[string]analyzer.Engine{analyzer.EngineHeuristic: heuristic.New()}
+	var embedded analyzer.Engine = heuristic.New()
+	if f.prototypes != "" {
+		// The server's embedded engine quotes with the file's
+		// prototypes, for every tenant and guide (areas the file does not
+		// name keep the built-in ones); its engine version names them, so
+		// cached analyses of the engine without them are not served.
+		if embedded, err = loadPrototypes(f.prototypes); err != nil {
+			return nil, usagef("%s: %s: %v", cmd, f.cfg.name("prototypes"), err)
+		}
+	}
+	b.deps.Engines = map[string]analyzer.Engine{analyzer.EngineHeuristic: embedded}
 	if lf := f.llm; lf.apiKey != "" || lf.baseURL != "" {
 		for _, mode := range []string{analyzer.EngineLLM, analyzer.EngineHybrid} {
 			eng, err := newLLMEngine(cmd, mode, lf)

@@ -100,6 +100,7 @@ var settings = []*setting{
 	{flag: "engine", def: analyzer.EngineHeuristic, check: checkEngines, rule: "`heuristic`, `llm`, `hybrid`, comma-separated",
 		usage: "engines to evaluate, comma-separated: heuristic, llm, hybrid", cmds: []string{"eval"}},
 	{flag: "prototypes", usage: "quote prototypes learned from your own labelled answers by 'candor guides prototypes' (embedded engine only)", cmds: []string{"analyze", "eval", "audit"}},
+	{flag: "prototypes", env: "CANDOR_PROTOTYPES", usage: "quote prototypes learned by 'candor guides prototypes' for the embedded engine of this service (every tenant and guide; the hybrid engine's fallback keeps the built-in ones)", cmds: serverCommands},
 	{flag: "concurrency", kind: kindInt, min: least(1), defaultFrom: func(func(string) string) string { return strconv.Itoa(runtime.GOMAXPROCS(0)) },
 		defDoc: "number of CPUs", usage: "answers analyzed at once", cmds: []string{"analyze", "eval", "audit"}},
 
