@@ -3,6 +3,7 @@ package heuristic
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/candorhq/candor/analyzer"
 )
@@ -38,6 +39,11 @@ type deliveryStats struct {
 	// sentence: the answer is one sentence, whose label and specificity
 	// are the sentence model's (sentence.go).
 	sentence bool
+	// recited holds the rarest rubric words of an answer that is not
+	// read as specific and whose strongest pull towards rehearsed, of
+	// all the delivery model's features, is its rubric vocabulary
+	// (rubricLead); nil otherwise.
+	recited []string
 	// nothing: no word of the answer is left to read (readableWords).
 	nothing bool
 }
@@ -156,6 +162,9 @@ func (e *Engine) delivery(af *answerFeat, q *analyzer.Question, own []areaInfo) 
 	st.x = deliveryVector(st, ex)
 	if w, err := loadWeights(); err == nil {
 		learnedDelivery(w, &d, st.x, st.iActions == 0 && st.weOnly >= 2)
+		if d.Label != analyzer.LabelSpecific && rubricLead(w, st.x) {
+			st.recited = rubricTop(af, own, 4)
+		}
 		if w.Sentence != nil && oneSentence(af) {
 			st.sentence = true
 			sentenceDelivery(w, &d, sentenceVector(af))
@@ -238,6 +247,10 @@ func deliveryReasons(st *deliveryStats, details []analyzer.Detail) []string {
 	}
 	if st.weOnly > st.iActions && st.weOnly >= 2 {
 		out = append(out, "\"we\" without the candidate's own part in it")
+	}
+	if len(st.recited) > 0 && !st.sentence {
+		out = append(out, fmt.Sprintf("worded in the rubric's own terms (%s): the qualities looked for are named rather than shown in what happened",
+			strings.Join(st.recited, ", ")))
 	}
 	return out
 }

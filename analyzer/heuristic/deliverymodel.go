@@ -49,7 +49,7 @@ var DeliveryFeatures = []string{
 	"episode_events3",    // 1 when the told episode has at least 3 event units of the candidate's
 	"generic_vs_episode", // habitual and hypothetical units, over them and the episode's units
 	"asks_episode",       // 0 when the question is of a kind that asks for no particular occasion ("Tell me about yourself", "Why this job?", "Your weaknesses?"), 1 otherwise
-	"rubric_share",       // the candidate's content words that are words of the rubric (the areas to cover of the built-in guides and of the question), over all content words
+	"rubric_share",       // rubric words (the content lemmas of the built-in guides' areas and the question's), each weighted by its rarity, over all content words (rubric.go)
 }
 
 type deliveryExtra struct {

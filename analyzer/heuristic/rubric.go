@@ -1,6 +1,7 @@
 package heuristic
 
 import (
+	"sort"
 	"sync"
 
 	"github.com/candorhq/candor/analyzer/nlp"
@@ -116,4 +117,53 @@ func rubricRarity(af *answerFeat, ti int) float64 {
 		return semantic.Rarity(id)
 	}
 	return 0
+}
+
+// rubricLead reports whether rubric_share is the delivery model's strongest
+// pull towards rehearsed for x: its contribution to the score (weight times
+// standardised value) is negative and the lowest of all features'. The
+// report then names the rubric words (deliveryReasons): the reason is the
+// model's own, not a cut-off of ours.
+func rubricLead(w *Weights, x []float64) bool {
+	if w.Delivery == nil || len(x) != len(DeliveryFeatures) {
+		return false
+	}
+	c := w.Delivery.Contributions(x)
+	k := len(DeliveryFeatures) - 1 // rubric_share, the last feature
+	if DeliveryFeatures[k] != "rubric_share" || c[k] >= 0 {
+		return false
+	}
+	for i, v := range c {
+		if i != k && v < c[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// rubricTop returns up to n distinct rubric words of the answer, the rarest
+// first (ties in the order they come), as written in lower case.
+func rubricTop(af *answerFeat, own []areaInfo, n int) []string {
+	type hit struct {
+		word   string
+		rarity float64
+	}
+	var hits []hit
+	seen := map[string]bool{}
+	for ti := range af.doc.Tokens {
+		t := &af.doc.Tokens[ti]
+		if t.Cap || t.Number || af.units[t.Unit].injected || af.infos[ti].flags&wContent == 0 || seen[t.Lemma] {
+			continue
+		}
+		if rubricWord(t.Lemma, own) {
+			seen[t.Lemma] = true
+			hits = append(hits, hit{t.Lower, rubricRarity(af, ti)})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].rarity > hits[j].rarity })
+	out := make([]string, 0, n)
+	for _, h := range hits[:min(n, len(hits))] {
+		out = append(out, h.word)
+	}
+	return out
 }

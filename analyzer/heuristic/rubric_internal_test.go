@@ -1,10 +1,13 @@
 package heuristic
 
 import (
+	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/guide"
 )
 
 // TestRubricShare: an answer made of the words guides use to name what
@@ -52,5 +55,41 @@ func TestRubricShare(t *testing.T) {
 
 	if s := share("Um, uh.", nil); s != 0 {
 		t.Errorf("no content word: share %.3f, want 0", s)
+	}
+}
+
+// TestRubricReason: a recital of the rubric's qualities, with a date, a
+// company and a percentage, is not read as specific, and its reasons name
+// the rubric words it is made of; a told episode is specific and has no
+// such reason.
+func TestRubricReason(t *testing.T) {
+	g, ok := guide.Builtin("cx-empathy")
+	if !ok {
+		t.Fatal("no built-in guide cx-empathy")
+	}
+	q, _ := g.Question("q1")
+	for _, c := range []struct {
+		name, text string
+		recital    bool
+	}{
+		{"recital", "At Larkspur Energy in 2022 I championed empathy across the complaints journey. I built rapport with frustrated customers, acknowledged their emotions, took ownership of every escalation and personalised my approach to each stakeholder. I advocated for the customer in every decision and turned detractors into promoters, which lifted satisfaction by 18%.", true},
+		{"told", "Last winter a man rang our depot because his boiler had died with a newborn at home. He kept saying he had been promised an engineer twice. I checked the log, saw both visits had been cancelled by our system, and drove the spare heater over myself that evening. His wife answered the door in her coat. The engineer came at eight the next morning and I phoned him at nine to make sure it was running.", false},
+	} {
+		a, err := New().Analyze(analyzer.WithQuestions(context.Background(), g.Questions), *q, c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reason string
+		for _, r := range a.Delivery.Reasons {
+			if strings.HasPrefix(r, "worded in the rubric's own terms") {
+				reason = r
+			}
+		}
+		switch {
+		case c.recital && (a.Delivery.Label == analyzer.LabelSpecific || !strings.Contains(reason, "empathy") || !strings.Contains(reason, "rapport")):
+			t.Errorf("%s: %s %d, rubric reason %q; want not specific, naming empathy and rapport", c.name, a.Delivery.Label, a.Delivery.Specificity, reason)
+		case !c.recital && (a.Delivery.Label != analyzer.LabelSpecific || reason != ""):
+			t.Errorf("%s: %s %d, rubric reason %q; want specific and none", c.name, a.Delivery.Label, a.Delivery.Specificity, reason)
+		}
 	}
 }
