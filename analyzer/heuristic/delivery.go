@@ -48,11 +48,16 @@ type deliveryStats struct {
 	nothing bool
 }
 
-// delivery judges the answer's delivery; q is the question it answers (the
-// delivery model reads whether it asks for an episode: asksEpisode), own
-// its areas as the engine reads them (qSem.info; their words are rubric
-// words: rubricShare). Both may be nil.
-func (e *Engine) delivery(af *answerFeat, q *analyzer.Question, own []areaInfo) (analyzer.Delivery, deliveryStats) {
+// delivery judges the answer's delivery; qs is the engine's reading of
+// the question it answers (questionSem): the delivery model reads whether
+// it asks for an episode (asksEpisode) and its areas' words (rubric words:
+// rubricShare). nil reads as a question that asks for an episode and has
+// no areas.
+func (e *Engine) delivery(af *answerFeat, qs *qSem) (analyzer.Delivery, deliveryStats) {
+	var own []areaInfo
+	if qs != nil {
+		own = qs.info
+	}
 	doc := af.doc
 	var st deliveryStats
 	var sig []analyzer.Signal
@@ -157,7 +162,7 @@ func (e *Engine) delivery(af *answerFeat, q *analyzer.Question, own []areaInfo) 
 	st.ruleLabel = d.Label
 	st.tl = tellingOf(af)
 	ex := deliveryExtraOf(af, &st.tl)
-	ex.asksEpisode = asksEpisode(q)
+	ex.asksEpisode = qs == nil || qs.asksEpisode
 	ex.rubric = rubricShare(af, own)
 	st.x = deliveryVector(st, ex)
 	if w, err := loadWeights(); err == nil {

@@ -87,7 +87,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	}
 	found, doc, af := readAnswer(answer)
 	qs := e.questionSem(q)
-	del, st := e.delivery(af, &q, qs.info)
+	del, st := e.delivery(af, qs)
 	del.Episode, del.Details = episode(af, &st.tl, answer)
 	del.Reasons = deliveryReasons(&st, del.Details)
 	cov, decs, as := e.coverage(q, qs, af, st, nil, true, false)

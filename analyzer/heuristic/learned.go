@@ -129,6 +129,10 @@ type qSem struct {
 	// for area ai, computed when first needed (followUpProbs).
 	followUp [][]float64
 	fuOnce   sync.Once
+	// asksEpisode: the question asks for a particular occasion
+	// (asksEpisode, read once per question: its regular expressions cost
+	// more than the rest of the delivery verdict).
+	asksEpisode bool
 	// vocab numbers the words of the question, its areas and the whole.
 	vocab    *vocab
 	wholeIdx []int32
@@ -162,7 +166,7 @@ func (e *Engine) readQuestionSem(q analyzer.Question, base *vocab) *qSem {
 	for i, a := range q.Areas {
 		sib[i] = semantic.New(a)
 	}
-	s := &qSem{question: readAreaText(q.Text, nil, nil), whole: *e.wholeText(q), vocab: newVocab()}
+	s := &qSem{question: readAreaText(q.Text, nil, nil), whole: *e.wholeText(q), vocab: newVocab(), asksEpisode: asksEpisode(&q)}
 	if base != nil {
 		s.vocab.add(base.words)
 	}

@@ -12,7 +12,7 @@ func TestDialectFunctionWordsHaveNoRarity(t *testing.T) {
 	k := slices.Index(DeliveryFeatures, "rarity")
 	rarity := func(text string) float64 {
 		_, _, af := readAnswer(text)
-		_, st := New().delivery(af, nil, nil)
+		_, st := New().delivery(af, nil)
 		return st.x[k]
 	}
 	for _, p := range [][2]string{

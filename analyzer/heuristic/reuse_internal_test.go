@@ -33,7 +33,7 @@ func TestDepthPassReusesExactly(t *testing.T) {
 		}
 		_, _, af := readAnswer(it.Text)
 		qs := e.questionSem(*q)
-		_, st := e.delivery(af, q, qs.info)
+		_, st := e.delivery(af, qs)
 		_, _, first := e.coverage(*q, qs, af, st, nil, true, false)
 		ext := withDepth(*q)
 		cov, decs, reused := e.coverage(ext, qs.ext, af, st, first, false, true)

@@ -61,7 +61,7 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 	}
 	_, doc, af := readAnswer(answer)
 	qs := e.questionSem(q)
-	del, st := e.delivery(af, &q, qs.info)
+	del, st := e.delivery(af, qs)
 	cov, decs, as := e.coverage(q, qs, af, st, nil, false, true)
 	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as), Delivery: st.x, RuleLabel: st.ruleLabel,
 		Label: del.Label, Specificity: del.Specificity}
