@@ -54,9 +54,9 @@ type deliveryStats struct {
 // rubricShare). nil reads as a question that asks for an episode and has
 // no areas.
 func (e *Engine) delivery(af *answerFeat, qs *qSem) (analyzer.Delivery, deliveryStats) {
-	var own []areaInfo
+	var own map[string]bool
 	if qs != nil {
-		own = qs.info
+		own = qs.rubric
 	}
 	doc := af.doc
 	var st deliveryStats

@@ -133,6 +133,8 @@ type qSem struct {
 	// (asksEpisode, read once per question: its regular expressions cost
 	// more than the rest of the delivery verdict).
 	asksEpisode bool
+	// rubric holds the rubric words of its areas (rubric.go).
+	rubric map[string]bool
 	// vocab numbers the words of the question, its areas and the whole.
 	vocab    *vocab
 	wholeIdx []int32
@@ -186,6 +188,7 @@ func (e *Engine) readQuestionSem(q analyzer.Question, base *vocab) *qSem {
 		}
 		s.info = append(s.info, info)
 	}
+	s.rubric = ownRubric(s.info)
 	s.vocab.freeze()
 	return s
 }

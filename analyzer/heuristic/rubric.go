@@ -1,6 +1,7 @@
 package heuristic
 
 import (
+	"slices"
 	"sort"
 	"sync"
 
@@ -62,19 +63,20 @@ func builtinRubric() map[string]bool {
 }
 
 // rubricWord reports whether lemma is a rubric word: one of the built-in
-// guides' or of own (the question's areas, read by Engine.area).
-func rubricWord(lemma string, own []areaInfo) bool {
-	if builtinRubric()[lemma] {
-		return true
-	}
-	for i := range own {
-		for _, l := range own[i].rubric {
-			if l == lemma {
-				return true
-			}
+// guides' or of own (the question's areas: qSem.rubric).
+func rubricWord(lemma string, own map[string]bool) bool {
+	return builtinRubric()[lemma] || own[lemma]
+}
+
+// ownRubric is the rubric words of a question's areas (areaInfo.rubric).
+func ownRubric(info []areaInfo) map[string]bool {
+	m := map[string]bool{}
+	for i := range info {
+		for _, l := range info[i].rubric {
+			m[l] = true
 		}
 	}
-	return false
+	return m
 }
 
 // rubricShare is the rarity-weighted share of rubric words among the
@@ -83,7 +85,7 @@ func rubricWord(lemma string, own []areaInfo) bool {
 // feature of the model only: the report marks no word for it, since most
 // rubric words are also the plain words of a told story ("call", "check",
 // "customer"), and only their share over a whole answer tells.
-func rubricShare(af *answerFeat, own []areaInfo) float64 {
+func rubricShare(af *answerFeat, own map[string]bool) float64 {
 	n, hit := 0, 0.0
 	for ti := range af.doc.Tokens {
 		t := &af.doc.Tokens[ti]
@@ -119,18 +121,21 @@ func rubricRarity(af *answerFeat, ti int) float64 {
 	return 0
 }
 
+// rubricFeature is rubric_share's place among DeliveryFeatures.
+var rubricFeature = slices.Index(DeliveryFeatures, "rubric_share")
+
 // rubricLead reports whether rubric_share is the delivery model's strongest
 // pull towards rehearsed for x: its contribution to the score (weight times
 // standardised value) is negative and the lowest of all features'. The
 // report then names the rubric words (deliveryReasons): the reason is the
 // model's own, not a cut-off of ours.
 func rubricLead(w *Weights, x []float64) bool {
-	if w.Delivery == nil || len(x) != len(DeliveryFeatures) {
+	if w.Delivery == nil || rubricFeature < 0 || len(x) != len(DeliveryFeatures) {
 		return false
 	}
 	c := w.Delivery.Contributions(x)
-	k := len(DeliveryFeatures) - 1 // rubric_share, the last feature
-	if DeliveryFeatures[k] != "rubric_share" || c[k] >= 0 {
+	k := rubricFeature
+	if c[k] >= 0 {
 		return false
 	}
 	for i, v := range c {
@@ -143,7 +148,7 @@ func rubricLead(w *Weights, x []float64) bool {
 
 // rubricTop returns up to n distinct rubric words of the answer, the rarest
 // first (ties in the order they come), as written in lower case.
-func rubricTop(af *answerFeat, own []areaInfo, n int) []string {
+func rubricTop(af *answerFeat, own map[string]bool, n int) []string {
 	type hit struct {
 		word   string
 		rarity float64

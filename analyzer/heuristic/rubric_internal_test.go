@@ -19,9 +19,9 @@ func TestRubricShare(t *testing.T) {
 	share := func(text string, q *analyzer.Question) float64 {
 		t.Helper()
 		_, _, af := readAnswer(text)
-		var own []areaInfo
+		var own map[string]bool
 		if q != nil {
-			own = e.questionSem(*q).info
+			own = e.questionSem(*q).rubric
 		}
 		return rubricShare(af, own)
 	}
