@@ -160,9 +160,10 @@ func rubricTop(af *answerFeat, own map[string]bool, n int) []string {
 		if t.Cap || t.Number || af.units[t.Unit].injected || af.infos[ti].flags&wContent == 0 || seen[t.Lemma] {
 			continue
 		}
-		if rubricWord(t.Lemma, own) {
+		if r := rubricRarity(af, ti); r > 0 && rubricWord(t.Lemma, own) {
+			// A word with no rarity adds nothing to the share: not named.
 			seen[t.Lemma] = true
-			hits = append(hits, hit{t.Lower, rubricRarity(af, ti)})
+			hits = append(hits, hit{t.Lower, r})
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].rarity > hits[j].rarity })
