@@ -63,18 +63,28 @@ func otherSpellings(w string, id ID) []string {
 		return nil
 	}
 	var out []string
-	try := func(v string) {
-		if v == w {
-			return
+	respellings(w, func(v string) bool {
+		if v != w {
+			if vid := Lookup(v); vid != NoID && Cos(id, vid) >= minSpellingCos {
+				out = append(out, v)
+			}
 		}
-		if vid := Lookup(v); vid != NoID && Cos(id, vid) >= minSpellingCos {
-			out = append(out, v)
-		}
-	}
+		return true
+	})
+	return out
+}
+
+// respellings calls yield with each regular US/UK respelling of w (by
+// spellingEndings, then spellingInfixes, at each place they fit) until
+// yield returns false; whether the table holds them is the caller's
+// question.
+func respellings(w string, yield func(string) bool) {
 	for _, p := range spellingEndings {
 		for k := 0; k < 2; k++ {
 			if from := p[k]; len(w) > len(from)+2 && strings.HasSuffix(w, from) {
-				try(w[:len(w)-len(from)] + p[1-k])
+				if !yield(w[:len(w)-len(from)] + p[1-k]) {
+					return
+				}
 			}
 		}
 	}
@@ -83,12 +93,13 @@ func otherSpellings(w string, id ID) []string {
 			from, to := p[k], p[1-k]
 			for i := 1; i+len(from) <= len(w); i++ {
 				if w[i:i+len(from)] == from {
-					try(w[:i] + to + w[i+len(from):])
+					if !yield(w[:i] + to + w[i+len(from):]) {
+						return
+					}
 				}
 			}
 		}
 	}
-	return out
 }
 
 // OtherSpellings returns the word's other US/UK spellings in the table
@@ -105,26 +116,10 @@ func TableSpelling(w string) ID {
 	if id := Lookup(w); id != NoID || len(w) < minSpellingLen {
 		return id
 	}
-	for _, p := range spellingEndings {
-		for k := 0; k < 2; k++ {
-			if from := p[k]; len(w) > len(from)+2 && strings.HasSuffix(w, from) {
-				if id := Lookup(w[:len(w)-len(from)] + p[1-k]); id != NoID {
-					return id
-				}
-			}
-		}
-	}
-	for _, p := range spellingInfixes {
-		for k := 0; k < 2; k++ {
-			from, to := p[k], p[1-k]
-			for i := 1; i+len(from) <= len(w); i++ {
-				if w[i:i+len(from)] == from {
-					if id := Lookup(w[:i] + to + w[i+len(from):]); id != NoID {
-						return id
-					}
-				}
-			}
-		}
-	}
-	return NoID
+	found := NoID
+	respellings(w, func(v string) bool {
+		found = Lookup(v)
+		return found == NoID
+	})
+	return found
 }
