@@ -88,12 +88,11 @@ func ownRubric(info []areaInfo) map[string]bool {
 func rubricShare(af *answerFeat, own map[string]bool) float64 {
 	n, hit := 0, 0.0
 	for ti := range af.doc.Tokens {
-		t := &af.doc.Tokens[ti]
-		if t.Cap || t.Number || af.units[t.Unit].injected || af.infos[ti].flags&wContent == 0 {
+		if !rubricCounts(af, ti) {
 			continue
 		}
 		n++
-		if rubricWord(t.Lemma, own) {
+		if rubricWord(af.doc.Tokens[ti].Lemma, own) {
 			hit += rubricRarity(af, ti)
 		}
 	}
@@ -101,6 +100,14 @@ func rubricShare(af *answerFeat, own map[string]bool) float64 {
 		return 0
 	}
 	return hit / float64(n)
+}
+
+// rubricCounts reports whether token ti is one of the content words the
+// rubric share counts over: no capitalised word (a name), number or
+// injected text.
+func rubricCounts(af *answerFeat, ti int) bool {
+	t := &af.doc.Tokens[ti]
+	return !t.Cap && !t.Number && !af.units[t.Unit].injected && af.infos[ti].flags&wContent != 0
 }
 
 // rubricRarity is the rarity of token ti as the delivery features read it
@@ -157,7 +164,7 @@ func rubricTop(af *answerFeat, own map[string]bool, n int) []string {
 	seen := map[string]bool{}
 	for ti := range af.doc.Tokens {
 		t := &af.doc.Tokens[ti]
-		if t.Cap || t.Number || af.units[t.Unit].injected || af.infos[ti].flags&wContent == 0 || seen[t.Lemma] {
+		if !rubricCounts(af, ti) || seen[t.Lemma] {
 			continue
 		}
 		if r := rubricRarity(af, ti); r > 0 && rubricWord(t.Lemma, own) {
