@@ -1,9 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
-	"github.com/candorhq/candor/evaluation"
 	"math"
+	"os"
 	"sort"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/analyzer/heuristic/model"
 	"github.com/candorhq/candor/analyzer/heuristic/model/fit"
+	"github.com/candorhq/candor/evaluation"
 )
 
 // trainDelivery fits the delivery model (ordinal over rehearsed < mixed <
@@ -196,6 +198,12 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 		recordDelivery(w, "cv", set, "held-out folds", rows, best.pred, bestSpec)
 	}
 	w.Figures["delivery_label_acc_cv"] = analyzer.Round3(best.acc)
+	printConfusion("delivery: held-out folds", rows, best.pred)
+	if cvOut != "" {
+		if err := writeCV(cvOut, rows, best.pred, bestSpec); err != nil {
+			return err
+		}
+	}
 	w.Figures["delivery_lambda"] = best.lambda
 	m, err := fitRows(func(*item) bool { return true }, best.lambda)
 	if err != nil {
@@ -417,4 +425,38 @@ func spearman(a, b []float64) float64 {
 		return 0
 	}
 	return num / math.Sqrt(da*db)
+}
+
+// printConfusion prints gold against held-out label, rehearsed, mixed,
+// specific in that order, one line per gold label.
+func printConfusion(what string, rows []*item, pred []int) {
+	var c [3][3]int
+	for i, it := range rows {
+		if it.label >= 0 {
+			c[it.label][pred[i]]++
+		}
+	}
+	for g, name := range []string{"rehearsed", "mixed", "specific"} {
+		fmt.Printf("%s: gold %-9s read as rehearsed %3d, mixed %3d, specific %3d\n", what, name, c[g][0], c[g][1], c[g][2])
+	}
+}
+
+// writeCV writes every row's held-out reading as JSON lines (set, id, gold
+// label and specificity, held-out label and specificity, the features):
+// what -cv-out asks for, to study the errors without reading answers.
+func writeCV(path string, rows []*item, pred []int, spec []float64) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	for i, it := range rows {
+		rec := map[string]any{"set": it.set, "id": it.id, "label": it.label, "spec": it.spec,
+			"pred": pred[i], "pred_spec": spec[i], "x": it.trace.Delivery}
+		if err := enc.Encode(rec); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
 }

@@ -703,6 +703,11 @@ func trainCoverage(items []*item, w *heuristic.Weights) error {
 		w.Figures["coverage_qwk_cv_"+set] = analyzer.Round3(q)
 	}
 	coverageByLength(w, rows, bestPred)
+	if cvOut != "" {
+		if err := writeCoverageCV(cvOut+".coverage", rows, bestPred, bestProb); err != nil {
+			return err
+		}
+	}
 	withinAnswer(rows, bestProb)
 	w.Figures["coverage_qwk_cv"] = analyzer.Round3(bestQ)
 	w.Figures["coverage_lambda"] = bestL
@@ -958,4 +963,23 @@ func offSeparation(items []*item) {
 		}
 		fmt.Printf("| %s | %.2f |\n", name, evaluation.AUC(on, fo))
 	}
+}
+
+// writeCoverageCV writes every labelled area's held-out reading as JSON
+// lines (set, id, the area's kind, gold and held-out status, P(covered),
+// the features): the coverage half of -cv-out.
+func writeCoverageCV(path string, rows []covRow, pred []int, prob []float64) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	for i, r := range rows {
+		rec := map[string]any{"set": r.it.set, "id": r.it.id, "kind": r.kind, "gold": r.y, "pred": pred[i], "p": prob[i], "x": r.x}
+		if err := enc.Encode(rec); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
 }

@@ -41,6 +41,9 @@ var fitDeliveryOnly bool
 // -drop-delivery, for ablations).
 var dropDelivery string
 
+// cvOut is where -cv-out writes the delivery model's held-out readings.
+var cvOut string
+
 // deliveryOnlySets are the sets labelled for delivery alone
 // (testdata/eval/delivery_recitals.jsonl, delivery_set2.jsonl,
 // delivery_variants.jsonl, retellings of labelled answers, and
@@ -53,6 +56,7 @@ func main() {
 	stage := flag.Int("stages", 4, "train stages 1..N only (the rest are left out of the file)")
 	flag.BoolVar(&fitDeliveryOnly, "fit-delivery-only", true,
 		"fit the delivery model on the delivery-only sets too (false: fit without them and measure on them)")
+	flag.StringVar(&cvOut, "cv-out", "", "write the delivery model's held-out readings of its training rows to this file (JSON lines)")
 	flag.StringVar(&dropDelivery, "drop-delivery", "", "comma-separated delivery features to leave out (set to 0), for ablations")
 	flag.Parse()
 	if err := run(*shared, *out, *stage); err != nil {
