@@ -5,13 +5,16 @@ import (
 )
 
 // Depth signals: the guide's rubric for a lived answer ("the customer's
-// emotions named", "how they were recognised"). The engine has no model of
-// its own for them: a depth signal is read exactly as an extra area of the
-// question, appended after the question's own areas, and its area status
-// gives its status (covered: present, partial: partial, missing: absent),
-// its area confidence (P(covered)) its confidence and its area quotes its
-// evidence. The question's own areas are decided on the question alone, as
-// before, so a guide's depth signals never move an area's status, quote or
+// emotions named", "how they were recognised"). A depth signal is read as
+// an extra area of the question, appended after the question's own areas:
+// the pair, evidence and quote models read it as they read an area, and
+// its CoverageFeatures vector is computed as an area's. Its status is then
+// decided by the depth model (the weights' Depth, learned from answers
+// labelled signal by signal: present, partial, absent), its confidence is
+// that model's P(present) and its quotes the area quotes; weights without a
+// depth model decide it as an area (covered: present, partial: partial,
+// missing: absent). The question's own areas are decided on the question
+// alone, so a guide's depth signals never move an area's status, quote or
 // confidence (the pair model's margins compare an area with its siblings).
 
 // withDepth is q with its depth signals appended to its areas.
@@ -34,8 +37,11 @@ func (e *Engine) depth(q analyzer.Question, af *answerFeat, st deliveryStats, as
 		return nil, q, analyzer.Coverage{}
 	}
 	ext := withDepth(q)
-	cov, _, extAs := e.coverage(ext, as.qs.ext, af, st, as, false, false)
+	cov, decs, extAs := e.coverage(ext, as.qs.ext, af, st, as, false, false)
 	extAs.stats.release() // nothing reads the second pass's stats after it
+	if w := e.mustWeights(); w.Depth != nil {
+		e.decideDepth(w, af, q, cov, decs)
+	}
 	out := make([]analyzer.DepthResult, len(q.Depth))
 	for i, d := range q.Depth {
 		ar := cov.Areas[len(q.Areas)+i]
@@ -47,4 +53,31 @@ func (e *Engine) depth(q analyzer.Question, af *answerFeat, st deliveryStats, as
 		}
 	}
 	return out, ext, cov
+}
+
+// decideDepth replaces the area statuses of the signals in cov (the areas
+// past q's own) by the depth model's: status, confidence P(present), and
+// the area quotes where the signal is not absent. Follow-ups then aim at
+// the signals the depth model finds absent.
+func (e *Engine) decideDepth(w *Weights, af *answerFeat, q analyzer.Question, cov analyzer.Coverage, decs []areaDecision) {
+	used := make([]int, len(af.units))
+	for ai := len(q.Areas); ai < len(cov.Areas); ai++ {
+		d := &decs[ai]
+		if d.x == nil {
+			continue // a signal worded as a claim keeps the pair model's reading
+		}
+		score := w.Depth.Score(d.x)
+		ar := &cov.Areas[ai]
+		ar.Status, ar.Confidence = statuses[w.Depth.Decide(score)], analyzer.Round3(w.Depth.AtLeast(score, 2))
+		switch {
+		case ar.Status == analyzer.StatusMissing:
+			ar.Evidence = []analyzer.Span{}
+		case len(ar.Evidence) == 0 && d.best >= 0:
+			sure := w.QuoteSure
+			if d.protoQuote {
+				sure = w.QuoteProtoSure
+			}
+			ar.Evidence = e.quotes(af, *d, used, sure)
+		}
+	}
 }

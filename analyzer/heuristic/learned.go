@@ -139,6 +139,10 @@ type qSem struct {
 	vocab    *vocab
 	wholeIdx []int32
 	wholeSet []int32 // wholeIdx's distinct places
+	// placed is the number of areas, from the first, that have a place in
+	// the order a story is told (guides list areas in that order): all of
+	// a question's own, none of the depth signals after them in ext.
+	placed int
 	// ext is the question with its depth signals as extra areas
 	// (depth.go), nil without signals. Its vocabulary numbers this one's
 	// words the same way and the signals' after them, so one similarity
@@ -155,6 +159,7 @@ func (e *Engine) questionSem(q analyzer.Question) *qSem {
 		s := e.readQuestionSem(q, nil)
 		if len(q.Depth) > 0 {
 			s.ext = e.readQuestionSem(withDepth(q), s.vocab)
+			s.ext.placed = len(q.Areas)
 		}
 		return s
 	}).(*qSem)
@@ -189,6 +194,7 @@ func (e *Engine) readQuestionSem(q analyzer.Question, base *vocab) *qSem {
 		s.info = append(s.info, info)
 	}
 	s.rubric = ownRubric(s.info)
+	s.placed = len(s.areas)
 	s.vocab.freeze()
 	return s
 }
@@ -651,7 +657,11 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 			p = w.Evidence.Prob(ev)
 		}
 		d.evidence[ui] = p
-		qx := append(ev, orderGap(ui, n, ai, len(qs.areas)))
+		gap := noPlaceGap
+		if ai < qs.placed {
+			gap = orderGap(ui, n, ai, qs.placed)
+		}
+		qx := append(ev, gap)
 		if as.trace {
 			if d.qx == nil {
 				d.qx = make([][]float64, n)
@@ -957,6 +967,23 @@ func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deli
 // rule (a quote shows what was said), not a fitted cut-off.
 const minQuoteWords = 3
 
+// quotableUnit: the unit may be quoted (not instructions to the analyzer,
+// and at least minQuoteWords content words).
+func quotableUnit(af *answerFeat, ui int) bool {
+	return !af.units[ui].injected && af.units[ui].content >= minQuoteWords
+}
+
+// firstQuote is the quotable unit the quote model ranks first, -1 none.
+func firstQuote(af *answerFeat, d areaDecision) int {
+	first := -1
+	for ui, p := range d.quote {
+		if quotableUnit(af, ui) && (first < 0 || p > d.quote[first]) {
+			first = ui
+		}
+	}
+	return first
+}
+
 // quotes picks an area's evidence: the unit the quote model ranks first,
 // and a second one when it is nearly as likely (at least 0.5 and 0.8 of the
 // first), preferring units not yet quoted for another area on ties. With
@@ -965,13 +992,8 @@ const minQuoteWords = 3
 func (e *Engine) quotes(af *answerFeat, d areaDecision, used []int, sure float64) []analyzer.Span {
 	// A quote must say something: a back-channel or filler ("Sure.", "Oh,
 	// plenty.") is never evidence, whatever the model ranks.
-	quotable := func(ui int) bool { return !af.units[ui].injected && af.units[ui].content >= minQuoteWords }
-	first := -1
-	for ui, p := range d.quote {
-		if quotable(ui) && (first < 0 || p > d.quote[first]) {
-			first = ui
-		}
-	}
+	quotable := func(ui int) bool { return quotableUnit(af, ui) }
+	first := firstQuote(af, d)
 	if first < 0 {
 		return []analyzer.Span{}
 	}
@@ -1013,6 +1035,13 @@ func nameToSkip(toks []nlp.Token, i, first int) bool {
 	// Capitalised inside a unit, or unknown as a common word at its start.
 	return toks[i].Cap && (i > first || lexicon.POS(toks[i].Lower) == "")
 }
+
+// noPlaceGap is the order gap of a unit from an area with no place in the
+// story's order (a depth signal): the mean gap between two places drawn
+// at random (E|U-V| = 1/3), so that the quote models favour no part of the
+// answer for it. Before h2.20 a signal took a place after the question's
+// last area and its quotes came from the answer's closing sentences.
+const noPlaceGap = 1.0 / 3
 
 // orderGap is how far a unit's place in the answer is from the area's place
 // among the question's areas (both 0..1).

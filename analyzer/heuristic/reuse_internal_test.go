@@ -38,7 +38,9 @@ func TestDepthPassReusesExactly(t *testing.T) {
 		ext := withDepth(*q)
 		cov, decs, reused := e.coverage(ext, qs.ext, af, st, first, false, true)
 		fresh := New() // nothing cached: the extended question read on its own
-		wcov, wdecs, scratch := fresh.coverage(ext, fresh.questionSem(ext), af, st, nil, false, true)
+		sq := fresh.questionSem(ext)
+		sq.placed = len(q.Areas) // its signals have no place in the story's order
+		wcov, wdecs, scratch := fresh.coverage(ext, sq, af, st, nil, false, true)
 		for ui := range reused.pair {
 			if !slices.Equal(reused.pair[ui], scratch.pair[ui]) {
 				t.Fatalf("%s unit %d: pair %v, from scratch %v", it.QuestionID, ui, reused.pair[ui], scratch.pair[ui])

@@ -48,7 +48,10 @@ type AreaTrace struct {
 	// Coverage is the CoverageFeatures vector (nil for a claim).
 	Coverage []float64
 	Status   string
-	Best     int // the unit quoted first, -1 for none
+	Best     int // the unit of the highest evidence probability, -1 for none
+	// Quoted is the unit the quote models rank first among those that may
+	// be quoted (the first quote of an area that is not missing), -1 none.
+	Quoted int
 	// Pair is the whole answer's PairFeatures vector for the area.
 	Pair []float64
 }
@@ -56,15 +59,35 @@ type AreaTrace struct {
 // Trace analyzes one answer and returns its features.
 // others are the guide's questions (nil: the question alone).
 func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer string) (*Trace, error) {
+	return e.trace(q, others, answer, false)
+}
+
+// TraceDepth is Trace of the question read with its depth signals as
+// areas after its own (depth.go), as the engine reads them: its Areas past
+// len(q.Areas) are the signals, in order. It has no OffQuestion vector.
+func (e *Engine) TraceDepth(q analyzer.Question, answer string) (*Trace, error) {
+	if len(q.Depth) == 0 {
+		return nil, fmt.Errorf("question %s: no depth signals", q.ID)
+	}
+	return e.trace(q, nil, answer, true)
+}
+
+func (e *Engine) trace(q analyzer.Question, others []analyzer.Question, answer string, depth bool) (*Trace, error) {
 	if strings.TrimSpace(answer) == "" || nlp.Words(answer) == 0 {
 		return nil, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
 	}
 	_, doc, af := readAnswer(answer)
 	qs := e.questionSem(q)
 	del, st := e.delivery(af, qs)
-	cov, decs, as := e.coverage(q, qs, af, st, nil, false, true)
-	t := &Trace{OffQuestion: e.offQuestionVector(q, others, af, decs, as), Delivery: st.x, RuleLabel: st.ruleLabel,
-		Label: del.Label, Specificity: del.Specificity}
+	cq, cqs := q, qs
+	if depth {
+		cq, cqs = withDepth(q), qs.ext
+	}
+	cov, decs, as := e.coverage(cq, cqs, af, st, nil, false, true)
+	t := &Trace{Delivery: st.x, RuleLabel: st.ruleLabel, Label: del.Label, Specificity: del.Specificity}
+	if !depth {
+		t.OffQuestion = e.offQuestionVector(q, others, af, decs, as)
+	}
 	for i, u := range doc.Units {
 		tu := TraceUnit{ByteStart: u.ByteStart, ByteEnd: u.ByteEnd, Injected: af.units[i].injected}
 		if i < len(as.units) && !af.units[i].injected {
@@ -76,7 +99,7 @@ func (e *Engine) Trace(q analyzer.Question, others []analyzer.Question, answer s
 	}
 	qs = as.qs
 	for ai, d := range decs {
-		at := AreaTrace{Claim: qs.info[ai].claim, Coverage: d.x, Status: cov.Areas[ai].Status, Best: d.best,
+		at := AreaTrace{Claim: qs.info[ai].claim, Coverage: d.x, Status: cov.Areas[ai].Status, Best: d.best, Quoted: firstQuote(af, d),
 			Evidence: d.evx, Quote: d.qx, QuoteProto: d.qpx}
 		if as != nil && ai < len(as.pxAll) {
 			at.Pair = as.pxAll[ai]

@@ -56,6 +56,10 @@ type Weights struct {
 	QuoteProtoSure float64         `json:"quote_proto_sure,omitempty"`
 	// Coverage: missing < partial < covered for a descriptive area.
 	Coverage *model.Ordinal `json:"coverage,omitempty"`
+	// Depth: absent < partial < present for a depth signal, read from the
+	// signal's CoverageFeatures vector (depth.go). Learned from depth
+	// labels; without it a signal takes its area status from Coverage.
+	Depth *model.Ordinal `json:"depth,omitempty"`
 	// CoverageKindPrior is, by an area's head kind (areaInfo.kind), the
 	// labelled areas' mean status over 2 (0 missing .. 1 covered), shrunk
 	// towards the mean of all areas (key "") by how few there are: the
@@ -156,7 +160,7 @@ func DecodeWeights(b []byte) (*Weights, error) {
 	checks := []check{{"pair", w.Pair, nil, PairFeatures}, {"claim_form", w.ClaimForm, nil, ClaimFormFeatures},
 		{"delivery", nil, w.Delivery, DeliveryFeatures}, {"evidence", w.Evidence, nil, EvidenceFeatures},
 		{"quote", w.Quote, nil, QuoteFeatures}, {"quote_proto", w.QuoteProto, nil, QuoteProtoFeatures},
-		{"coverage", nil, w.Coverage, CoverageFeatures},
+		{"coverage", nil, w.Coverage, CoverageFeatures}, {"depth", nil, w.Depth, CoverageFeatures},
 		{"off_question", w.OffQuestion, nil, OffQuestionFeatures}, {"sentence", w.Sentence, nil, SentenceFeatures}}
 	if w.Prototypes != nil {
 		if err := w.Prototypes.decode(); err != nil {

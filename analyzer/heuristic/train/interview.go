@@ -45,9 +45,12 @@ type item struct {
 	// evidence). It feeds the delivery model only: no coverage, evidence or
 	// off-question rows, and no foreign twin.
 	deliveryOnly bool
-	label        int // gold delivery label: 0 rehearsed, 1 mixed, 2 specific; -1 none
-	spec         int // gold specificity, -1 none
-	trace        *heuristic.Trace
+	// depth holds the answer's labelled depth signals (depth.go), in the
+	// order of its guide's signals; nil for an answer without them.
+	depth []signalLabel
+	label int // gold delivery label: 0 rehearsed, 1 mixed, 2 specific; -1 none
+	spec  int // gold specificity, -1 none
+	trace *heuristic.Trace
 }
 
 func foldOf(set, id string) int {
@@ -320,6 +323,9 @@ func trainInterview(d *heuristic.DataLog, shared string, w *heuristic.Weights, s
 	if err != nil {
 		return err
 	}
+	if err := attachDepth(d, items); err != nil {
+		return err
+	}
 	if err := traceAll(items); err != nil {
 		return err
 	}
@@ -356,6 +362,10 @@ func trainInterview(d *heuristic.DataLog, shared string, w *heuristic.Weights, s
 		return err
 	}
 	if err := trainCoverage(items, w); err != nil {
+		return err
+	}
+	heuristic.SetWeights(w)
+	if err := trainDepth(items, w, alias); err != nil {
 		return err
 	}
 	heuristic.SetWeights(w)

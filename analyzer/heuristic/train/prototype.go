@@ -72,6 +72,13 @@ func prototypes(items []*item, skip func(fold int) bool, alias map[string]string
 			}
 			b.Add(heuristic.AreaKey(it.q.Areas[a]), it.trace.Units, goldUnits(it, a))
 		}
+		// A depth signal labelled with its evidence has a prototype as an
+		// area does (it is read as one, depth.go).
+		for _, l := range it.depth {
+			if len(l.evidence) > 0 {
+				b.Add(heuristic.AreaKey(l.text), it.trace.Units, heuristic.GoldUnits(it.text, it.trace.Units, l.evidence))
+			}
+		}
 	}
 	return b.Build(1, alias)
 }
