@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"slices"
 	"sort"
@@ -208,7 +207,7 @@ func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) er
 		nd := 0
 		for _, r := range rows {
 			if keep(r.it) && wd != 0 {
-				X, y, sw = append(X, r.x), append(y, r.y), append(sw, min(wd, 1e6))
+				X, y, sw = append(X, r.x), append(y, r.y), append(sw, max(wd, 1))
 				nd++
 			}
 		}
@@ -245,7 +244,11 @@ func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) er
 				}
 			}
 			q := evaluation.QWK(gold, pred, 3)
-			fmt.Printf("depth: signal weight %-5g lambda %-7g QWK by %d-fold CV %.3f accuracy %.3f\n", wd, l, folds, q, accuracy(gold, pred))
+			how := fmt.Sprintf("signal weight %g", wd)
+			if wd == depthOnly {
+				how = "signals only"
+			}
+			fmt.Printf("depth: %-16s lambda %-7g QWK by %d-fold CV %.3f accuracy %.3f\n", how, l, folds, q, accuracy(gold, pred))
 			if q > bestQ {
 				bestL, bestWD, bestQ, bestPred, bestProb = l, wd, q, pred, prob
 			}
@@ -312,7 +315,7 @@ func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) er
 // area tried; depthOnly fits on the signals alone.
 var depthWeights = []float64{0, 1, 3, 10, depthOnly}
 
-const depthOnly = math.MaxFloat64
+const depthOnly = -1
 
 func printDepthConfusion(rows []depthRow, pred []int) {
 	var c, a [3][3]int
