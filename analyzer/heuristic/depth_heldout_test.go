@@ -90,8 +90,8 @@ func TestDepthHeldOut(t *testing.T) {
 		}
 	}
 	qm, qa := evaluation.QWK(gold, model, 3), evaluation.QWK(gold, area, 3)
-	t.Logf("held-out depth signals: %d of %d answers; depth model QWK %.3f, accuracy %.3f; read as areas (before) QWK %.3f, accuracy %.3f; %s",
-		len(answers), len(answers), qm, agree(gold, model), qa, agree(gold, area), confusion(gold, model))
+	t.Logf("held-out depth signals: %d answers, %d signals; depth model QWK %.3f, accuracy %.3f, %s; read as areas (before) QWK %.3f, accuracy %.3f, %s",
+		len(answers), len(gold), qm, agree(gold, model), confusion(gold, model), qa, agree(gold, area), confusion(gold, area))
 	t.Logf("held-out depth quotes: first quote inside a labelled sentence %d of %d signals labelled present or partial and quoted", right, quoted)
 	if qm < qa {
 		t.Errorf("depth model QWK %.3f on held-out answers, below the area reading it replaced (%.3f)", qm, qa)
