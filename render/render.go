@@ -80,7 +80,7 @@ func Text(w io.Writer, r *analyzer.Report) error {
 				st := DepthStatus(d)
 				ew.printf("    %s %s (%s)\n", depthMark[st], d.Text, st)
 				for _, e := range d.Evidence {
-					ew.printf("          \"%s\"\n", clip(e.Quote, 140))
+					ew.printf("          \"%s\"%s\n", clip(e.Quote, 140), tentativeMark(e))
 				}
 			}
 		}
@@ -151,7 +151,7 @@ func Markdown(w io.Writer, r *analyzer.Report) error {
 			for _, d := range a.Delivery.Depth {
 				ev := make([]string, 0, len(d.Evidence))
 				for _, e := range d.Evidence {
-					ev = append(ev, "“"+mdEscape(clip(e.Quote, 160))+"”")
+					ev = append(ev, "“"+mdEscape(clip(e.Quote, 160))+"”"+tentativeMark(e))
 				}
 				st := DepthStatus(d)
 				ew.printf("| %s | %s | %s %s | %s |\n", mdEscape(d.ID), mdEscape(d.Text), depthMark[st], st, strings.Join(ev, "<br>"))

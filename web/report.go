@@ -392,7 +392,7 @@ func buildAnswer(i int, a *analyzer.AnswerAnalysis) answerView {
 			if !validSpan(a.Text, e) {
 				continue
 			}
-			dv.Quote = &quoteLink{Quote: e.Quote, N: 1}
+			dv.Quote = &quoteLink{Quote: e.Quote, N: 1, Tentative: e.Tentative}
 			if j, ok := markOf[key{e.Start, e.End}]; ok {
 				dv.Quote.Href = "#" + marks[j].id
 			}

@@ -74,7 +74,10 @@ func (e *Engine) decideDepth(w *Weights, af *answerFeat, q analyzer.Question, co
 			ar.Evidence = []analyzer.Span{}
 		case len(ar.Evidence) == 0 && d.best >= 0:
 			sure := w.QuoteSure
-			if d.protoQuote {
+			switch {
+			case d.depthQuote:
+				sure = w.DepthQuoteSure
+			case d.protoQuote:
 				sure = w.QuoteProtoSure
 			}
 			ar.Evidence = e.quotes(af, *d, used, sure)

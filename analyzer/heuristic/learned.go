@@ -540,6 +540,9 @@ type areaDecision struct {
 	// protoQuote: the quotes are the QuoteProto model's (the area has a
 	// prototype), so QuoteProtoSure marks them tentative.
 	protoQuote bool
+	// depthQuote: the quotes are the DepthQuote model's (a depth signal
+	// with a prototype, when the weights have that model).
+	depthQuote bool
 	best       int // the unit to quote first (-1: none)
 	pAnswer    float64
 	// pAddressed is P(partial or covered).
@@ -622,6 +625,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 			protoMax = max(protoMax, protoCos[ui])
 		}
 		d.protoQuote = w.QuoteProto != nil
+		d.depthQuote = ai >= qs.placed && w.DepthQuote != nil
 	}
 	var evBuf []float64
 	if as.trace {
@@ -680,7 +684,10 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 				}
 				d.qpx[ui] = pqx
 			}
-			if d.protoQuote {
+			switch {
+			case d.depthQuote:
+				d.quote[ui] = w.DepthQuote.Prob(pqx)
+			case d.protoQuote:
 				d.quote[ui] = w.QuoteProto.Prob(pqx)
 			}
 		}
@@ -950,6 +957,8 @@ func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deli
 		if status != analyzer.StatusMissing && d.best >= 0 {
 			sure := 0.0 // a claim's quote, or no quote model: unmarked
 			switch {
+			case d.depthQuote && !qs.info[ai].claim:
+				sure = w.DepthQuoteSure
 			case d.protoQuote && !qs.info[ai].claim:
 				sure = w.QuoteProtoSure
 			case w.Quote != nil && !qs.info[ai].claim:

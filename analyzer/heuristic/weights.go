@@ -60,6 +60,11 @@ type Weights struct {
 	// signal's CoverageFeatures vector (depth.go). Learned from depth
 	// labels; without it a signal takes its area status from Coverage.
 	Depth *model.Ordinal `json:"depth,omitempty"`
+	// DepthQuote picks the quote of a depth signal that has a prototype
+	// (QuoteProtoFeatures, learned from the signals' labelled evidence);
+	// DepthQuoteSure is its QuoteSure. Without it QuoteProto quotes them.
+	DepthQuote     *model.Logistic `json:"depth_quote,omitempty"`
+	DepthQuoteSure float64         `json:"depth_quote_sure,omitempty"`
 	// CoverageKindPrior is, by an area's head kind (areaInfo.kind), the
 	// labelled areas' mean status over 2 (0 missing .. 1 covered), shrunk
 	// towards the mean of all areas (key "") by how few there are: the
@@ -161,6 +166,7 @@ func DecodeWeights(b []byte) (*Weights, error) {
 		{"delivery", nil, w.Delivery, DeliveryFeatures}, {"evidence", w.Evidence, nil, EvidenceFeatures},
 		{"quote", w.Quote, nil, QuoteFeatures}, {"quote_proto", w.QuoteProto, nil, QuoteProtoFeatures},
 		{"coverage", nil, w.Coverage, CoverageFeatures}, {"depth", nil, w.Depth, CoverageFeatures},
+		{"depth_quote", w.DepthQuote, nil, QuoteProtoFeatures},
 		{"off_question", w.OffQuestion, nil, OffQuestionFeatures}, {"sentence", w.Sentence, nil, SentenceFeatures}}
 	if w.Prototypes != nil {
 		if err := w.Prototypes.decode(); err != nil {

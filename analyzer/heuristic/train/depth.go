@@ -149,6 +149,7 @@ type depthRow struct {
 // unseen answer's.
 func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) error {
 	var rows []depthRow
+	var quoteRows []evRow // signals labelled with evidence, with a prototype
 	for f := 0; f < folds; f++ {
 		wf := *w
 		wf.Prototypes = prototypes(items, func(g int) bool { return g == f }, alias)
@@ -167,8 +168,23 @@ func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) er
 				if at.Coverage == nil {
 					return fmt.Errorf("%s/%s: signal %s read as a claim", it.set, it.id, l.id)
 				}
+				gold := heuristic.GoldUnits(it.text, tr.Units, l.evidence)
 				rows = append(rows, depthRow{x: at.Coverage, y: l.y, area: areaValue(at.Status), signal: l.id, it: it,
-					quoted: at.Quoted, gold: heuristic.GoldUnits(it.text, tr.Units, l.evidence)})
+					quoted: at.Quoted, gold: gold})
+				if at.QuoteProto == nil || l.y == 0 {
+					continue
+				}
+				r := evRow{it: it}
+				found := false
+				for u, x := range at.QuoteProto {
+					if x != nil {
+						r.x, r.gold = append(r.x, x), append(r.gold, gold[u])
+						found = found || gold[u]
+					}
+				}
+				if found {
+					quoteRows = append(quoteRows, r)
+				}
 			}
 		}
 	}
@@ -300,6 +316,28 @@ func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) er
 	}
 	fmt.Printf("depth: first quote inside the labelled evidence: %d of %d labelled signals (%.3f)\n", right, quoted, float64(right)/float64(max(quoted, 1)))
 	w.Figures["depth_quote_precision"] = analyzer.Round3(float64(right) / float64(max(quoted, 1)))
+	// A quote model of the signals' own, beside the areas' (quote_proto)
+	// on the same rows.
+	sort.SliceStable(quoteRows, func(i, j int) bool {
+		if quoteRows[i].it.set != quoteRows[j].it.set {
+			return quoteRows[i].it.set < quoteRows[j].it.set
+		}
+		return quoteRows[i].it.id < quoteRows[j].it.id
+	})
+	areasModel := precisionAt1(quoteRows, func(r evRow, u int) float64 { return w.QuoteProto.Prob(r.x[u]) })
+	fmt.Printf("depth_quote: %d signals with labelled evidence and a prototype; the areas' quote_proto model on them: precision@1 %.3f\n", len(quoteRows), areasModel)
+	w.Figures["depth_quote_rows"] = float64(len(quoteRows))
+	w.Figures["depth_quote_areas_model_precision_at1"] = analyzer.Round3(areasModel)
+	dq, cut, err := fitQuoteModel("depth_quote", heuristic.QuoteProtoFeatures, quoteRows, w)
+	if err != nil {
+		return err
+	}
+	if w.Figures["depth_quote_precision_at1_cv"] > areasModel {
+		w.DepthQuote, w.DepthQuoteSure = dq, cut
+	} else {
+		fmt.Println("depth_quote: not above the areas' model on the same signals; the signals keep quote_proto")
+		w.DepthQuote, w.DepthQuoteSure = nil, 0
+	}
 	w.Figures["depth_qwk_cv"] = analyzer.Round3(bestQ)
 	w.Figures["depth_lambda"] = bestL
 	w.Figures["depth_signal_weight"] = bestWD
