@@ -220,11 +220,9 @@ func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) er
 				}
 			}
 		}
-		nd := 0
 		for _, r := range rows {
 			if keep(r.it) && wd != 0 {
 				X, y, sw = append(X, r.x), append(y, r.y), append(sw, max(wd, 1))
-				nd++
 			}
 		}
 		m, err := fit.Ordinal(heuristic.CoverageFeatures, X, y, sw, 3, lambda)
