@@ -93,7 +93,7 @@ func TestDepthHeldOut(t *testing.T) {
 	}
 	qm, qa := evaluation.QWK(gold, model, 3), evaluation.QWK(gold, area, 3)
 	t.Logf("held-out depth signals: %d answers, %d signals; depth model QWK %.3f, accuracy %.3f, %s; read as areas (before) QWK %.3f, accuracy %.3f, %s",
-		len(answers), len(gold), qm, agree(gold, model), confusion(gold, model), qa, agree(gold, area), confusion(gold, area))
+		len(answers), len(gold), qm, evaluation.Accuracy(gold, model), confusion(gold, model), qa, evaluation.Accuracy(gold, area), confusion(gold, area))
 	t.Logf("held-out depth quotes: first quote inside a labelled sentence %d of %d signals labelled present or partial and quoted", right, quoted)
 	if qm < qa {
 		t.Errorf("depth model QWK %.3f on held-out answers, below the area reading it replaced (%.3f)", qm, qa)
@@ -126,16 +126,6 @@ func quoteInside(text, quote, s string) bool {
 		}
 		from = i + 1
 	}
-}
-
-func agree(g, p []int) float64 {
-	n := 0
-	for i := range g {
-		if g[i] == p[i] {
-			n++
-		}
-	}
-	return float64(n) / float64(max(len(g), 1))
 }
 
 func confusion(g, p []int) string {

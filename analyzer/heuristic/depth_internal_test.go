@@ -1,14 +1,12 @@
 package heuristic
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/guide"
+	"github.com/candorhq/candor/internal/testkit"
 )
 
 // TestDepthModelReadsTheTrace: the depth model decides a signal in an
@@ -25,23 +23,17 @@ func TestDepthModelReadsTheTrace(t *testing.T) {
 	if !ok {
 		t.Fatal("no built-in guide cx-empathy")
 	}
-	f, err := os.Open("../../testdata/eval/answers2.jsonl")
-	if err != nil {
-		t.Fatal(err)
+	type answer struct {
+		ID         string `json:"id"`
+		QuestionID string `json:"question_id"`
+		Text       string `json:"text"`
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<22)
+	answers, _ := testkit.ReadJSONL[answer](t, "../../testdata/eval/answers2.jsonl", false)
 	e := New()
 	n, statuses := 0, map[string]int{}
-	for sc.Scan() && n < 30 {
-		var it struct {
-			ID         string `json:"id"`
-			QuestionID string `json:"question_id"`
-			Text       string `json:"text"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
-			t.Fatal(err)
+	for _, it := range answers {
+		if n == 30 {
+			break
 		}
 		q, ok := g.Question(it.QuestionID)
 		if !ok {
@@ -65,9 +57,6 @@ func TestDepthModelReadsTheTrace(t *testing.T) {
 			}
 			statuses[d.Status]++
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	if n == 0 {
 		t.Fatal("no answer read")

@@ -189,12 +189,7 @@ func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) er
 		}
 	}
 	heuristic.SetWeights(w)
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].it.set != rows[j].it.set {
-			return rows[i].it.set < rows[j].it.set
-		}
-		return rows[i].it.id < rows[j].it.id
-	})
+	sort.SliceStable(rows, func(i, j int) bool { return itemBefore(rows[i].it, rows[j].it) })
 	fmt.Printf("depth: %d labelled signals\n", len(rows))
 	gold := make([]int, len(rows))
 	area := make([]int, len(rows))
@@ -262,7 +257,7 @@ func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) er
 			if wd == depthOnly {
 				how = "signals only"
 			}
-			fmt.Printf("depth: %-16s lambda %-7g QWK by %d-fold CV %.3f accuracy %.3f\n", how, l, folds, q, accuracy(gold, pred))
+			fmt.Printf("depth: %-16s lambda %-7g QWK by %d-fold CV %.3f accuracy %.3f\n", how, l, folds, q, evaluation.Accuracy(gold, pred))
 			if q > bestQ {
 				bestL, bestWD, bestQ, bestPred, bestProb = l, wd, q, pred, prob
 			}
@@ -276,7 +271,7 @@ func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) er
 			}
 		}
 		fmt.Printf("depth: %-22s %3d signals: QWK %.3f accuracy %.3f (held-out folds); read as areas (before): QWK %.3f accuracy %.3f\n",
-			name, len(g), evaluation.QWK(g, p, 3), accuracy(g, p), evaluation.QWK(g, a, 3), accuracy(g, a))
+			name, len(g), evaluation.QWK(g, p, 3), evaluation.Accuracy(g, p), evaluation.QWK(g, a, 3), evaluation.Accuracy(g, a))
 		w.Figures["depth_qwk_cv_"+name] = analyzer.Round3(evaluation.QWK(g, p, 3))
 		w.Figures["depth_qwk_area_"+name] = analyzer.Round3(evaluation.QWK(g, a, 3))
 	}
@@ -316,12 +311,7 @@ func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) er
 	w.Figures["depth_quote_precision"] = analyzer.Round3(float64(right) / float64(max(quoted, 1)))
 	// A quote model of the signals' own, beside the areas' (quote_proto)
 	// on the same rows.
-	sort.SliceStable(quoteRows, func(i, j int) bool {
-		if quoteRows[i].it.set != quoteRows[j].it.set {
-			return quoteRows[i].it.set < quoteRows[j].it.set
-		}
-		return quoteRows[i].it.id < quoteRows[j].it.id
-	})
+	sort.SliceStable(quoteRows, func(i, j int) bool { return itemBefore(quoteRows[i].it, quoteRows[j].it) })
 	areasModel := precisionAt1(quoteRows, func(r evRow, u int) float64 { return w.QuoteProto.Prob(r.x[u]) })
 	fmt.Printf("depth_quote: %d signals with labelled evidence and a prototype; the areas' quote_proto model on them: precision@1 %.3f\n", len(quoteRows), areasModel)
 	w.Figures["depth_quote_rows"] = float64(len(quoteRows))
@@ -363,16 +353,6 @@ func printDepthConfusion(rows []depthRow, pred []int) {
 		fmt.Printf("depth: gold %-7s read as absent %3d, partial %3d, present %3d (held-out folds); as areas %3d, %3d, %3d\n",
 			name, c[g][0], c[g][1], c[g][2], a[g][0], a[g][1], a[g][2])
 	}
-}
-
-func accuracy(g, p []int) float64 {
-	n := 0
-	for i := range g {
-		if g[i] == p[i] {
-			n++
-		}
-	}
-	return float64(n) / float64(max(len(g), 1))
 }
 
 func anyTrue(b []bool) bool {

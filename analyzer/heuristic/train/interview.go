@@ -637,13 +637,17 @@ func coverageRows(items []*item) []covRow {
 			rows = append(rows, covRow{it.trace.Areas[a].Coverage, s, it, heuristic.AreaKind(it.q, a)})
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].it.set != rows[j].it.set {
-			return rows[i].it.set < rows[j].it.set
-		}
-		return rows[i].it.id < rows[j].it.id
-	})
+	sort.SliceStable(rows, func(i, j int) bool { return itemBefore(rows[i].it, rows[j].it) })
 	return rows
+}
+
+// itemBefore orders rows by their answer's set, then id: the order every
+// model's rows are fitted in, whatever order the folds traced them.
+func itemBefore(a, b *item) bool {
+	if a.set != b.set {
+		return a.set < b.set
+	}
+	return a.id < b.id
 }
 
 func fitCoverage(rows []covRow, keep func(covRow) bool, lambda float64) (*model.Ordinal, error) {
