@@ -37,7 +37,7 @@ func (e *Engine) depth(q analyzer.Question, af *answerFeat, st deliveryStats, as
 		return nil, q, analyzer.Coverage{}
 	}
 	ext := withDepth(q)
-	cov, decs, extAs := e.coverage(ext, as.qs.ext, af, st, as, false, false)
+	cov, decs, extAs := e.coverage(ext, as.qs.ext, af, st, as, false, false, len(q.Areas))
 	extAs.stats.release() // nothing reads the second pass's stats after it
 	if w := e.mustWeights(); w.Depth != nil {
 		e.decideDepth(w, af, q, cov, decs)

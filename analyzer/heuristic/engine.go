@@ -90,7 +90,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	del, st := e.delivery(af, qs)
 	del.Episode, del.Details = episode(af, &st.tl, answer)
 	del.Reasons = deliveryReasons(&st, del.Details)
-	cov, decs, as := e.coverage(q, qs, af, st, nil, true, false)
+	cov, decs, as := e.coverage(q, qs, af, st, nil, true, false, 0)
 	res := analyzer.AnswerAnalysis{
 		QuestionID: q.ID,
 		Question:   q.Text,

@@ -550,7 +550,10 @@ type areaDecision struct {
 }
 
 // decideArea computes an area's unit probabilities, features and decision.
-func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *answerSem, st deliveryStats) (areaDecision, string, float64) {
+// A light area is read only for what its siblings' relative features need
+// (coverage's from): its units' quote probabilities stay unset and the
+// prototype is not read.
+func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *answerSem, st deliveryStats, light bool) (areaDecision, string, float64) {
 	info := &qs.info[ai]
 	n := len(af.units)
 	// One array for the per-unit vectors: pair, evidence, quote, kinds and
@@ -610,7 +613,7 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	// The area's prototype, read by the quote model made for areas that
 	// have one (a trace reads it whatever the weights hold, for training).
 	var proto *[semantic.Dim]float32
-	if w.QuoteProto != nil || as.trace {
+	if !light && (w.QuoteProto != nil || as.trace) {
 		proto = e.prototype(w, info.key)
 	}
 	var protoCos []float64
@@ -661,34 +664,36 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 			p = w.Evidence.Prob(ev)
 		}
 		d.evidence[ui] = p
-		gap := noPlaceGap
-		if ai < qs.placed {
-			gap = orderGap(ui, n, ai, qs.placed)
-		}
-		qx := append(ev, gap)
-		if as.trace {
-			if d.qx == nil {
-				d.qx = make([][]float64, n)
+		if !light {
+			gap := noPlaceGap
+			if ai < qs.placed {
+				gap = orderGap(ui, n, ai, qs.placed)
 			}
-			d.qx[ui] = qx
-		}
-		d.quote[ui] = p
-		if w.Quote != nil && !d.protoQuote {
-			d.quote[ui] = w.Quote.Prob(qx)
-		}
-		if proto != nil {
-			pqx := append(qx, protoCos[ui], protoCos[ui]-protoMax)
+			qx := append(ev, gap)
 			if as.trace {
-				if d.qpx == nil {
-					d.qpx = make([][]float64, n)
+				if d.qx == nil {
+					d.qx = make([][]float64, n)
 				}
-				d.qpx[ui] = pqx
+				d.qx[ui] = qx
 			}
-			switch {
-			case d.depthQuote:
-				d.quote[ui] = w.DepthQuote.Prob(pqx)
-			case d.protoQuote:
-				d.quote[ui] = w.QuoteProto.Prob(pqx)
+			d.quote[ui] = p
+			if w.Quote != nil && !d.protoQuote {
+				d.quote[ui] = w.Quote.Prob(qx)
+			}
+			if proto != nil {
+				pqx := append(qx, protoCos[ui], protoCos[ui]-protoMax)
+				if as.trace {
+					if d.qpx == nil {
+						d.qpx = make([][]float64, n)
+					}
+					d.qpx[ui] = pqx
+				}
+				switch {
+				case d.depthQuote:
+					d.quote[ui] = w.DepthQuote.Prob(pqx)
+				case d.protoQuote:
+					d.quote[ui] = w.QuoteProto.Prob(pqx)
+				}
 			}
 		}
 		if d.best < 0 || p > d.evidence[d.best] {
@@ -908,8 +913,14 @@ func (e *Engine) mustWeights() *Weights {
 // same answer (depth.go's second pass): its words and the similarities
 // already computed are reused.
 // forDepth readies the answer for depth's second pass (qs.ext); trace keeps
-// the evidence and quote vectors.
-func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deliveryStats, prev *answerSem, forDepth, trace bool) (analyzer.Coverage, []areaDecision, *answerSem) {
+// the evidence and quote vectors. The areas before from are read only for
+// the relative features of the others (depth's second pass, whose
+// question's own areas were decided in the first): no status, no quotes,
+// their results left empty; a trace reads every area whatever from says.
+func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deliveryStats, prev *answerSem, forDepth, trace bool, from int) (analyzer.Coverage, []areaDecision, *answerSem) {
+	if trace {
+		from = 0
+	}
 	w := e.mustWeights()
 	var fl *floatArena
 	if !trace {
@@ -943,10 +954,13 @@ func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deli
 	stat := make([]string, len(q.Areas))
 	conf := make([]float64, len(q.Areas))
 	for ai := range q.Areas {
-		decs[ai], stat[ai], conf[ai] = e.decideArea(w, qs, ai, af, as, st)
+		decs[ai], stat[ai], conf[ai] = e.decideArea(w, qs, ai, af, as, st, ai < from)
 	}
 	relativeFeatures(decs)
 	for ai, text := range q.Areas {
+		if ai < from {
+			continue
+		}
 		d := &decs[ai]
 		if d.x != nil {
 			stat[ai], conf[ai] = d.decide(w)

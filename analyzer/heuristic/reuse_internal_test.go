@@ -34,13 +34,13 @@ func TestDepthPassReusesExactly(t *testing.T) {
 		_, _, af := readAnswer(it.Text)
 		qs := e.questionSem(*q)
 		_, st := e.delivery(af, qs)
-		_, _, first := e.coverage(*q, qs, af, st, nil, true, false)
+		_, _, first := e.coverage(*q, qs, af, st, nil, true, false, 0)
 		ext := withDepth(*q)
-		cov, decs, reused := e.coverage(ext, qs.ext, af, st, first, false, true)
+		cov, decs, reused := e.coverage(ext, qs.ext, af, st, first, false, true, 0)
 		fresh := New() // nothing cached: the extended question read on its own
 		sq := fresh.questionSem(ext)
 		sq.placed = len(q.Areas) // its signals have no place in the story's order
-		wcov, wdecs, scratch := fresh.coverage(ext, sq, af, st, nil, false, true)
+		wcov, wdecs, scratch := fresh.coverage(ext, sq, af, st, nil, false, true, 0)
 		for ui := range reused.pair {
 			if !slices.Equal(reused.pair[ui], scratch.pair[ui]) {
 				t.Fatalf("%s unit %d: pair %v, from scratch %v", it.QuestionID, ui, reused.pair[ui], scratch.pair[ui])

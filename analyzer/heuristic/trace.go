@@ -83,7 +83,7 @@ func (e *Engine) trace(q analyzer.Question, others []analyzer.Question, answer s
 	if depth {
 		cq, cqs = withDepth(q), qs.ext
 	}
-	cov, decs, as := e.coverage(cq, cqs, af, st, nil, false, true)
+	cov, decs, as := e.coverage(cq, cqs, af, st, nil, false, true, 0)
 	t := &Trace{Delivery: st.x, RuleLabel: st.ruleLabel, Label: del.Label, Specificity: del.Specificity}
 	if !depth {
 		t.OffQuestion = e.offQuestionVector(q, others, af, decs, as)
