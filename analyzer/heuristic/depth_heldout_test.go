@@ -92,7 +92,7 @@ func TestDepthHeldOut(t *testing.T) {
 		}
 	}
 	qm, qa := evaluation.QWK(gold, model, 3), evaluation.QWK(gold, area, 3)
-	t.Logf("held-out depth signals: %d answers, %d signals; depth model QWK %.3f, accuracy %.3f, %s; read as areas (before) QWK %.3f, accuracy %.3f, %s",
+	t.Logf("held-out depth signals: %d answers, %d signals; depth model QWK %.3f, accuracy %.3f, %s; read by the coverage model (h2.19's reading) QWK %.3f, accuracy %.3f, %s",
 		len(answers), len(gold), qm, evaluation.Accuracy(gold, model), confusion(gold, model), qa, evaluation.Accuracy(gold, area), confusion(gold, area))
 	t.Logf("held-out depth quotes: first quote inside a labelled sentence %d of %d signals labelled present or partial and quoted", right, quoted)
 	if qm < qa {

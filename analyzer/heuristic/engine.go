@@ -22,7 +22,7 @@ import (
 
 // Version changes whenever the engine's rules change, so caches keyed on
 // EngineInfo drop stale results.
-const Version = "h2.20"
+const Version = "h2.21"
 
 // ShortAnswerWords is the length under which an answer is flagged as very
 // short (analyzer.ShortAnswerWords).

@@ -95,6 +95,9 @@ var CoverageFeatures = []string{
 	"kind_any_vs_areas",     // kind_any_max minus its mean over the areas
 	// Length and concreteness count through what the answer says of the
 	// area: a long, concrete answer about something else covers nothing.
+	// The length in these three is answer_words less log(the question's
+	// areas) (lengthPerArea): an answer of 95 words says more of each of
+	// two areas than of each of eight.
 	"words_x_pair",     // answer_words * pair_max
 	"words_x_kind",     // answer_words * kind_any_max
 	"specific_x_pair",  // specificity * pair_max
@@ -105,6 +108,22 @@ var CoverageFeatures = []string{
 	// lesson, what they would do next time, a measure) are left out far
 	// more often than others (the situation, the customer's feelings).
 	"kind_prior",
+}
+
+// CoverageRising names the coverage features whose weight the training
+// command holds at zero or above (fit.OrdinalMonotone): how well the
+// answer's units match the area and show its kinds of content. More of
+// what an area asks for never lowers its status; fitted freely, the
+// matches' weights came out below zero beside their interactions with
+// length, so an area nothing in the answer matches ("the chess opening
+// they favour", planted in guide/testdata/reach) scored as high as one the
+// answer plainly covers.
+var CoverageRising = []string{
+	"pair_max", "pair_second", "pair_answer", "evidence_max", "evidence_count",
+	"kind_max", "kind_concrete", "kind_units", "kind_any_max", "pair_kind_max",
+	"evidence_pair", "evidence_kind", "pair_max_vs_areas", "evidence_max_vs_areas",
+	"kind_any_vs_areas", "words_x_pair", "words_x_kind", "specific_x_pair",
+	"specific_x_kind", "words_x_evidence",
 }
 
 // nCoverageOwn is the number of coverage features of an area alone.
@@ -544,7 +563,11 @@ type areaDecision struct {
 	// with a prototype, when the weights have that model).
 	depthQuote bool
 	best       int // the unit to quote first (-1: none)
-	pAnswer    float64
+	// lengthPerArea is answer_words less log(the question's areas) for an
+	// area, answer_words for a depth signal: the length the interactions
+	// of relativeFeatures read.
+	lengthPerArea float64
+	pAnswer       float64
 	// pAddressed is P(partial or covered).
 	pAddressed float64
 }
@@ -733,6 +756,16 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 		x[8] = 1
 	}
 	x[9] = math.Log1p(float64(af.words))
+	// The answer's length against what its question asks for (95 words
+	// say more of each of two areas than of each of eight), read through
+	// what the answer says of the area (relativeFeatures). A depth signal
+	// is asked of every answer, whatever its question's areas: its reading
+	// is the answer's length alone.
+	d.lengthPerArea = x[9]
+	if ai < qs.placed {
+		d.lengthPerArea -= math.Log(float64(qs.placed))
+	}
+	x[9] = d.lengthPerArea
 	x[10] = float64(st.score) / 100
 	if info.specific && !st.particular {
 		x[11] = 1
@@ -776,11 +809,11 @@ func relativeFeatures(decs []areaDecision) {
 		d.x[nCoverageOwn] = d.x[0] - sums[0]/float64(n)
 		d.x[nCoverageOwn+1] = d.x[3] - sums[1]/float64(n)
 		d.x[nCoverageOwn+2] = d.x[14] - sums[2]/float64(n)
-		d.x[nCoverageOwn+3] = d.x[9] * d.x[0]
-		d.x[nCoverageOwn+4] = d.x[9] * d.x[14]
+		d.x[nCoverageOwn+3] = d.lengthPerArea * d.x[0]
+		d.x[nCoverageOwn+4] = d.lengthPerArea * d.x[14]
 		d.x[nCoverageOwn+5] = d.x[10] * d.x[0]
 		d.x[nCoverageOwn+6] = d.x[10] * d.x[14]
-		d.x[nCoverageOwn+7] = d.x[9] * d.x[3]
+		d.x[nCoverageOwn+7] = d.lengthPerArea * d.x[3]
 	}
 }
 

@@ -2,10 +2,12 @@ package heuristic
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/nlp"
 	"github.com/candorhq/candor/analyzer/semantic"
 	"github.com/candorhq/candor/internal/testkit"
 )
@@ -216,5 +218,52 @@ func TestWordInfoReadings(t *testing.T) {
 	}
 	if n < 9_000 {
 		t.Fatalf("only %d tokens checked", n)
+	}
+}
+
+// TestCoverageRisingHeld: every name of CoverageRising is a coverage
+// feature, and the embedded coverage model's weight of each is zero or
+// above (the training command holds them: fit.OrdinalMonotone).
+func TestCoverageRisingHeld(t *testing.T) {
+	w, err := loadWeights()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range CoverageRising {
+		i := slices.Index(CoverageFeatures, name)
+		if i < 0 {
+			t.Errorf("%s: not a coverage feature", name)
+			continue
+		}
+		if w.Coverage.W[i] < 0 {
+			t.Errorf("%s: weight %v, held at zero or above", name, w.Coverage.W[i])
+		}
+	}
+}
+
+// TestLengthPerArea: an area reads the answer's length against its
+// question's number of areas (the same answer is as long for each of two
+// areas as a four-times longer one for each of eight); a depth signal
+// reads the length alone.
+func TestLengthPerArea(t *testing.T) {
+	e := New()
+	answer := strings.Repeat("I called the supplier and asked for a new date. ", 6)
+	areas := []string{"Who they called", "What they asked for", "How it ended", "What they learned",
+		"Who else was involved", "What went wrong first", "When it happened", "What it cost"}
+	words := float64(nlp.Words(answer))
+	for _, n := range []int{1, 2, 8} {
+		q := analyzer.Question{ID: "q", Text: "Tell me about a supplier who let you down.", Areas: areas[:n],
+			Depth: []analyzer.DepthSignal{{ID: "s", Text: "The supplier's reasons, in their words"}}}
+		tr, err := e.TraceDepth(q, answer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := slices.Index(CoverageFeatures, "answer_words")
+		if got, want := tr.Areas[0].Coverage[k], math.Log1p(words)-math.Log(float64(n)); math.Abs(got-want) > 1e-12 {
+			t.Errorf("%d areas: answer_words %v, want %v", n, got, want)
+		}
+		if got, want := tr.Areas[n].Coverage[k], math.Log1p(words); math.Abs(got-want) > 1e-12 {
+			t.Errorf("%d areas: the signal's answer_words %v, want %v", n, got, want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -62,16 +63,21 @@ func TestGuidesLint(t *testing.T) {
 func TestGuidesLintReach(t *testing.T) {
 	reach := filepath.Join("..", "..", "guide", "testdata", "reach")
 	planted, answers := filepath.Join(reach, "planted.yaml"), filepath.Join(reach, "answers.jsonl")
+	// The embedded engine reads every area of these short answers partial
+	// since h2.21, the planted one included (guide's TestLintReachPlanted
+	// says why): the lint runs, notes the question with too few answers,
+	// and the planted area is asserted below with --engine llm.
 	r := runCLI(t, "", "guides", "lint", "--guide", planted, "--answers", answers, "--format", "json")
-	if r.code != exitLintFindings {
-		t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, exitLintFindings, r.stderr)
+	if r.code != 0 && r.code != exitLintFindings {
+		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
 	}
 	var fs []guide.Finding
 	if err := json.Unmarshal([]byte(r.stdout), &fs); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
 	}
-	if len(fs) != 2 || fs[0].Code != guide.LintAreaUnreachable || fs[0].Field != "questions[0].areas[3]" ||
-		fs[1].Code != guide.LintReachTooFew || fs[1].Severity != guide.SeverityNote || fs[1].QuestionID != "q3" {
+	if !slices.ContainsFunc(fs, func(f guide.Finding) bool {
+		return f.Code == guide.LintReachTooFew && f.Severity == guide.SeverityNote && f.QuestionID == "q3"
+	}) {
 		t.Errorf("findings: %s", r.stdout)
 	}
 	if !strings.Contains(r.stderr, "8 answers, read with the heuristic engine") {

@@ -55,7 +55,7 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 				y = append(y, it.label)
 			}
 		}
-		return fit.OrdinalDecider(heuristic.DeliveryFeatures, X, y, lambda)
+		return fit.OrdinalDecider(heuristic.DeliveryFeatures, X, y, lambda, nil)
 	}
 	fmt.Printf("delivery: %d labelled answers, %d retelling pairs\n", len(rows), len(pairs))
 	// specCurve fits the specificity curve on the rows keep accepts, by

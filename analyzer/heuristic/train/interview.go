@@ -650,6 +650,16 @@ func itemBefore(a, b *item) bool {
 	return a.id < b.id
 }
 
+// coverageRising marks the features of heuristic.CoverageRising in
+// heuristic.CoverageFeatures: their weights are held at zero or above.
+var coverageRising = func() []bool {
+	m := make([]bool, len(heuristic.CoverageFeatures))
+	for i, f := range heuristic.CoverageFeatures {
+		m[i] = slices.Contains(heuristic.CoverageRising, f)
+	}
+	return m
+}()
+
 func fitCoverage(rows []covRow, keep func(covRow) bool, lambda float64) (*model.Ordinal, error) {
 	var X [][]float64
 	var y []int
@@ -659,7 +669,7 @@ func fitCoverage(rows []covRow, keep func(covRow) bool, lambda float64) (*model.
 			y = append(y, r.y)
 		}
 	}
-	return fit.OrdinalDecider(heuristic.CoverageFeatures, X, y, lambda)
+	return fit.OrdinalDecider(heuristic.CoverageFeatures, X, y, lambda, coverageRising)
 }
 
 func trainCoverage(items []*item, w *heuristic.Weights) error {

@@ -76,6 +76,17 @@ func Logistic(features []string, X [][]float64, y []bool, sw []float64, lambda f
 // Ordinal fits a cumulative-logit model over classes 0..k-1; row weights
 // sw may be nil.
 func Ordinal(features []string, X [][]float64, y []int, sw []float64, k int, lambda float64) (*model.Ordinal, error) {
+	return OrdinalMonotone(features, X, y, sw, k, lambda, nil)
+}
+
+// OrdinalMonotone is Ordinal with the weight of every feature that
+// rising[j] names held at zero or above: the score never falls as such a
+// feature rises (a shape the model is given, not one it may learn from a
+// handful of rows). rising may be nil (no feature held).
+func OrdinalMonotone(features []string, X [][]float64, y []int, sw []float64, k int, lambda float64, rising []bool) (*model.Ordinal, error) {
+	if rising != nil && len(rising) != len(features) {
+		return nil, fmt.Errorf("fit: %d monotone marks for %d features", len(rising), len(features))
+	}
 	if len(X) == 0 || len(X) != len(y) || k < 2 {
 		return nil, errors.New("fit: no rows, rows and labels differ in number, or fewer than two classes")
 	}
@@ -101,27 +112,54 @@ func Ordinal(features []string, X [][]float64, y []int, sw []float64, k int, lam
 		}
 		return c
 	}
+	// A held weight is softplus(u) of its free parameter u (so at least
+	// 0), the others the parameter itself.
+	wts := make([]float64, d)
+	weights := func(p []float64) []float64 {
+		for j := range d {
+			wts[j] = p[j]
+			if rising != nil && rising[j] {
+				wts[j] = softplus(p[j])
+			}
+		}
+		return wts
+	}
 	nll := func(p []float64) float64 {
 		c := cuts(p)
+		w := weights(p)
 		loss := 0.0
 		for i, z := range Z {
 			s := 0.0
 			for j, v := range z {
-				s += p[j] * v
+				s += w[j] * v
 			}
 			loss -= rowWeight(sw, i) * math.Log(max(classProb(s, c, y[i]), 1e-300))
 		}
-		return loss/n + penalty(p[:d], lambda)
+		return loss/n + penalty(w, lambda)
 	}
 	g := func(grad, p []float64) {
 		numGrad(nll, grad, p)
 	}
 	init := make([]float64, d+k-1)
+	for j := range d {
+		if rising != nil && rising[j] {
+			init[j] = -3 // a held weight starts near 0 (softplus(-3) = 0.049)
+		}
+	}
 	p, err := minimise(nll, g, init)
 	if err != nil {
 		return nil, err
 	}
-	return &model.Ordinal{Linear: model.Linear{Features: features, Mean: mean, Scale: scale, W: p[:d]}, Cuts: cuts(p)}, nil
+	w := append([]float64(nil), weights(p)...)
+	return &model.Ordinal{Linear: model.Linear{Features: features, Mean: mean, Scale: scale, W: w}, Cuts: cuts(p)}, nil
+}
+
+// softplus is log(1 + e^u), computed stably.
+func softplus(u float64) float64 {
+	if u > 30 {
+		return u
+	}
+	return math.Log1p(math.Exp(u))
 }
 
 // classProb is P(y=c) under the cumulative logit with score s.
@@ -292,9 +330,10 @@ func Thresholds(scores []float64, y []int, k int) []float64 {
 }
 
 // OrdinalDecider fits an ordinal model over three classes and sets its
-// decision thresholds to those that maximise QWK on the same rows.
-func OrdinalDecider(features []string, X [][]float64, y []int, lambda float64) (*model.Ordinal, error) {
-	m, err := Ordinal(features, X, y, nil, 3, lambda)
+// decision thresholds to those that maximise QWK on the same rows; rising
+// is OrdinalMonotone's (nil: no feature held).
+func OrdinalDecider(features []string, X [][]float64, y []int, lambda float64, rising []bool) (*model.Ordinal, error) {
+	m, err := OrdinalMonotone(features, X, y, nil, 3, lambda, rising)
 	if err != nil {
 		return nil, err
 	}

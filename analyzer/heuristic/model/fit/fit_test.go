@@ -52,7 +52,7 @@ func TestOrdinalOrdersClasses(t *testing.T) {
 		X = append(X, []float64{a})
 		y = append(y, c)
 	}
-	m, err := OrdinalDecider([]string{"a"}, X, y, 0.001)
+	m, err := OrdinalDecider([]string{"a"}, X, y, 0.001, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +65,45 @@ func TestOrdinalOrdersClasses(t *testing.T) {
 	}
 	if q := QWK(y, pred, 3); q < 0.8 {
 		t.Errorf("QWK %.3f on data the model fits, want >= 0.8", q)
+	}
+}
+
+// TestOrdinalMonotoneHoldsWeights: a feature whose true effect is negative
+// gets a negative weight fitted freely and a weight of about zero when
+// held rising, while a held feature with a positive effect keeps it.
+func TestOrdinalMonotoneHoldsWeights(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var X [][]float64
+	var y []int
+	for range 1500 {
+		a, b := r.NormFloat64(), r.NormFloat64()
+		s := 1.5*a - 0.8*b + r.NormFloat64()*0.5
+		c := 0
+		if s > -0.5 {
+			c = 1
+		}
+		if s > 1 {
+			c = 2
+		}
+		X = append(X, []float64{a, b})
+		y = append(y, c)
+	}
+	free, err := OrdinalMonotone([]string{"a", "b"}, X, y, nil, 3, 0.001, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := OrdinalMonotone([]string{"a", "b"}, X, y, nil, 3, 0.001, []bool{true, true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if free.W[1] > -0.5 {
+		t.Errorf("free fit: weight of b %v, want clearly negative", free.W[1])
+	}
+	if held.W[1] < 0 || held.W[1] > 0.01 || held.W[0] < 1 {
+		t.Errorf("held fit: weights %v, want a positive and b at about 0", held.W)
+	}
+	if _, err := OrdinalMonotone([]string{"a", "b"}, X, y, nil, 3, 0.001, []bool{true}); err == nil {
+		t.Error("one mark for two features: no error")
 	}
 }
 
