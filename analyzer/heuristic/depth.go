@@ -31,7 +31,8 @@ func withDepth(q analyzer.Question) analyzer.Question {
 
 // depth judges every depth signal of q. It also returns the extended
 // question's coverage, whose areas past len(q.Areas) are the signals, for
-// the follow-ups.
+// the follow-ups; its areas before len(q.Areas) are left empty (Index 0,
+// no status: the question's own areas are decided by the first pass).
 func (e *Engine) depth(q analyzer.Question, af *answerFeat, st deliveryStats, as *answerSem) ([]analyzer.DepthResult, analyzer.Question, analyzer.Coverage) {
 	if len(q.Depth) == 0 {
 		return nil, q, analyzer.Coverage{}

@@ -19,6 +19,12 @@ const (
 	depthHeldOutFloorQWK    = 0.60
 	depthHeldOutFloorQuotes = 31
 	depthRetellingsFloor    = 279 // h2.20: 281 of 320 (23 lower, 16 higher); read as areas, h2.19: 281 (13 lower, 26 higher)
+	// depthAreaReadingQWK is h2.19's reading of the signals as areas on the
+	// same labels, which the depth model replaced. Since h2.21 the coverage
+	// model reads an area's length against its question's areas and a
+	// signal's not, so its reading of a signal's vector is no longer that
+	// comparison (it is logged, not compared).
+	depthAreaReadingQWK = 0.435
 )
 
 // TestDepthHeldOut measures the depth signals on answers the training
@@ -92,11 +98,11 @@ func TestDepthHeldOut(t *testing.T) {
 		}
 	}
 	qm, qa := evaluation.QWK(gold, model, 3), evaluation.QWK(gold, area, 3)
-	t.Logf("held-out depth signals: %d answers, %d signals; depth model QWK %.3f, accuracy %.3f, %s; read by the coverage model (h2.19's reading) QWK %.3f, accuracy %.3f, %s",
+	t.Logf("held-out depth signals: %d answers, %d signals; depth model QWK %.3f, accuracy %.3f, %s; read by the coverage model (a reference since h2.21) QWK %.3f, accuracy %.3f, %s",
 		len(answers), len(gold), qm, evaluation.Accuracy(gold, model), confusion(gold, model), qa, evaluation.Accuracy(gold, area), confusion(gold, area))
 	t.Logf("held-out depth quotes: first quote inside a labelled sentence %d of %d signals labelled present or partial and quoted", right, quoted)
-	if qm < qa {
-		t.Errorf("depth model QWK %.3f on held-out answers, below the area reading it replaced (%.3f)", qm, qa)
+	if qm < depthAreaReadingQWK {
+		t.Errorf("depth model QWK %.3f on held-out answers, below the area reading it replaced (h2.19: %.3f)", qm, depthAreaReadingQWK)
 	}
 	if qm < depthHeldOutFloorQWK {
 		t.Errorf("depth model QWK %.3f on held-out answers, below the floor %.2f", qm, depthHeldOutFloorQWK)

@@ -78,7 +78,7 @@ var CoverageFeatures = []string{
 	"kind_concrete",    // the best head-kind score of a unit that is no habit or hypothetical
 	"kind_units",       // units with head-kind score >= 0.5, over 4
 	"has_kinds",        // the area names kinds of content (1) or only a topic (0)
-	"answer_words",     // log(1 + words of the answer)
+	"answer_words",     // log(1 + words of the answer), less log(the question's areas) for an area
 	"specificity",      // the answer's specificity, over 100
 	"not_particular",   // the area asks for "the specific ..." and no particular episode is told
 	"evidence_generic", // the quoted unit is a habit or a hypothetical
@@ -95,9 +95,6 @@ var CoverageFeatures = []string{
 	"kind_any_vs_areas",     // kind_any_max minus its mean over the areas
 	// Length and concreteness count through what the answer says of the
 	// area: a long, concrete answer about something else covers nothing.
-	// The length in these three is answer_words less log(the question's
-	// areas) (lengthPerArea): an answer of 95 words says more of each of
-	// two areas than of each of eight.
 	"words_x_pair",     // answer_words * pair_max
 	"words_x_kind",     // answer_words * kind_any_max
 	"specific_x_pair",  // specificity * pair_max
@@ -113,7 +110,9 @@ var CoverageFeatures = []string{
 // CoverageRising names the coverage features whose weight the training
 // command holds at zero or above (fit.OrdinalMonotone): how well the
 // answer's units match the area and show its kinds of content. More of
-// what an area asks for never lowers its status; fitted freely, the
+// what an area asks for never lowers its status (the interactions with
+// answer_words excepted where that is below 0, an answer of fewer words
+// than its question has areas); fitted freely, the
 // matches' weights came out below zero beside their interactions with
 // length, so an area nothing in the answer matches ("the chess opening
 // they favour", planted in guide/testdata/reach) scored as high as one the
@@ -563,11 +562,7 @@ type areaDecision struct {
 	// with a prototype, when the weights have that model).
 	depthQuote bool
 	best       int // the unit to quote first (-1: none)
-	// lengthPerArea is answer_words less log(the question's areas) for an
-	// area, answer_words for a depth signal: the length the interactions
-	// of relativeFeatures read.
-	lengthPerArea float64
-	pAnswer       float64
+	pAnswer    float64
 	// pAddressed is P(partial or covered).
 	pAddressed float64
 }
@@ -755,17 +750,14 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	if len(info.facets) > 0 {
 		x[8] = 1
 	}
-	x[9] = math.Log1p(float64(af.words))
-	// The answer's length against what its question asks for (95 words
-	// say more of each of two areas than of each of eight), read through
-	// what the answer says of the area (relativeFeatures). A depth signal
+	// The answer's length against what its question asks for: 95 words
+	// say more of each of two areas than of each of eight. A depth signal
 	// is asked of every answer, whatever its question's areas: its reading
 	// is the answer's length alone.
-	d.lengthPerArea = x[9]
+	x[9] = math.Log1p(float64(af.words))
 	if ai < qs.placed {
-		d.lengthPerArea -= math.Log(float64(qs.placed))
+		x[9] -= math.Log(float64(qs.placed))
 	}
-	x[9] = d.lengthPerArea
 	x[10] = float64(st.score) / 100
 	if info.specific && !st.particular {
 		x[11] = 1
@@ -809,11 +801,11 @@ func relativeFeatures(decs []areaDecision) {
 		d.x[nCoverageOwn] = d.x[0] - sums[0]/float64(n)
 		d.x[nCoverageOwn+1] = d.x[3] - sums[1]/float64(n)
 		d.x[nCoverageOwn+2] = d.x[14] - sums[2]/float64(n)
-		d.x[nCoverageOwn+3] = d.lengthPerArea * d.x[0]
-		d.x[nCoverageOwn+4] = d.lengthPerArea * d.x[14]
+		d.x[nCoverageOwn+3] = d.x[9] * d.x[0]
+		d.x[nCoverageOwn+4] = d.x[9] * d.x[14]
 		d.x[nCoverageOwn+5] = d.x[10] * d.x[0]
 		d.x[nCoverageOwn+6] = d.x[10] * d.x[14]
-		d.x[nCoverageOwn+7] = d.lengthPerArea * d.x[3]
+		d.x[nCoverageOwn+7] = d.x[9] * d.x[3]
 	}
 }
 

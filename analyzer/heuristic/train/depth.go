@@ -201,8 +201,11 @@ func trainDepth(items []*item, w *heuristic.Weights, alias map[string]string) er
 	// are twice as many areas), each signal weighted wd against an area's 1;
 	// its cut-offs maximise QWK on the signals alone. wd and the penalty are
 	// chosen by 5-fold CV on the signals (folds by answer, for areas and
-	// signals alike); wd 0 is the coverage model's fit with the signals'
-	// cut-offs, and depthOnly leaves the areas out.
+	// signals alike); wd 0 is a free fit of the areas alone with the
+	// signals' cut-offs, and depthOnly leaves the areas out. Since h2.21 an
+	// area row's answer_words is read against its question's areas and a
+	// signal's is not, so the mixed fits put two readings of length in one
+	// column; the CV chose depthOnly before and after (depth_signal_weight).
 	areas := coverageRows(items)
 	fitRows := func(keep func(*item) bool, wd, lambda float64) (*model.Ordinal, error) {
 		var X [][]float64

@@ -3,7 +3,8 @@
 //
 // Fits minimise the negative log-likelihood plus an L2 penalty on the
 // weights (not the bias or cut-points) over standardised features with
-// BFGS from zero, so they are deterministic.
+// BFGS from a fixed start (zero; -3 for a weight OrdinalMonotone holds),
+// so they are deterministic.
 package fit
 
 import (
