@@ -111,12 +111,11 @@ var CoverageFeatures = []string{
 // command holds at zero or above (fit.OrdinalMonotone): how well the
 // answer's units match the area and show its kinds of content. More of
 // what an area asks for never lowers its status (the interactions with
-// answer_words excepted where that is below 0, an answer of fewer words
-// than its question has areas); fitted freely, the
-// matches' weights came out below zero beside their interactions with
-// length, so an area nothing in the answer matches ("the chess opening
-// they favour", planted in guide/testdata/reach) scored as high as one the
-// answer plainly covers.
+// answer_words excepted where that is below 0: an answer of fewer words
+// than its question has areas). Fitted freely, the matches' weights came
+// out below zero beside their interactions with length, so an area
+// nothing in the answer matches ("the chess opening they favour", planted
+// in guide/testdata/reach) scored as high as one the answer plainly covers.
 var CoverageRising = []string{
 	"pair_max", "pair_second", "pair_answer", "evidence_max", "evidence_count",
 	"kind_max", "kind_concrete", "kind_units", "kind_any_max", "pair_kind_max",
