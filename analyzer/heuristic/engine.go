@@ -22,7 +22,7 @@ import (
 
 // Version changes whenever the engine's rules change, so caches keyed on
 // EngineInfo drop stale results.
-const Version = "h2.21"
+const Version = "h2.22"
 
 // ShortAnswerWords is the length under which an answer is flagged as very
 // short (analyzer.ShortAnswerWords).
@@ -148,14 +148,21 @@ var OffQuestionFeatures = []string{
 }
 
 // offQuestion reports an answer that is about something other than its
-// question, by the off-question model at its held-out cut-off.
+// question, by the off-question model at its held-out cut-off, unless the
+// training command withheld the warning.
 func (e *Engine) offQuestion(q analyzer.Question, others []analyzer.Question, af *answerFeat, decs []areaDecision, as *answerSem) bool {
 	w := e.mustWeights()
-	if w.OffQuestion == nil || len(decs) == 0 {
+	if w.OffQuestion == nil || w.OffQuestionWithheld || len(decs) == 0 {
 		return false
 	}
-	x := e.offQuestionVector(q, others, af, decs, as)
-	return w.OffQuestion.Prob(x) >= w.OffQuestionCut
+	return raisesOffQuestion(w, w.OffQuestion.Prob(e.offQuestionVector(q, others, af, decs, as)))
+}
+
+// raisesOffQuestion reports whether an answer whose off-question
+// probability is p draws the warning under w: a model that is there and
+// not withheld (Weights.OffQuestionWithheld), and p at its cut or above.
+func raisesOffQuestion(w *Weights, p float64) bool {
+	return w.OffQuestion != nil && !w.OffQuestionWithheld && p >= w.OffQuestionCut
 }
 
 func (e *Engine) offQuestionVector(q analyzer.Question, others []analyzer.Question, af *answerFeat, decs []areaDecision, as *answerSem) []float64 {

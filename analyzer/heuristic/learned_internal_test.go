@@ -267,3 +267,33 @@ func TestLengthPerArea(t *testing.T) {
 		}
 	}
 }
+
+// TestRaisesOffQuestion: the warning needs the model, a probability at its
+// cut or above, and the training command not to have withheld it.
+func TestRaisesOffQuestion(t *testing.T) {
+	lw, err := loadWeights()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := lw.OffQuestion
+	if m == nil {
+		t.Fatal("the embedded weights have no off-question model")
+	}
+	tests := []struct {
+		name string
+		w    Weights
+		p    float64
+		want bool
+	}{
+		{"at the cut", Weights{OffQuestion: m, OffQuestionCut: 0.9}, 0.9, true},
+		{"above", Weights{OffQuestion: m, OffQuestionCut: 0.9}, 0.97, true},
+		{"below", Weights{OffQuestion: m, OffQuestionCut: 0.9}, 0.89, false},
+		{"withheld", Weights{OffQuestion: m, OffQuestionCut: 0.9, OffQuestionWithheld: true}, 0.99, false},
+		{"no model", Weights{OffQuestionCut: 0.9}, 0.99, false},
+	}
+	for _, tt := range tests {
+		if got := raisesOffQuestion(&tt.w, tt.p); got != tt.want {
+			t.Errorf("%s: raisesOffQuestion(p %.2f) = %v, want %v", tt.name, tt.p, got, tt.want)
+		}
+	}
+}

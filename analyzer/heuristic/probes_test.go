@@ -49,7 +49,11 @@ func hasWarning(a analyzer.AnswerAnalysis, code string) bool {
 // TestOffQuestionProbes measures the off-question warning on a probe set
 // the engine was never trained on (testdata/probes/offtopic.jsonl: 24
 // answers given to a question they do not answer, 24 on-topic answers in
-// everyday words).
+// everyday words). The training command withholds the warning when its
+// held-out folds show it wrong as often as right (h2.22:
+// Weights.OffQuestionWithheld); then no probe may draw it, and the model
+// is measured at its cut as it would fire, so that a change that makes it
+// blind or noisy still shows here.
 func TestOffQuestionProbes(t *testing.T) {
 	probes := readJSONL[struct {
 		ID         string `json:"id"`
@@ -57,36 +61,63 @@ func TestOffQuestionProbes(t *testing.T) {
 		Text       string `json:"text"`
 		Off        bool   `json:"off_question"`
 	}](t, "../../testdata/probes/offtopic.jsonl")
-	e := heuristic.New()
 	g := cxGuide(t)
-	caught, off, alarms, on := 0, 0, 0, 0
-	for _, p := range probes {
-		a := analyzeInGuide(t, e, g, p.QuestionID, p.Text)
-		flagged := hasWarning(a, analyzer.WarnOffQuestion)
-		if p.Off {
-			off++
-			if flagged {
-				caught++
-			}
-		} else {
-			on++
-			if flagged {
-				alarms++
-				t.Logf("false alarm on %s", p.ID)
+	count := func(e *heuristic.Engine) (caught, off, alarms, on int) {
+		for _, p := range probes {
+			a := analyzeInGuide(t, e, g, p.QuestionID, p.Text)
+			flagged := hasWarning(a, analyzer.WarnOffQuestion)
+			if p.Off {
+				off++
+				if flagged {
+					caught++
+				}
+			} else {
+				on++
+				if flagged {
+					alarms++
+					t.Logf("false alarm on %s", p.ID)
+				}
 			}
 		}
+		return caught, off, alarms, on
 	}
-	t.Logf("off-question probes: %d of %d off-question answers flagged, %d of %d on-topic", caught, off, alarms, on)
+	w := embeddedWeights(t)
+	caught, off, alarms, on := count(heuristic.New())
+	t.Logf("off-question probes, as the engine reports (withheld %v): %d of %d off-question answers flagged, %d of %d on-topic", w.OffQuestionWithheld, caught, off, alarms, on)
+	if w.OffQuestionWithheld && caught+alarms > 0 {
+		t.Errorf("the warning is withheld, yet %d probes drew it", caught+alarms)
+	}
+	raised := *w
+	raised.OffQuestionWithheld = false
+	heuristic.SetWeights(&raised)
+	t.Cleanup(func() { heuristic.SetWeights(w) })
+	caught, off, alarms, on = count(heuristic.New())
+	t.Logf("off-question probes, the model at its cut: %d of %d off-question answers flagged, %d of %d on-topic", caught, off, alarms, on)
 	// Measured: 1 of 24 and 0 of 24 (h2.9, whose cut allows 2% false
-	// alarms on held-out folds; h2.5-h2.8 at 5%: 4 and 1). The warning is
-	// rare by design, so it misses most off-question answers; these bounds
-	// catch a change that makes it blind or noisy.
+	// alarms on held-out folds; h2.5-h2.8 at 5%: 4 and 1). The model is
+	// cautious by design, so it misses most off-question answers; these
+	// bounds catch a change that makes it blind or noisy.
 	if caught < 1 {
 		t.Errorf("%d of %d off-question answers flagged, want at least 1", caught, off)
 	}
 	if alarms > 1 {
 		t.Errorf("%d of %d on-topic answers flagged, want at most 1", alarms, on)
 	}
+}
+
+// embeddedWeights decodes the committed weights file afresh: a copy the
+// test may change and hand to heuristic.SetWeights.
+func embeddedWeights(t *testing.T) *heuristic.Weights {
+	t.Helper()
+	b, err := os.ReadFile("weights.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := heuristic.DecodeWeights(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
 }
 
 // TestOffQuestionSet measures the warning on testdata/eval/offquestion.jsonl

@@ -75,6 +75,12 @@ type Weights struct {
 	// OffQuestionCut is the probability at which the warning is raised,
 	// chosen on held-out folds (see Figures).
 	OffQuestionCut float64 `json:"off_question_cut,omitempty"`
+	// OffQuestionWithheld: on the held-out folds, the warning at its cut
+	// raised at least as many false alarms as it caught off-question
+	// answers (or caught none), so the engine does not raise it: a warning
+	// that is wrong more often than right misleads the reader. The model
+	// is kept for the trace and the next training.
+	OffQuestionWithheld bool `json:"off_question_withheld,omitempty"`
 	// Data lists every file the training read, with its sha256.
 	Data []DataFile `json:"data"`
 	// Figures are the training command's held-out measurements.

@@ -23,8 +23,10 @@ type offRow struct {
 // trainOffQuestion fits the off-question model on the behavioral
 // off-question set (off-question answers and on-topic controls) and the
 // labelled answers (all on topic), weighting the two classes equally. The
-// cut-off is the lowest that raises the warning on no on-topic answer of
-// any held-out fold; testdata/probes/offtopic.jsonl is never read here (the
+// cut-off is the lowest that raises the warning on at most
+// offFalseAlarmPct of the on-topic answers of the held-out folds, and the
+// warning is withheld when it is no more often right than wrong there
+// (offWithheld); testdata/probes/offtopic.jsonl is never read here (the
 // engine's tests measure on it).
 func trainOffQuestion(items []*item, w *heuristic.Weights) error {
 	var rows []offRow
@@ -137,11 +139,24 @@ func trainOffQuestion(items []*item, w *heuristic.Weights) error {
 	}
 	w.OffQuestion = m.Logistic
 	w.OffQuestionCut = analyzer.Round3(cut)
+	w.OffQuestionWithheld = offWithheld(caught, falseAlarms)
+	if w.OffQuestionWithheld {
+		fmt.Printf("off-question: withheld: at its cut the warning catches %d and raises %d false alarms on the held-out folds\n", caught, falseAlarms)
+	}
 	w.Figures["off_question_cv_caught"] = float64(caught)
 	w.Figures["off_question_cv_off"] = float64(nOff)
 	w.Figures["off_question_cv_on"] = float64(len(rows) - nOff)
 	w.Figures["off_question_cv_false_alarms"] = float64(falseAlarms)
 	return nil
+}
+
+// offWithheld reports a warning not worth raising, from what it did on
+// the held-out folds at its cut: it caught no off-question answer, or it
+// raised as many false alarms as it caught or more (precision 0.5 or
+// below). A reader who sees it should be more likely right than wrong to
+// look again.
+func offWithheld(caught, falseAlarms int) bool {
+	return caught == 0 || falseAlarms >= caught
 }
 
 type fitted struct{ *model.Logistic }

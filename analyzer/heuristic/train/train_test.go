@@ -107,3 +107,26 @@ func TestSureCut(t *testing.T) {
 		})
 	}
 }
+
+// TestOffWithheld: the off-question warning is raised only when, on the
+// held-out folds, it caught off-question answers and was right more often
+// than wrong.
+func TestOffWithheld(t *testing.T) {
+	tests := []struct {
+		caught, falseAlarms int
+		withheld            bool
+	}{
+		{0, 0, true},  // silent: nothing to show for it
+		{0, 4, true},  // only false alarms (h2.21's held-out folds)
+		{3, 3, true},  // a coin toss
+		{3, 4, true},  // wrong more often than right
+		{1, 0, false}, // right whenever it fires
+		{5, 4, false},
+		{29, 2, false},
+	}
+	for _, tt := range tests {
+		if got := offWithheld(tt.caught, tt.falseAlarms); got != tt.withheld {
+			t.Errorf("offWithheld(%d caught, %d false alarms) = %v, want %v", tt.caught, tt.falseAlarms, got, tt.withheld)
+		}
+	}
+}
