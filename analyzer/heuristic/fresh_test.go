@@ -1,0 +1,173 @@
+package heuristic_test
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/heuristic"
+	"github.com/candorhq/candor/evaluation"
+	"github.com/candorhq/candor/guide"
+)
+
+// freshItem is an answer of testdata/eval/fresh with its labels.
+type freshItem struct {
+	ID         string              `json:"id"`
+	QuestionID string              `json:"question_id"`
+	Text       string              `json:"text"`
+	Areas      map[string]string   `json:"areas"`
+	Evidence   map[string][]string `json:"evidence"`
+	Label      string              `json:"label"`
+	Off        bool                `json:"off_question"`
+}
+
+// freshFigures is what the engine does on one guide of testdata/eval/fresh.
+type freshFigures struct {
+	want, got                   []int // area statuses of the answers to their own question
+	labels, labelsRight         int
+	onWarned                    int // answers to their own question that drew answer_off_question
+	quoted, quotesRight, withEv int
+	off, offAreas, offMissing   int // off-question answers; their areas; those read missing
+	offAllMissing, offWarned    int
+}
+
+func (f freshFigures) String() string {
+	return fmt.Sprintf("%d areas QWK %.3f accuracy %.3f, mean status read %.2f labelled %.2f; labels %d of %d; first quote inside a labelled sentence %d of %d quoted (%d labelled); off-question answers %d: areas read missing %d of %d, all missing %d, warned %d; on-topic warned %d",
+		len(f.want), evaluation.QWK(f.want, f.got, 3), evaluation.Accuracy(f.want, f.got), mean(f.got), mean(f.want), f.labelsRight, f.labels,
+		f.quotesRight, f.quoted, f.withEv, f.off, f.offMissing, f.offAreas, f.offAllMissing, f.offWarned, f.onWarned)
+}
+
+func mean(xs []int) float64 {
+	s := 0
+	for _, x := range xs {
+		s += x
+	}
+	return float64(s) / float64(max(len(xs), 1))
+}
+
+func freshRun(t *testing.T, e *heuristic.Engine, g *analyzer.Guide, items []freshItem, f *freshFigures) {
+	t.Helper()
+	for _, it := range items {
+		a := analyzeInGuide(t, e, g, it.QuestionID, it.Text)
+		if len(a.Coverage.Areas) != len(it.Areas) {
+			t.Fatalf("%s: %d areas read, %d labelled", it.ID, len(a.Coverage.Areas), len(it.Areas))
+		}
+		f.labels++
+		if a.Delivery.Label == it.Label {
+			f.labelsRight++
+		}
+		if it.Off {
+			f.off++
+			all := true
+			for _, ar := range a.Coverage.Areas {
+				f.offAreas++
+				if ar.Status == analyzer.StatusMissing {
+					f.offMissing++
+				} else {
+					all = false
+				}
+			}
+			if all {
+				f.offAllMissing++
+			}
+			if hasWarning(a, analyzer.WarnOffQuestion) {
+				f.offWarned++
+			}
+			continue
+		}
+		if hasWarning(a, analyzer.WarnOffQuestion) {
+			f.onWarned++
+		}
+		for _, ar := range a.Coverage.Areas {
+			k := strconv.Itoa(ar.Index)
+			w, ok1 := evaluation.StatusValue(it.Areas[k])
+			gv, ok2 := evaluation.StatusValue(ar.Status)
+			if !ok1 || !ok2 {
+				t.Fatalf("%s area %s: status %q labelled, %q read", it.ID, k, it.Areas[k], ar.Status)
+			}
+			f.want, f.got = append(f.want, w), append(f.got, gv)
+			sents := it.Evidence[k]
+			if len(sents) == 0 {
+				continue
+			}
+			f.withEv++
+			if len(ar.Evidence) == 0 {
+				continue
+			}
+			f.quoted++
+			if slices.ContainsFunc(sents, func(s string) bool { return strings.Contains(s, ar.Evidence[0].Quote) }) {
+				f.quotesRight++
+			}
+		}
+	}
+}
+
+// TestFreshGuidesHeldOut measures the embedded engine on two guides
+// written for it after h2.21 and never trained on or tuned to
+// (testdata/eval/fresh: a warehouse shift lead's and a support agent's, 40
+// spoken answers each, five of them to another question, labelled blind
+// by helpers who ran no engine; testdata/eval/README.md). It is the fresh
+// held-out check that h2.21's choice, made partly on the campus set, asked
+// for.
+func TestFreshGuidesHeldOut(t *testing.T) {
+	e := heuristic.New()
+	var all freshFigures
+	for _, name := range []string{"warehouse-lead", "support-agent"} {
+		g, err := guide.Load("../../testdata/eval/fresh/" + name + ".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		items := readJSONL[freshItem](t, "../../testdata/eval/fresh/"+name+"_answers.jsonl")
+		if len(items) != 40 {
+			t.Fatalf("%s: %d answers, want 40", name, len(items))
+		}
+		var f freshFigures
+		freshRun(t, e, g, items, &f)
+		t.Logf("%s: %v", name, f)
+		all.add(f)
+	}
+	t.Logf("both guides: %v", all)
+	if len(all.want) != 224 || all.off != 10 {
+		t.Fatalf("%d areas of on-question answers and %d off-question answers, want 224 and 10", len(all.want), all.off)
+	}
+	// Measured when the sets arrived, both guides: h2.20 QWK 0.436,
+	// accuracy 0.536, labels 61 of 80, first quotes 97 of 151, one
+	// off-question answer warned; h2.21-h2.22 QWK 0.425, accuracy 0.621,
+	// labels 61, first quotes 123 of 189 (more areas quoted), no warning.
+	// No off-question answer has an area read missing (0 of 32): the
+	// embedded engine's coverage follows the answer's length and
+	// specificity, not its topic (analyzer/heuristic/README.md, h2.21 and
+	// h2.22). The floors leave about 0.02, and two answers.
+	qwk, acc := evaluation.QWK(all.want, all.got, 3), evaluation.Accuracy(all.want, all.got)
+	if qwk < 0.40 || acc < 0.60 {
+		t.Errorf("fresh guides: coverage QWK %.3f, accuracy %.3f; floors 0.40 and 0.60", qwk, acc)
+	}
+	if all.labelsRight < 59 {
+		t.Errorf("fresh guides: %d of 80 delivery labels as labelled, floor 59", all.labelsRight)
+	}
+	if all.quotesRight < 118 {
+		t.Errorf("fresh guides: %d first quotes inside a labelled sentence, floor 118", all.quotesRight)
+	}
+	if all.onWarned > 0 {
+		t.Errorf("fresh guides: %d answers to their own question drew answer_off_question", all.onWarned)
+	}
+}
+
+// add appends g's figures to f's.
+func (f *freshFigures) add(g freshFigures) {
+	f.want, f.got = append(f.want, g.want...), append(f.got, g.got...)
+	f.labels += g.labels
+	f.labelsRight += g.labelsRight
+	f.onWarned += g.onWarned
+	f.quoted += g.quoted
+	f.quotesRight += g.quotesRight
+	f.withEv += g.withEv
+	f.off += g.off
+	f.offAreas += g.offAreas
+	f.offMissing += g.offMissing
+	f.offAllMissing += g.offAllMissing
+	f.offWarned += g.offWarned
+}
