@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 
 	"github.com/candorhq/candor/analyzer"
@@ -82,7 +81,7 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	if err := ctx.Err(); err != nil {
 		return analyzer.AnswerAnalysis{}, err
 	}
-	if strings.TrimSpace(answer) == "" || nlp.Words(answer) == 0 {
+	if !nlp.HasWord(answer) {
 		return analyzer.AnswerAnalysis{}, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
 	}
 	found, doc, af := readAnswer(answer)

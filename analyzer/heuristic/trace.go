@@ -2,7 +2,6 @@ package heuristic
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/nlp"
@@ -73,7 +72,7 @@ func (e *Engine) TraceDepth(q analyzer.Question, answer string) (*Trace, error) 
 }
 
 func (e *Engine) trace(q analyzer.Question, others []analyzer.Question, answer string, depth bool) (*Trace, error) {
-	if strings.TrimSpace(answer) == "" || nlp.Words(answer) == 0 {
+	if !nlp.HasWord(answer) {
 		return nil, fmt.Errorf("question %s: %w", q.ID, analyzer.ErrEmptyAnswer)
 	}
 	_, doc, af := readAnswer(answer)

@@ -426,6 +426,26 @@ func (d *Doc) unit(first, last int, sentStart bool) Unit {
 	return u
 }
 
+// HasWord reports whether text has a word: Words(text) > 0, without
+// reading past the first one.
+func HasWord(text string) bool {
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isWordRune(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
 // Words counts the words of a text (tokens with a letter or digit).
 func Words(text string) int {
 	n := 0

@@ -285,10 +285,16 @@ func TestWords(t *testing.T) {
 		{"'", 0},
 		{"' '' '", 0},
 		{"rock 'n' roll", 3},
+		{"’’ ’", 0},
+		{"—a", 1},
+		{"\u0301²", 0},
 	}
 	for _, tc := range tests {
 		if got := nlp.Words(tc.text); got != tc.want {
 			t.Errorf("Words(%q) = %d, want %d", tc.text, got, tc.want)
+		}
+		if got := nlp.HasWord(tc.text); got != (tc.want > 0) {
+			t.Errorf("HasWord(%q) = %v, want %v", tc.text, got, tc.want > 0)
 		}
 	}
 }
@@ -433,8 +439,12 @@ func FuzzParse(f *testing.F) {
 				}
 			}
 		}
-		if w := nlp.Words(text); w < 0 {
+		w := nlp.Words(text)
+		if w < 0 {
 			t.Fatalf("Words = %d", w)
+		}
+		if nlp.HasWord(text) != (w > 0) {
+			t.Fatalf("HasWord = %v with %d words", nlp.HasWord(text), w)
 		}
 	})
 }
