@@ -240,11 +240,12 @@ func hints(base *analyzer.AnswerAnalysis, v *view, injected []analyzer.Span) *pr
 
 // judged is one sample's reply after grounding.
 type judged struct {
-	status     []string
-	confidence []float64
-	evidence   [][]analyzer.Span
-	delivery   analyzer.Delivery
-	followUps  []string
+	offQuestion bool // the sample says the answer is not about its question
+	status      []string
+	confidence  []float64
+	evidence    [][]analyzer.Span
+	delivery    analyzer.Delivery
+	followUps   []string
 }
 
 // ground checks one reply's quotes against the answer: an unfound quote is
@@ -255,9 +256,10 @@ type judged struct {
 // rules; combine maps covered to present and missing to absent.
 func ground(g *grounder, r reply, n, nDepth int, gr *analyzer.Grounding) judged {
 	j := judged{
-		status:     make([]string, n+nDepth),
-		confidence: make([]float64, n+nDepth),
-		evidence:   make([][]analyzer.Span, n+nDepth),
+		offQuestion: r.AnswersTheQuestion != nil && !*r.AnswersTheQuestion,
+		status:      make([]string, n+nDepth),
+		confidence:  make([]float64, n+nDepth),
+		evidence:    make([][]analyzer.Span, n+nDepth),
 	}
 	all := append([]replyArea(nil), r.Areas...)
 	for _, d := range r.Depth {
@@ -355,6 +357,19 @@ func containsSpan(ss []analyzer.Span, s analyzer.Span) bool {
 	return false
 }
 
+// offQuestion reports an answer that most samples say is not about its
+// question. A tie reads it as on the question: a false "answers another
+// question" costs the candidate more than a miss costs the interviewer.
+func offQuestion(js []judged) bool {
+	off := 0
+	for _, j := range js {
+		if j.offQuestion {
+			off++
+		}
+	}
+	return 2*off > len(js)
+}
+
 // statusRank orders statuses from the most conservative; ties between
 // samples go to the more conservative verdict.
 var statusRank = map[string]int{analyzer.StatusMissing: 0, analyzer.StatusPartial: 1, analyzer.StatusCovered: 2}
@@ -402,13 +417,19 @@ func (e *Engine) combine(q analyzer.Question, answer string, g *grounder, replie
 			Present: st == analyzer.DepthPresent, Confidence: conf, Evidence: ev})
 	}
 	a.FollowUps = followUps(q, a.Coverage.Areas, a.Delivery.Depth, js)
+	if offQuestion(js) {
+		a.Warnings = append(a.Warnings, analyzer.Warning{Code: analyzer.WarnOffQuestion, QuestionID: q.ID,
+			Message: "the model read the answer as not about its question; it may answer a different question"})
+	}
 	if base != nil {
 		// The told episode and its details are the embedded engine's rule
 		// (the model is not asked for them).
 		a.Delivery.Episode, a.Delivery.Details = base.Delivery.Episode, base.Delivery.Details
 		a.Words = base.Words
 		for _, w := range base.Warnings {
-			if w.Code != analyzer.WarnPromptInjection {
+			// The model's own verdict decides whether the answer is off
+			// its question.
+			if w.Code != analyzer.WarnPromptInjection && w.Code != analyzer.WarnOffQuestion {
 				a.Warnings = append(a.Warnings, w)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -681,5 +682,55 @@ func TestOptionsNames(t *testing.T) {
 	}
 	if strings.Contains(strings.ToLower(a), "dana") {
 		t.Errorf("options %q contain a name", a)
+	}
+}
+
+// TestQuestionVerdict: the answer_off_question warning follows the
+// samples' answers_the_question by majority, a tie and a reply that leaves
+// the verdict out (a server that does not enforce the schema) reading as on
+// the question.
+func TestQuestionVerdict(t *testing.T) {
+	yes, no := true, false
+	tests := []struct {
+		name     string
+		verdicts []*bool // one per sample (seeds 7, 8, 9 ...)
+		warned   bool
+	}{
+		{"one sample, off", []*bool{&no}, true},
+		{"one sample, on", []*bool{&yes}, false},
+		{"verdict left out", []*bool{nil}, false},
+		{"two of three off", []*bool{&no, &no, &yes}, true},
+		{"one of three off", []*bool{&no, &yes, &yes}, false},
+		{"tie", []*bool{&no, &yes}, false},
+		{"off, and one left out", []*bool{&no, &no, nil}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := newServer(t, func(w http.ResponseWriter, _ *http.Request, _ int, c call) {
+				k := int(*c.req.Seed) - 7
+				if k < 0 || k >= len(tt.verdicts) {
+					testkit.WriteChatError(w, http.StatusBadRequest, "unexpected seed")
+					return
+				}
+				r := goodReply
+				r.AnswersTheQuestion = tt.verdicts[k]
+				writeReply(w, r.String(), openai.FinishReasonStop)
+			})
+			e := newEngine(t, fs, &fallbackEngine{}, func(c *llm.Config) { c.Seed, c.Samples = 7, len(tt.verdicts) })
+			a, err := e.Analyze(context.Background(), question, goodAnswer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slices.ContainsFunc(a.Warnings, func(w analyzer.Warning) bool { return w.Code == analyzer.WarnLLMFallback }) {
+				t.Fatalf("fell back to the embedded engine: %+v", a.Warnings)
+			}
+			warned := slices.ContainsFunc(a.Warnings, func(w analyzer.Warning) bool { return w.Code == analyzer.WarnOffQuestion })
+			if warned != tt.warned {
+				t.Errorf("answer_off_question raised %v, want %v (warnings %+v)", warned, tt.warned, a.Warnings)
+			}
+			if got := len(fs.recorded()); got != len(tt.verdicts) {
+				t.Errorf("%d calls, want %d", got, len(tt.verdicts))
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -14,10 +15,14 @@ import (
 
 // reply is the model's answer, as prompts' schema describes it.
 type reply struct {
-	Areas     []replyArea   `json:"areas"`
-	Delivery  replyDelivery `json:"delivery"`
-	Depth     []replyArea   `json:"depth"`
-	FollowUps []string      `json:"follow_ups"`
+	// AnswersTheQuestion is the model's verdict on whether the answer is
+	// about its question; nil when a server that does not enforce the
+	// schema let the model leave it out (read as on the question).
+	AnswersTheQuestion *bool         `json:"answers_the_question"`
+	Areas              []replyArea   `json:"areas"`
+	Delivery           replyDelivery `json:"delivery"`
+	Depth              []replyArea   `json:"depth"`
+	FollowUps          []string      `json:"follow_ups"`
 }
 
 type replyArea struct {
@@ -43,6 +48,9 @@ type replyDelivery struct {
 	} `json:"signals"`
 }
 
+// optionalVerdict is the one field of the reply schema a reply may lack.
+const optionalVerdict = "answers_the_question"
+
 // errUnusable marks a reply that arrived but cannot be used (not JSON, not
 // the schema, truncated): the call failed even though the status was 200.
 var errUnusable = errors.New("unusable reply")
@@ -51,6 +59,16 @@ func compileReplySchema() (*jsonschema.Schema, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(prompts.Schema()))
 	if err != nil {
 		return nil, err
+	}
+	// Strict structured outputs need every property required, so the
+	// schema sent requires answers_the_question; a reply from a server that
+	// does not enforce it may lack that one verdict and is still read (the
+	// answer then counts as on its question), since the areas and the
+	// delivery are what the report is made of.
+	if m, ok := doc.(map[string]any); ok {
+		if req, ok := m["required"].([]any); ok {
+			m["required"] = slices.DeleteFunc(slices.Clone(req), func(v any) bool { return v == optionalVerdict })
+		}
 	}
 	c := jsonschema.NewCompiler()
 	if err := c.AddResource("candor-reply.json", doc); err != nil {

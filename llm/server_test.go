@@ -147,10 +147,13 @@ type delivery struct {
 }
 
 type modelReply struct {
-	Areas     []area   `json:"areas"`
-	Delivery  delivery `json:"delivery"`
-	Depth     []area   `json:"depth"`
-	FollowUps []string `json:"follow_ups"`
+	// AnswersTheQuestion is left out of the reply when nil, as a server
+	// that does not enforce the schema may let a model do.
+	AnswersTheQuestion *bool    `json:"answers_the_question,omitempty"`
+	Areas              []area   `json:"areas"`
+	Delivery           delivery `json:"delivery"`
+	Depth              []area   `json:"depth"`
+	FollowUps          []string `json:"follow_ups"`
 }
 
 func (m modelReply) String() string {

@@ -170,7 +170,7 @@ func TestSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	valid := `{"areas":[{"index":1,"status":"covered","confidence":0.8,"quotes":["Last March"]}],
+	valid := `{"answers_the_question":true,"areas":[{"index":1,"status":"covered","confidence":0.8,"quotes":["Last March"]}],
 		"delivery":{"label":"specific","specificity":70,"star":{"situation":true,"task":false,"action":true,"result":true},
 		"signals":[{"kind":"time_marker","polarity":"specific","quote":"Last March"}]},"depth":[],"follow_ups":[]}`
 	tests := []struct {
@@ -182,6 +182,10 @@ func TestSchema(t *testing.T) {
 		{"extra field", strings.Replace(valid, `"follow_ups":[]`, `"follow_ups":[],"note":"x"`, 1), false},
 		{"specificity out of range", strings.Replace(valid, `70`, `170`, 1), false},
 		{"missing delivery", `{"areas":[],"follow_ups":[]}`, false},
+		// Strict structured outputs need it required; the LLM engine reads
+		// a reply without it all the same (llm's TestQuestionVerdict).
+		{"no verdict on the question", strings.Replace(valid, `"answers_the_question":true,`, ``, 1), false},
+		{"verdict not a boolean", strings.Replace(valid, `"answers_the_question":true`, `"answers_the_question":"yes"`, 1), false},
 		{"quote too long", strings.Replace(valid, `"quotes":["Last March"]`, `"quotes":["`+strings.Repeat("x", 241)+`"]`, 1), false},
 	}
 	for _, tt := range tests {
