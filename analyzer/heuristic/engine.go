@@ -151,17 +151,21 @@ var OffQuestionFeatures = []string{
 // training command withheld the warning.
 func (e *Engine) offQuestion(q analyzer.Question, others []analyzer.Question, af *answerFeat, decs []areaDecision, as *answerSem) bool {
 	w := e.mustWeights()
-	if w.OffQuestion == nil || w.OffQuestionWithheld || len(decs) == 0 {
-		return false
+	if !w.offQuestionLive() || len(decs) == 0 {
+		return false // the vector is not worth computing
 	}
 	return raisesOffQuestion(w, w.OffQuestion.Prob(e.offQuestionVector(q, others, af, decs, as)))
 }
 
+// offQuestionLive reports an off-question model that is there and not
+// withheld (Weights.OffQuestionWithheld).
+func (w *Weights) offQuestionLive() bool { return w.OffQuestion != nil && !w.OffQuestionWithheld }
+
 // raisesOffQuestion reports whether an answer whose off-question
-// probability is p draws the warning under w: a model that is there and
-// not withheld (Weights.OffQuestionWithheld), and p at its cut or above.
+// probability is p draws the warning under w: a live model, and p at its
+// cut or above.
 func raisesOffQuestion(w *Weights, p float64) bool {
-	return w.OffQuestion != nil && !w.OffQuestionWithheld && p >= w.OffQuestionCut
+	return w.offQuestionLive() && p >= w.OffQuestionCut
 }
 
 func (e *Engine) offQuestionVector(q analyzer.Question, others []analyzer.Question, af *answerFeat, decs []areaDecision, as *answerSem) []float64 {

@@ -2,9 +2,6 @@ package heuristic_test
 
 import (
 	"fmt"
-	"slices"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/candorhq/candor/analyzer"
@@ -26,27 +23,20 @@ type freshItem struct {
 
 // freshFigures is what the engine does on one guide of testdata/eval/fresh.
 type freshFigures struct {
-	want, got                   []int // area statuses of the answers to their own question
-	labels, labelsRight         int
-	onWarned                    int // answers to their own question that drew answer_off_question
-	quoted, quotesRight, withEv int
-	off, offAreas, offMissing   int // off-question answers; their areas; those read missing
-	offAllMissing, offWarned    int
+	areaTally                 // the areas of the answers to their own question
+	labels, labelsRight       int
+	onWarned                  int // answers to their own question that drew answer_off_question
+	off, offAreas, offMissing int // off-question answers; their areas; those read missing
+	offAllMissing, offWarned  int
 }
 
 func (f freshFigures) String() string {
 	return fmt.Sprintf("%d areas QWK %.3f accuracy %.3f, mean status read %.2f labelled %.2f; labels %d of %d; first quote inside a labelled sentence %d of %d quoted (%d labelled); off-question answers %d: areas read missing %d of %d, all missing %d, warned %d; on-topic warned %d",
 		len(f.want), evaluation.QWK(f.want, f.got, 3), evaluation.Accuracy(f.want, f.got), mean(f.got), mean(f.want), f.labelsRight, f.labels,
-		f.quotesRight, f.quoted, f.withEv, f.off, f.offMissing, f.offAreas, f.offAllMissing, f.offWarned, f.onWarned)
+		f.right, f.quoted, f.labelled, f.off, f.offMissing, f.offAreas, f.offAllMissing, f.offWarned, f.onWarned)
 }
 
-func mean(xs []int) float64 {
-	s := 0
-	for _, x := range xs {
-		s += x
-	}
-	return float64(s) / float64(max(len(xs), 1))
-}
+func mean(xs []int) float64 { return float64(sum(xs)) / float64(max(len(xs), 1)) }
 
 func freshRun(t *testing.T, e *heuristic.Engine, g *analyzer.Guide, items []freshItem, f *freshFigures) {
 	t.Helper()
@@ -81,27 +71,7 @@ func freshRun(t *testing.T, e *heuristic.Engine, g *analyzer.Guide, items []fres
 		if hasWarning(a, analyzer.WarnOffQuestion) {
 			f.onWarned++
 		}
-		for _, ar := range a.Coverage.Areas {
-			k := strconv.Itoa(ar.Index)
-			w, ok1 := evaluation.StatusValue(it.Areas[k])
-			gv, ok2 := evaluation.StatusValue(ar.Status)
-			if !ok1 || !ok2 {
-				t.Fatalf("%s area %s: status %q labelled, %q read", it.ID, k, it.Areas[k], ar.Status)
-			}
-			f.want, f.got = append(f.want, w), append(f.got, gv)
-			sents := it.Evidence[k]
-			if len(sents) == 0 {
-				continue
-			}
-			f.withEv++
-			if len(ar.Evidence) == 0 {
-				continue
-			}
-			f.quoted++
-			if slices.ContainsFunc(sents, func(s string) bool { return strings.Contains(s, ar.Evidence[0].Quote) }) {
-				f.quotesRight++
-			}
-		}
+		f.areaTally.add(t, it.ID, a.Coverage.Areas, it.Areas, it.Evidence)
 	}
 }
 
@@ -148,8 +118,8 @@ func TestFreshGuidesHeldOut(t *testing.T) {
 	if all.labelsRight < 59 {
 		t.Errorf("fresh guides: %d of 80 delivery labels as labelled, floor 59", all.labelsRight)
 	}
-	if all.quotesRight < 118 {
-		t.Errorf("fresh guides: %d first quotes inside a labelled sentence, floor 118", all.quotesRight)
+	if all.right < 118 {
+		t.Errorf("fresh guides: %d first quotes inside a labelled sentence, floor 118", all.right)
 	}
 	if all.onWarned > 0 {
 		t.Errorf("fresh guides: %d answers to their own question drew answer_off_question", all.onWarned)
@@ -158,13 +128,10 @@ func TestFreshGuidesHeldOut(t *testing.T) {
 
 // add appends g's figures to f's.
 func (f *freshFigures) add(g freshFigures) {
-	f.want, f.got = append(f.want, g.want...), append(f.got, g.got...)
+	f.merge(g.areaTally)
 	f.labels += g.labels
 	f.labelsRight += g.labelsRight
 	f.onWarned += g.onWarned
-	f.quoted += g.quoted
-	f.quotesRight += g.quotesRight
-	f.withEv += g.withEv
 	f.off += g.off
 	f.offAreas += g.offAreas
 	f.offMissing += g.offMissing

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/evaluation"
 	"github.com/candorhq/candor/guide"
@@ -41,41 +42,18 @@ func TestSpokenCoverageHeldOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := heuristic.New()
-	var want, got []int
-	var sumWant, sumGot float64
-	quoted, right, labelled := 0, 0, 0
+	var tally areaTally
 	for _, it := range readJSONL[answer](t, "../../testdata/eval/delivery_spoken_train.jsonl") {
 		l, ok := gold[it.ID]
 		if !ok || l.QuestionID != it.QuestionID {
 			t.Fatalf("%s: no coverage labels for question %s", it.ID, it.QuestionID)
 		}
 		a := analyzeInGuide(t, e, campus, it.QuestionID, it.Text)
-		if len(a.Coverage.Areas) != len(l.Areas) {
-			t.Fatalf("%s: %d areas read, %d labelled", it.ID, len(a.Coverage.Areas), len(l.Areas))
-		}
-		for _, ar := range a.Coverage.Areas {
-			k := strconv.Itoa(ar.Index)
-			w, ok1 := evaluation.StatusValue(l.Areas[k])
-			g, ok2 := evaluation.StatusValue(ar.Status)
-			if !ok1 || !ok2 {
-				t.Fatalf("%s area %s: status %q labelled, %q read", it.ID, k, l.Areas[k], ar.Status)
-			}
-			want, got = append(want, w), append(got, g)
-			sumWant, sumGot = sumWant+float64(w), sumGot+float64(g)
-			sents := l.Evidence[k]
-			if len(sents) == 0 {
-				continue
-			}
-			labelled++
-			if len(ar.Evidence) == 0 {
-				continue
-			}
-			quoted++
-			if slices.ContainsFunc(sents, func(s string) bool { return strings.Contains(s, ar.Evidence[0].Quote) }) {
-				right++
-			}
-		}
+		tally.add(t, it.ID, a.Coverage.Areas, l.Areas, l.Evidence)
 	}
+	want, got := tally.want, tally.got
+	sumWant, sumGot := float64(sum(want)), float64(sum(got))
+	quoted, right, labelled := tally.quoted, tally.right, tally.labelled
 	n := len(want)
 	if n != 262 {
 		t.Fatalf("%d labelled areas, want 262", n)
@@ -97,4 +75,57 @@ func TestSpokenCoverageHeldOut(t *testing.T) {
 	if d := sumGot/float64(n) - sumWant/float64(n); d < -0.2 || d > 0.2 {
 		t.Errorf("mean status read %.2f, labelled %.2f: more than 0.2 apart", sumGot/float64(n), sumWant/float64(n))
 	}
+}
+
+// areaTally holds a report's area statuses beside the labelled ones and
+// counts its first quotes against the labelled evidence sentences.
+type areaTally struct {
+	want, got               []int // labelled and read statuses, 0..2
+	labelled, quoted, right int   // areas with labelled evidence; of them quoted; first quote inside a labelled sentence
+}
+
+// add tallies the areas read for one answer against its labels and
+// evidence (keyed "1".."n").
+func (c *areaTally) add(t *testing.T, id string, areas []analyzer.AreaResult, labels map[string]string, evidence map[string][]string) {
+	t.Helper()
+	if len(areas) != len(labels) {
+		t.Fatalf("%s: %d areas read, %d labelled", id, len(areas), len(labels))
+	}
+	for _, ar := range areas {
+		k := strconv.Itoa(ar.Index)
+		w, ok1 := evaluation.StatusValue(labels[k])
+		g, ok2 := evaluation.StatusValue(ar.Status)
+		if !ok1 || !ok2 {
+			t.Fatalf("%s area %s: status %q labelled, %q read", id, k, labels[k], ar.Status)
+		}
+		c.want, c.got = append(c.want, w), append(c.got, g)
+		sents := evidence[k]
+		if len(sents) == 0 {
+			continue
+		}
+		c.labelled++
+		if len(ar.Evidence) == 0 {
+			continue
+		}
+		c.quoted++
+		if slices.ContainsFunc(sents, func(s string) bool { return strings.Contains(s, ar.Evidence[0].Quote) }) {
+			c.right++
+		}
+	}
+}
+
+// merge appends o's tally to c's.
+func (c *areaTally) merge(o areaTally) {
+	c.want, c.got = append(c.want, o.want...), append(c.got, o.got...)
+	c.labelled += o.labelled
+	c.quoted += o.quoted
+	c.right += o.right
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
 }
