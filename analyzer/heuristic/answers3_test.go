@@ -3,9 +3,7 @@ package heuristic_test
 import (
 	"testing"
 
-	"github.com/candorhq/candor/analyzer/heuristic"
 	"github.com/candorhq/candor/evaluation"
-	"github.com/candorhq/candor/guide"
 )
 
 // answers3Guides are the guides of testdata/areakinds that
@@ -22,22 +20,9 @@ var answers3Guides = []string{"hospitality", "nursing", "project-management", "s
 // "Tried after h2.22"), so they measure instead. With 1,120 areas it is the
 // largest held-out coverage set, about five times the fresh guides'.
 func TestSixGuidesHeldOut(t *testing.T) {
-	e := heuristic.New()
-	var all freshFigures
-	for _, name := range answers3Guides {
-		g, err := guide.Load("../../testdata/areakinds/" + name + ".yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		items := readJSONL[freshItem](t, "../../testdata/eval/answers3/"+name+".jsonl")
-		if len(items) != 25 {
-			t.Fatalf("%s: %d answers, want 25", name, len(items))
-		}
-		var f freshFigures
-		freshRun(t, e, g, items, &f)
-		t.Logf("%s: %v", name, f)
-		all.add(f)
-	}
+	all := guidesHeldOut(t, answers3Guides, 25, func(name string) (string, string) {
+		return "../../testdata/areakinds/" + name + ".yaml", "../../testdata/eval/answers3/" + name + ".jsonl"
+	})
 	t.Logf("six guides: %v", all)
 	if len(all.want) != 1120 || all.labels != 150 {
 		t.Fatalf("%d areas and %d answers, want 1120 and 150", len(all.want), all.labels)

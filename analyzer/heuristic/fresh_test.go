@@ -75,6 +75,31 @@ func freshRun(t *testing.T, e *heuristic.Engine, g *analyzer.Guide, items []fres
 	}
 }
 
+// guidesHeldOut runs the embedded engine on the labelled answers to each
+// named guide (paths gives the guide's file and its answers' file), n
+// answers a guide, logs each guide's figures and returns their sum.
+func guidesHeldOut(t *testing.T, names []string, n int, paths func(name string) (guideFile, answersFile string)) freshFigures {
+	t.Helper()
+	e := heuristic.New()
+	var all freshFigures
+	for _, name := range names {
+		gf, af := paths(name)
+		g, err := guide.Load(gf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items := readJSONL[freshItem](t, af)
+		if len(items) != n {
+			t.Fatalf("%s: %d answers, want %d", af, len(items), n)
+		}
+		var f freshFigures
+		freshRun(t, e, g, items, &f)
+		t.Logf("%s: %v", name, f)
+		all.add(f)
+	}
+	return all
+}
+
 // TestFreshGuidesHeldOut measures the embedded engine on two guides
 // written for it after h2.21 and never trained on or tuned to
 // (testdata/eval/fresh: a warehouse shift lead's and a support agent's, 40
@@ -83,22 +108,10 @@ func freshRun(t *testing.T, e *heuristic.Engine, g *analyzer.Guide, items []fres
 // held-out check that h2.21's choice, made partly on the campus set, asked
 // for.
 func TestFreshGuidesHeldOut(t *testing.T) {
-	e := heuristic.New()
-	var all freshFigures
-	for _, name := range []string{"warehouse-lead", "support-agent"} {
-		g, err := guide.Load("../../testdata/eval/fresh/" + name + ".yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		items := readJSONL[freshItem](t, "../../testdata/eval/fresh/"+name+"_answers.jsonl")
-		if len(items) != 40 {
-			t.Fatalf("%s: %d answers, want 40", name, len(items))
-		}
-		var f freshFigures
-		freshRun(t, e, g, items, &f)
-		t.Logf("%s: %v", name, f)
-		all.add(f)
-	}
+	all := guidesHeldOut(t, []string{"warehouse-lead", "support-agent"}, 40,
+		func(name string) (string, string) {
+			return "../../testdata/eval/fresh/" + name + ".yaml", "../../testdata/eval/fresh/" + name + "_answers.jsonl"
+		})
 	t.Logf("both guides: %v", all)
 	if len(all.want) != 224 || all.off != 10 {
 		t.Fatalf("%d areas of on-question answers and %d off-question answers, want 224 and 10", len(all.want), all.off)
