@@ -10,8 +10,9 @@ import (
 	"github.com/candorhq/candor/guide"
 )
 
-// freshItem is an answer of testdata/eval/fresh with its labels.
-type freshItem struct {
+// labelledAnswer is an answer to a guide of one's own with its labels
+// (testdata/eval/fresh, testdata/eval/answers3).
+type labelledAnswer struct {
 	ID         string              `json:"id"`
 	QuestionID string              `json:"question_id"`
 	Text       string              `json:"text"`
@@ -21,8 +22,9 @@ type freshItem struct {
 	Off        bool                `json:"off_question"`
 }
 
-// freshFigures is what the engine does on one guide of testdata/eval/fresh.
-type freshFigures struct {
+// guideFigures is what the engine does on the labelled answers to one guide
+// of one's own.
+type guideFigures struct {
 	areaTally                 // the areas of the answers to their own question
 	labels, labelsRight       int
 	onWarned                  int // answers to their own question that drew answer_off_question
@@ -30,7 +32,7 @@ type freshFigures struct {
 	offAllMissing, offWarned  int
 }
 
-func (f freshFigures) String() string {
+func (f guideFigures) String() string {
 	return fmt.Sprintf("%d areas QWK %.3f accuracy %.3f, mean status read %.2f labelled %.2f; labels %d of %d; first quote inside a labelled sentence %d of %d quoted (%d labelled); off-question answers %d: areas read missing %d of %d, all missing %d, warned %d; on-topic warned %d",
 		len(f.want), evaluation.QWK(f.want, f.got, 3), evaluation.Accuracy(f.want, f.got), mean(f.got), mean(f.want), f.labelsRight, f.labels,
 		f.right, f.quoted, f.labelled, f.off, f.offMissing, f.offAreas, f.offAllMissing, f.offWarned, f.onWarned)
@@ -38,7 +40,7 @@ func (f freshFigures) String() string {
 
 func mean(xs []int) float64 { return float64(sum(xs)) / float64(max(len(xs), 1)) }
 
-func freshRun(t *testing.T, e *heuristic.Engine, g *analyzer.Guide, items []freshItem, f *freshFigures) {
+func guideRun(t *testing.T, e *heuristic.Engine, g *analyzer.Guide, items []labelledAnswer, f *guideFigures) {
 	t.Helper()
 	for _, it := range items {
 		a := analyzeInGuide(t, e, g, it.QuestionID, it.Text)
@@ -78,22 +80,22 @@ func freshRun(t *testing.T, e *heuristic.Engine, g *analyzer.Guide, items []fres
 // guidesHeldOut runs the embedded engine on the labelled answers to each
 // named guide (paths gives the guide's file and its answers' file), n
 // answers a guide, logs each guide's figures and returns their sum.
-func guidesHeldOut(t *testing.T, names []string, n int, paths func(name string) (guideFile, answersFile string)) freshFigures {
+func guidesHeldOut(t *testing.T, names []string, n int, paths func(name string) (guideFile, answersFile string)) guideFigures {
 	t.Helper()
 	e := heuristic.New()
-	var all freshFigures
+	var all guideFigures
 	for _, name := range names {
 		gf, af := paths(name)
 		g, err := guide.Load(gf)
 		if err != nil {
 			t.Fatal(err)
 		}
-		items := readJSONL[freshItem](t, af)
+		items := readJSONL[labelledAnswer](t, af)
 		if len(items) != n {
 			t.Fatalf("%s: %d answers, want %d", af, len(items), n)
 		}
-		var f freshFigures
-		freshRun(t, e, g, items, &f)
+		var f guideFigures
+		guideRun(t, e, g, items, &f)
 		t.Logf("%s: %v", name, f)
 		all.add(f)
 	}
@@ -140,7 +142,7 @@ func TestFreshGuidesHeldOut(t *testing.T) {
 }
 
 // add appends g's figures to f's.
-func (f *freshFigures) add(g freshFigures) {
+func (f *guideFigures) add(g guideFigures) {
 	f.merge(g.areaTally)
 	f.labels += g.labels
 	f.labelsRight += g.labelsRight
