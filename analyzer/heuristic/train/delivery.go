@@ -96,7 +96,11 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 	}
 	var best cvRun
 	best.acc = -1
-	for _, l := range lambdas {
+	tried := lambdas
+	if deliveryLambda > 0 {
+		tried = []float64{deliveryLambda}
+	}
+	for _, l := range tried {
 		r := cvRun{lambda: l, pred: make([]int, len(rows)), spec: make([]float64, len(rows)), specCurve: make([]float64, len(rows))}
 		for range shrinkFactors {
 			r.specShrunk = append(r.specShrunk, make([]float64, len(rows)))

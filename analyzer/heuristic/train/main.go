@@ -37,6 +37,10 @@ import (
 // fitted without them on them instead.
 var fitDeliveryOnly bool
 
+// deliveryLambda, when positive, is the delivery model's penalty, in place
+// of the one CV chooses (flag -delivery-lambda).
+var deliveryLambda float64
+
 // dropDelivery names delivery features set to 0 before fitting (flag
 // -drop-delivery, for ablations).
 var dropDelivery string
@@ -58,7 +62,13 @@ func main() {
 		"fit the delivery model on the delivery-only sets too (false: fit without them and measure on them)")
 	flag.StringVar(&cvOut, "cv-out", "", "write the delivery model's held-out readings of its training rows to this file (JSON lines)")
 	flag.StringVar(&dropDelivery, "drop-delivery", "", "comma-separated delivery features to leave out (set to 0), for ablations")
+	flag.Float64Var(&deliveryLambda, "delivery-lambda", 0,
+		"fit the delivery model with this L2 penalty instead of the one CV chooses (0: choose), to measure how far a penalty CV cannot tell apart moves the held-out sets")
 	flag.Parse()
+	if deliveryLambda < 0 {
+		fmt.Fprintln(os.Stderr, "train: -delivery-lambda must be 0 (choose by CV) or positive")
+		os.Exit(2)
+	}
 	if err := run(*shared, *out, *stage); err != nil {
 		fmt.Fprintln(os.Stderr, "train:", err)
 		os.Exit(1)
