@@ -288,6 +288,10 @@ type answerSem struct {
 	// areas.
 	pairOthers, kindOthers []others
 	pairAll                []float64 // [area], the whole answer
+	// claimAll is, for an area that is a claim, the claim model's
+	// probability that the whole answer makes it (nil: no claim, or no
+	// claim model).
+	claimAll []float64
 }
 
 func (as *answerSem) unit(i int) piece { return piece{&as.units[i], as.unitIdx[i]} }
@@ -491,6 +495,18 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 	}
 	as.pairAll = probs(w, addMargins(xs), as.floats)
 	as.pxAll = xs
+	as.claimAll = nil
+	if w.Claim != nil && slices.ContainsFunc(qs.info, func(a areaInfo) bool { return a.claim }) {
+		mass := make([][2]float64, na)
+		for ai := range mass {
+			s := st.at(nu, ai)
+			if taken[ai] {
+				s = prev.stats.at(nu, ai)
+			}
+			mass[ai][0], mass[ai][1] = s.masses(&qs.areas[ai])
+		}
+		as.claimAll = claimProbs(w.Claim, claimVectors(xs, mass), func(ai int) bool { return qs.info[ai].claim })
+	}
 }
 
 func probs(w *Weights, xs [][]float64, fl *floatArena) []float64 {
@@ -591,6 +607,9 @@ func (e *Engine) decideArea(w *Weights, qs *qSem, ai int, af *answerFeat, as *an
 	d.pAnswer = as.pairAll[ai]
 	if info.claim {
 		p := d.pAnswer
+		if as.claimAll != nil {
+			p = as.claimAll[ai]
+		}
 		d.pAddressed = p
 		for ui := range d.pair {
 			if live > 0 && d.pair[ui] == pMax && d.best < 0 && pMax > 0 {

@@ -22,6 +22,10 @@ type Weights struct {
 	ClaimForm *model.Logistic `json:"claim_form,omitempty"`
 	// Pair: does a piece of text say what an area (key point) says?
 	Pair *model.Logistic `json:"pair"`
+	// Claim: which of a question's claims (key points), if any, does the
+	// answer make? A conditional logit over the claims and "none"
+	// (ClaimFeatures; claimProbs). Without it a claim reads the pair model.
+	Claim *model.Linear `json:"claim,omitempty"`
 	// Delivery: rehearsed < mixed < specific for the whole answer.
 	Delivery *model.Ordinal `json:"delivery,omitempty"`
 	// Specificity puts the delivery score on the labellers' 0..100 scale
@@ -199,6 +203,11 @@ func DecodeWeights(b []byte) (*Weights, error) {
 		}
 		if err != nil {
 			return nil, fmt.Errorf("heuristic weights: %s model: %w", c.name, err)
+		}
+	}
+	if w.Claim != nil {
+		if err := w.Claim.Check(ClaimFeatures); err != nil {
+			return nil, fmt.Errorf("heuristic weights: claim model: %w", err)
 		}
 	}
 	return &w, nil

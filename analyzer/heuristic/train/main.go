@@ -9,6 +9,9 @@
 //     from a description of content (interview guides' areas).
 //  1. pair: logistic regression on ArgKP-2021 train pairs; the L2 penalty
 //     is chosen by strict mAP on ArgKP dev (test is never read here).
+//     claim: a conditional logit on the same data (each argument chooses
+//     one of its key points or none), which decides claim areas; its
+//     penalty chosen the same way.
 //  2. evidence: logistic regression on labelled evidence sentences
 //     (testdata/eval answers2 and behavioral, evidence_dev for ../shared dev).
 //  3. coverage: cumulative-logit model on every labelled area status
@@ -84,6 +87,9 @@ func run(shared, out string, stages int) error {
 		return err
 	}
 	if err := trainPair(d, shared, w); err != nil {
+		return err
+	}
+	if err := trainClaim(d, shared, w); err != nil {
 		return err
 	}
 	heuristic.SetWeights(w)
