@@ -288,9 +288,11 @@ type answerSem struct {
 	// areas.
 	pairOthers, kindOthers []others
 	pairAll                []float64 // [area], the whole answer
-	// claimAll is, for an area that is a claim, the claim model's
-	// probability that the whole answer makes it (nil: no claim, or no
+	// claimX holds every area's ClaimFeatures for the whole answer when
+	// any area is a claim; claimAll, for an area that is a claim, the claim
+	// model's probability that the answer makes it (nil: no claim, or no
 	// claim model).
+	claimX   [][]float64
 	claimAll []float64
 }
 
@@ -495,8 +497,8 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 	}
 	as.pairAll = probs(w, addMargins(xs), as.floats)
 	as.pxAll = xs
-	as.claimAll = nil
-	if w.Claim != nil && slices.ContainsFunc(qs.info, func(a areaInfo) bool { return a.claim }) {
+	as.claimX, as.claimAll = nil, nil
+	if slices.ContainsFunc(qs.info, func(a areaInfo) bool { return a.claim }) {
 		mass := make([][2]float64, na)
 		for ai := range mass {
 			s := st.at(nu, ai)
@@ -505,7 +507,12 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 			}
 			mass[ai][0], mass[ai][1] = s.masses(&qs.areas[ai])
 		}
-		as.claimAll = claimProbs(w.Claim, claimVectors(xs, mass), func(ai int) bool { return qs.info[ai].claim })
+		as.claimX = claimVectors(xs, mass)
+		if w.Claim != nil {
+			isClaim := func(ai int) bool { return qs.info[ai].claim }
+			as.claimAll = claimProbs(w.Claim, as.claimX, isClaim)
+			calibrate(w.ClaimCalibration, as.claimAll, isClaim)
+		}
 	}
 }
 

@@ -597,6 +597,16 @@ func claimVectors(pair [][]float64, mass [][2]float64) [][]float64 {
 	return out
 }
 
+// ClaimCalibrationFeatures names the claim calibration's one feature: the
+// logit of the claim model's choice probability.
+var ClaimCalibrationFeatures = []string{"choice_logit"}
+
+// choiceLogit is ClaimCalibrationFeatures' value for a choice probability.
+func choiceLogit(p float64) float64 {
+	p = min(max(p, 1e-9), 1-1e-9)
+	return math.Log(p / (1 - p))
+}
+
 // claimProbs is, for each area that is a claim, the probability that the
 // piece makes that claim rather than another of the question's or none:
 // a conditional logit over the claims and "none" (score 0),
@@ -623,24 +633,29 @@ func claimProbs(m *model.Linear, xs [][]float64, claim func(int) bool) []float64
 	return out
 }
 
-// ClaimVectors returns the claim features of each key point (area) of a
-// question against an argument (answer), read as the engine reads them
-// (ClaimPairVectors and the masses from the same stats). The training
-// command fits the claim model on them.
-func ClaimVectors(question string, areas []string, answer string) [][]float64 {
-	ats, p, m := claimTexts(question, areas, answer)
-	mass := make([][2]float64, len(ats))
-	for i := range ats {
-		var st pairStats
-		st.alloc(len(ats[i].plain.Words))
-		st.of(&ats[i], p, m)
-		mass[i][0], mass[i][1] = st.masses(&ats[i])
+// ClaimProbs is claimProbs with every area a claim (the training command's
+// reading of ArgKP, whose areas are all key points), each through the
+// calibration when it is not nil.
+func ClaimProbs(m *model.Linear, cal *model.Logistic, xs [][]float64) []float64 {
+	ps := claimProbs(m, xs, func(int) bool { return true })
+	if cal != nil {
+		calibrate(cal, ps, func(int) bool { return true })
 	}
-	return claimVectors(pairVectors(ats, p, m, nil), mass)
+	return ps
 }
 
-// ClaimProbs is claimProbs with every area a claim (the training command's
-// reading of ArgKP, whose areas are all key points).
-func ClaimProbs(m *model.Linear, xs [][]float64) []float64 {
-	return claimProbs(m, xs, func(int) bool { return true })
+// calibrate replaces each claim's choice probability by the calibrated
+// probability that the piece makes it.
+func calibrate(cal *model.Logistic, ps []float64, claim func(int) bool) {
+	var x [1]float64
+	for i := range ps {
+		if claim(i) {
+			x[0] = choiceLogit(ps[i])
+			ps[i] = cal.Prob(x[:])
+		}
+	}
 }
+
+// ChoiceLogit is the claim calibration's feature for a choice probability
+// (the training command fits the calibration on it).
+func ChoiceLogit(p float64) float64 { return choiceLogit(p) }

@@ -53,6 +53,9 @@ type AreaTrace struct {
 	Quoted int
 	// Pair is the whole answer's PairFeatures vector for the area.
 	Pair []float64
+	// ClaimX is the whole answer's ClaimFeatures vector for the area, when
+	// any area of the question is a claim (nil otherwise).
+	ClaimX []float64
 }
 
 // Trace analyzes one answer and returns its features.
@@ -102,6 +105,9 @@ func (e *Engine) trace(q analyzer.Question, others []analyzer.Question, answer s
 			Evidence: d.evx, Quote: d.qx, QuoteProto: d.qpx}
 		if as != nil && ai < len(as.pxAll) {
 			at.Pair = as.pxAll[ai]
+		}
+		if as != nil && ai < len(as.claimX) {
+			at.ClaimX = as.claimX[ai]
 		}
 		t.Areas = append(t.Areas, at)
 	}

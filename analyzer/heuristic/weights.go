@@ -26,6 +26,11 @@ type Weights struct {
 	// answer make? A conditional logit over the claims and "none"
 	// (ClaimFeatures; claimProbs). Without it a claim reads the pair model.
 	Claim *model.Linear `json:"claim,omitempty"`
+	// ClaimCalibration turns the claim model's choice probability into the
+	// probability that the answer makes the claim (Platt scaling of its
+	// logit, ClaimCalibrationFeatures): an argument may make two key
+	// points, between which the choice shares its probability.
+	ClaimCalibration *model.Logistic `json:"claim_calibration,omitempty"`
 	// Delivery: rehearsed < mixed < specific for the whole answer.
 	Delivery *model.Ordinal `json:"delivery,omitempty"`
 	// Specificity puts the delivery score on the labellers' 0..100 scale
@@ -208,6 +213,15 @@ func DecodeWeights(b []byte) (*Weights, error) {
 	if w.Claim != nil {
 		if err := w.Claim.Check(ClaimFeatures); err != nil {
 			return nil, fmt.Errorf("heuristic weights: claim model: %w", err)
+		}
+		if w.ClaimCalibration == nil {
+			return nil, fmt.Errorf("heuristic weights: a claim model without its calibration")
+		}
+		if err := w.ClaimCalibration.Check(ClaimCalibrationFeatures); err != nil {
+			return nil, fmt.Errorf("heuristic weights: claim calibration: %w", err)
+		}
+		if w.ClaimCalibration.W[0] <= 0 {
+			return nil, fmt.Errorf("heuristic weights: claim calibration does not rise with the choice probability")
 		}
 	}
 	return &w, nil

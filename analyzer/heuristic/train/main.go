@@ -89,10 +89,12 @@ func run(shared, out string, stages int) error {
 	if err := trainPair(d, shared, w); err != nil {
 		return err
 	}
+	heuristic.SetWeights(w)
+	// The claim model learns from the engine's own reading of each
+	// argument (Engine.Trace), which needs the claim-form model above.
 	if err := trainClaim(d, shared, w); err != nil {
 		return err
 	}
-	heuristic.SetWeights(w)
 	if stages >= 2 {
 		if err := trainInterview(d, shared, w, stages); err != nil {
 			return err

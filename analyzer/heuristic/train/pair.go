@@ -76,8 +76,8 @@ func printReliability(name string, each func(func(p float64, y bool))) {
 
 // trainClaim fits the claim model: for each ArgKP train argument with a
 // labelled pair, a choice among its topic and stance's key points and
-// "none" (its first key point labelled a match, else none), by conditional
-// logit on ClaimFeatures. The penalty is chosen by strict mAP on ArgKP dev
+// "none" (one choice per key point labelled a match, else none), by
+// conditional logit on ClaimFeatures. The penalty is chosen by strict mAP on ArgKP dev
 // (the claim probability ranks the arguments, as the CLI's report does).
 func trainClaim(d *heuristic.DataLog, shared string, w *heuristic.Weights) error {
 	train, err := loadArgKP(d, shared, "train")
@@ -88,9 +88,15 @@ func trainClaim(d *heuristic.DataLog, shared string, w *heuristic.Weights) error
 	if err != nil {
 		return err
 	}
-	tg, tc, tp := train.choices()
-	_, _, dp := dev.choices()
-	fmt.Printf("claim: %d train arguments with a labelled pair (%d matching a key point)\n", len(tg), countAtLeast(tc, 0))
+	tg, tc, tp, err := train.choices()
+	if err != nil {
+		return err
+	}
+	_, _, dp, err := dev.choices()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("claim: %d choices of train arguments with a labelled pair (%d of a key point, %d none)\n", len(tg), countAtLeast(tc, 0), len(tc)-countAtLeast(tc, 0))
 	var best *model.Linear
 	bestS, bestR, bestL := -1.0, 0.0, 0.0
 	for _, l := range lambdas {
@@ -98,8 +104,8 @@ func trainClaim(d *heuristic.DataLog, shared string, w *heuristic.Weights) error
 		if err != nil {
 			return err
 		}
-		ts, _ := train.meanAP(tp.probs(m))
-		s, r := dev.meanAP(dp.probs(m))
+		ts, _ := train.meanAP(tp.probs(m, nil))
+		s, r := dev.meanAP(dp.probs(m, nil))
 		fmt.Printf("claim: lambda %-7g train mAP %.3f  dev mAP strict %.3f relaxed %.3f\n", l, ts, s, r)
 		if s > bestS {
 			best, bestS, bestR, bestL = m, s, r, l
@@ -107,10 +113,36 @@ func trainClaim(d *heuristic.DataLog, shared string, w *heuristic.Weights) error
 	}
 	w.Claim = best
 	w.Figures["claim_lambda"] = bestL
+	// The choice probability shares an argument between the key points it
+	// makes; Platt scaling on the train arguments' labelled pairs turns it
+	// into the probability that the argument makes the key point.
+	choice := tp.probs(best, nil)
+	var X [][]float64
+	var y []bool
+	for _, g := range train.groups {
+		for _, a := range g.args {
+			for _, k := range g.kps {
+				if l, ok := train.labels[[2]string{a.id, k.id}]; ok {
+					X = append(X, []float64{heuristic.ChoiceLogit(choice(a.id, k.id))})
+					y = append(y, l == 1)
+				}
+			}
+		}
+	}
+	cal, err := fit.Logistic(heuristic.ClaimCalibrationFeatures, X, y, nil, 0)
+	if err != nil {
+		return err
+	}
+	w.ClaimCalibration = cal
+	fmt.Printf("claim: calibration on %d labelled train pairs: P = sigmoid(%.3f x choice_logit %+.3f)\n",
+		len(X), cal.W[0]/cal.Scale[0], cal.Bias-cal.W[0]*cal.Mean[0]/cal.Scale[0])
+	if s2, _ := dev.meanAP(dp.probs(best, cal)); s2 != bestS {
+		return fmt.Errorf("claim: calibration changed dev mAP %.4f -> %.4f (it must keep the order)", bestS, s2)
+	}
 	w.Figures["argkp_dev_strict_map"] = analyzer.Round3(bestS)
 	w.Figures["argkp_dev_relaxed_map"] = analyzer.Round3(bestR)
-	printReliability("claim (ArgKP dev, labelled pairs)", func(yield func(p float64, y bool)) {
-		score := dp.probs(best)
+	printReliability("claim, calibrated (ArgKP dev, labelled pairs)", func(yield func(p float64, y bool)) {
+		score := dp.probs(best, cal)
 		for _, g := range dev.groups {
 			for _, a := range g.args {
 				for _, k := range g.kps {
@@ -132,42 +164,68 @@ type claimVecs struct {
 }
 
 // choices reads every argument's claim vectors, and, for the arguments
-// with at least one labelled pair, the choice the labels make.
-func (s *argkpSet) choices() (groups [][][]float64, chosen []int, all *claimVecs) {
+// with at least one labelled pair, the choices the labels make: each key
+// point labelled a match is one choice (an argument that makes two key
+// points teaches both, whatever their order), none when no labelled pair
+// matches.
+func (s *argkpSet) choices() (groups [][][]float64, chosen []int, all *claimVecs, err error) {
 	all = &claimVecs{set: s, vecs: map[string][][]float64{}}
+	e := heuristic.New()
+	notClaims := 0
 	for _, g := range s.groups {
-		areas := make([]string, len(g.kps))
-		for i, k := range g.kps {
-			areas[i] = k.text
+		q := analyzer.Question{ID: "k", Text: g.topic}
+		for _, k := range g.kps {
+			q.Areas = append(q.Areas, k.text)
 		}
 		for _, a := range g.args {
-			vs := heuristic.ClaimVectors(g.topic, areas, a.text)
+			tr, err := e.Trace(q, nil, a.text)
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("argument %s: %w", a.id, err)
+			}
+			vs := make([][]float64, len(g.kps))
+			for i, at := range tr.Areas {
+				if at.ClaimX == nil {
+					return nil, nil, nil, fmt.Errorf("argument %s: no key point of %q read as a claim", a.id, g.topic)
+				}
+				if !at.Claim {
+					notClaims++
+				}
+				vs[i] = at.ClaimX
+			}
 			all.vecs[a.id] = vs
-			c, labelled := -1, false
+			labelled, matched := false, false
 			for i, k := range g.kps {
 				if l, ok := s.labels[[2]string{a.id, k.id}]; ok {
 					labelled = true
-					if l == 1 && c < 0 {
-						c = i
+					if l == 1 {
+						groups = append(groups, vs)
+						chosen = append(chosen, i)
+						matched = true
 					}
 				}
 			}
-			if labelled {
+			if labelled && !matched {
 				groups = append(groups, vs)
-				chosen = append(chosen, c)
+				chosen = append(chosen, -1)
 			}
 		}
 	}
-	return groups, chosen, all
+	if notClaims > 0 {
+		// The engine's softmax leaves out an area not read as a claim;
+		// the training reads every key point as one.
+		return nil, nil, nil, fmt.Errorf("%d (argument, key point) pairs whose key point the claim-form model does not read as a claim", notClaims)
+	}
+	return groups, chosen, all, nil
 }
 
 // probs scores (argument, key point) by the model's choice probability,
-// as the engine computes it (claimProbs, every area a claim).
-func (c *claimVecs) probs(m *model.Linear) func(arg, kp string) float64 {
+// calibrated when cal is not nil, as the engine computes it (every area a
+// claim).
+func (c *claimVecs) probs(m *model.Linear, cal *model.Logistic) func(arg, kp string) float64 {
 	p := map[[2]string]float64{}
 	for _, g := range c.set.groups {
 		for _, a := range g.args {
-			ps := heuristic.ClaimProbs(m, c.vecs[a.id])
+			ps := heuristic.ClaimProbs(m, cal, c.vecs[a.id])
 			for i, k := range g.kps {
 				p[[2]string{a.id, k.id}] = ps[i]
 			}

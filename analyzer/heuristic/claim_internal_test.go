@@ -1,0 +1,136 @@
+package heuristic
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/candorhq/candor/analyzer"
+	"github.com/candorhq/candor/analyzer/heuristic/model"
+)
+
+// The claim model is a choice among the question's claims and "none": the
+// probabilities of the claims and of none sum to one, an area that is no
+// claim takes none of it, and large scores do not overflow.
+func TestClaimProbs(t *testing.T) {
+	m := &model.Linear{Features: []string{"s"}, Mean: []float64{0}, Scale: []float64{1}, W: []float64{1}}
+	all := func(int) bool { return true }
+	tests := []struct {
+		name   string
+		scores []float64
+		claim  func(int) bool
+		want   []float64
+	}{
+		{"two even claims and none", []float64{0, 0}, all, []float64{1.0 / 3, 1.0 / 3}},
+		{"one claim alone", []float64{math.Log(3)}, all, []float64{0.75}},
+		{"a description takes nothing", []float64{0, 5}, func(i int) bool { return i == 0 }, []float64{0.5, 0}},
+		{"large scores", []float64{1000, 1000}, all, []float64{0.5, 0.5}},
+		{"very negative scores", []float64{-1000, -1000}, all, []float64{0, 0}},
+	}
+	for _, tc := range tests {
+		xs := make([][]float64, len(tc.scores))
+		for i, s := range tc.scores {
+			xs[i] = []float64{s}
+		}
+		got := claimProbs(m, xs, tc.claim)
+		for i := range tc.want {
+			if math.IsNaN(got[i]) || math.Abs(got[i]-tc.want[i]) > 1e-9 {
+				t.Errorf("%s: area %d: %v, want %v", tc.name, i, got[i], tc.want[i])
+			}
+		}
+	}
+}
+
+// claimVectorsOf is the engine's reading of an answer against a question
+// of claims: each area's ClaimFeatures.
+func claimVectorsOf(t *testing.T, question string, areas []string, answer string) [][]float64 {
+	t.Helper()
+	tr, err := New().Trace(analyzer.Question{ID: "k", Text: question, Areas: areas}, nil, answer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var xs [][]float64
+	for i, a := range tr.Areas {
+		if !a.Claim || len(a.ClaimX) != len(ClaimFeatures) {
+			t.Fatalf("area %d (%q) not read as a claim, or no claim vector", i, areas[i])
+		}
+		xs = append(xs, a.ClaimX)
+	}
+	return xs
+}
+
+// The masses: a key point of few, common words ("is not just") asks for
+// less than one of rarer words, however fully a text says it; and the key
+// point whose rare words the answer says leads the others by its recall
+// mass.
+func TestClaimMasses(t *testing.T) {
+	q := "We should end affirmative action"
+	areas := []string{"Affirmative action is not just", "Affirmative action perpetuates prejudice"}
+	iArea, iRecall, iMargin := len(PairFeatures), len(PairFeatures)+1, len(PairFeatures)+2
+	xs := claimVectorsOf(t, q, areas, "It just rewards people for where they come from.")
+	if !(xs[0][iArea] < xs[1][iArea]) {
+		t.Errorf("area_mass: common words %.3f, not below rare words %.3f", xs[0][iArea], xs[1][iArea])
+	}
+	xs = claimVectorsOf(t, q, areas, "It keeps old prejudice alive and perpetuates stereotypes about minorities.")
+	if !(xs[1][iRecall] > xs[0][iRecall]) || !(xs[1][iMargin] > 0) || xs[0][iMargin] != -xs[1][iMargin] {
+		t.Errorf("recall_mass %.3f / %.3f, margins %.3f / %.3f: the said key point should lead",
+			xs[0][iRecall], xs[1][iRecall], xs[0][iMargin], xs[1][iMargin])
+	}
+	alone := claimVectorsOf(t, q, areas[:1], "It keeps old prejudice alive.")
+	if alone[0][iMargin] != 0 {
+		t.Errorf("alone, recall_mass_margin = %v", alone[0][iMargin])
+	}
+}
+
+// The engine decides a claim by the calibrated choice probability of its
+// claim vectors (as the training command scores ArgKP, ClaimProbs), with
+// the claim cut-offs; a question of descriptions has no claim vectors.
+func TestClaimDecision(t *testing.T) {
+	w := New().mustWeights()
+	if w.Claim == nil {
+		t.Fatal("the embedded weights have no claim model")
+	}
+	q := analyzer.Question{ID: "k1", Text: "School uniforms should be compulsory",
+		Areas: []string{"Uniforms reduce bullying", "Uniforms cost families money", "Uniforms limit self-expression"}}
+	for _, answer := range []string{
+		"Kids in uniform get picked on less for their clothes, so there is less bullying.",
+		"Parents have to buy a whole second wardrobe, which many families cannot afford.",
+		"The weather was nice yesterday.",
+	} {
+		res, err := New().Analyze(context.Background(), q, answer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ClaimProbs(w.Claim, w.ClaimCalibration, claimVectorsOf(t, q.Text, q.Areas, answer))
+		for i, a := range res.Coverage.Areas {
+			if math.Abs(a.Confidence-want[i]) > 0.001 {
+				t.Errorf("%q, area %d: engine %.4f, training %.4f", answer, i, a.Confidence, want[i])
+			}
+			status := analyzer.StatusMissing
+			switch {
+			case want[i] >= claimCovered:
+				status = analyzer.StatusCovered
+			case want[i] >= claimPartial:
+				status = analyzer.StatusPartial
+			}
+			if a.Status != status {
+				t.Errorf("%q, area %d: %s at %.3f, want %s", answer, i, a.Status, want[i], status)
+			}
+		}
+	}
+}
+
+// A question whose areas describe content gets no claim reading at all.
+func TestNoClaimVectorsForDescriptions(t *testing.T) {
+	q := analyzer.Question{ID: "q", Text: "Tell me about a time you calmed an angry customer.",
+		Areas: []string{"What had upset the customer", "How they calmed the customer down"}}
+	tr, err := New().Trace(q, nil, "The customer shouted at me, so I listened and then fixed the bill.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range tr.Areas {
+		if a.Claim || a.ClaimX != nil {
+			t.Errorf("area %d: claim %v, claim vector %v", i, a.Claim, a.ClaimX)
+		}
+	}
+}
