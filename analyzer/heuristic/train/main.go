@@ -86,13 +86,17 @@ func run(shared, out string, stages int) error {
 	if err := trainClaimForm(d, shared, w); err != nil {
 		return err
 	}
-	if err := trainPair(d, shared, w); err != nil {
+	train, dev, err := argkpSplits(d, shared)
+	if err != nil {
+		return err
+	}
+	if err := trainPair(train, dev, w); err != nil {
 		return err
 	}
 	heuristic.SetWeights(w)
 	// The claim model learns from the engine's own reading of each
 	// argument (Engine.Trace), which needs the claim-form model above.
-	if err := trainClaim(d, shared, w); err != nil {
+	if err := trainClaim(train, dev, w); err != nil {
 		return err
 	}
 	if stages >= 2 {

@@ -12,15 +12,18 @@ import (
 // lambdas are the L2 penalties tried; ArgKP dev picks one.
 var lambdas = []float64{0.0001, 0.001, 0.01, 0.1}
 
-func trainPair(d *heuristic.DataLog, shared string, w *heuristic.Weights) error {
-	train, err := loadArgKP(d, shared, "train")
-	if err != nil {
-		return err
+// argkpSplits reads ArgKP's train and dev splits (test is never read here).
+func argkpSplits(d *heuristic.DataLog, shared string) (train, dev *argkpSet, err error) {
+	if train, err = loadArgKP(d, shared, "train"); err != nil {
+		return nil, nil, err
 	}
-	dev, err := loadArgKP(d, shared, "dev")
-	if err != nil {
-		return err
+	if dev, err = loadArgKP(d, shared, "dev"); err != nil {
+		return nil, nil, err
 	}
+	return train, dev, nil
+}
+
+func trainPair(train, dev *argkpSet, w *heuristic.Weights) error {
 	tr, dv := train.rows(), dev.rows()
 	fmt.Printf("pair: %d train pairs (%d topics), %d dev pairs\n", len(tr.X), len(train.groups)/2, len(dv.X))
 	var best *model.Logistic
@@ -77,17 +80,10 @@ func printReliability(name string, each func(func(p float64, y bool))) {
 // trainClaim fits the claim model: for each ArgKP train argument with a
 // labelled pair, a choice among its topic and stance's key points and
 // "none" (one choice per key point labelled a match, else none), by
-// conditional logit on ClaimFeatures. The penalty is chosen by strict mAP on ArgKP dev
-// (the claim probability ranks the arguments, as the CLI's report does).
-func trainClaim(d *heuristic.DataLog, shared string, w *heuristic.Weights) error {
-	train, err := loadArgKP(d, shared, "train")
-	if err != nil {
-		return err
-	}
-	dev, err := loadArgKP(d, shared, "dev")
-	if err != nil {
-		return err
-	}
+// conditional logit on ClaimFeatures. The penalty is chosen by strict mAP
+// on ArgKP dev (the claim probability ranks the arguments, as the CLI's
+// report does).
+func trainClaim(train, dev *argkpSet, w *heuristic.Weights) error {
 	tg, tc, tp, err := train.choices()
 	if err != nil {
 		return err
