@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/candorhq/candor/analyzer/heuristic/model"
 	"github.com/candorhq/candor/analyzer/nlp"
 	"github.com/candorhq/candor/lexicon"
 )
@@ -12,8 +13,9 @@ import (
 // ("How the candidate calmed the customer", "The final resolution"); a key
 // point of an argument set states a claim ("Uniforms reduce bullying",
 // "The US is a powerful country"). A claim is judged by whether the answer
-// makes it (the pair model); a description by the coverage model. The
-// claim-form model (weights.json, "claim_form") reads the form of the text.
+// makes it (the claim model, below); a description by the coverage model.
+// The claim-form model (weights.json, "claim_form") reads the form of the
+// text.
 
 // ClaimFormFeatures names the claim-form model's features in order.
 var ClaimFormFeatures = []string{
@@ -132,3 +134,101 @@ func isClaim(area, question string) bool {
 	}
 	return w.ClaimForm.Prob(ClaimForm(area, question)) >= 0.5
 }
+
+// ClaimFeatures names the claim model's features: the pair features and
+// three that are not shares of the area. A key point of few, common words
+// ("X is not just") is said in full by any text that uses "just"; its
+// recall is as high as a long, particular key point's, but it asks for
+// little. The masses weigh what was matched by how rare its words are
+// (their topical weights), undivided by the area's own weight.
+var ClaimFeatures = append(append([]string(nil), PairFeatures...),
+	"area_mass",          // log(0.1 + the area's topical weight): how much, in rare words, the area asks
+	"recall_mass",        // the topical weight of the area's words times their best similarity in the piece, summed
+	"recall_mass_margin", // recall_mass minus the best of the other areas
+)
+
+// claimVectors extends each area's pair features (margins included) with
+// the claim features, from each area's (topical weight, recall mass).
+// Margins are taken over every area of the question, as the pair features'
+// are.
+func claimVectors(pair [][]float64, mass [][2]float64) [][]float64 {
+	out := make([][]float64, len(pair))
+	for i, x := range pair {
+		other, any := 0.0, false
+		for j := range mass {
+			if j != i && (!any || mass[j][1] > other) {
+				other, any = mass[j][1], true
+			}
+		}
+		margin := 0.0
+		if any {
+			margin = mass[i][1] - other
+		}
+		v := make([]float64, 0, len(ClaimFeatures))
+		out[i] = append(append(v, x...), math.Log(0.1+mass[i][0]), mass[i][1], margin)
+	}
+	return out
+}
+
+// ClaimCalibrationFeatures names the claim calibration's one feature: the
+// logit of the claim model's choice probability.
+var ClaimCalibrationFeatures = []string{"choice_logit"}
+
+// choiceLogit is ClaimCalibrationFeatures' value for a choice probability.
+func choiceLogit(p float64) float64 {
+	p = min(max(p, 1e-9), 1-1e-9)
+	return math.Log(p / (1 - p))
+}
+
+// claimProbs is, for each area that is a claim, the probability that the
+// piece makes that claim rather than another of the question's or none:
+// a conditional logit over the claims and "none" (score 0),
+// exp(s_k) / (1 + sum_j exp(s_j)). Areas that are no claim get 0.
+func claimProbs(m *model.Linear, xs [][]float64, claim func(int) bool) []float64 {
+	out := make([]float64, len(xs))
+	top := 0.0 // "none"
+	for i, x := range xs {
+		if claim(i) {
+			out[i] = m.Score(x)
+			top = max(top, out[i])
+		}
+	}
+	sum := math.Exp(-top)
+	for i := range xs {
+		if claim(i) {
+			out[i] = math.Exp(out[i] - top)
+			sum += out[i]
+		}
+	}
+	for i := range out {
+		out[i] /= sum
+	}
+	return out
+}
+
+// ClaimProbs is claimProbs with every area a claim (the training command's
+// reading of ArgKP, whose areas are all key points), each through the
+// calibration when it is not nil.
+func ClaimProbs(m *model.Linear, cal *model.Logistic, xs [][]float64) []float64 {
+	ps := claimProbs(m, xs, func(int) bool { return true })
+	if cal != nil {
+		calibrate(cal, ps, func(int) bool { return true })
+	}
+	return ps
+}
+
+// calibrate replaces each claim's choice probability by the calibrated
+// probability that the piece makes it.
+func calibrate(cal *model.Logistic, ps []float64, claim func(int) bool) {
+	var x [1]float64
+	for i := range ps {
+		if claim(i) {
+			x[0] = choiceLogit(ps[i])
+			ps[i] = cal.Prob(x[:])
+		}
+	}
+}
+
+// ChoiceLogit is the claim calibration's feature for a choice probability
+// (the training command fits the calibration on it).
+func ChoiceLogit(p float64) float64 { return choiceLogit(p) }
