@@ -2,7 +2,9 @@ package heuristic
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/candorhq/candor/analyzer"
@@ -131,6 +133,39 @@ func TestNoClaimVectorsForDescriptions(t *testing.T) {
 	for i, a := range tr.Areas {
 		if a.Claim || a.ClaimX != nil {
 			t.Errorf("area %d: claim %v, claim vector %v", i, a.Claim, a.ClaimX)
+		}
+	}
+}
+
+// The embedded weights' claim model decodes only with its calibration, a
+// calibration that rises with the choice probability, and the features
+// the engine computes.
+func TestDecodeWeightsRefusesBadClaimModels(t *testing.T) {
+	for name, tc := range map[string]struct {
+		mend func(raw map[string]any)
+		want string
+	}{
+		"no calibration": {func(raw map[string]any) { delete(raw, "claim_calibration") }, "without its calibration"},
+		"falling calibration": {func(raw map[string]any) {
+			raw["claim_calibration"].(map[string]any)["weights"] = []any{-1.0}
+		}, "does not rise"},
+		"a feature missing": {func(raw map[string]any) {
+			c := raw["claim"].(map[string]any)
+			f := c["features"].([]any)
+			c["features"] = f[:len(f)-1]
+		}, "claim model"},
+	} {
+		var raw map[string]any
+		if err := json.Unmarshal(weightsJSON, &raw); err != nil {
+			t.Fatal(err)
+		}
+		tc.mend(raw)
+		b, err := json.Marshal(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := DecodeWeights(b); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: DecodeWeights gave %v, want an error saying %q", name, err, tc.want)
 		}
 	}
 }
