@@ -169,3 +169,39 @@ func TestDecodeWeightsRefusesBadClaimModels(t *testing.T) {
 		}
 	}
 }
+
+// An answer of claimSentencesFrom sentences or more that makes two claims,
+// each in its own sentence, is read sentence by sentence too: neither claim
+// reads lower than from the whole answer alone, and the two together read
+// higher; a shorter answer is read whole.
+func TestClaimsReadSentenceBySentence(t *testing.T) {
+	q := analyzer.Question{ID: "k1", Text: "Should school uniforms be compulsory?",
+		Areas: []string{"Uniforms reduce bullying", "Uniforms cost families money", "Uniforms limit self-expression", "Uniforms improve discipline"}}
+	answer := "Honestly I have mixed feelings. Uniforms cost families a lot of money every year. " +
+		"My sister has three kids, so she knows. They also stop students from expressing themselves, which limits self-expression."
+	read := func(from int) []float64 {
+		defer SetClaimSentencesFrom(SetClaimSentencesFrom(from))
+		res, err := New().Analyze(context.Background(), q, answer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ps []float64
+		for _, a := range res.Coverage.Areas {
+			ps = append(ps, a.Confidence)
+		}
+		return ps
+	}
+	whole, sentences := read(0), read(claimSentencesFrom)
+	t.Logf("whole %.3f, by sentence %.3f", whole, sentences)
+	for _, i := range []int{1, 2} {
+		if sentences[i] < whole[i] {
+			t.Errorf("area %d: %.3f by sentence, %.3f whole", i, sentences[i], whole[i])
+		}
+	}
+	if !(sentences[1]+sentences[2] > whole[1]+whole[2]) || sentences[2] < claimPartial {
+		t.Errorf("the two claims made: by sentence %.3f and %.3f, whole %.3f and %.3f", sentences[1], sentences[2], whole[1], whole[2])
+	}
+	if short := read(5); short[2] != whole[2] {
+		t.Errorf("four sentences read by sentence when five are needed: %.3f, whole %.3f", short[2], whole[2])
+	}
+}

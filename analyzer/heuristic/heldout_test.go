@@ -20,6 +20,7 @@ var heldOutData = []string{
 	"testdata/eval/delivery_dev_scripts.jsonl",
 	"testdata/eval/fresh/",
 	"testdata/eval/answers3/",
+	"testdata/eval/claims/",
 	"testdata/probes/",
 	"testdata/sentences/heldout.jsonl",
 	"testdata/spoken/",

@@ -289,11 +289,14 @@ type answerSem struct {
 	pairOthers, kindOthers []others
 	pairAll                []float64 // [area], the whole answer
 	// claimX holds every area's ClaimFeatures for the whole answer when
-	// any area is a claim; claimAll, for an area that is a claim, the claim
-	// model's probability that the answer makes it (nil: no claim, or no
-	// claim model).
-	claimX   [][]float64
-	claimAll []float64
+	// any area is a claim, claimSentX each sentence's for a long answer
+	// (sentenceClaimVectors); claimAll, for an area that is a claim, the
+	// claim model's probability that the answer makes it (nil: no claim,
+	// or no claim model).
+	claimX     [][]float64
+	claimSentX [][][]float64 // [sentence][area]
+	claimAll   []float64
+	docUnits   []nlp.Unit // the parsed answer's units (their sentence starts)
 }
 
 func (as *answerSem) unit(i int) piece { return piece{&as.units[i], as.unitIdx[i]} }
@@ -497,23 +500,71 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 	}
 	as.pairAll = probs(w, addMargins(xs), as.floats)
 	as.pxAll = xs
-	as.claimX, as.claimAll = nil, nil
+	as.claimX, as.claimSentX, as.claimAll = nil, nil, nil
 	if slices.ContainsFunc(qs.info, func(a areaInfo) bool { return a.claim }) {
+		statsAt := func(r, ai int) pairStats {
+			if taken[ai] {
+				return prev.stats.at(r, ai)
+			}
+			return st.at(r, ai)
+		}
 		mass := make([][2]float64, na)
 		for ai := range mass {
-			s := st.at(nu, ai)
-			if taken[ai] {
-				s = prev.stats.at(nu, ai)
-			}
+			s := statsAt(nu, ai)
 			mass[ai][0], mass[ai][1] = s.masses(&qs.areas[ai])
 		}
 		as.claimX = claimVectors(xs, mass)
+		as.claimSentX = as.sentenceClaimVectors(qs, statsAt)
 		if w.Claim != nil {
-			isClaim := func(ai int) bool { return qs.info[ai].claim }
-			as.claimAll = claimProbs(w.Claim, as.claimX, isClaim)
-			calibrate(w.ClaimCalibration, as.claimAll, isClaim)
+			as.claimAll = claimDecision(w, as.claimX, as.claimSentX, func(ai int) bool { return qs.info[ai].claim })
 		}
 	}
+}
+
+// sentenceClaimVectors is each sentence's ClaimFeatures for every area, for
+// an answer of at least claimSentencesFrom sentences (nil otherwise): a
+// sentence is read as a whole answer is, from its units' merged stats.
+// statsAt gives a unit's stats for an area.
+func (as *answerSem) sentenceClaimVectors(qs *qSem, statsAt func(ui, ai int) pairStats) [][][]float64 {
+	var sentences [][]int // the read units of each sentence
+	for ui := range as.units {
+		if ui == 0 || as.docUnits[ui].SentenceStart {
+			sentences = append(sentences, nil)
+		}
+		if !as.units[ui].Empty() {
+			sentences[len(sentences)-1] = append(sentences[len(sentences)-1], ui)
+		}
+	}
+	if len(sentences) < claimSentencesFrom {
+		return nil
+	}
+	var out [][][]float64
+	var buf []weighted
+	for _, us := range sentences {
+		if len(us) == 0 {
+			continue
+		}
+		var words []semantic.Word
+		for _, ui := range us {
+			words = append(words, as.units[ui].Words...)
+		}
+		text := semantic.TextOf(words)
+		xs := make([][]float64, len(qs.areas))
+		mass := make([][2]float64, len(qs.areas))
+		for ai := range qs.areas {
+			a := &qs.areas[ai]
+			var m pairStats
+			m.alloc(len(a.plain.Words))
+			for _, ui := range us {
+				s := statsAt(ui, ai)
+				m.merge(&s)
+			}
+			xs[ai] = m.features(a, semantic.Cosine(&a.plain, &text), len(words), make([]float64, 0, len(ClaimFeatures)), &buf)
+			mass[ai][0], mass[ai][1] = m.masses(a)
+		}
+		out = append(out, claimVectors(addMargins(xs), mass))
+	}
+	return out
 }
 
 func probs(w *Weights, xs [][]float64, fl *floatArena) []float64 {
@@ -530,7 +581,7 @@ func readAnswerSem(af *answerFeat) *answerSem {
 	b := af.ws
 	n, toks := len(af.doc.Units), af.doc.Tokens
 	b.texts, b.unitIdx = resized(b.texts, n), resized(b.unitIdx, n)
-	as := &answerSem{units: b.texts, unitIdx: b.unitIdx, vocab: &b.vocab}
+	as := &answerSem{units: b.texts, unitIdx: b.unitIdx, vocab: &b.vocab, docUnits: af.doc.Units}
 	// The units' words lie in one array, in order: the whole answer's
 	// words are that array.
 	all := b.words[:0]

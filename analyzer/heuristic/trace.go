@@ -54,8 +54,10 @@ type AreaTrace struct {
 	// Pair is the whole answer's PairFeatures vector for the area.
 	Pair []float64
 	// ClaimX is the whole answer's ClaimFeatures vector for the area, when
-	// any area of the question is a claim (nil otherwise).
-	ClaimX []float64
+	// any area of the question is a claim (nil otherwise); ClaimSentX each
+	// sentence's, for an answer read sentence by sentence too.
+	ClaimX     []float64
+	ClaimSentX [][]float64
 }
 
 // Trace analyzes one answer and returns its features.
@@ -108,6 +110,9 @@ func (e *Engine) trace(q analyzer.Question, others []analyzer.Question, answer s
 		}
 		if as != nil && ai < len(as.claimX) {
 			at.ClaimX = as.claimX[ai]
+			for _, xs := range as.claimSentX {
+				at.ClaimSentX = append(at.ClaimSentX, xs[ai])
+			}
 		}
 		t.Areas = append(t.Areas, at)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
@@ -112,7 +113,7 @@ func trainClaim(train, dev *argkpSet, w *heuristic.Weights) error {
 	// The choice probability shares an argument between the key points it
 	// makes; Platt scaling on the train arguments' labelled pairs turns it
 	// into the probability that the argument makes the key point.
-	choice := tp.probs(best, nil)
+	choice := tp.choice(best)
 	var X [][]float64
 	var y []bool
 	for _, g := range train.groups {
@@ -130,6 +131,17 @@ func trainClaim(train, dev *argkpSet, w *heuristic.Weights) error {
 		return err
 	}
 	w.ClaimCalibration = cal
+	// How the engine's least number of sentences for reading an answer
+	// sentence by sentence too (heuristic.ClaimSentencesFrom) fares on dev
+	// against the others (never: the whole answer only).
+	for _, from := range []int{2, 3, 4, 5, math.MaxInt} {
+		s, r := dev.meanAP(dp.probsFrom(best, cal, from))
+		name := fmt.Sprintf("from %d sentences", from)
+		if from == math.MaxInt {
+			name = "never"
+		}
+		fmt.Printf("claim: read sentence by sentence too %-16s dev mAP strict %.3f relaxed %.3f\n", name, s, r)
+	}
 	fmt.Printf("claim: calibration on %d labelled train pairs: P = sigmoid(%.3f x choice_logit %+.3f)\n",
 		len(X), cal.W[0]/cal.Scale[0], cal.Bias-cal.W[0]*cal.Mean[0]/cal.Scale[0])
 	if s2, _ := dev.meanAP(dp.probs(best, cal)); s2 != bestS {
@@ -155,8 +167,9 @@ func trainClaim(train, dev *argkpSet, w *heuristic.Weights) error {
 // claimVecs holds every argument's claim vectors, one per key point of its
 // topic and stance, in the key points' order.
 type claimVecs struct {
-	set  *argkpSet
-	vecs map[string][][]float64 // arg id -> per key point
+	set   *argkpSet
+	vecs  map[string][][]float64   // arg id -> per key point
+	sents map[string][][][]float64 // arg id -> per sentence (two or more) -> per key point
 }
 
 // choices reads every argument's claim vectors, and, for the arguments
@@ -165,7 +178,10 @@ type claimVecs struct {
 // points teaches both, whatever their order), none when no labelled pair
 // matches.
 func (s *argkpSet) choices() (groups [][][]float64, chosen []int, all *claimVecs, err error) {
-	all = &claimVecs{set: s, vecs: map[string][][]float64{}}
+	all = &claimVecs{set: s, vecs: map[string][][]float64{}, sents: map[string][][][]float64{}}
+	// Every argument of two sentences or more is read sentence by sentence
+	// too, so that the engine's least number of sentences can be measured.
+	defer heuristic.SetClaimSentencesFrom(heuristic.SetClaimSentencesFrom(2))
 	e := heuristic.New()
 	notClaims := 0
 	for _, g := range s.groups {
@@ -187,6 +203,12 @@ func (s *argkpSet) choices() (groups [][][]float64, chosen []int, all *claimVecs
 					notClaims++
 				}
 				vs[i] = at.ClaimX
+				for u, x := range at.ClaimSentX {
+					if i == 0 {
+						all.sents[a.id] = append(all.sents[a.id], make([][]float64, len(g.kps)))
+					}
+					all.sents[a.id][u][i] = x
+				}
 			}
 			all.vecs[a.id] = vs
 			labelled, matched := false, false
@@ -214,14 +236,40 @@ func (s *argkpSet) choices() (groups [][][]float64, chosen []int, all *claimVecs
 	return groups, chosen, all, nil
 }
 
-// probs scores (argument, key point) by the model's choice probability,
-// calibrated when cal is not nil, as the engine computes it (every area a
-// claim).
+// probs scores (argument, key point) as the engine decides a claim (every
+// area a claim, the engine's least number of sentences): the best of the
+// whole argument's choice probability and, for an argument of at least
+// that many sentences, each sentence's; calibrated when cal is not nil.
 func (c *claimVecs) probs(m *model.Linear, cal *model.Logistic) func(arg, kp string) float64 {
+	return c.probsFrom(m, cal, heuristic.ClaimSentencesFrom())
+}
+
+// probsFrom is probs with the least number of sentences given.
+func (c *claimVecs) probsFrom(m *model.Linear, cal *model.Logistic, from int) func(arg, kp string) float64 {
+	w := &heuristic.Weights{Claim: m, ClaimCalibration: cal}
 	p := map[[2]string]float64{}
 	for _, g := range c.set.groups {
 		for _, a := range g.args {
-			ps := heuristic.ClaimProbs(m, cal, c.vecs[a.id])
+			var sents [][][]float64
+			if len(c.sents[a.id]) >= from {
+				sents = c.sents[a.id]
+			}
+			ps := heuristic.ClaimDecision(w, c.vecs[a.id], sents)
+			for i, k := range g.kps {
+				p[[2]string{a.id, k.id}] = ps[i]
+			}
+		}
+	}
+	return func(arg, kp string) float64 { return p[[2]string{arg, kp}] }
+}
+
+// choice scores (argument, key point) by the whole argument's choice
+// probability alone (the calibration's input).
+func (c *claimVecs) choice(m *model.Linear) func(arg, kp string) float64 {
+	p := map[[2]string]float64{}
+	for _, g := range c.set.groups {
+		for _, a := range g.args {
+			ps := heuristic.ClaimProbs(m, nil, c.vecs[a.id])
 			for i, k := range g.kps {
 				p[[2]string{a.id, k.id}] = ps[i]
 			}
