@@ -206,30 +206,17 @@ func claimProbs(m *model.Linear, xs [][]float64, claim func(int) bool) []float64
 	return out
 }
 
-// claimSentencesFrom is the least number of sentences from which an
-// answer's claims are read sentence by sentence as well (claimDecision).
-// Chosen on two development sets (the engine README, h2.23): on ArgKP dev,
-// whose arguments are a sentence or a few, reading from 2 or 3 sentences
-// lowers strict mAP 0.524 -> 0.517 and from 4 leaves it; on the opinion
-// answers of testdata/eval/claims, from 4 reads the most claims right
-// (AUC 0.785 against 0.749 never and 0.771 from 2 or 3). A var, so that
-// the training command can measure every choice.
-var claimSentencesFrom = 4
+// claimSentencesFrom is the least number of sentences (with words to
+// read) from which an answer's claims are read sentence by sentence as
+// well (claimDecision). Chosen on two development sets (the engine README,
+// h2.23): on ArgKP dev, whose arguments are a sentence or a few, reading
+// from 2 or 3 sentences lowers strict mAP 0.524 -> 0.517 and from 4 leaves
+// it; on the opinion answers of testdata/eval/claims, from 4 reads the
+// most claims right (AUC 0.785 against 0.749 never and 0.771 from 2 or 3).
+const claimSentencesFrom = 4
 
-// ClaimSentencesFrom is the least number of sentences from which an
-// answer's claims are read sentence by sentence as well.
-func ClaimSentencesFrom() int { return claimSentencesFrom }
-
-// SetClaimSentencesFrom sets claimSentencesFrom (0 or less: never) and
-// returns the previous value; for the training command's measurements.
-func SetClaimSentencesFrom(n int) int {
-	old := claimSentencesFrom
-	if n <= 0 {
-		n = math.MaxInt
-	}
-	claimSentencesFrom = n
-	return old
-}
+// ClaimSentencesFrom is claimSentencesFrom, for the training command.
+const ClaimSentencesFrom = claimSentencesFrom
 
 // claimDecision is, for each claim, the calibrated probability that the
 // answer makes it: the best of the whole answer's choice and each

@@ -175,33 +175,62 @@ func TestDecodeWeightsRefusesBadClaimModels(t *testing.T) {
 // reads lower than from the whole answer alone, and the two together read
 // higher; a shorter answer is read whole.
 func TestClaimsReadSentenceBySentence(t *testing.T) {
+	w := New().mustWeights()
 	q := analyzer.Question{ID: "k1", Text: "Should school uniforms be compulsory?",
 		Areas: []string{"Uniforms reduce bullying", "Uniforms cost families money", "Uniforms limit self-expression", "Uniforms improve discipline"}}
-	answer := "Honestly I have mixed feelings. Uniforms cost families a lot of money every year. " +
-		"My sister has three kids, so she knows. They also stop students from expressing themselves, which limits self-expression."
-	read := func(from int) []float64 {
-		defer SetClaimSentencesFrom(SetClaimSentencesFrom(from))
+	read := func(answer string) (whole, decided []float64) {
+		whole = ClaimProbs(w.Claim, w.ClaimCalibration, claimVectorsOf(t, q.Text, q.Areas, answer))
 		res, err := New().Analyze(context.Background(), q, answer)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ps []float64
 		for _, a := range res.Coverage.Areas {
-			ps = append(ps, a.Confidence)
+			decided = append(decided, a.Confidence)
 		}
-		return ps
+		return whole, decided
 	}
-	whole, sentences := read(0), read(claimSentencesFrom)
+	long := "Honestly I have mixed feelings. Uniforms cost families a lot of money every year. " +
+		"My sister has three kids, so she knows. They also stop students from expressing themselves, which limits self-expression."
+	whole, sentences := read(long)
 	t.Logf("whole %.3f, by sentence %.3f", whole, sentences)
 	for _, i := range []int{1, 2} {
-		if sentences[i] < whole[i] {
+		if sentences[i] < whole[i]-0.001 {
 			t.Errorf("area %d: %.3f by sentence, %.3f whole", i, sentences[i], whole[i])
 		}
 	}
-	if !(sentences[1]+sentences[2] > whole[1]+whole[2]) || sentences[2] < claimPartial {
+	if !(sentences[1]+sentences[2] > whole[1]+whole[2]+0.1) || sentences[2] < claimPartial {
 		t.Errorf("the two claims made: by sentence %.3f and %.3f, whole %.3f and %.3f", sentences[1], sentences[2], whole[1], whole[2])
 	}
-	if short := read(5); short[2] != whole[2] {
-		t.Errorf("four sentences read by sentence when five are needed: %.3f, whole %.3f", short[2], whole[2])
+	short := "Uniforms cost families a lot of money every year. My sister has three kids. " +
+		"They also stop students from expressing themselves, which limits self-expression."
+	whole, decided := read(short)
+	for i := range whole {
+		if math.Abs(decided[i]-whole[i]) > 0.001 {
+			t.Errorf("three sentences, area %d: decided %.3f, the whole answer's %.3f; want it read whole", i, decided[i], whole[i])
+		}
+	}
+}
+
+// A question of claims with depth signals is read twice (depth.go's second
+// pass takes the first's stats): a long answer, read sentence by sentence,
+// decides its claims the same as without the signals.
+func TestClaimsWithDepthSignals(t *testing.T) {
+	q := analyzer.Question{ID: "k1", Text: "Should school uniforms be compulsory?",
+		Areas: []string{"Uniforms reduce bullying", "Uniforms cost families money", "Uniforms limit self-expression"}}
+	answer := "Honestly I have mixed feelings. Uniforms cost families a lot of money every year. " +
+		"My sister has three kids, so she knows. They also stop students from expressing themselves."
+	bare, err := New().Analyze(context.Background(), q, answer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Depth = []analyzer.DepthSignal{{ID: "reasons", Text: "Reasons given from the candidate's own experience"}}
+	with, err := New().Analyze(context.Background(), q, answer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range bare.Coverage.Areas {
+		if b := with.Coverage.Areas[i]; a.Status != b.Status || math.Abs(a.Confidence-b.Confidence) > 1e-9 {
+			t.Errorf("area %d: %s %.3f without depth signals, %s %.3f with", i, a.Status, a.Confidence, b.Status, b.Confidence)
+		}
 	}
 }

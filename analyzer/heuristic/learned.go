@@ -514,36 +514,50 @@ func (as *answerSem) score(w *Weights, qs *qSem, prev *answerSem, forDepth bool)
 			mass[ai][0], mass[ai][1] = s.masses(&qs.areas[ai])
 		}
 		as.claimX = claimVectors(xs, mass)
-		as.claimSentX = as.sentenceClaimVectors(qs, statsAt)
+		// A trace reads every answer of two sentences or more sentence by
+		// sentence, so that the training command can measure
+		// claimSentencesFrom; the decision reads them from there.
+		least := claimSentencesFrom
+		if as.trace {
+			least = 2
+		}
+		as.claimSentX = as.sentenceClaimVectors(qs, statsAt, least)
 		if w.Claim != nil {
-			as.claimAll = claimDecision(w, as.claimX, as.claimSentX, func(ai int) bool { return qs.info[ai].claim })
+			var sentences [][][]float64
+			if len(as.claimSentX) >= claimSentencesFrom {
+				sentences = as.claimSentX
+			}
+			as.claimAll = claimDecision(w, as.claimX, sentences, func(ai int) bool { return qs.info[ai].claim })
 		}
 	}
 }
 
 // sentenceClaimVectors is each sentence's ClaimFeatures for every area, for
-// an answer of at least claimSentencesFrom sentences (nil otherwise): a
-// sentence is read as a whole answer is, from its units' merged stats.
+// an answer of at least least sentences with words to read (nil otherwise):
+// a sentence is read as a whole answer is, from its units' merged stats.
 // statsAt gives a unit's stats for an area.
-func (as *answerSem) sentenceClaimVectors(qs *qSem, statsAt func(ui, ai int) pairStats) [][][]float64 {
-	var sentences [][]int // the read units of each sentence
+func (as *answerSem) sentenceClaimVectors(qs *qSem, statsAt func(ui, ai int) pairStats, least int) [][][]float64 {
+	var sentences [][]int // the read units of each sentence that has any
+	open := false         // the last of sentences is the current sentence
 	for ui := range as.units {
 		if ui == 0 || as.docUnits[ui].SentenceStart {
+			open = false
+		}
+		if as.units[ui].Empty() {
+			continue
+		}
+		if !open {
 			sentences = append(sentences, nil)
+			open = true
 		}
-		if !as.units[ui].Empty() {
-			sentences[len(sentences)-1] = append(sentences[len(sentences)-1], ui)
-		}
+		sentences[len(sentences)-1] = append(sentences[len(sentences)-1], ui)
 	}
-	if len(sentences) < claimSentencesFrom {
+	if len(sentences) < least {
 		return nil
 	}
 	var out [][][]float64
 	var buf []weighted
 	for _, us := range sentences {
-		if len(us) == 0 {
-			continue
-		}
 		var words []semantic.Word
 		for _, ui := range us {
 			words = append(words, as.units[ui].Words...)
@@ -1029,14 +1043,14 @@ func (e *Engine) coverage(q analyzer.Question, qs *qSem, af *answerFeat, st deli
 	}
 	var as *answerSem
 	if prev != nil {
-		as = &answerSem{units: prev.units, all: prev.all, vocab: prev.vocab, unitIdx: prev.unitIdx, allIdx: prev.allIdx, floats: fl}
+		as = &answerSem{units: prev.units, all: prev.all, vocab: prev.vocab, unitIdx: prev.unitIdx, allIdx: prev.allIdx,
+			docUnits: prev.docUnits, floats: fl, trace: trace}
 		as.score(w, qs, prev, false)
 	} else {
 		as = readAnswerSem(af)
-		as.floats = fl
+		as.floats, as.trace = fl, trace
 		as.score(w, qs, nil, forDepth)
 	}
-	as.trace = trace
 	kinds := fl.take(len(af.units) * len(q.Areas))
 	as.kind = make([][]float64, len(af.units))
 	as.pairOthers = make([]others, len(af.units))

@@ -178,10 +178,10 @@ type claimVecs struct {
 // points teaches both, whatever their order), none when no labelled pair
 // matches.
 func (s *argkpSet) choices() (groups [][][]float64, chosen []int, all *claimVecs, err error) {
+	// A trace reads every argument of two sentences or more sentence by
+	// sentence too, so that the engine's least number of sentences can be
+	// measured.
 	all = &claimVecs{set: s, vecs: map[string][][]float64{}, sents: map[string][][][]float64{}}
-	// Every argument of two sentences or more is read sentence by sentence
-	// too, so that the engine's least number of sentences can be measured.
-	defer heuristic.SetClaimSentencesFrom(heuristic.SetClaimSentencesFrom(2))
 	e := heuristic.New()
 	notClaims := 0
 	for _, g := range s.groups {
@@ -241,7 +241,7 @@ func (s *argkpSet) choices() (groups [][][]float64, chosen []int, all *claimVecs
 // whole argument's choice probability and, for an argument of at least
 // that many sentences, each sentence's; calibrated when cal is not nil.
 func (c *claimVecs) probs(m *model.Linear, cal *model.Logistic) func(arg, kp string) float64 {
-	return c.probsFrom(m, cal, heuristic.ClaimSentencesFrom())
+	return c.probsFrom(m, cal, heuristic.ClaimSentencesFrom)
 }
 
 // probsFrom is probs with the least number of sentences given.
