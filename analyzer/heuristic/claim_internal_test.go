@@ -234,3 +234,31 @@ func TestClaimsWithDepthSignals(t *testing.T) {
 		}
 	}
 }
+
+// An area whose kind the guide states is content of that kind, never a
+// claim, however it is worded: the areakinds guides' "Snags once it was up
+// and running" read as a claim, and the claim model decided it, until the
+// stated kind came first.
+func TestStatedKindIsNoClaim(t *testing.T) {
+	q := analyzer.Question{ID: "k1", Text: "Should school uniforms be compulsory?",
+		Areas: []string{"Uniforms reduce bullying", "Uniforms cost families money"}}
+	answer := "Kids in uniform get picked on less for their clothes."
+	for _, tc := range []struct {
+		kinds []string
+		claim []bool
+	}{
+		{nil, []bool{true, true}},
+		{[]string{"outcome", ""}, []bool{false, true}},
+	} {
+		q.AreaKinds = tc.kinds
+		tr, err := New().Trace(q, nil, answer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range tr.Areas {
+			if a.Claim != tc.claim[i] {
+				t.Errorf("kinds %q, area %d: claim %v, want %v", tc.kinds, i, a.Claim, tc.claim[i])
+			}
+		}
+	}
+}

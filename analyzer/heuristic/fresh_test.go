@@ -11,15 +11,11 @@ import (
 )
 
 // labelledAnswer is an answer to a guide of one's own with its labels
-// (testdata/eval/fresh, testdata/eval/answers3).
+// (testdata/eval/fresh, testdata/eval/answers3): the labelled-set item
+// candor eval reads, and whether it answers another question.
 type labelledAnswer struct {
-	ID         string              `json:"id"`
-	QuestionID string              `json:"question_id"`
-	Text       string              `json:"text"`
-	Areas      map[string]string   `json:"areas"`
-	Evidence   map[string][]string `json:"evidence"`
-	Label      string              `json:"label"`
-	Off        bool                `json:"off_question"`
+	evaluation.Item
+	Off bool `json:"off_question"`
 }
 
 // guideFigures is what the engine does on the labelled answers to one guide

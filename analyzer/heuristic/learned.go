@@ -203,9 +203,11 @@ func (e *Engine) readQuestionSem(q analyzer.Question, base *vocab) *qSem {
 		at.idx = s.vocab.add(at.plain.Words)
 		s.areas = append(s.areas, at)
 		info := e.area(a, q.AreaKind(i))
-		if isClaim(a, q.Text) {
+		if q.AreaKind(i) == "" && isClaim(a, q.Text) {
 			// A claim ("uniforms reduce bullying") rather than a
-			// kind of content: the pair model alone decides it.
+			// kind of content: the claim model decides it. An area
+			// whose kind the guide states is content of that kind,
+			// whatever the claim-form model reads in its words.
 			info.claim, info.facets, info.kind = true, nil, "topic"
 		}
 		s.info = append(s.info, info)
