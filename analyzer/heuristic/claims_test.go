@@ -1,10 +1,7 @@
 package heuristic_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"os"
 	"slices"
 	"testing"
 
@@ -37,25 +34,14 @@ func TestClaimsSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open("../../testdata/eval/claims/answers.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	e := heuristic.New()
 	var made, notMade []float64
 	top1, withMade, madeCovered, falseCovered := 0, 0, 0, 0
 	ids := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		var a claimAnswer
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
-			t.Fatalf("answers.jsonl:%d: %v", line, err)
-		}
+	for _, a := range readJSONL[claimAnswer](t, "../../testdata/eval/claims/answers.jsonl") {
 		q, ok := g.Question(a.QuestionID)
 		if !ok || ids[a.ID] {
-			t.Fatalf("answers.jsonl:%d: question %q unknown or id %q repeated", line, a.QuestionID, a.ID)
+			t.Fatalf("answers.jsonl: %s: question %q unknown or id repeated", a.ID, a.QuestionID)
 		}
 		ids[a.ID] = true
 		res, err := e.Analyze(context.Background(), *q, a.Text)
@@ -85,9 +71,6 @@ func TestClaimsSet(t *testing.T) {
 				top1++
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	auc := evaluation.AUC(made, notMade)
 	t.Logf("claims set: %d answers, %d made and %d not made pairs; AUC %.3f; made read covered %d, not made read covered %d; the best key point made in %d of %d answers that make one",
