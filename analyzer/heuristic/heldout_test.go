@@ -21,6 +21,10 @@ var heldOutData = []string{
 	"testdata/eval/fresh/",
 	"testdata/eval/answers3/",
 	"testdata/eval/claims/",
+	// The synthetic sets: the shipped weights never read them (the training
+	// command's -synthetic flags fit on them only as an experiment);
+	// TestSyntheticGuides measures on them.
+	"testdata/eval/synthetic/",
 	"testdata/probes/",
 	"testdata/sentences/heldout.jsonl",
 	"testdata/spoken/",

@@ -90,6 +90,18 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 		{deliveryOnlySets[2], "testdata/eval/delivery_variants.jsonl", nil},
 		{deliveryOnlySets[3], "testdata/eval/delivery_spoken_train.jsonl", nil},
 	}
+	if synDelDir != "" {
+		files, err := filepath.Glob(filepath.Join(synDelDir, "*.jsonl"))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			sources = append(sources, struct {
+				set, path string
+				g         *analyzer.Guide
+			}{synDelSet, f, nil})
+		}
+	}
 	var out []*item
 	guideFiles := map[string]*analyzer.Guide{}
 	for _, src := range sources {
@@ -145,7 +157,11 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(append(out, foreignItems(out, seed, behav)...), off...), nil
+	syn, err := synItems(d)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(append(out, foreignItems(out, seed, behav)...), off...), syn...), nil
 }
 
 // foreignItems holds every labelled answer against one question of the
@@ -155,7 +171,7 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 func foreignItems(items []*item, seed, behav *analyzer.Guide) []*item {
 	var out []*item
 	for _, it := range items {
-		if it.deliveryOnly {
+		if it.deliveryOnly || it.set == synSet {
 			continue
 		}
 		g := behav
@@ -599,10 +615,22 @@ func fitUnitModel(name string, features []string, rows []evRow) (*model.Logistic
 				}
 			}
 		}
-		p := precisionAt1(held, func(r evRow, u int) float64 { return r.p[u] })
+		// Chosen on the labelled sets: synthetic rows teach, never choose.
+		var real, syn []evRow
+		for _, r := range held {
+			if r.it.set == synSet {
+				syn = append(syn, r)
+			} else {
+				real = append(real, r)
+			}
+		}
+		p := precisionAt1(real, func(r evRow, u int) float64 { return r.p[u] })
+		if len(syn) > 0 {
+			fmt.Printf("%s: lambda %-7g synthetic rows' precision@1 by %d-fold CV %.3f\n", name, l, folds, precisionAt1(syn, func(r evRow, u int) float64 { return r.p[u] }))
+		}
 		fmt.Printf("%s: lambda %-7g precision@1 by %d-fold CV %.3f\n", name, l, folds, p)
 		if p > bestP {
-			bestL, bestP, bestHeld = l, p, held
+			bestL, bestP, bestHeld = l, p, real
 		}
 	}
 	m, err := fitUnits(features, rows, func(evRow) bool { return true }, bestL)
@@ -704,7 +732,8 @@ func trainCoverage(items []*item, w *heuristic.Weights) error {
 					}
 				}
 			}
-			q := qwkRows(rows, pred, func(covRow) bool { return true })
+			// Chosen on the labelled sets: synthetic rows teach, never choose.
+			q := qwkRows(rows, pred, func(r covRow) bool { return r.it.set != synSet })
 			fmt.Printf("coverage: kind prior shrink %-3g lambda %-7g QWK by %d-fold CV %.3f\n", shrink, l, folds, q)
 			if q > bestQ {
 				bestL, bestShrink, bestQ, bestPred, bestProb, bestForeign = l, shrink, q, pred, prob, fpred
@@ -720,7 +749,10 @@ func trainCoverage(items []*item, w *heuristic.Weights) error {
 	w.Figures["coverage_foreign_missing_cv"] = analyzer.Round3(float64(byStatus[0]) / float64(max(len(bestForeign), 1)))
 	pairSeparation(items)
 	offSeparation(items)
-	for _, set := range []string{"dev", "own2", "behav"} {
+	for _, set := range []string{"dev", "own2", "behav", synSet} {
+		if set == synSet && synDir == "" {
+			continue
+		}
 		q := qwkRows(rows, bestPred, func(r covRow) bool { return r.it.set == set })
 		acc := accRows(rows, bestPred, func(r covRow) bool { return r.it.set == set })
 		fmt.Printf("coverage: set %-5s QWK %.3f accuracy %.3f (held-out folds)\n", set, q, acc)

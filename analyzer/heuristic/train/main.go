@@ -67,7 +67,12 @@ func main() {
 	flag.StringVar(&dropDelivery, "drop-delivery", "", "comma-separated delivery features to leave out (set to 0), for ablations")
 	flag.Float64Var(&deliveryLambda, "delivery-lambda", 0,
 		"fit the delivery model with this L2 penalty instead of the one CV chooses (0: choose), to measure how far a penalty CV cannot tell apart moves the held-out sets")
+	flag.StringVar(&synDir, "synthetic", "", "also learn from the synthetic training sets in this folder (guide NAME.yaml, answers NAME.jsonl)")
+	flag.StringVar(&synDelDir, "synthetic-delivery", "", "also fit the delivery model on the synthetic delivery-only answers in this folder (*.jsonl)")
 	flag.Parse()
+	if synDelDir != "" {
+		deliveryOnlySets = append(deliveryOnlySets, synDelSet)
+	}
 	if deliveryLambda < 0 {
 		fmt.Fprintln(os.Stderr, "train: -delivery-lambda must be 0 (choose by CV) or positive")
 		os.Exit(2)

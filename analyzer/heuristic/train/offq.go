@@ -31,7 +31,7 @@ type offRow struct {
 func trainOffQuestion(items []*item, w *heuristic.Weights) error {
 	var rows []offRow
 	for _, it := range items {
-		if it.foreign || it.deliveryOnly {
+		if it.foreign || it.deliveryOnly || it.set == synSet {
 			continue
 		}
 		rows = append(rows, offRow{it.set + "/" + it.id, it.trace.OffQuestion, it.off, it.fold})

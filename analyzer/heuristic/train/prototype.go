@@ -63,7 +63,7 @@ func protoAlias(shared string) (map[string]string, error) {
 func prototypes(items []*item, skip func(fold int) bool, alias map[string]string) *heuristic.Prototypes {
 	b := heuristic.NewProtoBuilder()
 	for _, it := range items {
-		if skip(it.fold) || it.foreign || it.off || it.deliveryOnly || it.trace == nil {
+		if skip(it.fold) || it.foreign || it.off || it.deliveryOnly || it.trace == nil || it.set == synSet {
 			continue
 		}
 		for _, a := range slices.Sorted(maps.Keys(it.ev)) {
