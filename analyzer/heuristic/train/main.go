@@ -68,6 +68,7 @@ func main() {
 	flag.Float64Var(&deliveryLambda, "delivery-lambda", 0,
 		"fit the delivery model with this L2 penalty instead of the one CV chooses (0: choose), to measure how far a penalty CV cannot tell apart moves the held-out sets")
 	flag.StringVar(&synDir, "synthetic", "", "also learn from the synthetic training sets in this folder (guide NAME.yaml, answers NAME.jsonl)")
+	flag.BoolVar(&pairFromSyn, "pair-from-synthetic", false, "fit the pair model on the synthetic guides' unit labels instead of ArgKP's pairs (an experiment)")
 	flag.StringVar(&synDelDir, "synthetic-delivery", "", "also fit the delivery model on the synthetic delivery-only answers in this folder (*.jsonl)")
 	flag.Parse()
 	if synDelDir != "" {

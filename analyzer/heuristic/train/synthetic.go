@@ -77,3 +77,50 @@ func synItems(d *heuristic.DataLog) ([]*item, error) {
 	}
 	return out, nil
 }
+
+// pairFromSyn: fit the pair model on the synthetic guides' sentence labels
+// instead of ArgKP's pairs (-pair-from-synthetic, an experiment).
+var pairFromSyn bool
+
+// synPairRows reads the synthetic guides' answers unit by unit (the
+// engine's units): each unit's PairFeatures against its question's areas
+// (heuristic.ClaimPairVectors, as the ArgKP rows are read), labelled by
+// whether the unit lies in a sentence labelled with the area. byGuide is
+// each row's guide file, for choosing on one guide left out.
+func synPairRows(d *heuristic.DataLog) (X [][]float64, y []bool, group []int, byGuide []string, err error) {
+	saved := synDir
+	if synDir == "" {
+		synDir = "testdata/eval/synthetic"
+	}
+	defer func() { synDir = saved }()
+	items, err := synItems(d)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	e := heuristic.New()
+	g := 0
+	for _, it := range items {
+		t, err := e.Trace(it.q, it.others, it.text)
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		gold := make([][]bool, len(it.q.Areas))
+		for a := range it.q.Areas {
+			gold[a] = heuristic.GoldUnits(it.text, t.Units, it.ev[a])
+		}
+		for u, tu := range t.Units {
+			if tu.Injected {
+				continue
+			}
+			vs := heuristic.ClaimPairVectors(it.q.Text, it.q.Areas, it.text[tu.ByteStart:tu.ByteEnd])
+			for a, v := range vs {
+				X = append(X, v)
+				y = append(y, gold[a][u])
+				group = append(group, g+a)
+				byGuide = append(byGuide, strings.SplitN(it.id, "-", 3)[1])
+			}
+		}
+		g += len(it.q.Areas)
+	}
+	return X, y, group, byGuide, nil
+}
