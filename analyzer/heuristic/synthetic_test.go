@@ -2,6 +2,7 @@ package heuristic_test
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -97,13 +98,7 @@ func TestSyntheticDelivery(t *testing.T) {
 		}
 	}
 	var parts []string
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range byKind {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range slices.Sorted(maps.Keys(byKind)) {
 		c := byKind[k]
 		parts = append(parts, fmt.Sprintf("%s %d of %d", k, c.right, c.n))
 	}
