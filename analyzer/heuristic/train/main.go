@@ -96,7 +96,7 @@ func run(shared, out string, stages int) error {
 	if err != nil {
 		return err
 	}
-	if err := trainPair(train, dev, w); err != nil {
+	if err := trainPair(d, train, dev, w); err != nil {
 		return err
 	}
 	heuristic.SetWeights(w)

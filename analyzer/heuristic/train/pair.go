@@ -24,7 +24,7 @@ func argkpSplits(d *heuristic.DataLog, shared string) (train, dev *argkpSet, err
 	return train, dev, nil
 }
 
-func trainPair(train, dev *argkpSet, w *heuristic.Weights) error {
+func trainPair(d *heuristic.DataLog, train, dev *argkpSet, w *heuristic.Weights) error {
 	tr, dv := train.rows(), dev.rows()
 	fmt.Printf("pair: %d train pairs (%d topics), %d dev pairs\n", len(tr.X), len(train.groups)/2, len(dv.X))
 	var best *model.Logistic
@@ -44,7 +44,7 @@ func trainPair(train, dev *argkpSet, w *heuristic.Weights) error {
 	w.Pair = best
 	w.Figures["pair_lambda"] = bestL
 	if pairFromSyn {
-		if err := trainPairSyn(w); err != nil {
+		if err := trainPairSyn(d, w); err != nil {
 			return err
 		}
 	}
@@ -296,8 +296,7 @@ func countAtLeast(xs []int, v int) int {
 // trainPairSyn refits the pair model on the synthetic guides' unit labels,
 // the penalty chosen by precision@1 (the top unit of each (answer, area)
 // with a labelled unit) on each guide left out in turn.
-func trainPairSyn(w *heuristic.Weights) error {
-	d := &heuristic.DataLog{}
+func trainPairSyn(d *heuristic.DataLog, w *heuristic.Weights) error {
 	X, y, group, guide, err := synPairRows(d)
 	if err != nil {
 		return err
