@@ -53,6 +53,22 @@ type item struct {
 	trace *heuristic.Trace
 }
 
+// setLabels reads an answer's area statuses and evidence, keyed by the
+// area's 1-based index ("1".."8"), into it.
+func (it *item) setLabels(areas map[string]string, evidence map[string][]string) {
+	for k, s := range areas {
+		var n int
+		fmt.Sscan(k, &n)
+		v, _ := evaluation.StatusValue(s)
+		it.areas[n-1] = v
+	}
+	for k, ss := range evidence {
+		var n int
+		fmt.Sscan(k, &n)
+		it.ev[n-1] = ss
+	}
+}
+
 func foldOf(set, id string) int {
 	h := fnv.New32a()
 	h.Write([]byte(set + "/" + id))
@@ -135,21 +151,11 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 			if it.Specificity != nil {
 				x.spec = *it.Specificity
 			}
-			for k, s := range it.Areas {
-				var n int
-				fmt.Sscan(k, &n)
-				v, _ := evaluation.StatusValue(s)
-				x.areas[n-1] = v
-			}
 			evs := it.Evidence
 			if src.set == "dev" {
 				evs = devEv[it.ID]
 			}
-			for k, ss := range evs {
-				var n int
-				fmt.Sscan(k, &n)
-				x.ev[n-1] = ss
-			}
+			x.setLabels(it.Areas, evs)
 			out = append(out, x)
 		}
 	}
@@ -157,7 +163,7 @@ func loadItems(d *heuristic.DataLog, shared string) ([]*item, error) {
 	if err != nil {
 		return nil, err
 	}
-	syn, err := synItems(d)
+	syn, err := synItems(d, synDir)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/candorhq/candor/analyzer"
 	"github.com/candorhq/candor/analyzer/heuristic"
@@ -297,53 +299,37 @@ func countAtLeast(xs []int, v int) int {
 // the penalty chosen by precision@1 (the top unit of each (answer, area)
 // with a labelled unit) on each guide left out in turn.
 func trainPairSyn(d *heuristic.DataLog, w *heuristic.Weights) error {
-	X, y, group, guide, err := synPairRows(d)
+	rows, err := synPairRows(d)
 	if err != nil {
 		return err
 	}
-	p1 := func(keep func(i int) bool, prob func(i int) float64) float64 {
-		best := map[int]int{}
-		any := map[int]bool{}
-		for i := range X {
-			if !keep(i) {
-				continue
-			}
-			any[group[i]] = any[group[i]] || y[i]
-			if b, ok := best[group[i]]; !ok || prob(i) > prob(b) {
-				best[group[i]] = i
-			}
+	// Precision@1 reads the rows with a labelled unit; every row is fitted
+	// on (an area no unit addresses gives negatives).
+	var labelled []evRow
+	for _, r := range rows {
+		if slices.Contains(r.gold, true) {
+			labelled = append(labelled, r)
 		}
-		hit, n := 0, 0
-		for gr, b := range best {
-			if any[gr] {
-				n++
-				if y[b] {
-					hit++
-				}
-			}
-		}
-		return float64(hit) / float64(max(n, 1))
 	}
 	guides := map[string]bool{}
-	for _, g := range guide {
-		guides[g] = true
+	for _, r := range rows {
+		guides[synGuide(r.it)] = true
 	}
 	bestL, bestP := 0.0, -1.0
 	for _, l := range lambdas {
 		sum := 0.0
-		for g := range guides {
-			var tx [][]float64
-			var ty []bool
-			for i := range X {
-				if guide[i] != g {
-					tx, ty = append(tx, X[i]), append(ty, y[i])
-				}
-			}
-			m, err := fit.Logistic(heuristic.PairFeatures, tx, ty, nil, l)
+		for _, g := range slices.Sorted(maps.Keys(guides)) {
+			m, err := fitUnits(heuristic.PairFeatures, rows, func(r evRow) bool { return synGuide(r.it) != g }, l)
 			if err != nil {
 				return err
 			}
-			sum += p1(func(i int) bool { return guide[i] == g }, func(i int) float64 { return m.Prob(X[i]) })
+			var held []evRow
+			for _, r := range labelled {
+				if synGuide(r.it) == g {
+					held = append(held, r)
+				}
+			}
+			sum += precisionAt1(held, func(r evRow, u int) float64 { return m.Prob(r.x[u]) })
 		}
 		p := sum / float64(len(guides))
 		fmt.Printf("pair (synthetic): lambda %-7g precision@1, one guide left out %.3f\n", l, p)
@@ -351,9 +337,9 @@ func trainPairSyn(d *heuristic.DataLog, w *heuristic.Weights) error {
 			bestL, bestP = l, p
 		}
 	}
-	argkp := p1(func(int) bool { return true }, func(i int) float64 { return w.Pair.Prob(X[i]) })
+	argkp := precisionAt1(labelled, func(r evRow, u int) float64 { return w.Pair.Prob(r.x[u]) })
 	fmt.Printf("pair (synthetic): the ArgKP pair model's precision@1 on them %.3f\n", argkp)
-	m, err := fit.Logistic(heuristic.PairFeatures, X, y, nil, bestL)
+	m, err := fitUnits(heuristic.PairFeatures, rows, func(evRow) bool { return true }, bestL)
 	if err != nil {
 		return err
 	}

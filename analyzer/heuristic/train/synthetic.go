@@ -24,12 +24,13 @@ var synDelDir string
 var synDir string
 
 // synItems reads the synthetic training sets: for each guide file NAME.yaml
-// in synDir, the answers NAME.jsonl, with area statuses and evidence.
-func synItems(d *heuristic.DataLog) ([]*item, error) {
-	if synDir == "" {
+// in dir ("": none), the answers NAME.jsonl, with area statuses and
+// evidence.
+func synItems(d *heuristic.DataLog, dir string) ([]*item, error) {
+	if dir == "" {
 		return nil, nil
 	}
-	guides, err := filepath.Glob(filepath.Join(synDir, "*.yaml"))
+	guides, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return nil, err
 	}
@@ -61,17 +62,7 @@ func synItems(d *heuristic.DataLog) ([]*item, error) {
 			}
 			x := &item{set: synSet, id: it.ID, q: q, others: g.Questions, text: it.Text, areas: map[int]int{}, ev: map[int][]string{},
 				fold: foldOf(synSet, it.ID), label: -1, spec: -1}
-			for k, s := range it.Areas {
-				var n int
-				fmt.Sscan(k, &n)
-				v, _ := evaluation.StatusValue(s)
-				x.areas[n-1] = v
-			}
-			for k, ss := range it.Evidence {
-				var n int
-				fmt.Sscan(k, &n)
-				x.ev[n-1] = ss
-			}
+			x.setLabels(it.Areas, it.Evidence)
 			out = append(out, x)
 		}
 	}
@@ -82,45 +73,50 @@ func synItems(d *heuristic.DataLog) ([]*item, error) {
 // instead of ArgKP's pairs (-pair-from-synthetic, an experiment).
 var pairFromSyn bool
 
+// synPairDir is where -pair-from-synthetic reads the synthetic guides.
+const synPairDir = "testdata/eval/synthetic"
+
 // synPairRows reads the synthetic guides' answers unit by unit (the
-// engine's units): each unit's PairFeatures against its question's areas
-// (heuristic.ClaimPairVectors, as the ArgKP rows are read), labelled by
-// whether the unit lies in a sentence labelled with the area. byGuide is
-// each row's guide file, for choosing on one guide left out.
-func synPairRows(d *heuristic.DataLog) (X [][]float64, y []bool, group []int, byGuide []string, err error) {
-	saved := synDir
-	if synDir == "" {
-		synDir = "testdata/eval/synthetic"
-	}
-	defer func() { synDir = saved }()
-	items, err := synItems(d)
+// engine's units): one row per (answer, area), each unit's PairFeatures
+// against its question's areas (heuristic.ClaimPairVectors, as the ArgKP
+// rows are read), labelled by whether the unit lies in a sentence labelled
+// with the area.
+func synPairRows(d *heuristic.DataLog) ([]evRow, error) {
+	items, err := synItems(d, synPairDir)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, err
 	}
 	e := heuristic.New()
-	g := 0
+	var rows []evRow
 	for _, it := range items {
 		t, err := e.Trace(it.q, it.others, it.text)
 		if err != nil {
-			return nil, nil, nil, nil, err
+			return nil, err
 		}
-		gold := make([][]bool, len(it.q.Areas))
+		first := len(rows)
+		for range it.q.Areas {
+			rows = append(rows, evRow{it: it})
+		}
 		for a := range it.q.Areas {
-			gold[a] = heuristic.GoldUnits(it.text, t.Units, it.ev[a])
+			gold := heuristic.GoldUnits(it.text, t.Units, it.ev[a])
+			for u, tu := range t.Units {
+				if !tu.Injected {
+					rows[first+a].gold = append(rows[first+a].gold, gold[u])
+				}
+			}
 		}
-		for u, tu := range t.Units {
+		for _, tu := range t.Units {
 			if tu.Injected {
 				continue
 			}
 			vs := heuristic.ClaimPairVectors(it.q.Text, it.q.Areas, it.text[tu.ByteStart:tu.ByteEnd])
 			for a, v := range vs {
-				X = append(X, v)
-				y = append(y, gold[a][u])
-				group = append(group, g+a)
-				byGuide = append(byGuide, strings.SplitN(it.id, "-", 3)[1])
+				rows[first+a].x = append(rows[first+a].x, v)
 			}
 		}
-		g += len(it.q.Areas)
 	}
-	return X, y, group, byGuide, nil
+	return rows, nil
 }
+
+// synGuide is the synthetic guide an item answers ("s1" of "syn-s1-q01-A").
+func synGuide(it *item) string { return strings.SplitN(it.id, "-", 3)[1] }
