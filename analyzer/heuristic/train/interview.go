@@ -672,6 +672,27 @@ func coverageRows(items []*item) []covRow {
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return itemBefore(rows[i].it, rows[j].it) })
+	return dropCoverageColumns(rows)
+}
+
+// dropCoverageColumns sets the features -drop-coverage names to 0 in
+// copies of the rows' vectors (the traces, which the depth model reads,
+// keep them).
+func dropCoverageColumns(rows []covRow) []covRow {
+	cols, err := fit.Columns(heuristic.CoverageFeatures, dropCoverage)
+	if err != nil {
+		panic(fmt.Sprintf("-drop-coverage: %v", err))
+	}
+	if len(cols) == 0 {
+		return rows
+	}
+	for i := range rows {
+		x := slices.Clone(rows[i].x)
+		for _, k := range cols {
+			x[k] = 0
+		}
+		rows[i].x = x
+	}
 	return rows
 }
 
@@ -959,7 +980,7 @@ func foreignRows(items []*item) []covRow {
 			}
 		}
 	}
-	return rows
+	return dropCoverageColumns(rows)
 }
 
 // pairSeparation prints, for every pair feature of the whole answer, how
