@@ -679,16 +679,12 @@ func coverageRows(items []*item) []covRow {
 // copies of the rows' vectors (the traces, which the depth model reads,
 // keep them).
 func dropCoverageColumns(rows []covRow) []covRow {
-	cols, err := fit.Columns(heuristic.CoverageFeatures, dropCoverage)
-	if err != nil {
-		panic(fmt.Sprintf("-drop-coverage: %v", err))
-	}
-	if len(cols) == 0 {
+	if len(dropCoverage) == 0 {
 		return rows
 	}
 	for i := range rows {
 		x := slices.Clone(rows[i].x)
-		for _, k := range cols {
+		for _, k := range dropCoverage {
 			x[k] = 0
 		}
 		rows[i].x = x

@@ -32,6 +32,7 @@ import (
 	"os"
 
 	"github.com/candorhq/candor/analyzer/heuristic"
+	"github.com/candorhq/candor/analyzer/heuristic/model/fit"
 )
 
 // fitDeliveryOnly: the delivery model is fitted on the delivery-only sets
@@ -48,10 +49,10 @@ var deliveryLambda float64
 // -drop-delivery, for ablations).
 var dropDelivery string
 
-// dropCoverage names coverage features set to 0 in the coverage model's
-// rows before fitting (flag -drop-coverage, for ablations); the depth
-// model's rows keep them.
-var dropCoverage string
+// dropCoverage holds the columns of the coverage features that flag
+// -drop-coverage names: set to 0 in the coverage model's rows before
+// fitting (for ablations); the depth model's rows keep them.
+var dropCoverage []int
 
 // cvOut is where -cv-out writes the delivery model's held-out readings.
 var cvOut string
@@ -70,7 +71,7 @@ func main() {
 		"fit the delivery model on the delivery-only sets too (false: fit without them and measure on them)")
 	flag.StringVar(&cvOut, "cv-out", "", "write the delivery model's held-out readings of its training rows to this file (JSON lines)")
 	flag.StringVar(&dropDelivery, "drop-delivery", "", "comma-separated delivery features to leave out (set to 0), for ablations")
-	flag.StringVar(&dropCoverage, "drop-coverage", "", "comma-separated coverage features to leave out of the coverage model (set to 0), for ablations")
+	dropCov := flag.String("drop-coverage", "", "comma-separated coverage features to leave out of the coverage model (set to 0), for ablations")
 	flag.Float64Var(&deliveryLambda, "delivery-lambda", 0,
 		"fit the delivery model with this L2 penalty instead of the one CV chooses (0: choose), to measure how far a penalty CV cannot tell apart moves the held-out sets")
 	flag.StringVar(&synDir, "synthetic", "", "also learn from the synthetic training sets in this folder (guide NAME.yaml, answers NAME.jsonl)")
@@ -79,6 +80,11 @@ func main() {
 	flag.Parse()
 	if synDelDir != "" {
 		deliveryOnlySets = append(deliveryOnlySets, synDelSet)
+	}
+	var err error
+	if dropCoverage, err = fit.Columns(heuristic.CoverageFeatures, *dropCov); err != nil {
+		fmt.Fprintln(os.Stderr, "train: -drop-coverage:", err)
+		os.Exit(2)
 	}
 	if deliveryLambda < 0 {
 		fmt.Fprintln(os.Stderr, "train: -delivery-lambda must be 0 (choose by CV) or positive")
