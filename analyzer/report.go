@@ -12,8 +12,9 @@ const SchemaVersion = "1"
 // added, none changed or removed, so readers of version 1 keep working.
 // 2 added the delivery's episode, details, depth signals and reasons; 3
 // the confidence and tentative mark of an area's evidence; 4 a warning's
-// turn (and the answer_unplaced warning).
-const SchemaRevision = 4
+// turn (and the answer_unplaced warning); 5 the delivery's label
+// confidence and near label.
+const SchemaRevision = 5
 
 // ShortAnswerWords is the length under which an answer is very short
 // (answer_too_short), and under which a reply no question took is not
@@ -139,6 +140,25 @@ type Delivery struct {
 	Depth []DepthResult `json:"depth,omitempty"`
 	// Reasons say in a few words why the label was given.
 	Reasons []string `json:"reasons,omitempty"`
+	// LabelConfidence is how often answers whose reading lay this close to
+	// the boundary of another label were given the labellers' label,
+	// measured on held-out folds (0..1; absent where the engine claims
+	// none: the LLM engine, or a label set by a rule). NearLabel is the
+	// label across the nearest boundary. Below BorderlineConfidence the
+	// label is borderline: a second look may well read it as NearLabel.
+	LabelConfidence float64 `json:"label_confidence,omitempty"`
+	NearLabel       string  `json:"near_label,omitempty"`
+}
+
+// BorderlineConfidence is the label confidence below which a report calls
+// the label borderline: a held-out reading that close to another label's
+// boundary missed the labellers' label at least one time in three.
+const BorderlineConfidence = 2.0 / 3
+
+// Borderline reports a label the engine is not sure of (LabelConfidence
+// below BorderlineConfidence).
+func (d Delivery) Borderline() bool {
+	return d.LabelConfidence > 0 && d.LabelConfidence < BorderlineConfidence
 }
 
 // Detail is one checkable detail of an answer.

@@ -64,7 +64,7 @@ func TestValidate(t *testing.T) {
 
 // TestAdditions: the additions schema still holds reports to the shared
 // contract, and checks the revision 2 fields (episode, details, depth) and
-// revision 4's warning turn.
+// revision 4's warning turn and revision 5's label confidence.
 func TestAdditions(t *testing.T) {
 	const head = `{"schema_version":"1","schema_revision":2,"id":"r1","guide":{"id":"g","title":"G"},"engine":{"name":"heuristic"},"summary":{"answers":1,"coverage":0,"specificity":0},"warnings":[],"answers":[{"question_id":"q1","question":"Q?","text":"I called her.","coverage":{"score":0,"areas":[]},"follow_ups":[],"delivery":{"label":"mixed","specificity":40,"star":{"situation":false,"task":false,"action":false,"result":false},"signals":[]`
 	const tail = `}}]}`
@@ -78,6 +78,12 @@ func TestAdditions(t *testing.T) {
 	if err := contract.Validate([]byte(turn("4"))); err != nil {
 		t.Errorf("a revision 4 warning's turn refused: %v", err)
 	}
+	conf := func(c, near string) string {
+		return strings.Replace(good, `"reasons":["no episode"]`, `"reasons":["no episode"],"label_confidence":`+c+`,"near_label":`+near, 1)
+	}
+	if err := contract.Validate([]byte(conf("0.58", `"specific"`))); err != nil {
+		t.Errorf("a revision 5 label confidence refused: %v", err)
+	}
 	for name, bad := range map[string]string{
 		"depth status":  head + `,"depth":[{"id":"d1","text":"T","present":true,"status":"yes","confidence":1,"evidence":[]}]` + tail,
 		"depth no id":   head + `,"depth":[{"text":"T","present":true,"confidence":1,"evidence":[]}]` + tail,
@@ -87,6 +93,9 @@ func TestAdditions(t *testing.T) {
 		"warning turn":  turn("-1"),
 		"turn string":   turn(`"4"`),
 		"closest empty": strings.Replace(turn("4"), `["q7","q5"]`, `[""]`, 1),
+		"confidence 0":  conf("0", `"mixed"`),
+		"confidence >1": conf("1.2", `"mixed"`),
+		"near label":    conf("0.5", `"vague"`),
 	} {
 		if err := contract.Validate([]byte(bad)); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -66,8 +66,8 @@ func Text(w io.Writer, r *analyzer.Report) error {
 	}
 	for _, a := range r.Answers {
 		ew.printf("\n%s  %s\n", a.QuestionID, a.Question)
-		ew.printf("    %s, specificity %d/100, coverage %.0f%%, %d words; STAR %s\n", a.Delivery.Label, a.Delivery.Specificity,
-			100*a.Coverage.Score, a.Words, starString(a.Delivery.STAR))
+		ew.printf("    %s%s, specificity %d/100, coverage %.0f%%, %d words; STAR %s\n", a.Delivery.Label, borderlineNote(a.Delivery),
+			a.Delivery.Specificity, 100*a.Coverage.Score, a.Words, starString(a.Delivery.STAR))
 		for _, ar := range a.Coverage.Areas {
 			ew.printf("    %s %d. %s\n", statusMark[ar.Status], ar.Index, ar.Text)
 			for _, e := range ar.Evidence {
@@ -136,8 +136,8 @@ func Markdown(w io.Writer, r *analyzer.Report) error {
 	}
 	for _, a := range r.Answers {
 		ew.printf("\n## %s. %s\n\n", mdEscape(a.QuestionID), mdEscape(a.Question))
-		ew.printf("**%s** · specificity %d/100 · coverage %.0f%% · STAR %s\n\n", mdEscape(a.Delivery.Label), a.Delivery.Specificity,
-			100*a.Coverage.Score, starString(a.Delivery.STAR))
+		ew.printf("**%s**%s · specificity %d/100 · coverage %.0f%% · STAR %s\n\n", mdEscape(a.Delivery.Label), borderlineNote(a.Delivery),
+			a.Delivery.Specificity, 100*a.Coverage.Score, starString(a.Delivery.STAR))
 		ew.printf("| # | Area | Status | Evidence |\n|---|---|---|---|\n")
 		for _, ar := range a.Coverage.Areas {
 			ev := make([]string, 0, len(ar.Evidence))
@@ -408,4 +408,14 @@ func tentativeMark(e analyzer.Span) string {
 		return " (tentative)"
 	}
 	return ""
+}
+
+// borderlineNote marks a label the engine is not sure of
+// (analyzer.Delivery.Borderline): " (borderline: may read as mixed; labels
+// this close matched the labellers' 58% of the time)", or nothing.
+func borderlineNote(d analyzer.Delivery) string {
+	if !d.Borderline() {
+		return ""
+	}
+	return fmt.Sprintf(" (borderline: may read as %s; labels this close matched the labellers' %.0f%% of the time)", d.NearLabel, 100*d.LabelConfidence)
 }

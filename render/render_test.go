@@ -252,3 +252,41 @@ func TestWriteErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestBorderlineNote: text and Markdown mark a label the engine is not sure
+// of, with the label across the boundary and how often such labels held;
+// a sure label and one without a confidence are not marked.
+func TestBorderlineNote(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		conf float64
+		near string
+		want bool
+	}{
+		{"borderline", 0.58, analyzer.LabelMixed, true},
+		{"sure", 0.9, analyzer.LabelMixed, false},
+		{"no confidence", 0, "", false},
+	} {
+		for _, r := range renderers[:2] {
+			t.Run(c.name+"/"+r.name, func(t *testing.T) {
+				rep := fixtureReport(t)
+				rep.Answers[0].Delivery.LabelConfidence, rep.Answers[0].Delivery.NearLabel = c.conf, c.near
+				var buf bytes.Buffer
+				if err := r.fn(&buf, rep); err != nil {
+					t.Fatal(err)
+				}
+				got := strings.Count(buf.String(), "(borderline: may read as mixed; labels this close matched the labellers' 58% of the time)")
+				if want := b2i(c.want); got != want {
+					t.Errorf("%d borderline notes, want %d:\n%s", got, want, buf.String())
+				}
+			})
+		}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -79,6 +79,11 @@ figures = [
     ('depth retellings', r'depth signals of retellings: (\d+) of'),
     ('claims AUC', r'claims set:.*?AUC ([0-9.]+)'),
     ('dev scripts', r'at <= 45: (\d+) of 20'),
+    ('spoken confidence right', r'label confidence: labels as labelled mean ([0-9.]+)'),
+    ('wrong', r'label confidence: .*?the others mean ([0-9.]+)'),
+    ('split pairs borderline: invariance', r'(?<!blind )invariance: (\d+ pairs with two labels, \d+) of them'),
+    ('retellings', r'held-out retellings: (\d+ pairs with two labels, \d+) of them'),
+    ('blind', r'blind invariance: (\d+ pairs with two labels, \d+) of them'),
 ]
 print('; '.join(f'{name} {get(p)}' for name, p in figures))
 failed = re.findall(r'--- FAIL: (\w+)', log)

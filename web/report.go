@@ -93,10 +93,13 @@ type answerView struct {
 	Rehearsed []signalView
 	Warnings  []warningView
 	// Depth is the verdict on each of the guide's depth signals.
-	Depth      []depthView
-	FollowUps  []string
-	Engine     string
-	Confidence string
+	Depth     []depthView
+	FollowUps []string
+	Engine    string
+	// Borderline says, for a label the engine is not sure of
+	// (analyzer.Delivery.Borderline), how often such labels held and
+	// which label a second reading may give.
+	Borderline string
 }
 
 type answerPart struct {
@@ -323,6 +326,10 @@ func buildAnswer(i int, a *analyzer.AnswerAnalysis) answerView {
 	anchor := "a" + strconv.Itoa(i+1)
 	av := answerView{N: i + 1, Anchor: anchor, A: a, Label: badgeOf(a.Delivery.Label), CovPct: pct(a.Coverage.Score),
 		FollowUps: a.FollowUps, Engine: a.Engine}
+	if d := a.Delivery; d.Borderline() {
+		av.Borderline = fmt.Sprintf("Borderline: answers read this close to another label were given this one %d%% of the time; a second reading may call it %s.",
+			pct(d.LabelConfidence), strings.ToLower(badgeOf(d.NearLabel).Word))
+	}
 	s := a.Delivery.STAR
 	av.STAR = []chip{{"Situation", s.Situation}, {"Task", s.Task}, {"Action", s.Action}, {"Result", s.Result}}
 	var told, untold []string

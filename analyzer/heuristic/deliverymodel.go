@@ -229,13 +229,58 @@ func learnedDelivery(w *Weights, d *analyzer.Delivery, x []float64, noOwnRole bo
 	// st.score keeps the counting rule's specificity: the coverage model
 	// reads it as a feature of how concrete the answer is, and was fitted
 	// on it.
-	d.Label = []string{analyzer.LabelRehearsed, analyzer.LabelMixed, analyzer.LabelSpecific}[w.Delivery.Decide(s)]
+	d.Label = deliveryLabels[w.Delivery.Decide(s)]
 	if noOwnRole && d.Label == analyzer.LabelSpecific {
 		// A "we" story in which the candidate never acts is mixed at best
 		// (the annotation conventions': what the team did is no evidence
-		// of what the candidate did), at the top of mixed's band.
+		// of what the candidate did), at the top of mixed's band. The
+		// rule, not the model, gives this label: no confidence is
+		// claimed for it.
 		d.Label, d.Specificity = analyzer.LabelMixed, min(d.Specificity, 59)
+		return
 	}
+	if w.DeliveryConfidence != nil {
+		dist, near := nearestThreshold(s, w.Delivery.Thresholds)
+		d.LabelConfidence = analyzer.Round3(w.DeliveryConfidence.Prob(DeliveryConfidenceX(dist)))
+		d.NearLabel = deliveryLabels[near]
+	}
+}
+
+// deliveryLabels are the delivery model's classes, in order.
+var deliveryLabels = []string{analyzer.LabelRehearsed, analyzer.LabelMixed, analyzer.LabelSpecific}
+
+// nearestThreshold returns the score's distance to the nearest of the
+// increasing thresholds and the class on that threshold's other side
+// from the score's own class (Ordinal.Decide): the label the answer would
+// get if its score crossed it.
+func nearestThreshold(s float64, thresholds []float64) (dist float64, other int) {
+	dist = math.Inf(1)
+	for k, t := range thresholds {
+		if d := math.Abs(s - t); d < dist {
+			dist = d
+			// Threshold k separates class k (below) from k+1 (at or above).
+			other = k + 1
+			if s >= t {
+				other = k
+			}
+		}
+	}
+	return dist, other
+}
+
+// DeliveryConfidenceFeatures are what the label confidence reads: the
+// delivery score's distance to the nearest threshold, and its square root
+// (how often a label holds rises fast near the boundary, then levels).
+var DeliveryConfidenceFeatures = []string{"threshold_distance", "threshold_distance_sqrt"}
+
+// DeliveryConfidenceX is the label confidence's feature vector.
+func DeliveryConfidenceX(dist float64) []float64 { return []float64{dist, math.Sqrt(dist)} }
+
+// ThresholdDistance is nearestThreshold's distance, for the training
+// command.
+func ThresholdDistance(s float64, thresholds []float64) float64 {
+	d, _ := nearestThreshold(s, thresholds)
+	return d
 }
 
 // SpecificityOf is specificityOf for the training command.

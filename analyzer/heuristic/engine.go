@@ -21,7 +21,7 @@ import (
 
 // Version changes whenever the engine's rules change, so caches keyed on
 // EngineInfo drop stale results.
-const Version = "h2.23"
+const Version = "h2.24"
 
 // ShortAnswerWords is the length under which an answer is flagged as very
 // short (analyzer.ShortAnswerWords).

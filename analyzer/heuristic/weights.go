@@ -42,6 +42,12 @@ type Weights struct {
 	// the strongest factor whose held-out error against the labels is
 	// within one standard error of the least (the training command).
 	SpecificityShrink *model.Shrink `json:"specificity_shrink,omitempty"`
+	// DeliveryConfidence is how often a held-out reading's label was the
+	// labellers' (logistic regression of that on the score's distance to
+	// the nearest of the delivery model's thresholds,
+	// DeliveryConfidenceFeatures, over the training command's held-out
+	// folds): the report's label_confidence.
+	DeliveryConfidence *model.Logistic `json:"delivery_confidence,omitempty"`
 	// Sentence: is an answer of one sentence specific (P) or general, in
 	// the sense of sentence specificity (sentence.go)?
 	Sentence *model.Logistic `json:"sentence,omitempty"`
@@ -178,7 +184,8 @@ func DecodeWeights(b []byte) (*Weights, error) {
 		f    []string
 	}
 	checks := []check{{"pair", w.Pair, nil, PairFeatures}, {"claim_form", w.ClaimForm, nil, ClaimFormFeatures},
-		{"delivery", nil, w.Delivery, DeliveryFeatures}, {"evidence", w.Evidence, nil, EvidenceFeatures},
+		{"delivery", nil, w.Delivery, DeliveryFeatures}, {"delivery_confidence", w.DeliveryConfidence, nil, DeliveryConfidenceFeatures},
+		{"evidence", w.Evidence, nil, EvidenceFeatures},
 		{"quote", w.Quote, nil, QuoteFeatures}, {"quote_proto", w.QuoteProto, nil, QuoteProtoFeatures},
 		{"coverage", nil, w.Coverage, CoverageFeatures}, {"depth", nil, w.Depth, CoverageFeatures},
 		{"depth_quote", w.DepthQuote, nil, QuoteProtoFeatures},

@@ -89,6 +89,8 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 	type cvRun struct {
 		lambda, acc float64
 		pred        []int
+		// dist: the score's distance to the fold model's nearest threshold
+		dist []float64
 		// spec by the logistic map and by the curve
 		spec, specCurve []float64
 		// specShrunk[k]: the curve's, shrunk by shrinkFactors[k]
@@ -101,7 +103,7 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 		tried = []float64{deliveryLambda}
 	}
 	for _, l := range tried {
-		r := cvRun{lambda: l, pred: make([]int, len(rows)), spec: make([]float64, len(rows)), specCurve: make([]float64, len(rows))}
+		r := cvRun{lambda: l, pred: make([]int, len(rows)), dist: make([]float64, len(rows)), spec: make([]float64, len(rows)), specCurve: make([]float64, len(rows))}
 		for range shrinkFactors {
 			r.specShrunk = append(r.specShrunk, make([]float64, len(rows)))
 		}
@@ -120,6 +122,7 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 				if it.fold == f {
 					s := m.Score(it.trace.Delivery)
 					r.pred[i] = m.Decide(s)
+					r.dist[i] = heuristic.ThresholdDistance(s, m.Thresholds)
 					r.spec[i] = float64(heuristic.SpecificityOf(s, m.Thresholds, nil, nil))
 					r.specCurve[i] = float64(heuristic.SpecificityOf(s, m.Thresholds, c, nil))
 					for k, a := range shrinkFactors {
@@ -214,6 +217,9 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 		return err
 	}
 	w.Delivery = m
+	if w.DeliveryConfidence, err = deliveryConfidence(w, rows, pairs, best.pred, best.dist); err != nil {
+		return err
+	}
 	w.Specificity, w.SpecificityShrink = nil, nil
 	if useCurve {
 		all := func(*item) bool { return true }
@@ -463,4 +469,105 @@ func writeCV(path string, rows []*item, pred []int, spec []float64) error {
 		}
 	}
 	return f.Close()
+}
+
+// deliveryConfidence fits the label confidence (Weights.DeliveryConfidence):
+// how often a held-out label was the labellers', against the held-out
+// score's distance to the nearest threshold (logistic regression on
+// heuristic.DeliveryConfidenceFeatures of the distance). It is measured
+// first by nested folds: each fold's rows read a model fitted on the other
+// folds' held-out rows, never their own; the penalty is chosen there, by
+// the Brier score.
+func deliveryConfidence(w *heuristic.Weights, rows []*item, pairs [][2]int, pred []int, dist []float64) (*model.Logistic, error) {
+	right := func(i int) bool { return pred[i] == rows[i].label }
+	fitOn := func(keep func(i int) bool, lambda float64) (*model.Logistic, error) {
+		var X [][]float64
+		var y []bool
+		for i := range rows {
+			if keep(i) {
+				X, y = append(X, heuristic.DeliveryConfidenceX(dist[i])), append(y, right(i))
+			}
+		}
+		return fit.Logistic(heuristic.DeliveryConfidenceFeatures, X, y, nil, lambda)
+	}
+	sq := func(p float64, y bool) float64 {
+		if y {
+			return (1 - p) * (1 - p)
+		}
+		return p * p
+	}
+	mean := 0.0
+	for i := range rows {
+		if right(i) {
+			mean++
+		}
+	}
+	mean /= float64(len(rows))
+	brier0 := 0.0
+	for i := range rows {
+		brier0 += sq(mean, right(i))
+	}
+	brier0 /= float64(len(rows))
+	var conf []float64
+	bestL, best := 0.0, math.Inf(1)
+	for _, l := range lambdas {
+		c := make([]float64, len(rows))
+		for f := 0; f < folds; f++ {
+			m, err := fitOn(func(i int) bool { return rows[i].fold != f }, l)
+			if err != nil {
+				return nil, err
+			}
+			for i := range rows {
+				if rows[i].fold == f {
+					c[i] = m.Prob(heuristic.DeliveryConfidenceX(dist[i]))
+				}
+			}
+		}
+		brier := 0.0
+		for i := range rows {
+			brier += sq(c[i], right(i))
+		}
+		brier /= float64(len(rows))
+		fmt.Printf("delivery: label confidence, lambda %-7g Brier by nested held-out folds %.4f (the overall accuracy %.3f as every answer's: %.4f)\n", l, brier, mean, brier0)
+		if brier < best {
+			bestL, best, conf = l, brier, c
+		}
+	}
+	w.Figures["delivery_confidence_brier_cv"] = analyzer.Round3(best)
+	w.Figures["delivery_confidence_brier_constant"] = analyzer.Round3(brier0)
+	w.Figures["delivery_confidence_lambda"] = bestL
+	printReliability("label confidence, delivery model, nested held-out folds", func(yield func(float64, bool)) {
+		for i := range rows {
+			yield(conf[i], right(i))
+		}
+	})
+	var nBorder, rightBorder, rightOther float64
+	for i := range rows {
+		r := 0.0
+		if right(i) {
+			r = 1
+		}
+		if conf[i] < analyzer.BorderlineConfidence {
+			nBorder++
+			rightBorder += r
+		} else {
+			rightOther += r
+		}
+	}
+	fmt.Printf("delivery: borderline (confidence < %.3f): %.0f of %d answers, label accuracy %.3f; the others %.3f\n",
+		analyzer.BorderlineConfidence, nBorder, len(rows), rightBorder/max(nBorder, 1), rightOther/max(float64(len(rows))-nBorder, 1))
+	w.Figures["delivery_borderline_share_cv"] = analyzer.Round3(nBorder / float64(len(rows)))
+	w.Figures["delivery_borderline_acc_cv"] = analyzer.Round3(rightBorder / max(nBorder, 1))
+	w.Figures["delivery_not_borderline_acc_cv"] = analyzer.Round3(rightOther / max(float64(len(rows))-nBorder, 1))
+	split, flagged := 0, 0
+	for _, p := range pairs {
+		if pred[p[0]] != pred[p[1]] {
+			split++
+			if conf[p[0]] < analyzer.BorderlineConfidence || conf[p[1]] < analyzer.BorderlineConfidence {
+				flagged++
+			}
+		}
+	}
+	fmt.Printf("delivery: retelling pairs with two labels (held-out folds): %d, of which %d have a borderline telling\n", split, flagged)
+	return fitOn(func(int) bool { return true }, bestL)
 }
