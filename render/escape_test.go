@@ -35,6 +35,7 @@ func TestExportsEscapeEveryField(t *testing.T) {
 		for i := range rep.Answers {
 			a := &rep.Answers[i]
 			a.QuestionID, a.Question, a.Delivery.Label = h, h, h
+			a.Delivery.LabelConfidence, a.Delivery.NearLabel = 0.5, h
 			for j := range a.Coverage.Areas {
 				a.Coverage.Areas[j].Text, a.Coverage.Areas[j].Status = h, h
 				for k := range a.Coverage.Areas[j].Evidence {

@@ -136,7 +136,7 @@ func Markdown(w io.Writer, r *analyzer.Report) error {
 	}
 	for _, a := range r.Answers {
 		ew.printf("\n## %s. %s\n\n", mdEscape(a.QuestionID), mdEscape(a.Question))
-		ew.printf("**%s**%s · specificity %d/100 · coverage %.0f%% · STAR %s\n\n", mdEscape(a.Delivery.Label), borderlineNote(a.Delivery),
+		ew.printf("**%s**%s · specificity %d/100 · coverage %.0f%% · STAR %s\n\n", mdEscape(a.Delivery.Label), mdEscape(borderlineNote(a.Delivery)),
 			a.Delivery.Specificity, 100*a.Coverage.Score, starString(a.Delivery.STAR))
 		ew.printf("| # | Area | Status | Evidence |\n|---|---|---|---|\n")
 		for _, ar := range a.Coverage.Areas {
