@@ -1,7 +1,9 @@
 package heuristic
 
 import (
+	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/candorhq/candor/analyzer"
@@ -80,5 +82,47 @@ func TestLabelConfidence(t *testing.T) {
 	}
 	if len(seen) != 3 {
 		t.Errorf("labels read along the model's direction: %v, want all three", seen)
+	}
+}
+
+// The embedded weights decode only with two increasing delivery
+// thresholds and a label confidence that reads the features the engine
+// computes and rises with the distance from the thresholds.
+func TestDecodeWeightsRefusesBadDelivery(t *testing.T) {
+	for name, tc := range map[string]struct {
+		mend func(raw map[string]any)
+		want string
+	}{
+		"three thresholds": {func(raw map[string]any) {
+			raw["delivery"].(map[string]any)["thresholds"] = []any{-2.0, 0.0, 1.5}
+		}, "want 2 increasing"},
+		"falling thresholds": {func(raw map[string]any) {
+			raw["delivery"].(map[string]any)["thresholds"] = []any{1.5, -2.0}
+		}, "want 2 increasing"},
+		"falling confidence": {func(raw map[string]any) {
+			raw["delivery_confidence"].(map[string]any)["weights"] = []any{-1.0, -1.0}
+		}, "does not rise"},
+		"a confidence feature missing": {func(raw map[string]any) {
+			c := raw["delivery_confidence"].(map[string]any)
+			for _, k := range []string{"features", "mean", "scale", "weights"} {
+				c[k] = c[k].([]any)[:1]
+			}
+		}, "delivery_confidence model"},
+	} {
+		var raw map[string]any
+		if err := json.Unmarshal(weightsJSON, &raw); err != nil {
+			t.Fatal(err)
+		}
+		tc.mend(raw)
+		b, err := json.Marshal(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := DecodeWeights(b); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: DecodeWeights gave %v, want an error saying %q", name, err, tc.want)
+		}
+	}
+	if _, err := DecodeWeights(weightsJSON); err != nil {
+		t.Errorf("the embedded weights: %v", err)
 	}
 }

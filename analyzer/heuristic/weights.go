@@ -217,6 +217,16 @@ func DecodeWeights(b []byte) (*Weights, error) {
 			return nil, fmt.Errorf("heuristic weights: %s model: %w", c.name, err)
 		}
 	}
+	if w.Delivery != nil && (len(w.Delivery.Thresholds) != len(deliveryLabels)-1 || !increasing(w.Delivery.Thresholds)) {
+		// learnedDelivery indexes the labels by Decide and measures the
+		// label's confidence from the nearest threshold.
+		return nil, fmt.Errorf("heuristic weights: delivery model: %d thresholds %v, want %d increasing", len(w.Delivery.Thresholds), w.Delivery.Thresholds, len(deliveryLabels)-1)
+	}
+	if c := w.DeliveryConfidence; c != nil && len(c.W) == len(DeliveryConfidenceFeatures) &&
+		!(c.Prob(DeliveryConfidenceX(0)) < c.Prob(DeliveryConfidenceX(4))) {
+		// Further from every threshold, a label must be surer.
+		return nil, fmt.Errorf("heuristic weights: delivery_confidence does not rise with the distance from the thresholds")
+	}
 	if w.Claim != nil {
 		if err := w.Claim.Check(ClaimFeatures); err != nil {
 			return nil, fmt.Errorf("heuristic weights: claim model: %w", err)
@@ -254,4 +264,14 @@ func SetWeights(w *Weights) {
 	}
 	weightsOnce.Do(func() {})
 	weights, weightsErr = w, nil
+}
+
+// increasing reports whether xs rise strictly.
+func increasing(xs []float64) bool {
+	for i := 1; i < len(xs); i++ {
+		if !(xs[i] > xs[i-1]) {
+			return false
+		}
+	}
+	return true
 }
