@@ -155,16 +155,7 @@ func TestDecodeWeightsRefusesBadClaimModels(t *testing.T) {
 			c["features"] = f[:len(f)-1]
 		}, "claim model"},
 	} {
-		var raw map[string]any
-		if err := json.Unmarshal(weightsJSON, &raw); err != nil {
-			t.Fatal(err)
-		}
-		tc.mend(raw)
-		b, err := json.Marshal(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := DecodeWeights(b); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if err := decodeMended(t, tc.mend); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: DecodeWeights gave %v, want an error saying %q", name, err, tc.want)
 		}
 	}
@@ -261,4 +252,21 @@ func TestStatedKindIsNoClaim(t *testing.T) {
 			}
 		}
 	}
+}
+
+// decodeMended decodes the embedded weights after mend has changed their
+// JSON: the error DecodeWeights gives for the mended file.
+func decodeMended(t *testing.T, mend func(raw map[string]any)) error {
+	t.Helper()
+	var raw map[string]any
+	if err := json.Unmarshal(weightsJSON, &raw); err != nil {
+		t.Fatal(err)
+	}
+	mend(raw)
+	b, err := json.Marshal(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = DecodeWeights(b)
+	return err
 }

@@ -1,7 +1,6 @@
 package heuristic
 
 import (
-	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -109,16 +108,7 @@ func TestDecodeWeightsRefusesBadDelivery(t *testing.T) {
 			}
 		}, "delivery_confidence model"},
 	} {
-		var raw map[string]any
-		if err := json.Unmarshal(weightsJSON, &raw); err != nil {
-			t.Fatal(err)
-		}
-		tc.mend(raw)
-		b, err := json.Marshal(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := DecodeWeights(b); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if err := decodeMended(t, tc.mend); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: DecodeWeights gave %v, want an error saying %q", name, err, tc.want)
 		}
 	}

@@ -1,7 +1,6 @@
 package heuristic
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -109,16 +108,8 @@ func TestDecodeWeightsRefusesBadPrototypes(t *testing.T) {
 			p["keys"].(map[string]any)["0000000000000000"] = float64(len(p["vectors"].([]any)))
 		},
 	} {
-		var raw map[string]any
-		if err := json.Unmarshal(weightsJSON, &raw); err != nil {
-			t.Fatal(err)
-		}
-		mend(raw["prototypes"].(map[string]any))
-		b, err := json.Marshal(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := DecodeWeights(b); err == nil || !strings.Contains(err.Error(), "prototype") {
+		err := decodeMended(t, func(raw map[string]any) { mend(raw["prototypes"].(map[string]any)) })
+		if err == nil || !strings.Contains(err.Error(), "prototype") {
 			t.Errorf("%s: DecodeWeights gave %v, want an error naming the prototype", name, err)
 		}
 	}
