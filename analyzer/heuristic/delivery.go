@@ -46,14 +46,62 @@ type deliveryStats struct {
 	recited []string
 	// nothing: no word of the answer is left to read (readableWords).
 	nothing bool
+	// untensed is the answer read with its bare verbs told, for an answer
+	// with an agreement slip (untensedDelivery); nil otherwise.
+	untensed *untensedReading
 }
 
-// delivery judges the answer's delivery; qs is the engine's reading of
+// untensedReading is an answer's delivery read with its bare verbs told.
+type untensedReading struct {
+	af *answerFeat
+	st deliveryStats
+	// used: the reported delivery is this reading's.
+	used bool
+}
+
+// told returns the reading behind the reported delivery: the answer as
+// read, or its untensed reading when that one was used. The coverage
+// model reads the answer as read either way.
+func (st *deliveryStats) told(af *answerFeat) (*answerFeat, *deliveryStats) {
+	if st.untensed != nil && st.untensed.used {
+		return st.untensed.af, &st.untensed.st
+	}
+	return af, st
+}
+
+// delivery judges the answer's delivery (deliveryOf). An answer whose
+// grammar marks no tense (agreementSlip: "she come back upset") is read a
+// second time with its bare verbs told, and the delivery is the reading
+// the delivery model scores higher: issue 13 asks that non-native grammar
+// never lower an answer, and the tense the engine reads an episode by is
+// what such grammar leaves out. An answer with no slip is read once, as
+// before. The stats returned are the first reading's: the coverage model
+// was fitted on it.
+func (e *Engine) delivery(af *answerFeat, qs *qSem) (analyzer.Delivery, deliveryStats) {
+	d, st := e.deliveryOf(af, qs)
+	if st.sentence || st.nothing || af.untensed || !agreementSlip(af.doc) {
+		return d, st
+	}
+	uaf := analyzeFeatures(af.doc, af.injected, newWorkspace(), true)
+	ud, ust := e.deliveryOf(uaf, qs)
+	st.untensed = &untensedReading{af: uaf, st: ust}
+	w, err := loadWeights()
+	if err != nil || w.Delivery == nil {
+		return d, st // the counting rule's reading (the training command's, before its delivery model)
+	}
+	if !ust.sentence && !ust.nothing && w.Delivery.Score(ust.x) > w.Delivery.Score(st.x) { // DeliveryScore's choice
+		st.untensed.used = true
+		return ud, st
+	}
+	return d, st
+}
+
+// deliveryOf judges the answer's delivery; qs is the engine's reading of
 // the question it answers (questionSem): the delivery model reads whether
 // it asks for an episode (asksEpisode) and its areas' words (rubric words:
 // rubricShare). nil reads as a question that asks for an episode and has
 // no areas.
-func (e *Engine) delivery(af *answerFeat, qs *qSem) (analyzer.Delivery, deliveryStats) {
+func (e *Engine) deliveryOf(af *answerFeat, qs *qSem) (analyzer.Delivery, deliveryStats) {
 	var own map[string]bool
 	if qs != nil {
 		own = qs.rubric

@@ -283,6 +283,17 @@ func ThresholdDistance(s float64, thresholds []float64) float64 {
 	return d
 }
 
+// DeliveryScore is the delivery model's score of an answer whose features
+// are x, and untensed those of its untensed reading (nil for an answer with
+// no agreement slip): the higher of the two, as Engine.delivery reports.
+func DeliveryScore(m *model.Ordinal, x, untensed []float64) float64 {
+	s := m.Score(x)
+	if untensed != nil {
+		s = max(s, m.Score(untensed))
+	}
+	return s
+}
+
 // SpecificityOf is specificityOf for the training command.
 func SpecificityOf(score float64, thresholds []float64, curve *model.Curve, shrink *model.Shrink) int {
 	return specificityOf(score, thresholds, curve, shrink)

@@ -21,7 +21,7 @@ import (
 
 // Version changes whenever the engine's rules change, so caches keyed on
 // EngineInfo drop stale results.
-const Version = "h2.24"
+const Version = "h2.25"
 
 // ShortAnswerWords is the length under which an answer is flagged as very
 // short (analyzer.ShortAnswerWords).
@@ -87,8 +87,9 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	found, doc, af := readAnswer(answer)
 	qs := e.questionSem(q)
 	del, st := e.delivery(af, qs)
-	del.Episode, del.Details = episode(af, &st.tl, answer)
-	del.Reasons = deliveryReasons(&st, del.Details)
+	taf, tst := st.told(af)
+	del.Episode, del.Details = episode(taf, &tst.tl, answer)
+	del.Reasons = deliveryReasons(tst, del.Details)
 	cov, decs, as := e.coverage(q, qs, af, st, nil, true, false, 0)
 	res := analyzer.AnswerAnalysis{
 		QuestionID: q.ID,
@@ -270,5 +271,5 @@ func readAnswer(answer string) ([]injection.Finding, *nlp.Doc, *answerFeat) {
 	for i, f := range found {
 		inj[i] = byteRange{f.ByteStart, f.ByteEnd}
 	}
-	return found, doc, analyzeFeatures(doc, inj, newWorkspace())
+	return found, doc, analyzeFeatures(doc, inj, newWorkspace(), false)
 }

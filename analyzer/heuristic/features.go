@@ -46,6 +46,12 @@ type answerFeat struct {
 	// ws holds the arrays of units, words2 and infos, and of the answer
 	// read for matching (readAnswerSem).
 	ws *workspace
+	// injected: the text that tries to instruct the analyzer, which counts
+	// for nothing in any reading.
+	injected []byteRange
+	// untensed: read with the bare verbs told (untensedVerb), the second
+	// reading of an answer with an agreement slip (Engine.delivery).
+	untensed bool
 }
 
 // wordInfo is what the engine knows of a word out of context, looked up
@@ -190,9 +196,15 @@ func computeInfo(t *nlp.Token) *wordInfo {
 }
 
 // analyzeFeatures computes the answer's unit features in ws's arrays.
-func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerFeat {
+//
+// With untensed, a bare verb after its subject counts as a past one ("I
+// talk with operators", "she write to the manager": untensedVerb), a bare
+// verb of speech reports speech, and an outcome verb counts in any form:
+// the reading of an answer whose grammar marks no tense (agreementSlip).
+func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace, untensed bool) *answerFeat {
 	ws.units, ws.infos = resized(ws.units, len(doc.Units)), resized(ws.infos, len(doc.Tokens))
-	af := &answerFeat{doc: doc, units: ws.units, words: len(doc.Tokens), words2: ws.words2, infos: ws.infos, ws: ws}
+	af := &answerFeat{doc: doc, units: ws.units, words: len(doc.Tokens), words2: ws.words2, infos: ws.infos, ws: ws,
+		injected: injected, untensed: untensed}
 	var starts []*startsAt // each token's anchor patterns, for a unit
 	for ui, u := range doc.Units {
 		f := &af.units[ui]
@@ -234,10 +246,10 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerF
 			if wi.flags&wWould != 0 && wouldFollows(doc, ti, u.Last) && !reportedBefore(doc, ti, u.First) {
 				f.hypothetical = true
 			}
-			if wi.flags&wPast != 0 && !afterPresentAux(doc, ti, u.First) && !presentMain {
+			if (wi.flags&wPast != 0 || untensed && untensedVerb(doc, ti, u.First)) && !afterPresentAux(doc, ti, u.First) && !presentMain {
 				f.past++
 			}
-			if !presentMain && (lw == "i" || lw == "we") && presentVerbAfter(doc, ti, u.Last) {
+			if !untensed && !presentMain && (lw == "i" || lw == "we") && presentVerbAfter(doc, ti, u.Last) {
 				presentMain = true
 			}
 			if wi.flags&wMaybeTime != 0 && isTimeMark(doc, ti) {
@@ -261,7 +273,7 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerF
 			if wi.flags&wResult != 0 {
 				f.result = true
 			}
-			if wi.flags&wSpeech != 0 && ti+1 < u.Last {
+			if (wi.flags&wSpeech != 0 || untensed && speechVerbs[lw] && lw != "go" && untensedVerb(doc, ti, u.First)) && ti+1 < u.Last {
 				gap := doc.Text[t.ByteEnd:doc.Tokens[ti+1].ByteStart]
 				next := doc.Tokens[ti+1].Lower
 				if strings.ContainsAny(gap, ",:\"“") || next == "like" || next == "that" && lw != "said" {
@@ -321,7 +333,7 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerF
 		}
 	}
 	frameSentences(doc, af.units)
-	if anchoredAnswer(af) {
+	if untensed || anchoredAnswer(af) {
 		// Told without tense marks ("Three months after, complaints go
 		// down to 9"): in an anchored answer an outcome verb counts in any
 		// form, as a past one does.
@@ -334,6 +346,89 @@ func analyzeFeatures(doc *nlp.Doc, injected []byteRange, ws *workspace) *answerF
 	}
 	return af
 }
+
+// agreementSlip reports an answer whose grammar does not mark tense the way
+// standard English does: "she", "he" or a subject "it" followed by a bare
+// verb ("she come back upset", "he tell me", "and it make audits
+// stressful"), as a learner of English or a speaker of some varieties of
+// English may say it. Such an answer may tell its past in bare forms, and
+// the delivery model reads it both ways (Engine.delivery). A question's
+// inversion ("did she go", "would he mind") is no slip.
+func agreementSlip(doc *nlp.Doc) bool {
+	for ti := 0; ti+1 < len(doc.Tokens); ti++ {
+		tok := &doc.Tokens[ti]
+		lw, before, marked := tok.Lower, "", true
+		if ti > 0 {
+			before = doc.Tokens[ti-1].Lower
+			marked = strings.TrimSpace(doc.Text[doc.Tokens[ti-1].ByteEnd:tok.ByteStart]) != ""
+		}
+		// "it" only as a subject: first, after a mark or after a
+		// conjunction ("and it make audits stressful"); never "IT" (the
+		// department), nor after a verb or preposition whose object it is
+		// ("let it go", "went through it line by line").
+		it := lw == "it" && doc.Text[tok.ByteStart:tok.ByteEnd] != "IT" && (marked || subjectBefore[before])
+		if lw != "she" && lw != "he" && !it || inversionAux[before] {
+			continue
+		}
+		for j := ti + 1; j < len(doc.Tokens) && j <= ti+3; j++ {
+			t := &doc.Tokens[j]
+			if strings.TrimSpace(doc.Text[doc.Tokens[j-1].ByteEnd:t.ByteStart]) != "" {
+				break // "..., it. Imagine ...": no subject and verb across a mark
+			}
+			if auxSkip[t.Lower] {
+				continue
+			}
+			if bareVerb(t) && !inversionAux[t.Lower] {
+				return true
+			}
+			break
+		}
+	}
+	return false
+}
+
+// untensedVerb reports a bare verb with its subject just before it ("I
+// talk with operators", "she write to the manager"): in an answer with an
+// agreement slip, a verb that may tell the past without its tense. Verbs
+// of stance ("I think") frame a clause and tell nothing.
+func untensedVerb(doc *nlp.Doc, ti, first int) bool {
+	lw := doc.Tokens[ti].Lower
+	if !bareVerb(&doc.Tokens[ti]) || stanceVerbs[lw] && !speechVerbs[lw] {
+		return false
+	}
+	for j := ti - 1; j >= first && j >= ti-3; j-- {
+		switch doc.Tokens[j].Lower {
+		case "i", "we", "he", "she", "they", "it", "who":
+			return true
+		}
+		if !auxSkip[doc.Tokens[j].Lower] {
+			return false
+		}
+	}
+	return false
+}
+
+// bareVerb: a lower-case word in its base form that is a verb and never an
+// adverb ("come", "stand"; not "back", "even" or "well"), and whose past
+// is not the same form ("put", "let").
+func bareVerb(t *nlp.Token) bool {
+	if t.Number || t.Cap || t.Lower != t.Lemma || sameFormPast[t.Lower] || notBareVerbs[t.Lower] {
+		return false
+	}
+	pos := lexicon.POS(t.Lemma)
+	return strings.Contains(pos, "v") && !strings.Contains(pos, "r")
+}
+
+// inversionAux are the auxiliaries and modals that come before their
+// subject in a question, and are no bare verb after one.
+var inversionAux = set("do does did am is are was were be have has had can could will would shall should may might must")
+
+// subjectBefore are the conjunctions after which "it" is a clause's subject.
+var subjectBefore = set("and but so because cause when then after before if that which as until till while since where though once")
+
+// notBareVerbs are words the table gives as verbs that follow a subject as
+// something else in speech ("she like, ...", "he kind of", "she sort of").
+var notBareVerbs = set("like kind sort")
 
 // frameSentences carries a habit or a hypothetical over the rest of its
 // sentence: "I always slow down" frames "and I give them my attention"

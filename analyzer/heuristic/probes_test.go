@@ -285,11 +285,12 @@ func TestOffQuestionNeverOnLabelledAnswers(t *testing.T) {
 type agreement struct {
 	label, within3   bool // the same delivery label; specificity within 3
 	flagged          bool // two labels, and one telling's is borderline
+	lower            bool // two labels, the telling's the lower of the two
 	sameAreas, areas int  // area statuses the same, of all
 }
 
 // agreements sums agreement over pairs of tellings.
-type agreements struct{ pairs, labels, within3, sameAreas, areas, flagged int }
+type agreements struct{ pairs, labels, within3, sameAreas, areas, flagged, lower int }
 
 func (s *agreements) add(ag agreement) {
 	s.pairs++
@@ -298,14 +299,29 @@ func (s *agreements) add(ag agreement) {
 	s.sameAreas += ag.sameAreas
 	s.areas += ag.areas
 	s.flagged += b2i(ag.flagged)
+	s.lower += b2i(ag.lower)
 }
 
-// logSplits logs how many pairs got two labels, and of those how many
-// were marked borderline in at least one telling: the report's way of
-// saying that a second reading may differ.
+// logSplits logs how many pairs got two labels, of those how many were
+// marked borderline in at least one telling (the report's way of saying
+// that a second reading may differ), and how many read the retelling lower
+// than the telling it is compared with: issue 13 asks that another variety
+// of English never lower an answer, so a split should lean neither way.
 func (s *agreements) logSplits(t *testing.T, what string) {
 	t.Helper()
-	t.Logf("%s: %d pairs with two labels, %d of them with a borderline telling", what, s.pairs-s.labels, s.flagged)
+	split := s.pairs - s.labels
+	t.Logf("%s: %d pairs with two labels, %d of them with a borderline telling; the retelling lower in %d, higher in %d", what, split, s.flagged, s.lower, split-s.lower)
+}
+
+// deliveryRank orders the delivery labels: rehearsed 0, mixed 1, specific 2.
+func deliveryRank(label string) int {
+	switch label {
+	case analyzer.LabelSpecific:
+		return 2
+	case analyzer.LabelMixed:
+		return 1
+	}
+	return 0
 }
 
 // agreeing compares a telling (what) with another (than), logging each
@@ -314,6 +330,7 @@ func agreeing(t *testing.T, what, than string, a, b analyzer.AnswerAnalysis) agr
 	t.Helper()
 	ag := agreement{label: a.Delivery.Label == b.Delivery.Label, areas: len(a.Coverage.Areas)}
 	ag.flagged = !ag.label && (a.Delivery.Borderline() || b.Delivery.Borderline())
+	ag.lower = deliveryRank(a.Delivery.Label) < deliveryRank(b.Delivery.Label)
 	if !ag.label {
 		t.Logf("%s: %s %d, %s %s %d", what, a.Delivery.Label, a.Delivery.Specificity, than, b.Delivery.Label, b.Delivery.Specificity)
 	}
@@ -421,8 +438,8 @@ func TestDeliveryProbes(t *testing.T) {
 	// Measured 46 of 51 (h2.10; h2.9: 45; h2.7-h2.8: 47; h2.0-h2.6: 43;
 	// the counting rule of h1.1: 38). The issue's bar is 90%: 46. The
 	// floor holds what is reached (h2.19: 47).
-	if ok < 47 {
-		t.Errorf("%d of %d probe labels as expected, want at least 47", ok, n)
+	if ok < 48 { // h2.24: 47; h2.25 (an answer that marks no tense read both ways): 48
+		t.Errorf("%d of %d probe labels as expected, want at least 48", ok, n)
 	}
 }
 
@@ -616,10 +633,15 @@ func TestHeldOutRetellings(t *testing.T) {
 	// 258 of 288. h2.18 (spoken answers in the delivery fit): 97 and 97,
 	// 705 (one retelling more read otherwise than its source, while the
 	// spoken set rose from 76 to 90 of 112). h2.19 (rubric_share): 100
-	// and 100. Floors at what is reached.
-	if labels < 100 || close < 100 || sameAreas < 704 {
-		t.Errorf("%d of %d labels as the source's, %d within 3, %d of %d area statuses; want at least 100, 100 and 704",
+	// and 100. h2.25 (an answer that marks no tense read both ways): 101
+	// and 101, and of the 7 pairs with two labels the retelling is the
+	// lower in 5 (h2.24: 6 of 8). Floors at what is reached.
+	if labels < 101 || close < 101 || sameAreas < 704 {
+		t.Errorf("%d of %d labels as the source's, %d within 3, %d of %d area statuses; want at least 101, 101 and 704",
 			labels, n, close, sameAreas, areas)
+	}
+	if sum.lower > 5 {
+		t.Errorf("%d of %d retellings read lower than their source, want at most 5", sum.lower, n)
 	}
 }
 
@@ -958,7 +980,7 @@ func TestBlindProbeSet2(t *testing.T) {
 		goldAreas[p.Story] = p.Areas
 	}
 	sameLabel, within3, sameArea, areaPairs, goldArea, goldAll := 0, 0, 0, 0, 0, 0
-	variants, flagged := 0, 0
+	variants, flagged, lower := 0, 0, 0
 	for _, s := range order {
 		std, ok := tellings[s]["standard"]
 		if !ok {
@@ -980,6 +1002,9 @@ func TestBlindProbeSet2(t *testing.T) {
 			} else if v.borderline || std.borderline {
 				flagged++
 			}
+			if deliveryRank(v.label) < deliveryRank(std.label) {
+				lower++
+			}
 			if d := v.spec - std.spec; d >= -3 && d <= 3 {
 				within3++
 			}
@@ -993,7 +1018,7 @@ func TestBlindProbeSet2(t *testing.T) {
 	}
 	t.Logf("blind invariance: of %d variants, %d labels as the standard telling's and %d within 3 points; %d of %d area statuses as the standard telling's; %d of %d area statuses as labelled",
 		variants, sameLabel, within3, sameArea, areaPairs, goldArea, goldAll)
-	t.Logf("blind invariance: %d pairs with two labels, %d of them with a borderline telling", variants-sameLabel, flagged)
+	t.Logf("blind invariance: %d pairs with two labels, %d of them with a borderline telling; the retelling lower in %d, higher in %d", variants-sameLabel, flagged, lower, variants-sameLabel-lower)
 	for _, c := range []struct {
 		what      string
 		got, want int

@@ -21,6 +21,11 @@ type Trace struct {
 	Delivery         []float64
 	RuleLabel, Label string
 	Specificity      int
+	// DeliveryUntensed is the DeliveryFeatures vector of the answer read
+	// with its bare verbs told, for an answer with an agreement slip; nil
+	// otherwise. The model is fitted on Delivery; an answer's score is the
+	// higher of the two (DeliveryScore).
+	DeliveryUntensed []float64
 }
 
 // TraceUnit is one unit (sentence or clause) of the answer.
@@ -89,6 +94,9 @@ func (e *Engine) trace(q analyzer.Question, others []analyzer.Question, answer s
 	}
 	cov, decs, as := e.coverage(cq, cqs, af, st, nil, false, true, 0)
 	t := &Trace{Delivery: st.x, RuleLabel: st.ruleLabel, Label: del.Label, Specificity: del.Specificity}
+	if st.untensed != nil {
+		t.DeliveryUntensed = st.untensed.st.x
+	}
 	if !depth {
 		t.OffQuestion = e.offQuestionVector(q, others, af, decs, as)
 	}

@@ -43,6 +43,9 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 			if k < len(it.trace.Delivery) {
 				it.trace.Delivery[k] = 0
 			}
+			if k < len(it.trace.DeliveryUntensed) {
+				it.trace.DeliveryUntensed[k] = 0
+			}
 		}
 	}
 	pairs := retellingPairs(rows)
@@ -64,7 +67,7 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 		var x, y []float64
 		for _, it := range rows {
 			if keep(it) && it.spec >= 0 {
-				x, y = append(x, m.Score(it.trace.Delivery)), append(y, float64(it.spec))
+				x, y = append(x, heuristic.DeliveryScore(m, it.trace.Delivery, it.trace.DeliveryUntensed)), append(y, float64(it.spec))
 			}
 		}
 		return fit.Isotonic(x, y)
@@ -120,7 +123,7 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 			centers := specCenters(train)
 			for i, it := range rows {
 				if it.fold == f {
-					s := m.Score(it.trace.Delivery)
+					s := heuristic.DeliveryScore(m, it.trace.Delivery, it.trace.DeliveryUntensed)
 					r.pred[i] = m.Decide(s)
 					r.dist[i] = heuristic.ThresholdDistance(s, m.Thresholds)
 					r.spec[i] = float64(heuristic.SpecificityOf(s, m.Thresholds, nil, nil))
@@ -234,7 +237,7 @@ func trainDelivery(items []*item, w *heuristic.Weights) error {
 		pred, spec := make([]int, len(held)), make([]float64, len(held))
 		calledSpecific := [3]int{} // by gold label
 		for i, it := range held {
-			s := m.Score(it.trace.Delivery)
+			s := heuristic.DeliveryScore(m, it.trace.Delivery, it.trace.DeliveryUntensed)
 			pred[i], spec[i] = m.Decide(s), float64(heuristic.SpecificityOf(s, m.Thresholds, w.Specificity, w.SpecificityShrink))
 			if pred[i] == 2 {
 				calledSpecific[it.label]++
