@@ -455,7 +455,8 @@ func printConfusion(what string, rows []*item, pred []int) {
 }
 
 // writeCV writes every row's held-out reading as JSON lines (set, id, gold
-// label and specificity, held-out label and specificity, the features):
+// label and specificity, held-out label and specificity, the features, and
+// those of the untensed reading where there is one):
 // what -cv-out asks for, to study the errors without reading answers.
 func writeCV(path string, rows []*item, pred []int, spec []float64) error {
 	f, err := os.Create(path)
@@ -466,6 +467,9 @@ func writeCV(path string, rows []*item, pred []int, spec []float64) error {
 	for i, it := range rows {
 		rec := map[string]any{"set": it.set, "id": it.id, "label": it.label, "spec": it.spec,
 			"pred": pred[i], "pred_spec": spec[i], "x": it.trace.Delivery}
+		if it.trace.DeliveryUntensed != nil {
+			rec["x_untensed"] = it.trace.DeliveryUntensed
+		}
 		if err := enc.Encode(rec); err != nil {
 			f.Close()
 			return err
