@@ -47,7 +47,7 @@ type deliveryStats struct {
 	// nothing: no word of the answer is left to read (readableWords).
 	nothing bool
 	// untensed is the answer read with its bare verbs told, for an answer
-	// with an agreement slip (untensedDelivery); nil otherwise.
+	// with an agreement slip (Engine.delivery); nil otherwise.
 	untensed *untensedReading
 }
 
