@@ -110,9 +110,14 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 			Message: "the answer contains text that tries to instruct an automated reviewer; it was ignored and kept out of the evidence",
 			Span:    &s})
 	}
+	if res.Words == 0 {
+		// Only marks of speech ("er", "um"), read as blanks: the answer
+		// has the words said, none of which the analysis could read.
+		res.Words = nlp.Words(answer)
+	}
 	if res.Words < ShortAnswerWords {
 		res.Warnings = append(res.Warnings, analyzer.Warning{Code: analyzer.WarnShortAnswer, QuestionID: q.ID,
-			Message: fmt.Sprintf("the answer has %d words; a follow-up may draw out more", res.Words)})
+			Message: fmt.Sprintf("the answer has %s; a follow-up may draw out more", wordCount(res.Words))})
 	}
 	if len(found) > 0 {
 		res.Words = nlp.Words(answer) // what was said, flagged words included
@@ -128,6 +133,14 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	as.stats.release()
 	af.release()
 	return res, nil
+}
+
+// wordCount says n words: "1 word", "12 words".
+func wordCount(n int) string {
+	if n == 1 {
+		return "1 word"
+	}
+	return fmt.Sprintf("%d words", n)
 }
 
 // OffQuestionFeatures names the off-question model's features in order.

@@ -2,6 +2,7 @@ package heuristic
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/candorhq/candor/analyzer"
@@ -140,5 +141,34 @@ func TestUntensedDelivery(t *testing.T) {
 		"I sat with her after the shift and she told me her route had two new estates with no signs.")
 	if _, st := e.delivery(af, qs); st.untensed != nil {
 		t.Errorf("an answer with no slip was read a second time")
+	}
+}
+
+// TestFillerOnlyAnswer: an answer of marks of speech only ("er") has the
+// words said, and its short-answer warning counts them in good English.
+func TestFillerOnlyAnswer(t *testing.T) {
+	q := analyzer.Question{ID: "q1", Text: "Tell me about a time you helped a customer who was upset.", Areas: []string{"What happened"}}
+	for _, c := range []struct {
+		text  string
+		words int
+		says  string
+	}{
+		{"er ", 1, "the answer has 1 word;"},
+		{"um, uh", 2, "the answer has 2 words;"},
+	} {
+		a, err := New().Analyze(context.Background(), q, c.text)
+		if err != nil {
+			t.Fatalf("%q: %v", c.text, err)
+		}
+		if a.Words != c.words {
+			t.Errorf("%q: %d words, want %d", c.text, a.Words, c.words)
+		}
+		found := false
+		for _, w := range a.Warnings {
+			found = found || w.Code == analyzer.WarnShortAnswer && strings.HasPrefix(w.Message, c.says)
+		}
+		if !found {
+			t.Errorf("%q: no short-answer warning starting %q in %v", c.text, c.says, a.Warnings)
+		}
 	}
 }
