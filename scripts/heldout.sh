@@ -84,6 +84,9 @@ figures = [
     ('split pairs borderline: invariance', r'(?<!blind )invariance: (\d+ pairs with two labels, \d+) of them'),
     ('retellings', r'held-out retellings: (\d+ pairs with two labels, \d+) of them'),
     ('blind', r'blind invariance: (\d+ pairs with two labels, \d+) of them'),
+    ('the retelling lower: invariance', r'(?<!blind )invariance: \d+ pairs with two labels.*?the retelling lower in (\d+)'),
+    ('retellings', r'held-out retellings: \d+ pairs with two labels.*?the retelling lower in (\d+)'),
+    ('blind', r'blind invariance: \d+ pairs with two labels.*?the retelling lower in (\d+)'),
 ]
 print('; '.join(f'{name} {get(p)}' for name, p in figures))
 failed = re.findall(r'--- FAIL: (\w+)', log)
