@@ -244,7 +244,10 @@ func estimateTokens(s string) int { return (utf8.RuneCountInString(s) + 3) / 4 }
 // answer and the areas to cover (instructions, question, follow-ups, hints,
 // and in json_schema mode the schema itself, which servers add to the prompt).
 func TestPromptOverhead(t *testing.T) {
-	const budget = 800
+	// 800 until the prompt said that grammar, dialect, non-native English
+	// and disfluency never lower a judgment (the product's rule, which the
+	// embedded engine is tested for): 31 tokens more.
+	const budget = 840
 	hybrid := question
 	hybrid.Answer = answer
 	hybrid.Hints = &prompts.Hints{
