@@ -131,6 +131,9 @@ func (e *Engine) Analyze(ctx context.Context, q analyzer.Question, answer string
 	// answer's workspace.
 	as.sims.release()
 	as.stats.release()
+	if st.untensed != nil {
+		st.untensed.af.releaseWorkspace()
+	}
 	af.release()
 	return res, nil
 }

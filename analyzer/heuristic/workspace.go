@@ -35,6 +35,15 @@ func newWorkspace() *workspace { return workspaces.Get().(*workspace) }
 // they held of it; af, and everything read from it (its answerSem and the
 // depth pass's, which shares its reading), must not be used afterwards.
 func (af *answerFeat) release() {
+	af.releaseWorkspace()
+	af.doc.Release()
+	af.doc = nil
+}
+
+// releaseWorkspace hands af's workspace back but not its document: what a
+// second reading of the same document (Engine.delivery's untensed one)
+// releases, the first reading keeping the document.
+func (af *answerFeat) releaseWorkspace() {
 	ws := af.ws
 	// The arrays of numbers are cleared when next used (resized); the
 	// words are pieces of the answer.
@@ -44,8 +53,7 @@ func (af *answerFeat) release() {
 	ws.vocab.reset()
 	ws.floats.reset()
 	workspaces.Put(ws)
-	af.doc.Release()
-	af.ws, af.doc = nil, nil
+	af.ws = nil
 }
 
 // floatArena hands out zeroed float64 slices from chunks it keeps between
